@@ -1,0 +1,114 @@
+"""Test harness: the backend runs as a real uvicorn process, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TEST_SECRETS = {
+    "SECRET_KEY": "test-secret-key-" + "x" * 32,
+    "DATA_KEY": "11" * 32,
+    "HASH_KEY": "22" * 32,
+    "BOT_PASSWORD": "bot-test-password",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A fresh empty database per backend; PostgreSQL gets its own throwaway database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'cs.db'}"
+        return
+    if not _pg_available():
+        pytest.skip("PostgreSQL not reachable at " + PG_ADMIN_URL)
+    import psycopg
+
+    name = f"cs_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def backend_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Environment for a backend process under test."""
+    env = os.environ.copy()
+    env.update(TEST_SECRETS)
+    env.update({"DATABASE_URL": database_url, "ENVIRONMENT": "test", "PYTHONPATH": str(ROOT)})
+    env.update(extra)
+    return env
+
+
+def run_cli(database_url: str, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=backend_env(database_url, **extra),
+                          capture_output=True, text=True, timeout=120)
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="session")
+def api_url(database_url, tmp_path_factory) -> Iterator[str]:
+    """Base URL of a migrated, seeded backend running under uvicorn."""
+    prepared = run_cli(database_url, "prepare")
+    assert prepared.returncode == 0, prepared.stderr
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("logs") / "api.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--workers", "1"],
+        cwd=ROOT, env=backend_env(database_url), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/healthz", proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def http(api_url) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        yield client
