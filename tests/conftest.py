@@ -112,3 +112,46 @@ def api_url(database_url, tmp_path_factory) -> Iterator[str]:
 def http(api_url) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=api_url, timeout=30) as client:
         yield client
+
+
+DEMO_PASSWORDS = {"admin": "admin-demo", "agent01": "agent01-demo", "agent02": "agent02-demo",
+                  "super01": "super01-demo", "bot": TEST_SECRETS["BOT_PASSWORD"]}
+
+
+@pytest.fixture(scope="session")
+def tokens(api_url) -> dict[str, str]:
+    """Bearer tokens of the demo accounts, by username (admin, agent01, agent02, super01, bot)."""
+    out = {}
+    for user, password in DEMO_PASSWORDS.items():
+        r = httpx.post(api_url + "/api/v1/auth/token", data={"username": user, "password": password})
+        assert r.status_code == 200, r.text
+        out[user] = r.json()["access_token"]
+    return out
+
+
+def as_user(api_url: str, token: str) -> httpx.Client:
+    return httpx.Client(base_url=api_url, timeout=30, headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def agent(api_url, tokens) -> Iterator[httpx.Client]:
+    with as_user(api_url, tokens["agent01"]) as c:
+        yield c
+
+
+@pytest.fixture
+def supervisor(api_url, tokens) -> Iterator[httpx.Client]:
+    with as_user(api_url, tokens["super01"]) as c:
+        yield c
+
+
+@pytest.fixture
+def bot(api_url, tokens) -> Iterator[httpx.Client]:
+    with as_user(api_url, tokens["bot"]) as c:
+        yield c
+
+
+@pytest.fixture
+def admin(api_url, tokens) -> Iterator[httpx.Client]:
+    with as_user(api_url, tokens["admin"]) as c:
+        yield c

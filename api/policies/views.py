@@ -1,0 +1,5 @@
+"""HTTP routes for policies (thin: validation in schemas, logic in service)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["policies"])

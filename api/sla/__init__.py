@@ -1,0 +1,1 @@
+"""SLA engine: Chinese working-day calendar and deadline evaluation as pure functions."""
