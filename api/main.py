@@ -3,27 +3,43 @@
 from __future__ import annotations
 
 import uuid
+
 from fastapi import APIRouter, FastAPI, Request
 
 from api.appointments import views as appointments_views
+from api.audit import views as audit_views
 from api.auth import views as auth_views
 from api.claims import views as claims_views
 from api.complaints import views as complaints_views
+from api.core.context import request_id_var
+from api.core.errors import install_handlers
 from api.customers import views as customers_views
 from api.escalation import views as escalation_views
 from api.feedback import views as feedback_views
 from api.handovers import views as handovers_views
 from api.kpis import views as kpis_views
 from api.policies import views as policies_views
-from api.verification import views as verification_views
-from api.core.context import request_id_var
-from api.core.errors import install_handlers
 from api.service_policy import get_policy
+from api.sla import views as sla_views
+from api.verification import views as verification_views
 
 meta = APIRouter(tags=["meta"])
 
-ROUTERS = [auth_views, claims_views, complaints_views, appointments_views, handovers_views, feedback_views,
-           verification_views, kpis_views, escalation_views, customers_views, policies_views]
+ROUTERS = [
+    auth_views,
+    claims_views,
+    complaints_views,
+    appointments_views,
+    handovers_views,
+    feedback_views,
+    verification_views,
+    kpis_views,
+    escalation_views,
+    customers_views,
+    policies_views,
+    sla_views,
+    audit_views,
+]
 
 
 @meta.get("/healthz")

@@ -24,8 +24,9 @@ def seed_demo() -> str:
         if settings.environment == "production":
             return "production: service account ensured, demo data skipped"
         for username, name, role, password, staff_no in DEMO_STAFF:
-            auth_service.upsert_user(session, username=username, full_name=name, role=role, password=password,
-                                     staff_no=staff_no)
+            auth_service.upsert_user(
+                session, username=username, full_name=name, role=role, password=password, staff_no=staff_no
+            )
         from api import demo_cases
 
         created = demo_cases.seed(session)

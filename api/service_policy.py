@@ -172,9 +172,7 @@ def load_policy(path: Path | str = DEFAULT_PATH) -> ServicePolicy:
     try:
         return ServicePolicy.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise PolicyError(f"invalid policy file {path}: {problems}") from exc
 
 

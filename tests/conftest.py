@@ -69,8 +69,14 @@ def backend_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def run_cli(database_url: str, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=backend_env(database_url, **extra),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        env=backend_env(database_url, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -96,7 +102,10 @@ def api_url(database_url, tmp_path_factory) -> Iterator[str]:
     log = open(tmp_path_factory.mktemp("logs") / "api.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--workers", "1"],
-        cwd=ROOT, env=backend_env(database_url), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=backend_env(database_url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -114,8 +123,13 @@ def http(api_url) -> Iterator[httpx.Client]:
         yield client
 
 
-DEMO_PASSWORDS = {"admin": "admin-demo", "agent01": "agent01-demo", "agent02": "agent02-demo",
-                  "super01": "super01-demo", "bot": TEST_SECRETS["BOT_PASSWORD"]}
+DEMO_PASSWORDS = {
+    "admin": "admin-demo",
+    "agent01": "agent01-demo",
+    "agent02": "agent02-demo",
+    "super01": "super01-demo",
+    "bot": TEST_SECRETS["BOT_PASSWORD"],
+}
 
 
 @pytest.fixture(scope="session")
@@ -155,3 +169,40 @@ def bot(api_url, tokens) -> Iterator[httpx.Client]:
 def admin(api_url, tokens) -> Iterator[httpx.Client]:
     with as_user(api_url, tokens["admin"]) as c:
         yield c
+
+
+# ---- case factories (through the API, like a real client) ----
+SHANGHAI = "+08:00"
+
+
+def unique_mobile() -> str:
+    return "139" + f"{uuid.uuid4().int % 10**8:08d}"
+
+
+def make_policy(client: httpx.Client, *, mobile: str | None = None, id_number: str = "11010519900101123X") -> dict:
+    r = client.post("/api/v1/policies", json={
+        "holder_name": "测试客户", "mobile": mobile or unique_mobile(), "id_number": id_number,
+        "product_name": "测试医疗险", "product_type": "健康险", "effective_date": "2026-01-01",
+        "sum_insured": "100000.00"})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def make_claim(client: httpx.Client, *, policy_number: str | None = None, priority: str = "一般",
+               category: str = "普通", reported_at: str | None = None, amount: str = "1000.00") -> dict:
+    body = {"policy_number": policy_number or make_policy(client)["number"], "priority": priority,
+            "category": category, "amount": amount, "description": "门诊费用报销"}
+    if reported_at:
+        body["reported_at"] = reported_at
+    r = client.post("/api/v1/claims", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def make_complaint(client: httpx.Client, **overrides) -> dict:
+    body = {"description": "理赔款迟迟没有到账，客服也说不清楚原因。", "demand": "尽快赔付并说明原因",
+            "type": "理赔纠纷", "channel": "在线", "contact_name": "赵女士", "contact_mobile": unique_mobile(),
+            "conversation_id": f"conv-{uuid.uuid4().hex[:8]}"} | overrides
+    r = client.post("/api/v1/complaints", json=body)
+    assert r.status_code == 201, r.text
+    return r.json() | {"_mobile": body["contact_mobile"]}

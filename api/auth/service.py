@@ -24,13 +24,15 @@ def get_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def upsert_user(session: Session, *, username: str, full_name: str, role: Role, password: str,
-                staff_no: str | None = None) -> User:
+def upsert_user(
+    session: Session, *, username: str, full_name: str, role: Role, password: str, staff_no: str | None = None
+) -> User:
     """Create the user or reset its password/role (used by the seed and operators)."""
     user = get_by_username(session, username)
     if user is None:
-        user = User(username=username, full_name=full_name, role=role, staff_no=staff_no,
-                    password_hash=hash_password(password))
+        user = User(
+            username=username, full_name=full_name, role=role, staff_no=staff_no, password_hash=hash_password(password)
+        )
         session.add(user)
     elif not verify_password(password, user.password_hash) or user.role != role:
         user.password_hash, user.role = hash_password(password), role
@@ -39,5 +41,10 @@ def upsert_user(session: Session, *, username: str, full_name: str, role: Role, 
 
 def ensure_service_account(session: Session) -> User:
     """The action server's identity; its password comes from BOT_PASSWORD / var/secrets.json."""
-    return upsert_user(session, username=BOT_USERNAME, full_name="智能客服机器人", role=Role.SERVICE,
-                       password=get_settings().bot_password)
+    return upsert_user(
+        session,
+        username=BOT_USERNAME,
+        full_name="智能客服机器人",
+        role=Role.SERVICE,
+        password=get_settings().bot_password,
+    )

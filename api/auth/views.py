@@ -30,8 +30,9 @@ def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depend
     user = service.authenticate(session, username=form.username, password=form.password)
     if user is None:
         raise Unauthorized("用户名或密码错误", "Incorrect username or password")
-    token = create_token(user.username, scope="access", minutes=get_settings().access_token_minutes,
-                         role=user.role, name=user.full_name)
+    token = create_token(
+        user.username, scope="access", minutes=get_settings().access_token_minutes, role=user.role, name=user.full_name
+    )
     return Token(access_token=token, role=user.role, full_name=user.full_name)
 
 

@@ -7,7 +7,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def local(moment: dt.datetime) -> dt.datetime:

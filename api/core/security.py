@@ -29,7 +29,7 @@ def verify_password(password: str, hashed: str) -> bool:
 
 def create_token(subject: str, *, scope: str, minutes: int, **claims) -> str:
     """A signed token; `scope` keeps login tokens and case-verification tokens apart."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     payload = {"sub": subject, "scope": scope, "iat": now, "exp": now + dt.timedelta(minutes=minutes)} | claims
     return jwt.encode(payload, get_settings().secret_key, algorithm=ALGORITHM)
 

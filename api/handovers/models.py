@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.clock import utcnow
@@ -17,21 +17,56 @@ class HandoverStatus(StrEnum):
     CLOSED = "closed"
 
 
+class HandoverReason(StrEnum):
+    REQUESTED = "requested"  # the customer asked for a human
+    FALLBACK = "fallback"  # the bot misunderstood repeatedly (RULES §8)
+    VERIFICATION_FAILED = "verification_failed"
+    HIGH_RISK = "high_risk"  # regulator / media / legal complaint (RULES §8)
+    OTHER = "other"
+
+
+class HandoverOutcome(StrEnum):
+    HANDED_BACK = "handed_back"  # the agent gave the chat back to the bot
+    RESOLVED = "resolved"
+    ABANDONED = "abandoned"  # the customer left
+
+
+class HandoverSender(StrEnum):
+    CUSTOMER = "customer"
+    BOT = "bot"
+    AGENT = "agent"
+
+
+OPEN_STATUSES = (HandoverStatus.WAITING, HandoverStatus.ACTIVE)
+
+
 class Handover(IdMixin, TimestampMixin, Base):
     __tablename__ = "handovers"
-    __table_args__ = (Index("ix_handovers_conversation_status", "conversation_id", "status"),)
+    __table_args__ = (
+        # At most one open hand-over per conversation, enforced by the database so that
+        # concurrent retries from the bot cannot create two.
+        Index(
+            "uq_handovers_open_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status <> 'closed'"),
+            postgresql_where=text("status <> 'closed'"),
+        ),
+        Index("ix_handovers_status_created_at", "status", "created_at"),
+    )
 
     conversation_id: Mapped[str] = mapped_column(String(128))
     channel: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(String(32))  # requested | fallback | verification_failed | high_risk | …
+    reason: Mapped[HandoverReason] = mapped_column(String(32))
     summary: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[HandoverStatus] = mapped_column(String(8), default=HandoverStatus.WAITING, index=True)
+    status: Mapped[HandoverStatus] = mapped_column(String(8), default=HandoverStatus.WAITING)
     agent: Mapped[str | None] = mapped_column(String(64))
     customer_name: Mapped[str | None] = mapped_column(String(64))
     case_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
     taken_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    outside_agent_hours: Mapped[bool] = mapped_column(default=False)
+    outcome: Mapped[HandoverOutcome | None] = mapped_column(String(16))
+    outside_agent_hours: Mapped[bool] = mapped_column(default=False)  # as at creation
 
 
 class HandoverMessage(IdMixin, Base):
@@ -40,6 +75,6 @@ class HandoverMessage(IdMixin, Base):
     __tablename__ = "handover_messages"
 
     handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"), index=True)
-    sender: Mapped[str] = mapped_column(String(16))  # customer | bot | agent
+    sender: Mapped[HandoverSender] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,5 +1,24 @@
-"""HTTP routes for kpis (thin: validation in schemas, logic in service)."""
+"""KPI report for supervisors."""
+
+import datetime as dt
 
 from fastapi import APIRouter
+from pydantic import AwareDatetime
+
+from api.auth.deps import Supervisor
+from api.core.clock import utcnow
+from api.core.db import SessionDep
+from api.kpis import service
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
+
+
+@router.get("/kpis")
+def kpis(
+    session: SessionDep, _: Supervisor, since: AwareDatetime | None = None, until: AwareDatetime | None = None
+) -> dict:
+    """SLA compliance rate, median first response, complaint closure rate, CSAT (default: last 30 days)."""
+    now = utcnow()
+    until = until or now
+    since = since or until - dt.timedelta(days=30)
+    return service.compute(session, since=since, until=until, now=now)

@@ -1,5 +1,51 @@
-"""HTTP routes for verification (thin: validation in schemas, logic in service)."""
+"""Identity verification for customers asking about their cases."""
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.auth.deps import StaffOrBot
+from api.core.clock import utcnow
+from api.core.db import SessionDep
+from api.verification import service
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
+
+
+class VerifyRequest(BaseModel):
+    case_number: str = Field(min_length=5, max_length=32, description="LP…, TS…-… or P… number")
+    last4: str = Field(min_length=4, max_length=6, description="last digits of the registered mobile or ID number")
+    conversation_id: str | None = Field(default=None, max_length=128)
+
+
+@router.post("/verify", responses={403: {"description": "digits do not match"}, 429: {"description": "locked"}})
+def verify(body: VerifyRequest, session: SessionDep, _: StaffOrBot):
+    """Prove ownership of a case; returns a short-lived token for its progress endpoints."""
+    out = service.verify(
+        session,
+        case_number=body.case_number.strip().upper(),
+        last_digits=body.last4,
+        conversation_id=body.conversation_id,
+        now=utcnow(),
+    )
+    if out.verified:
+        return {"verified": True, "token": out.token, "case_number": body.case_number.strip().upper()}
+    # Returned, not raised: the failed attempt must be committed to count against the limit.
+    if out.locked:
+        status, zh = 429, "验证失败次数过多，已暂停验证。请稍后再试或转人工客服协助。"
+        en = "Too many failed attempts; verification locked"
+    else:
+        status, zh, en = 403, f"验证信息不匹配，还可尝试 {out.attempts_left} 次。", "Verification failed"
+    return JSONResponse(
+        status_code=status,
+        content={
+            "detail": {
+                "code": "verification_locked" if out.locked else "verification_failed",
+                "message": zh,
+                "message_en": en,
+                "field": "last4",
+                "attempts_left": max(out.attempts_left, 0),
+                "locked": out.locked,
+            }
+        },
+    )

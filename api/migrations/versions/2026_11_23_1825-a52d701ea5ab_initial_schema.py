@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cb00c7c8014e
+Revision ID: a52d701ea5ab
 Revises: 
-Create Date: 2026-11-23 18:19:23.197846
+Create Date: 2026-11-23 18:25:09.035465
 
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ import api.core.db
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'cb00c7c8014e'
+revision: str = 'a52d701ea5ab'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -122,6 +122,7 @@ def upgrade() -> None:
     sa.Column('case_numbers', sa.JSON(), nullable=False),
     sa.Column('taken_at', api.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', api.core.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('outcome', sa.String(length=16), nullable=True),
     sa.Column('outside_agent_hours', sa.Boolean(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', api.core.db.UtcDateTime(timezone=True), nullable=False),
@@ -129,8 +130,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_handovers'))
     )
     with op.batch_alter_table('handovers', schema=None) as batch_op:
-        batch_op.create_index('ix_handovers_conversation_status', ['conversation_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_handovers_status'), ['status'], unique=False)
+        batch_op.create_index('ix_handovers_status_created_at', ['status', 'created_at'], unique=False)
+        batch_op.create_index('uq_handovers_open_conversation', ['conversation_id'], unique=True, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
 
     op.create_table('notifications',
     sa.Column('at', api.core.db.UtcDateTime(timezone=True), nullable=False),
@@ -350,8 +351,8 @@ def downgrade() -> None:
 
     op.drop_table('notifications')
     with op.batch_alter_table('handovers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_handovers_status'))
-        batch_op.drop_index('ix_handovers_conversation_status')
+        batch_op.drop_index('uq_handovers_open_conversation', sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
+        batch_op.drop_index('ix_handovers_status_created_at')
 
     op.drop_table('handovers')
     with op.batch_alter_table('feedback', schema=None) as batch_op:

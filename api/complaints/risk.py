@@ -1,0 +1,23 @@
+"""High-risk complaint detection from the policy's keyword lists (RULES §8)."""
+
+from __future__ import annotations
+
+from api.core.text import normalise
+from api.service_policy import ServicePolicy
+
+CATEGORY_ZH = {"regulator": "监管", "media": "媒体", "legal": "法律"}
+
+
+def risk_reasons(text: str, policy: ServicePolicy, *, repeat: bool) -> list[str]:
+    """Reasons this complaint is high-risk, e.g. ['监管:12378', '重复投诉']; empty when ordinary."""
+    lists = policy.escalation.high_risk
+    text = normalise(text)  # Traditional-script customers use the same rules
+    reasons = [
+        f"{CATEGORY_ZH[category]}:{word}"
+        for category in ("regulator", "media", "legal")
+        for word in getattr(lists, category)
+        if word in text
+    ]
+    if repeat:
+        reasons.append(f"重复投诉（{lists.repeat_within_days}天内）")
+    return reasons

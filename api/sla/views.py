@@ -1,0 +1,32 @@
+"""SLA preview: every target's deadline for a case accepted at a given time (the bot quotes these)."""
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime
+
+from api.core.clock import utcnow
+from api.core.errors import BadRequest
+from api.service_policy import get_policy
+from api.sla import engine
+from api.sla.runtime import get_calendar
+
+router = APIRouter(prefix="/api/v1", tags=["sla"])
+
+
+@router.get("/sla/preview")
+def sla_preview(
+    case_type: Literal["complaint", "claim", "handover"],
+    start: AwareDatetime | None = None,
+    priority: str | None = None,
+    category: str | None = None,
+) -> dict:
+    """Due times of each target; claims need priority (紧急/较高/一般) and category (普通/复杂/紧急/重复)."""
+    start = start or utcnow()
+    try:
+        targets = engine.preview(get_policy(), get_calendar(), case_type, start, priority, category)
+    except ValueError as exc:
+        raise BadRequest(
+            f"参数不正确：{exc}", str(exc), field="priority" if "priority" in str(exc) else "category"
+        ) from None
+    return {"case_type": case_type, "start": start.isoformat(), "targets": targets}

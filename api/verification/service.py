@@ -1,0 +1,89 @@
+"""Identity checks before a case's details are revealed: case number + last digits, rate-limited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.claims.models import Claim
+from api.complaints.models import Complaint
+from api.core.security import create_token, decode_token, decrypt
+from api.customers import service as customers
+from api.customers.models import Customer
+from api.policies.models import InsurancePolicy
+from api.service_policy import get_policy
+from api.verification.models import VerificationAttempt
+
+SCOPE = "case"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verified: bool
+    token: str | None = None
+    locked: bool = False
+    attempts_left: int = 0
+    reason: str = ""
+
+
+def _owner(session: Session, case_number: str) -> tuple[Customer, tuple[str, ...]] | None:
+    """The customer a case number belongs to, plus extra mobiles that may prove it (complaint contact)."""
+    if case_number.startswith("LP"):
+        claim = session.scalar(select(Claim).where(Claim.number == case_number))
+        return (claim.customer, ()) if claim else None
+    if case_number.startswith("TS"):
+        complaint = session.scalar(select(Complaint).where(Complaint.number == case_number))
+        return (complaint.customer, (decrypt(complaint.contact_mobile_enc),)) if complaint else None
+    if case_number.startswith("P"):
+        policy = session.scalar(select(InsurancePolicy).where(InsurancePolicy.number == case_number))
+        return (policy.customer, ()) if policy else None
+    return None
+
+
+def _failures(session: Session, since: dt.datetime, **where) -> int:
+    column, value = next(iter(where.items()))
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(VerificationAttempt)
+            .where(
+                getattr(VerificationAttempt, column) == value,
+                VerificationAttempt.success.is_(False),
+                VerificationAttempt.at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def verify(
+    session: Session, *, case_number: str, last_digits: str, conversation_id: str | None, now: dt.datetime
+) -> Outcome:
+    """Check the digits; every attempt is recorded, and too many failures lock the case/conversation."""
+    rules = get_policy().verification
+    since = now - dt.timedelta(minutes=rules.window_minutes)
+    case_failures = _failures(session, since, case_number=case_number)
+    conv_failures = _failures(session, since, conversation_id=conversation_id) if conversation_id else 0
+    left = min(
+        rules.max_attempts_per_case - case_failures,
+        rules.max_attempts_per_conversation - conv_failures if conversation_id else rules.max_attempts_per_case,
+    )
+    if left <= 0:
+        return Outcome(False, locked=True, reason="locked")
+    owner = _owner(session, case_number)
+    # An unknown number fails exactly like wrong digits, so numbers cannot be probed.
+    ok = owner is not None and customers.last_digits_match(owner[0], last_digits, extra_mobiles=owner[1])
+    session.add(VerificationAttempt(case_number=case_number, conversation_id=conversation_id, success=ok, at=now))
+    if not ok:
+        return Outcome(False, locked=left - 1 <= 0, attempts_left=left - 1, reason="mismatch")
+    token = create_token(case_number, scope=SCOPE, minutes=rules.token_minutes, conv=conversation_id)
+    return Outcome(True, token=token, attempts_left=left)
+
+
+def token_covers(token: str | None, case_number: str, policy_number: str | None = None) -> bool:
+    """True when a verification token proves this case (or the policy the case belongs to)."""
+    claims = decode_token(token, scope=SCOPE) if token else None
+    return bool(claims) and claims["sub"] in {case_number, policy_number}
