@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,11 +41,11 @@ def _pg_available() -> bool:
         return False
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory) -> Iterator[str]:
-    """A fresh empty database per backend; PostgreSQL gets its own throwaway database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'cs.db'}"
+@contextmanager
+def fresh_database(kind: str, tmp_dir: Path) -> Iterator[str]:
+    """An empty database of this kind; PostgreSQL gets its own throwaway database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_dir / f'cs-{uuid.uuid4().hex[:6]}.db'}"
         return
     if not _pg_available():
         pytest.skip("PostgreSQL not reachable at " + PG_ADMIN_URL)
@@ -54,9 +55,18 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    yield f"{base}/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """The session's database, once per backend."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def backend_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -93,28 +103,34 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise TimeoutError(url)
 
 
-@pytest.fixture(scope="session")
-def api_url(database_url, tmp_path_factory) -> Iterator[str]:
-    """Base URL of a migrated, seeded backend running under uvicorn."""
+@contextmanager
+def running_api(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
+    """Migrate + seed the database, run uvicorn on a free port, yield its base URL."""
     prepared = run_cli(database_url, "prepare")
     assert prepared.returncode == 0, prepared.stderr
     port = free_port()
-    log = open(tmp_path_factory.mktemp("logs") / "api.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--workers", "1"],
-        cwd=ROOT,
-        env=backend_env(database_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(url + "/healthz", proc)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port)],
+            cwd=ROOT,
+            env=backend_env(database_url, **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_http(url + "/healthz", proc)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def api_url(database_url, tmp_path_factory) -> Iterator[str]:
+    """Base URL of the session's migrated, seeded backend running under uvicorn."""
+    with running_api(database_url, tmp_path_factory.mktemp("logs") / "api.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
@@ -180,18 +196,38 @@ def unique_mobile() -> str:
 
 
 def make_policy(client: httpx.Client, *, mobile: str | None = None, id_number: str = "11010519900101123X") -> dict:
-    r = client.post("/api/v1/policies", json={
-        "holder_name": "测试客户", "mobile": mobile or unique_mobile(), "id_number": id_number,
-        "product_name": "测试医疗险", "product_type": "健康险", "effective_date": "2026-01-01",
-        "sum_insured": "100000.00"})
+    r = client.post(
+        "/api/v1/policies",
+        json={
+            "holder_name": "测试客户",
+            "mobile": mobile or unique_mobile(),
+            "id_number": id_number,
+            "product_name": "测试医疗险",
+            "product_type": "健康险",
+            "effective_date": "2026-01-01",
+            "sum_insured": "100000.00",
+        },
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
-def make_claim(client: httpx.Client, *, policy_number: str | None = None, priority: str = "一般",
-               category: str = "普通", reported_at: str | None = None, amount: str = "1000.00") -> dict:
-    body = {"policy_number": policy_number or make_policy(client)["number"], "priority": priority,
-            "category": category, "amount": amount, "description": "门诊费用报销"}
+def make_claim(
+    client: httpx.Client,
+    *,
+    policy_number: str | None = None,
+    priority: str = "一般",
+    category: str = "普通",
+    reported_at: str | None = None,
+    amount: str = "1000.00",
+) -> dict:
+    body = {
+        "policy_number": policy_number or make_policy(client)["number"],
+        "priority": priority,
+        "category": category,
+        "amount": amount,
+        "description": "门诊费用报销",
+    }
     if reported_at:
         body["reported_at"] = reported_at
     r = client.post("/api/v1/claims", json=body)
@@ -200,9 +236,15 @@ def make_claim(client: httpx.Client, *, policy_number: str | None = None, priori
 
 
 def make_complaint(client: httpx.Client, **overrides) -> dict:
-    body = {"description": "理赔款迟迟没有到账，客服也说不清楚原因。", "demand": "尽快赔付并说明原因",
-            "type": "理赔纠纷", "channel": "在线", "contact_name": "赵女士", "contact_mobile": unique_mobile(),
-            "conversation_id": f"conv-{uuid.uuid4().hex[:8]}"} | overrides
+    body = {
+        "description": "理赔款迟迟没有到账，客服也说不清楚原因。",
+        "demand": "尽快赔付并说明原因",
+        "type": "理赔纠纷",
+        "channel": "在线",
+        "contact_name": "赵女士",
+        "contact_mobile": unique_mobile(),
+        "conversation_id": f"conv-{uuid.uuid4().hex[:8]}",
+    } | overrides
     r = client.post("/api/v1/complaints", json=body)
     assert r.status_code == 201, r.text
     return r.json() | {"_mobile": body["contact_mobile"]}

@@ -49,8 +49,9 @@ def test_documents_request_needs_the_list_and_pauses_the_clock(agent):
     number = claim["number"]
     r = agent.post(f"/api/v1/claims/{number}/status", json={"status": "待补充材料"})
     assert r.status_code == 400 and r.json()["detail"]["field"] == "missing_documents"
-    r = agent.post(f"/api/v1/claims/{number}/status",
-                   json={"status": "待补充材料", "missing_documents": ["费用清单", "医疗记录"]})
+    r = agent.post(
+        f"/api/v1/claims/{number}/status", json={"status": "待补充材料", "missing_documents": ["费用清单", "医疗记录"]}
+    )
     assert r.status_code == 200
     states = {t["name"]: t["state"] for t in r.json()["sla"]}
     assert states["handling"] == "paused"
@@ -72,8 +73,9 @@ def test_bot_needs_verification_to_read_progress(agent, bot):
 def test_verified_customer_sees_progress_in_plain_words(agent, bot):
     policy = make_policy(agent, mobile="13512345678")
     claim = make_claim(agent, policy_number=policy["number"])
-    agent.post(f"/api/v1/claims/{claim['number']}/status",
-               json={"status": "待补充材料", "missing_documents": ["费用清单"]})
+    agent.post(
+        f"/api/v1/claims/{claim['number']}/status", json={"status": "待补充材料", "missing_documents": ["费用清单"]}
+    )
     v = bot.post("/api/v1/verify", json={"case_number": claim["number"], "last4": "5678", "conversation_id": "c-1"})
     assert v.status_code == 200, v.text
     r = bot.get(f"/api/v1/claims/{claim['number']}/progress", headers={"X-Verification-Token": v.json()["token"]})
@@ -115,6 +117,8 @@ def test_overdue_claim_is_flagged_and_urge_is_recorded(agent, bot, supervisor):
 
 def test_agent_cannot_use_supervisor_queue_and_bot_cannot_create_claims(agent, bot):
     assert agent.get("/api/v1/queue/supervisor").status_code == 403
-    r = bot.post("/api/v1/claims", json={"policy_number": "P2026000000101", "priority": "一般", "category": "普通",
-                                         "amount": "10"})
+    r = bot.post(
+        "/api/v1/claims",
+        json={"policy_number": "P2026000000101", "priority": "一般", "category": "普通", "amount": "10"},
+    )
     assert r.status_code == 403 and "坐席" in r.json()["detail"]["message"]
