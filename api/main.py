@@ -18,6 +18,7 @@ from api.escalation import views as escalation_views
 from api.feedback import views as feedback_views
 from api.handovers import views as handovers_views
 from api.kpis import views as kpis_views
+from api.notifications import views as notifications_views
 from api.policies import views as policies_views
 from api.service_policy import get_policy
 from api.sla import views as sla_views
@@ -39,6 +40,7 @@ ROUTERS = [
     policies_views,
     sla_views,
     audit_views,
+    notifications_views,
 ]
 
 

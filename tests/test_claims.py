@@ -122,3 +122,11 @@ def test_agent_cannot_use_supervisor_queue_and_bot_cannot_create_claims(agent, b
         json={"policy_number": "P2026000000101", "priority": "一般", "category": "普通", "amount": "10"},
     )
     assert r.status_code == 403 and "坐席" in r.json()["detail"]["message"]
+
+
+def test_staff_find_a_customer_by_mobile_with_numbers_masked(agent):
+    policy = make_policy(agent, mobile="13855556666", id_number="110105198001011234")
+    claim = make_claim(agent, policy_number=policy["number"])
+    found = agent.get("/api/v1/customers/lookup", params={"mobile": "138 5555 6666"}).json()
+    assert found["mobile"] == "138****6666" and found["id_number"] == "110105********1234"
+    assert policy["number"] in found["policies"] and claim["number"] in found["claims"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -49,8 +49,8 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine; on SQLite every transaction takes the write lock up front (BEGIN IMMEDIATE)."""
+def make_engine(url: str, echo: bool = False, *, read_only: bool = False) -> Engine:
+    """An engine; on SQLite a writing transaction takes the write lock up front (BEGIN IMMEDIATE)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -67,7 +67,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -85,9 +85,20 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
+@lru_cache(maxsize=1)
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    """For GET requests: on SQLite a plain BEGIN, so readers do not queue behind the write lock."""
+    settings = get_settings()
+    if not settings.database_url.startswith("sqlite"):
+        return get_sessionmaker()
+    engine = make_engine(settings.database_url, settings.sql_echo, read_only=True)
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit when the route returns, roll back on any error."""
-    session = get_sessionmaker()()
+    reading = request.method in ("GET", "HEAD")
+    session = (get_read_sessionmaker() if reading else get_sessionmaker())()
     try:
         yield session
         session.commit()
