@@ -5,11 +5,8 @@ completely free, and dates come from the calendar so the suite holds whatever da
 """
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
@@ -21,10 +18,9 @@ from sqlalchemy.orm import Session
 from api.appointments.models import Appointment
 from api.appointments.service import check_start
 from api.core.errors import BadRequest
-from api.customers.models import Customer
 from api.service_policy import load_policy
 from api.sla.calendar import WorkCalendar
-from tests.conftest import TEST_SECRETS
+from tests.conftest import make_policy, unique_mobile
 
 SH = ZoneInfo("Asia/Shanghai")
 POLICY = load_policy()
@@ -58,8 +54,14 @@ def place(service_type: str, branch: str = BRANCH) -> dict:
 
 
 def booking(service_type: str, start: str, **extra) -> dict:
-    return {"service_type": service_type, "start": start, "contact_name": "陈先生", "contact_mobile": MOBILE,
-            **place(service_type), **extra}
+    return {
+        "service_type": service_type,
+        "start": start,
+        "contact_name": "陈先生",
+        "contact_mobile": MOBILE,
+        **place(service_type),
+        **extra,
+    }
 
 
 def availability(client: httpx.Client, service_type: str, day: dt.date | str, branch: str = BRANCH) -> dict:
@@ -121,12 +123,14 @@ def db(database_url):
 
 # ---- availability and booking ----------------------------------------------------------------
 
+
 def test_availability_lists_every_slot_of_a_working_day(agent):
     day = next_day(CAL.is_working_day)
     svc = RULES.service_types["柜面办理"]
     body = availability(agent, "柜面办理", day)
     hours = (dt.datetime.combine(day, svc.end) - dt.datetime.combine(day, svc.start)) // dt.timedelta(
-        minutes=RULES.slot_minutes)
+        minutes=RULES.slot_minutes
+    )
     assert len(body["slots"]) == hours and body["reason"] is None
     first, last = body["slots"][0], body["slots"][-1]
     assert first["start"] == at(day, svc.start.strftime("%H:%M")) and first["capacity"] == svc.capacity
@@ -145,7 +149,8 @@ def test_booking_returns_a_reference_and_reduces_availability(agent):
     assert appt["contact_mobile"] == "138****5678"
     assert appt["start"] == start and appt["start"].endswith("+08:00")
     assert dt.datetime.fromisoformat(appt["end"]) - dt.datetime.fromisoformat(start) == dt.timedelta(
-        minutes=RULES.slot_minutes)
+        minutes=RULES.slot_minutes
+    )
     assert remaining(agent, "柜面办理", start) == before - 1
 
 
@@ -159,8 +164,8 @@ def test_full_slot_offers_the_nearest_alternatives(agent):
     wanted = dt.datetime.fromisoformat(start)
     same_day = [s for s in availability(agent, "上门服务", start[:10])["slots"] if s["remaining"] > 0]
     nearest = sorted(same_day, key=lambda s: abs(dt.datetime.fromisoformat(s["start"]) - wanted))
-    assert [a["start"] for a in alternatives[:len(nearest)]] == [s["start"] for s in nearest[:3]]
-    assert all(a["remaining"] > 0 and a["start"] > start for a in alternatives[len(nearest):])
+    assert [a["start"] for a in alternatives[: len(nearest)]] == [s["start"] for s in nearest[:3]]
+    assert all(a["remaining"] > 0 and a["start"] > start for a in alternatives[len(nearest) :])
 
 
 def test_concurrent_bookings_never_exceed_capacity(agent):
@@ -258,22 +263,25 @@ def test_home_visit_needs_an_address(agent):
 
 
 def test_unknown_service_type_is_rejected(agent):
-    r = agent.post(BASE, json=booking("电话回访", free_slot(agent, "电话回访"), service_type="代办理赔"))
+    r = agent.post(BASE, json=booking("电话回访", free_slot(agent, "电话回访")) | {"service_type": "代办理赔"})
     assert r.status_code == 422 and detail(r)["field"] == "service_type"
 
 
-def test_booking_links_an_existing_customer_by_mobile(agent, db):
-    mobile = "139" + f"{uuid.uuid4().int % 10**8:08d}"
-    digest = hmac.new(TEST_SECRETS["HASH_KEY"].encode(), mobile.encode(), hashlib.sha256).hexdigest()
-    customer = Customer(name="赵六", mobile_enc="(not used)", mobile_hash=digest)
-    db.add(customer)
-    db.commit()
-    spaced = f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}"
-    assert book(agent, "电话回访", contact_mobile=spaced)["customer_id"] == customer.id
-    assert book(agent, "电话回访", contact_mobile="13700000000")["customer_id"] is None
+def test_booking_links_an_existing_customer_by_mobile(agent):
+    mobile = unique_mobile()
+    make_policy(agent, mobile=mobile)
+    customer_id = book(agent, "电话回访", contact_mobile=f"+86 {mobile[:3]}-{mobile[3:7]}-{mobile[7:]}")["customer_id"]
+    assert customer_id is not None
+    assert book(agent, "电话回访", contact_mobile=mobile)["customer_id"] == customer_id
+    assert book(agent, "电话回访", contact_mobile=unique_mobile())["customer_id"] is None
+
+
+def test_full_width_mobile_digits_are_accepted(agent):
+    assert book(agent, "电话回访", contact_mobile="１３８１２３４５６７８")["contact_mobile"] == "138****5678"
 
 
 # ---- cancel, reschedule, outcomes ----------------------------------------------------------------
+
 
 def test_cancel_frees_the_slot_and_cannot_be_repeated(agent):
     appt = book(agent, "上门服务")
@@ -355,8 +363,11 @@ def test_complete_and_no_show_only_for_booked_appointments(agent, db):
 
     missed = book(agent, "柜面办理")
     past = dt.datetime.now(SH).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=2)
-    db.execute(update(Appointment).where(Appointment.number == missed["number"])
-               .values(start=past, end=past + dt.timedelta(minutes=RULES.slot_minutes)))
+    db.execute(
+        update(Appointment)
+        .where(Appointment.number == missed["number"])
+        .values(start=past, end=past + dt.timedelta(minutes=RULES.slot_minutes))
+    )
     db.commit()
     r = agent.post(f"{BASE}/{missed['number']}/cancel")
     assert r.status_code == 409 and "预约时间已到" in detail(r)["message"]
@@ -380,6 +391,7 @@ def test_staff_list_appointments_by_date_and_status(agent):
 
 # ---- the bot ---------------------------------------------------------------------------------
 
+
 def test_bot_can_check_availability_and_book(bot):
     appt = book(bot, "电话回访", conversation_id="conv-001")
     assert appt["conversation_id"] == "conv-001" and appt["contact_mobile"] == "138****5678"
@@ -396,7 +408,7 @@ def test_bot_needs_the_mobile_last4_to_read_change_or_cancel(agent, bot):
         assert bot.post(f"{BASE}/{appt['number']}/cancel", json=params).status_code == 404
         r = bot.post(f"{BASE}/{appt['number']}/reschedule", json={"start": free_slot(bot, "柜面办理")} | params)
         assert r.status_code == 404
-    seen = bot.get(f"{BASE}/{appt['number']}", params={"mobile_last4": "0001"})
+    seen = bot.get(f"{BASE}/{appt['number']}", params={"mobile_last4": "０００１"})  # full-width digits too
     assert seen.status_code == 200 and seen.json()["history"] is None
     assert seen.json()["contact_mobile"] == "139****0001"
     r = bot.post(f"{BASE}/{appt['number']}/cancel", json={"mobile_last4": "0001", "reason": "客户在对话中取消"})

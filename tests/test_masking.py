@@ -35,9 +35,7 @@ def test_eighteen_digits_without_a_birth_date_are_masked_as_a_bank_card():
 
 def test_personal_numbers_inside_chinese_text_are_masked():
     text = "我的手机号是13812345678，身份证110105199001011234，银行卡6222021234567890，请尽快处理。"
-    assert mask(text) == (
-        "我的手机号是138****5678，身份证110105********1234，银行卡6222********7890，请尽快处理。"
-    )
+    assert mask(text) == "我的手机号是138****5678，身份证110105********1234，银行卡6222********7890，请尽快处理。"
 
 
 def test_full_width_digits_are_masked_too():

@@ -177,9 +177,7 @@ def test_from_policy_reads_the_calendar_section():
     assert cal.extra_holidays == frozenset(policy.calendar.extra_holidays)
     assert cal.extra_workdays == frozenset(policy.calendar.extra_workdays)
     extended = policy.model_copy(
-        update={
-            "calendar": policy.calendar.model_copy(update={"extra_holidays": [date(2025, 3, 4)]})
-        }
+        update={"calendar": policy.calendar.model_copy(update={"extra_holidays": [date(2025, 3, 4)]})}
     )
     assert WorkCalendar.from_policy(extended).is_working_day(date(2025, 3, 4)) is False
 

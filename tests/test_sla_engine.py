@@ -79,9 +79,7 @@ def test_pause_before_acceptance_only_counts_after_it():
 
 def test_open_pause_ends_at_now():
     pauses = [Pause(at(2025, 3, 3, 12))]
-    assert due_at(at(2025, 3, 3, 10), HOURS_24, CAL, pauses, now=at(2025, 3, 3, 18)) == at(
-        2025, 3, 4, 16
-    )
+    assert due_at(at(2025, 3, 3, 10), HOURS_24, CAL, pauses, now=at(2025, 3, 3, 18)) == at(2025, 3, 4, 16)
 
 
 def test_open_pause_without_now_is_an_error():

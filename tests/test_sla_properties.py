@@ -87,10 +87,7 @@ pause_spans = st.lists(
 def test_clock_due_is_duration_plus_paused_time(start, minutes, spans):
     # Independent oracle on a one-minute grid: the due time is the first instant at which
     # exactly `minutes` unpaused minutes have passed since start.
-    pauses = [
-        Pause(start + timedelta(minutes=s), start + timedelta(minutes=s + length))
-        for s, length in spans
-    ]
+    pauses = [Pause(start + timedelta(minutes=s), start + timedelta(minutes=s + length)) for s, length in spans]
     paused = {m for s, length in spans for m in range(max(s, 0), s + length)}
     due = due_at(start, Duration(minutes=minutes), CAL, pauses)
     offset = (due - start) / timedelta(minutes=1)
@@ -109,10 +106,7 @@ def test_clock_due_is_duration_plus_paused_time(start, minutes, spans):
     st.lists(st.tuples(st.integers(0, 60 * 24 * 40), st.integers(0, 60 * 24 * 20)), max_size=4),
 )
 def test_working_day_pauses_never_shorten_the_deadline(start, n, spans):
-    pauses = [
-        Pause(start + timedelta(minutes=s), start + timedelta(minutes=s + length))
-        for s, length in spans
-    ]
+    pauses = [Pause(start + timedelta(minutes=s), start + timedelta(minutes=s + length)) for s, length in spans]
     plain = due_at(start, Duration(working_days=n), CAL)
     paused = due_at(start, Duration(working_days=n), CAL, pauses)
     assert paused >= plain
@@ -127,15 +121,9 @@ STATE_ORDER = ["running", "warning", "breached"]
 @given(moments, st.integers(1, 3000), pause_spans, st.integers(0, 6000), st.integers(0, 6000))
 def test_state_and_ratio_only_move_forward(start, minutes, spans, t1, t2):
     t1, t2 = sorted((t1, t2))
-    pauses = [
-        Pause(start + timedelta(minutes=s), start + timedelta(minutes=s + length))
-        for s, length in spans
-    ]
+    pauses = [Pause(start + timedelta(minutes=s), start + timedelta(minutes=s + length)) for s, length in spans]
     duration = Duration(minutes=minutes)
-    a, b = (
-        evaluate("x", "x", start, duration, CAL, now=start + timedelta(minutes=t), pauses=pauses)
-        for t in (t1, t2)
-    )
+    a, b = (evaluate("x", "x", start, duration, CAL, now=start + timedelta(minutes=t), pauses=pauses) for t in (t1, t2))
     assert a.due_at == b.due_at
     assert a.elapsed_ratio <= b.elapsed_ratio
     assert a.remaining_seconds >= b.remaining_seconds

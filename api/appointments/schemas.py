@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from api.appointments.models import Appointment, AppointmentStatus
@@ -15,7 +16,7 @@ from api.core.security import decrypt, mask
 from api.history.models import CaseEvent
 from api.service_policy import get_policy
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def _invalid(zh: str, en: str) -> PydanticCustomError:
@@ -26,32 +27,45 @@ def _invalid(zh: str, en: str) -> PydanticCustomError:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise _invalid("需带时区，例如 2026-12-01T10:00:00+08:00",
-                       "Input should include a timezone offset, e.g. 2026-12-01T10:00:00+08:00")
+        raise _invalid(
+            "需带时区，例如 2026-12-01T10:00:00+08:00",
+            "Input should include a timezone offset, e.g. 2026-12-01T10:00:00+08:00",
+        )
     return value
 
 
+def _nfkc(value: object) -> object:
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
 def _mobile(value: str) -> str:
-    digits = re.sub(r"^(?:\+?86|0086)(?=1\d{10}$)", "", re.sub(r"[\s-]", "", value))
+    # Full-width digits (Chinese keyboards), spaces, dashes and a +86 prefix are all fine.
+    digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", value))
+    digits = re.sub(r"^(?:\+?86|0086)(?=1[0-9]{10}$)", "", digits)
     if not MOBILE.fullmatch(digits):
-        raise _invalid("应为 11 位中国大陆手机号（1 开头，第二位 3–9，如 13812345678）",
-                       "should be an 11-digit mainland China mobile number such as 13812345678")
+        raise _invalid(
+            "应为 11 位中国大陆手机号（1 开头，第二位 3–9，如 13812345678）",
+            "should be an 11-digit mainland China mobile number such as 13812345678",
+        )
     return digits
 
 
 def _service_type(value: str) -> str:
     allowed = get_policy().appointment.service_types
     if value not in allowed:
-        raise _invalid(f"不在可预约的服务中（可选：{'、'.join(allowed)}）",
-                       f"is not a bookable service (one of: {', '.join(allowed)})")
+        raise _invalid(
+            f"不在可预约的服务中（可选：{'、'.join(allowed)}）",
+            f"is not a bookable service (one of: {', '.join(allowed)})",
+        )
     return value
 
 
 def _branch(value: str) -> str:
     allowed = get_policy().appointment.branches
     if value not in allowed:
-        raise _invalid(f"不在可选网点中（可选：{'、'.join(allowed)}）",
-                       f"is not one of our branches ({', '.join(allowed)})")
+        raise _invalid(
+            f"不在可选网点中（可选：{'、'.join(allowed)}）", f"is not one of our branches ({', '.join(allowed)})"
+        )
     return value
 
 
@@ -59,7 +73,7 @@ AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
 Mobile = Annotated[str, AfterValidator(_mobile)]
 ServiceTypeName = Annotated[str, AfterValidator(_service_type)]
 BranchName = Annotated[str, AfterValidator(_branch)]
-Last4 = Annotated[str, Field(pattern=r"^\d{4}$")]
+Last4 = Annotated[str, BeforeValidator(_nfkc), Field(pattern=r"^[0-9]{4}$")]
 ShanghaiTime = Annotated[dt.datetime, PlainSerializer(lambda v: local(v).isoformat(), return_type=str)]
 
 
@@ -143,9 +157,18 @@ class AppointmentPublic(BaseModel):
     def build(cls, appt: Appointment, history: list[CaseEvent] | None = None) -> AppointmentPublic:
         """The public view of an appointment; the mobile number leaves masked."""
         return cls(
-            number=appt.number, service_type=appt.service_type, branch=appt.branch, address=appt.address,
-            start=appt.start, end=appt.end, status=appt.status, contact_name=appt.contact_name,
-            contact_mobile=mask(decrypt(appt.contact_mobile_enc)), customer_id=appt.customer_id,
-            conversation_id=appt.conversation_id, note=appt.note, created_at=appt.created_at,
+            number=appt.number,
+            service_type=appt.service_type,
+            branch=appt.branch,
+            address=appt.address,
+            start=appt.start,
+            end=appt.end,
+            status=appt.status,
+            contact_name=appt.contact_name,
+            contact_mobile=mask(decrypt(appt.contact_mobile_enc)),
+            customer_id=appt.customer_id,
+            conversation_id=appt.conversation_id,
+            note=appt.note,
+            created_at=appt.created_at,
             history=None if history is None else [EventPublic.model_validate(e) for e in history],
         )

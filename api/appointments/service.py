@@ -19,7 +19,7 @@ from api.core.clock import SHANGHAI, local, utcnow
 from api.core.errors import BadRequest, Conflict, NotFound
 from api.core.numbering import appointment_number
 from api.core.security import decrypt, encrypt, lookup_hash
-from api.customers.models import Customer
+from api.customers import service as customers
 from api.history import service as history
 from api.history.models import CaseEvent
 from api.service_policy import Appointment as Rules
@@ -51,6 +51,7 @@ class Slot:
 
 # ---- rules (pure: policy + calendar + now) -------------------------------------------------
 
+
 def day_slots(svc: ServiceType, day: dt.date, slot_minutes: int) -> list[dt.datetime]:
     """Slot starts of one day (Asia/Shanghai); every slot ends by the service's closing time."""
     step = dt.timedelta(minutes=slot_minutes)
@@ -63,24 +64,30 @@ def day_slots(svc: ServiceType, day: dt.date, slot_minutes: int) -> list[dt.date
     return starts
 
 
-def closed_reason(rules: Rules, cal: WorkCalendar, service_type: str, day: dt.date,
-                  now: dt.datetime) -> tuple[str, str] | None:
+def closed_reason(
+    rules: Rules, cal: WorkCalendar, service_type: str, day: dt.date, now: dt.datetime
+) -> tuple[str, str] | None:
     """Why nothing can be booked on `day` (zh, en), or None when the day is open."""
     today = local(now).date()
     last = today + dt.timedelta(days=rules.horizon_days)
     if day < today:
         return "该日期已过，请选择今天或以后的日期", "That date has passed; choose today or a later date"
     if day > last:
-        return (f"只能预约 {rules.horizon_days} 天内的时间（最晚 {last:%Y-%m-%d}）",
-                f"Bookings open at most {rules.horizon_days} days ahead (until {last:%Y-%m-%d})")
+        return (
+            f"只能预约 {rules.horizon_days} 天内的时间（最晚 {last:%Y-%m-%d}）",
+            f"Bookings open at most {rules.horizon_days} days ahead (until {last:%Y-%m-%d})",
+        )
     if rules.service_types[service_type].working_days_only and not cal.is_working_day(day):
-        return (f"{day:%Y-%m-%d} 不是工作日，{service_type}仅在工作日办理",
-                f"{day:%Y-%m-%d} is not a working day; {service_type} is offered on working days only")
+        return (
+            f"{day:%Y-%m-%d} 不是工作日，{service_type}仅在工作日办理",
+            f"{day:%Y-%m-%d} is not a working day; {service_type} is offered on working days only",
+        )
     return None
 
 
-def check_start(rules: Rules, cal: WorkCalendar, service_type: str, start: dt.datetime,
-                now: dt.datetime) -> dt.datetime:
+def check_start(
+    rules: Rules, cal: WorkCalendar, service_type: str, start: dt.datetime, now: dt.datetime
+) -> dt.datetime:
     """The requested start in Asia/Shanghai if it is a bookable slot start; else BadRequest naming the rule."""
     svc = rules.service_types[service_type]
     at = local(start)
@@ -89,21 +96,27 @@ def check_start(rules: Rules, cal: WorkCalendar, service_type: str, start: dt.da
     if reason := closed_reason(rules, cal, service_type, at.date(), now):
         raise BadRequest(*reason, field="start")
     if not cal.is_within_hours(at, svc.start, svc.end, working_days_only=False):
-        raise BadRequest(f"不在{service_type}的服务时间内（{svc.start:%H:%M}–{svc.end:%H:%M}）",
-                         f"Outside the hours of {service_type} ({svc.start:%H:%M}–{svc.end:%H:%M})", field="start")
+        raise BadRequest(
+            f"不在{service_type}的服务时间内（{svc.start:%H:%M}–{svc.end:%H:%M}）",
+            f"Outside the hours of {service_type} ({svc.start:%H:%M}–{svc.end:%H:%M})",
+            field="start",
+        )
     starts = day_slots(svc, at.date(), rules.slot_minutes)
     if at not in starts:
         examples = [f"{s:%H:%M}" for s in starts[:3]]
-        raise BadRequest(f"开始时间须为时段起点（每 {rules.slot_minutes} 分钟一个时段，如 {'、'.join(examples)}）",
-                         f"Start must be a slot boundary ({rules.slot_minutes}-minute slots, e.g. "
-                         f"{', '.join(examples)})", field="start")
+        raise BadRequest(
+            f"开始时间须为时段起点（每 {rules.slot_minutes} 分钟一个时段，如 {'、'.join(examples)}）",
+            f"Start must be a slot boundary ({rules.slot_minutes}-minute slots, e.g. {', '.join(examples)})",
+            field="start",
+        )
     return at
 
 
 def _service(rules: Rules, service_type: str) -> ServiceType:
     if service_type not in rules.service_types:
-        raise Conflict(f"服务「{service_type}」已停止预约", f"Service {service_type} is no longer bookable",
-                       field="service_type")
+        raise Conflict(
+            f"服务「{service_type}」已停止预约", f"Service {service_type} is no longer bookable", field="service_type"
+        )
     return rules.service_types[service_type]
 
 
@@ -122,17 +135,24 @@ def _place(svc: ServiceType, branch: str | None, address: str | None) -> tuple[s
 
 # ---- slot counters -------------------------------------------------------------------------
 
-def _slots(session: Session, rules: Rules, cal: WorkCalendar, service_type: str, key: str,
-           first: dt.date, last: dt.date) -> list[Slot]:
+
+def _slots(
+    session: Session, rules: Rules, cal: WorkCalendar, service_type: str, key: str, first: dt.date, last: dt.date
+) -> list[Slot]:
     """Every slot of the open days first..last, chronological, with its booked count."""
     svc = rules.service_types[service_type]
-    booked = dict(session.execute(
-        select(AppointmentSlot.start, AppointmentSlot.booked).where(
-            AppointmentSlot.service_type == service_type, AppointmentSlot.branch == key,
-            AppointmentSlot.start >= local_midnight(first),
-            AppointmentSlot.start < local_midnight(last + dt.timedelta(1)),
+    booked = dict(
+        session.execute(
+            select(AppointmentSlot.start, AppointmentSlot.booked).where(
+                AppointmentSlot.service_type == service_type,
+                AppointmentSlot.branch == key,
+                AppointmentSlot.start >= local_midnight(first),
+                AppointmentSlot.start < local_midnight(last + dt.timedelta(1)),
+            )
         )
-    ).tuples().all())
+        .tuples()
+        .all()
+    )
     step = dt.timedelta(minutes=rules.slot_minutes)
     out, day = [], first
     while day <= last:
@@ -146,12 +166,17 @@ def _slot_id(session: Session, service_type: str, key: str, start: dt.datetime, 
     """Get-or-create the slot's counter row (safe when two requests create it at once)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(AppointmentSlot).values(service_type=service_type, branch=key, start=start, capacity=capacity, booked=0)
+        insert(AppointmentSlot)
+        .values(service_type=service_type, branch=key, start=start, capacity=capacity, booked=0)
         .on_conflict_do_nothing(index_elements=["service_type", "branch", "start"])
     )
-    return session.scalars(select(AppointmentSlot.id).where(
-        AppointmentSlot.service_type == service_type, AppointmentSlot.branch == key, AppointmentSlot.start == start,
-    )).one()
+    return session.scalars(
+        select(AppointmentSlot.id).where(
+            AppointmentSlot.service_type == service_type,
+            AppointmentSlot.branch == key,
+            AppointmentSlot.start == start,
+        )
+    ).one()
 
 
 def _take(session: Session, slot_id: int, capacity: int) -> bool:
@@ -159,8 +184,10 @@ def _take(session: Session, slot_id: int, capacity: int) -> bool:
     # The policy's capacity is authoritative (a lowered capacity applies to existing slots too);
     # the row's copy is kept in step for reports.
     row = session.execute(
-        update(AppointmentSlot).where(AppointmentSlot.id == slot_id, AppointmentSlot.booked < capacity)
-        .values(booked=AppointmentSlot.booked + 1, capacity=capacity).returning(AppointmentSlot.booked)
+        update(AppointmentSlot)
+        .where(AppointmentSlot.id == slot_id, AppointmentSlot.booked < capacity)
+        .values(booked=AppointmentSlot.booked + 1, capacity=capacity)
+        .returning(AppointmentSlot.booked)
         .execution_options(synchronize_session=False)
     ).first()
     return row is not None
@@ -168,28 +195,37 @@ def _take(session: Session, slot_id: int, capacity: int) -> bool:
 
 def _release(session: Session, slot_id: int) -> None:
     session.execute(
-        update(AppointmentSlot).where(AppointmentSlot.id == slot_id, AppointmentSlot.booked > 0)
-        .values(booked=AppointmentSlot.booked - 1).execution_options(synchronize_session=False)
+        update(AppointmentSlot)
+        .where(AppointmentSlot.id == slot_id, AppointmentSlot.booked > 0)
+        .values(booked=AppointmentSlot.booked - 1)
+        .execution_options(synchronize_session=False)
     )
 
 
-def _full(session: Session, rules: Rules, service_type: str, key: str, wanted: dt.datetime,
-          now: dt.datetime) -> Conflict:
+def _full(
+    session: Session, rules: Rules, service_type: str, key: str, wanted: dt.datetime, now: dt.datetime
+) -> Conflict:
     """409 for a full slot, offering the nearest free slots: same day first, then the following days."""
     last = local(now).date() + dt.timedelta(days=rules.horizon_days)
-    free = [s for s in _slots(session, rules, work_calendar(), service_type, key, wanted.date(), last)
-            if s.start > now and s.remaining > 0 and s.start != wanted]
+    free = [
+        s
+        for s in _slots(session, rules, work_calendar(), service_type, key, wanted.date(), last)
+        if s.start > now and s.remaining > 0 and s.start != wanted
+    ]
     same_day = sorted((s for s in free if s.start.date() == wanted.date()), key=lambda s: abs(s.start - wanted))
     later = [s for s in free if s.start.date() > wanted.date()]
     alternatives = [SlotPublic.model_validate(s).model_dump(mode="json") for s in (same_day + later)[:MAX_ALTERNATIVES]]
-    return Conflict("该时段已约满，请选择其他时间", "That slot is fully booked", field="start",
-                    extra={"alternatives": alternatives})
+    return Conflict(
+        "该时段已约满，请选择其他时间", "That slot is fully booked", field="start", extra={"alternatives": alternatives}
+    )
 
 
 # ---- queries -------------------------------------------------------------------------------
 
-def availability(*, session: Session, service_type: str, day: dt.date, branch: str | None = None,
-                 now: dt.datetime | None = None) -> Availability:
+
+def availability(
+    *, session: Session, service_type: str, day: dt.date, branch: str | None = None, now: dt.datetime | None = None
+) -> Availability:
     """Every remaining slot of one day with its free places, or an empty list and the reason."""
     now, rules = now or utcnow(), get_policy().appointment
     svc = rules.service_types[service_type]
@@ -209,16 +245,20 @@ def availability(*, session: Session, service_type: str, day: dt.date, branch: s
 
 def _not_found() -> NotFound:
     # One message for "no such number" and "wrong last digits" so numbers cannot be probed.
-    return NotFound("未找到该预约，请核对预约号和手机号后四位",
-                    "No such appointment: check the number and the mobile's last 4 digits", field="number")
+    return NotFound(
+        "未找到该预约，请核对预约号和手机号后四位",
+        "No such appointment: check the number and the mobile's last 4 digits",
+        field="number",
+    )
 
 
 def _last4_matches(appt: Appointment, last4: str | None) -> bool:
-    return bool(last4) and hmac.compare_digest(decrypt(appt.contact_mobile_enc)[-4:], last4)
+    return bool(last4) and hmac.compare_digest(decrypt(appt.contact_mobile_enc)[-4:].encode(), last4.encode())
 
 
-def get(*, session: Session, principal: Principal, number: str, mobile_last4: str | None = None,
-        lock: bool = False) -> Appointment:
+def get(
+    *, session: Session, principal: Principal, number: str, mobile_last4: str | None = None, lock: bool = False
+) -> Appointment:
     """The appointment by number; the bot must also give the contact mobile's last 4 digits."""
     stmt = select(Appointment).where(Appointment.number == number.strip().upper())
     appt = session.scalar(stmt.with_for_update() if lock else stmt)
@@ -232,14 +272,22 @@ def events(*, session: Session, appt: Appointment) -> list[CaseEvent]:
     return history.events_for(session, CASE_TYPE, appt.id)
 
 
-def search(*, session: Session, day: dt.date | None = None, status: AppointmentStatus | None = None,
-           service_type: str | None = None, branch: str | None = None, limit: int = 200,
-           offset: int = 0) -> list[Appointment]:
+def search(
+    *,
+    session: Session,
+    day: dt.date | None = None,
+    status: AppointmentStatus | None = None,
+    service_type: str | None = None,
+    branch: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Appointment]:
     """Appointments by local date, status, service and branch, in start order."""
     stmt = select(Appointment).order_by(Appointment.start, Appointment.id)
     if day:
-        stmt = stmt.where(Appointment.start >= local_midnight(day),
-                          Appointment.start < local_midnight(day + dt.timedelta(1)))
+        stmt = stmt.where(
+            Appointment.start >= local_midnight(day), Appointment.start < local_midnight(day + dt.timedelta(1))
+        )
     if status:
         stmt = stmt.where(Appointment.status == status)
     if service_type:
@@ -251,8 +299,10 @@ def search(*, session: Session, day: dt.date | None = None, status: AppointmentS
 
 # ---- state changes -------------------------------------------------------------------------
 
-def book(*, session: Session, principal: Principal, data: AppointmentCreate,
-         now: dt.datetime | None = None) -> Appointment:
+
+def book(
+    *, session: Session, principal: Principal, data: AppointmentCreate, now: dt.datetime | None = None
+) -> Appointment:
     """Book a slot: validate against the policy, take a place (409 with alternatives if full), record."""
     now, rules = now or utcnow(), get_policy().appointment
     svc = _service(rules, data.service_type)
@@ -262,54 +312,87 @@ def book(*, session: Session, principal: Principal, data: AppointmentCreate,
     slot_id = _slot_id(session, data.service_type, key, start, svc.capacity)
     if not _take(session, slot_id, svc.capacity):
         raise _full(session, rules, data.service_type, key, start, now)
-    mobile_hash = lookup_hash(data.contact_mobile)
+    customer = customers.find_by_mobile(session, data.contact_mobile)
     appt = Appointment(
-        number=appointment_number(session, now), service_type=data.service_type, branch=branch, address=address,
-        slot_id=slot_id, start=start, end=start + dt.timedelta(minutes=rules.slot_minutes),
-        contact_name=data.contact_name, contact_mobile_enc=encrypt(data.contact_mobile),
-        contact_mobile_hash=mobile_hash, customer_id=_customer_id(session, mobile_hash),
-        status=AppointmentStatus.BOOKED, conversation_id=data.conversation_id, note=data.note,
+        number=appointment_number(session, now),
+        service_type=data.service_type,
+        branch=branch,
+        address=address,
+        slot_id=slot_id,
+        start=start,
+        end=start + dt.timedelta(minutes=rules.slot_minutes),
+        contact_name=data.contact_name,
+        contact_mobile_enc=encrypt(data.contact_mobile),
+        contact_mobile_hash=lookup_hash(data.contact_mobile),
+        customer_id=customer.id if customer else None,
+        status=AppointmentStatus.BOOKED,
+        conversation_id=data.conversation_id,
+        note=data.note,
     )
     session.add(appt)
     session.flush()
-    history.record(session, principal, CASE_TYPE, appt.id, appt.number, "created",
-                   to_state=AppointmentStatus.BOOKED.value, note=data.note,
-                   data={"service_type": appt.service_type, "branch": branch, "start": start.isoformat()})
+    history.record(
+        session,
+        principal,
+        CASE_TYPE,
+        appt.id,
+        appt.number,
+        "created",
+        to_state=AppointmentStatus.BOOKED.value,
+        note=data.note,
+        data={"service_type": appt.service_type, "branch": branch, "start": start.isoformat()},
+    )
     return appt
-
-
-def _customer_id(session: Session, mobile_hash: str) -> int | None:
-    # Link only an unambiguous match: two customers sharing a number must be told apart by a human.
-    ids = session.scalars(select(Customer.id).where(Customer.mobile_hash == mobile_hash).limit(2)).all()
-    return ids[0] if len(ids) == 1 else None
 
 
 def _require_booked(appt: Appointment, action_zh: str, action_en: str) -> None:
     if appt.status != AppointmentStatus.BOOKED:
         status_en = STATUS_EN.get(appt.status, appt.status)
-        raise Conflict(f"该预约当前为「{appt.status}」，只有「已预约」的预约可以{action_zh}",
-                       f"Only a booked appointment can be {action_en}; this one is {status_en}",
-                       field="status", extra={"status": appt.status})
+        raise Conflict(
+            f"该预约当前为「{appt.status}」，只有「已预约」的预约可以{action_zh}",
+            f"Only a booked appointment can be {action_en}; this one is {status_en}",
+            field="status",
+            extra={"status": appt.status},
+        )
 
 
 def _require_upcoming(appt: Appointment, now: dt.datetime, action_zh: str, action_en: str) -> None:
     if appt.start <= now:
-        raise Conflict(f"预约时间已到，无法{action_zh}；请由工作人员标记为已完成或未到场",
-                       f"The appointment time has come; it can no longer be {action_en} (mark it completed or no-show)",
-                       field="start")
+        raise Conflict(
+            f"预约时间已到，无法{action_zh}；请由工作人员标记为已完成或未到场",
+            f"The appointment time has come; it can no longer be {action_en} (mark it completed or no-show)",
+            field="start",
+        )
 
 
-def _set_status(session: Session, principal: Principal, appt: Appointment, to: AppointmentStatus,
-                note: str | None) -> Appointment:
+def _set_status(
+    session: Session, principal: Principal, appt: Appointment, to: AppointmentStatus, note: str | None
+) -> Appointment:
     before = appt.status
     appt.status = to
-    history.record(session, principal, CASE_TYPE, appt.id, appt.number, "status",
-                   from_state=str(before), to_state=to.value, note=note)
+    history.record(
+        session,
+        principal,
+        CASE_TYPE,
+        appt.id,
+        appt.number,
+        "status",
+        from_state=str(before),
+        to_state=to.value,
+        note=note,
+    )
     return appt
 
 
-def cancel(*, session: Session, principal: Principal, number: str, reason: str | None = None,
-           mobile_last4: str | None = None, now: dt.datetime | None = None) -> Appointment:
+def cancel(
+    *,
+    session: Session,
+    principal: Principal,
+    number: str,
+    reason: str | None = None,
+    mobile_last4: str | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
     """Cancel an upcoming booked appointment and give its place back."""
     now = now or utcnow()
     appt = get(session=session, principal=principal, number=number, mobile_last4=mobile_last4, lock=True)
@@ -319,9 +402,16 @@ def cancel(*, session: Session, principal: Principal, number: str, reason: str |
     return _set_status(session, principal, appt, AppointmentStatus.CANCELLED, reason)
 
 
-def reschedule(*, session: Session, principal: Principal, number: str, start: dt.datetime,
-               reason: str | None = None, mobile_last4: str | None = None,
-               now: dt.datetime | None = None) -> Appointment:
+def reschedule(
+    *,
+    session: Session,
+    principal: Principal,
+    number: str,
+    start: dt.datetime,
+    reason: str | None = None,
+    mobile_last4: str | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
     """Move a booking: take the new slot first (409 with alternatives if full), then free the old one."""
     now, rules = now or utcnow(), get_policy().appointment
     appt = get(session=session, principal=principal, number=number, mobile_last4=mobile_last4, lock=True)
@@ -334,16 +424,29 @@ def reschedule(*, session: Session, principal: Principal, number: str, start: dt
     key = appt.branch or ""
     new_slot = _slot_id(session, appt.service_type, key, new_start, svc.capacity)
     # Lock both counters in id order so two opposite moves cannot deadlock (PostgreSQL).
-    session.execute(select(AppointmentSlot.id).where(AppointmentSlot.id.in_([new_slot, appt.slot_id]))
-                    .order_by(AppointmentSlot.id).with_for_update())
+    session.execute(
+        select(AppointmentSlot.id)
+        .where(AppointmentSlot.id.in_([new_slot, appt.slot_id]))
+        .order_by(AppointmentSlot.id)
+        .with_for_update()
+    )
     if not _take(session, new_slot, svc.capacity):
         raise _full(session, rules, appt.service_type, key, new_start, now)
     _release(session, appt.slot_id)
     old_start = appt.start
     appt.slot_id, appt.start, appt.end = new_slot, new_start, new_start + dt.timedelta(minutes=rules.slot_minutes)
-    history.record(session, principal, CASE_TYPE, appt.id, appt.number, "rescheduled", note=reason,
-                   before={"start": local(old_start).isoformat()}, after={"start": new_start.isoformat()},
-                   data={"from": local(old_start).isoformat(), "to": new_start.isoformat()})
+    history.record(
+        session,
+        principal,
+        CASE_TYPE,
+        appt.id,
+        appt.number,
+        "rescheduled",
+        note=reason,
+        before={"start": local(old_start).isoformat()},
+        after={"start": new_start.isoformat()},
+        data={"from": local(old_start).isoformat(), "to": new_start.isoformat()},
+    )
     return appt
 
 
@@ -354,13 +457,17 @@ def complete(*, session: Session, principal: Principal, number: str, note: str |
     return _set_status(session, principal, appt, AppointmentStatus.COMPLETED, note)
 
 
-def no_show(*, session: Session, principal: Principal, number: str, note: str | None = None,
-            now: dt.datetime | None = None) -> Appointment:
+def no_show(
+    *, session: Session, principal: Principal, number: str, note: str | None = None, now: dt.datetime | None = None
+) -> Appointment:
     """Mark a booked appointment whose time has come as 未到场."""
     now = now or utcnow()
     appt = get(session=session, principal=principal, number=number, lock=True)
     _require_booked(appt, "标记为未到场", "marked a no-show")
     if appt.start > now:
-        raise Conflict("预约时间未到，不能标记为未到场", "The appointment has not started yet; it cannot be a no-show",
-                       field="start")
+        raise Conflict(
+            "预约时间未到，不能标记为未到场",
+            "The appointment has not started yet; it cannot be a no-show",
+            field="start",
+        )
     return _set_status(session, principal, appt, AppointmentStatus.NO_SHOW, note)

@@ -25,8 +25,9 @@ router = APIRouter(prefix="/api/v1", tags=["appointments"])
 
 
 @router.get("/appointments/availability", response_model=Availability)
-def read_availability(session: SessionDep, _: StaffOrBot, service_type: ServiceTypeName, date: dt.date,
-                      branch: BranchName | None = None) -> Availability:
+def read_availability(
+    session: SessionDep, _: StaffOrBot, service_type: ServiceTypeName, date: dt.date, branch: BranchName | None = None
+) -> Availability:
     """Every remaining slot of a day with its free places (empty with a reason when closed)."""
     return service.availability(session=session, service_type=service_type, day=date, branch=branch)
 
@@ -38,19 +39,27 @@ def create_appointment(session: SessionDep, principal: StaffOrBot, body: Appoint
 
 
 @router.get("/appointments", response_model=list[AppointmentPublic])
-def list_appointments(session: SessionDep, _: Staff, date: dt.date | None = None,
-                      status: AppointmentStatus | None = None, service_type: ServiceTypeName | None = None,
-                      branch: BranchName | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> list[AppointmentPublic]:
+def list_appointments(
+    session: SessionDep,
+    _: Staff,
+    date: dt.date | None = None,
+    status: AppointmentStatus | None = None,
+    service_type: ServiceTypeName | None = None,
+    branch: BranchName | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[AppointmentPublic]:
     """Appointments by local date and status, in start order."""
-    found = service.search(session=session, day=date, status=status, service_type=service_type, branch=branch,
-                           limit=limit, offset=offset)
+    found = service.search(
+        session=session, day=date, status=status, service_type=service_type, branch=branch, limit=limit, offset=offset
+    )
     return [AppointmentPublic.build(a) for a in found]
 
 
 @router.get("/appointments/{number}", response_model=AppointmentPublic)
-def read_appointment(session: SessionDep, principal: StaffOrBot, number: str,
-                     mobile_last4: Last4 | None = None) -> AppointmentPublic:
+def read_appointment(
+    session: SessionDep, principal: StaffOrBot, number: str, mobile_last4: Last4 | None = None
+) -> AppointmentPublic:
     """One appointment; staff also see its history, the bot must give the mobile's last 4 digits."""
     appt = service.get(session=session, principal=principal, number=number, mobile_last4=mobile_last4)
     if principal.role == "service":
@@ -59,34 +68,48 @@ def read_appointment(session: SessionDep, principal: StaffOrBot, number: str,
 
 
 @router.post("/appointments/{number}/cancel", response_model=AppointmentPublic)
-def cancel_appointment(session: SessionDep, principal: StaffOrBot, number: str,
-                       body: AppointmentCancel | None = None) -> AppointmentPublic:
+def cancel_appointment(
+    session: SessionDep, principal: StaffOrBot, number: str, body: AppointmentCancel | None = None
+) -> AppointmentPublic:
     """Cancel a booked appointment and free its place."""
     body = body or AppointmentCancel()
-    return AppointmentPublic.build(service.cancel(session=session, principal=principal, number=number,
-                                                  reason=body.reason, mobile_last4=body.mobile_last4))
+    return AppointmentPublic.build(
+        service.cancel(
+            session=session, principal=principal, number=number, reason=body.reason, mobile_last4=body.mobile_last4
+        )
+    )
 
 
 @router.post("/appointments/{number}/reschedule", response_model=AppointmentPublic)
-def reschedule_appointment(session: SessionDep, principal: StaffOrBot, number: str,
-                           body: AppointmentReschedule) -> AppointmentPublic:
+def reschedule_appointment(
+    session: SessionDep, principal: StaffOrBot, number: str, body: AppointmentReschedule
+) -> AppointmentPublic:
     """Move a booked appointment to another slot; 409 with alternatives when that one is full."""
-    return AppointmentPublic.build(service.reschedule(session=session, principal=principal, number=number,
-                                                      start=body.start, reason=body.reason,
-                                                      mobile_last4=body.mobile_last4))
+    return AppointmentPublic.build(
+        service.reschedule(
+            session=session,
+            principal=principal,
+            number=number,
+            start=body.start,
+            reason=body.reason,
+            mobile_last4=body.mobile_last4,
+        )
+    )
 
 
 @router.post("/appointments/{number}/complete", response_model=AppointmentPublic)
-def complete_appointment(session: SessionDep, principal: Staff, number: str,
-                         body: AppointmentOutcome | None = None) -> AppointmentPublic:
+def complete_appointment(
+    session: SessionDep, principal: Staff, number: str, body: AppointmentOutcome | None = None
+) -> AppointmentPublic:
     """Mark a booked appointment as served."""
     note = body.note if body else None
     return AppointmentPublic.build(service.complete(session=session, principal=principal, number=number, note=note))
 
 
 @router.post("/appointments/{number}/no-show", response_model=AppointmentPublic)
-def mark_no_show(session: SessionDep, principal: Staff, number: str,
-                 body: AppointmentOutcome | None = None) -> AppointmentPublic:
+def mark_no_show(
+    session: SessionDep, principal: Staff, number: str, body: AppointmentOutcome | None = None
+) -> AppointmentPublic:
     """Mark a booked appointment whose time has come as 未到场."""
     note = body.note if body else None
     return AppointmentPublic.build(service.no_show(session=session, principal=principal, number=number, note=note))

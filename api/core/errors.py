@@ -78,6 +78,25 @@ FIELD_LABELS = {
     "password": "密码",
     "contact_mobile": "联系电话",
     "note": "备注",
+    "text": "消息",
+    "sender": "发送方",
+    "outcome": "结束方式",
+    "summary": "摘要",
+    "customer_name": "客户姓名",
+    "case_numbers": "案件编号",
+    "transcript": "聊天记录",
+    "comment": "评价内容",
+    "missing_documents": "缺少的材料",
+    "resolution": "处理结果",
+    "handler": "处理人员",
+    "reported_at": "报案时间",
+    "mobile_last4": "手机号后4位",
+    "date": "日期",
+    "contact_name": "联系人姓名",
+    "holder_name": "投保人姓名",
+    "product_name": "产品名称",
+    "product_type": "险种",
+    "sum_insured": "保额",
 }
 
 _MESSAGES_ZH = {
@@ -98,6 +117,13 @@ _MESSAGES_ZH = {
     "json_invalid": "请求内容不是合法的 JSON",
     "value_error": "取值不正确",
     "timezone_aware": "时间需带时区",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "too_long": "条目太多",
+    "bool_parsing": "应为是或否",
+    "date_parsing": "日期格式不正确",
+    "date_from_datetime_parsing": "日期格式不正确",
+    "decimal_parsing": "应为数字",
 }
 
 

@@ -46,9 +46,9 @@ OUTCOME_ZH = {
 # --- reading ----------------------------------------------------------------------------------
 
 
-def get(handover_id: int, *, session: Session) -> Handover:
-    """The hand-over, fresh from the database, or 404."""
-    found = session.get(Handover, handover_id, populate_existing=True)
+def get(handover_id: int, *, session: Session, for_update: bool = False) -> Handover:
+    """The hand-over, fresh from the database (row-locked if asked), or 404."""
+    found = session.get(Handover, handover_id, populate_existing=True, with_for_update=for_update or None)
     if found is None:
         raise NotFound(f"未找到转人工会话 {handover_id}", f"Handover {handover_id} not found")
     return found
@@ -260,7 +260,8 @@ def add_message(
     handover_id: int, data: MessageCreate, *, session: Session, actor: Principal, now: dt.datetime
 ) -> HandoverMessage:
     """Append a transcript line (masked): agents speak as agent on chats they hold; the bot relays the rest."""
-    handover = get(handover_id, session=session)
+    # Row lock: a line must not slip into a chat that a concurrent request is closing.
+    handover = get(handover_id, session=session, for_update=True)
     if handover.status == HandoverStatus.CLOSED:
         raise _closed(handover, "发送消息", "accept messages")
     if actor.role == "service":
