@@ -2,7 +2,11 @@
 # Creates/refreshes the backend venv (.venv-api). Idempotent: reinstalls only when requirements change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON_API:-$(command -v python3.11 || command -v python3)}
+# A pyenv shim may exist without 3.11 being selected, so check the interpreter really runs.
+PY=${PYTHON_API:-python3.11}
+if ! "$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null && command -v pyenv >/dev/null; then
+  PY=$(pyenv root)/versions/$(pyenv versions --bare | grep '^3\.11' | tail -1)/bin/python
+fi
 VENV=.venv-api
 stamp="$VENV/.requirements.sha"
 want=$(cat requirements/api.txt requirements/api-dev.txt | sha256sum | cut -d' ' -f1)

@@ -7,6 +7,7 @@ completely free, and dates come from the calendar so the suite holds whatever da
 import datetime as dt
 import re
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
@@ -397,22 +398,51 @@ def test_bot_can_check_availability_and_book(bot):
     assert appt["conversation_id"] == "conv-001" and appt["contact_mobile"] == "138****5678"
 
 
-def test_bot_needs_the_mobile_last4_to_read_change_or_cancel(agent, bot):
-    appt = book(agent, "柜面办理", contact_mobile="13912340001")
-    unknown = bot.get(f"{BASE}/YY20000101-0001", params={"mobile_last4": "0001"})
-    assert unknown.status_code == 404
-    for last4 in (None, "9999"):
-        params = {"mobile_last4": last4} if last4 else {}
-        r = bot.get(f"{BASE}/{appt['number']}", params=params)
-        assert r.status_code == 404 and detail(r)["message"] == detail(unknown)["message"]
-        assert bot.post(f"{BASE}/{appt['number']}/cancel", json=params).status_code == 404
-        r = bot.post(f"{BASE}/{appt['number']}/reschedule", json={"start": free_slot(bot, "柜面办理")} | params)
-        assert r.status_code == 404
-    seen = bot.get(f"{BASE}/{appt['number']}", params={"mobile_last4": "０００１"})  # full-width digits too
+def verify(bot: httpx.Client, number: str, last4: str, conv: str | None = None) -> httpx.Response:
+    return bot.post("/api/v1/verify", json={"case_number": number, "last4": last4, "conversation_id": conv})
+
+
+def token_header(bot: httpx.Client, number: str, last4: str) -> dict:
+    r = verify(bot, number, last4, f"conv-{uuid.uuid4().hex}")
+    assert r.status_code == 200, r.text
+    return {"X-Verification-Token": r.json()["token"]}
+
+
+def test_bot_needs_a_verification_token_to_read_change_or_cancel(agent, bot):
+    appt = book(agent, "上门服务", contact_mobile="13912340001")
+    number = appt["number"]
+    unknown = bot.get(f"{BASE}/YY20000101-0001")
+    assert unknown.status_code == 403 and detail(unknown)["field"] == "X-Verification-Token"
+    other = book(agent, "电话回访", contact_mobile="13912340002")
+    not_this_one = token_header(bot, other["number"], "0002")
+    for headers in ({}, {"X-Verification-Token": "forged"}, not_this_one):
+        r = bot.get(f"{BASE}/{number}", headers=headers)
+        assert r.status_code == 403 and detail(r) == detail(unknown)  # an unknown number looks the same
+        assert bot.post(f"{BASE}/{number}/cancel", json={}, headers=headers).status_code == 403
+        r = bot.post(f"{BASE}/{number}/reschedule", json={"start": free_slot(bot, "上门服务")}, headers=headers)
+        assert r.status_code == 403
+    # The digits are no longer accepted on the appointment endpoints themselves.
+    assert bot.get(f"{BASE}/{number}", params={"mobile_last4": "0001"}).status_code == 403
+    assert bot.post(f"{BASE}/{number}/cancel", json={"mobile_last4": "0001"}).status_code == 422
+
+    headers = token_header(bot, number, "０００１")  # full-width digits too
+    seen = bot.get(f"{BASE}/{number}", headers=headers)
     assert seen.status_code == 200 and seen.json()["history"] is None
-    assert seen.json()["contact_mobile"] == "139****0001"
-    r = bot.post(f"{BASE}/{appt['number']}/cancel", json={"mobile_last4": "0001", "reason": "客户在对话中取消"})
+    assert seen.json()["contact_mobile"] == "139****0001" and seen.json()["address"]
+    target = free_slot(bot, "上门服务")
+    r = bot.post(f"{BASE}/{number}/reschedule", json={"start": target}, headers=headers)
+    assert r.status_code == 200 and r.json()["start"] == target
+    r = bot.post(f"{BASE}/{number}/cancel", json={"reason": "客户在对话中取消"}, headers=headers)
     assert r.status_code == 200 and r.json()["status"] == "已取消"
+
+
+def test_wrong_digits_for_an_appointment_are_rate_limited(agent, bot):
+    number = book(agent, "电话回访", contact_mobile="13912340003")["number"]
+    conv = f"conv-{uuid.uuid4().hex}"
+    assert [verify(bot, number, digits, conv).status_code for digits in ("0000", "1111", "2222")] == [403, 403, 429]
+    locked = verify(bot, number, "0003", conv)  # even the right digits, now
+    assert locked.status_code == 429 and detail(locked)["code"] == "verification_locked"
+    assert bot.get(f"{BASE}/{number}").status_code == 403
 
 
 def test_bot_cannot_list_or_record_outcomes(agent, bot):

@@ -2,7 +2,8 @@
 
 import uuid
 
-from tests.conftest import make_claim, make_policy
+from tests.conftest import make_claim, make_policy, unique_mobile
+from tests.test_appointments import book
 
 
 def _verify(bot, number, last4, conv):
@@ -38,6 +39,24 @@ def test_case_is_locked_after_too_many_failures_across_conversations(agent, bot)
 def test_unknown_case_number_fails_like_wrong_digits(bot):
     r = _verify(bot, "LP2026010112345", "1234", f"c-{uuid.uuid4().hex}")
     assert r.status_code == 403 and r.json()["detail"]["code"] == "verification_failed"
+
+
+def test_appointment_number_verifies_with_its_contact_mobile(agent, bot):
+    mobile = unique_mobile()
+    appt = book(agent, "电话回访", contact_mobile=mobile)
+    assert appt["customer_id"] is None
+    wrong = f"{(int(mobile[-4:]) + 1) % 10000:04d}"
+    assert _verify(bot, appt["number"], wrong, f"c-{uuid.uuid4().hex}").status_code == 403
+    r = _verify(bot, appt["number"], mobile[-4:], f"c-{uuid.uuid4().hex}")
+    assert r.status_code == 200 and r.json()["case_number"] == appt["number"]
+
+
+def test_appointment_of_a_known_customer_also_verifies_with_their_id_number(agent, bot):
+    mobile = unique_mobile()
+    make_policy(agent, mobile=mobile, id_number="44010619900220567X")
+    appt = book(agent, "电话回访", contact_mobile=mobile)
+    assert appt["customer_id"] is not None
+    assert _verify(bot, appt["number"], "567X", f"c-{uuid.uuid4().hex}").status_code == 200
 
 
 def claim_mobile_last4(agent, claim) -> str:

@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, UtcDateTime
@@ -21,7 +21,10 @@ class AppointmentSlot(IdMixin, Base):
     """One bookable slot; `booked` is raised with a guarded UPDATE so it never passes capacity."""
 
     __tablename__ = "appointment_slots"
-    __table_args__ = (UniqueConstraint("service_type", "branch", "start"),)
+    __table_args__ = (
+        UniqueConstraint("service_type", "branch", "start"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
+    )
 
     service_type: Mapped[str] = mapped_column(String(16))
     branch: Mapped[str] = mapped_column(String(32), default="")  # "" where the service has no branch

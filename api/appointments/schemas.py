@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from api.appointments.models import Appointment, AppointmentStatus
@@ -32,10 +32,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
             "Input should include a timezone offset, e.g. 2026-12-01T10:00:00+08:00",
         )
     return value
-
-
-def _nfkc(value: object) -> object:
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
 def _mobile(value: str) -> str:
@@ -73,7 +69,6 @@ AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
 Mobile = Annotated[str, AfterValidator(_mobile)]
 ServiceTypeName = Annotated[str, AfterValidator(_service_type)]
 BranchName = Annotated[str, AfterValidator(_branch)]
-Last4 = Annotated[str, BeforeValidator(_nfkc), Field(pattern=r"^[0-9]{4}$")]
 ShanghaiTime = Annotated[dt.datetime, PlainSerializer(lambda v: local(v).isoformat(), return_type=str)]
 
 
@@ -94,13 +89,11 @@ class AppointmentCreate(_In):
 
 class AppointmentCancel(_In):
     reason: str | None = Field(default=None, max_length=500)
-    mobile_last4: Last4 | None = None
 
 
 class AppointmentReschedule(_In):
     start: AwareDatetime
     reason: str | None = Field(default=None, max_length=500)
-    mobile_last4: Last4 | None = None
 
 
 class AppointmentOutcome(_In):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,10 +14,11 @@ from sqlalchemy.orm import Session
 from api.appointments.models import Appointment, AppointmentSlot, AppointmentStatus
 from api.appointments.schemas import AppointmentCreate, Availability, SlotPublic
 from api.auth.principal import Principal
+from api.core.casegate import fetch_visible
 from api.core.clock import SHANGHAI, local, utcnow
 from api.core.errors import BadRequest, Conflict, NotFound
 from api.core.numbering import appointment_number
-from api.core.security import decrypt, encrypt, lookup_hash
+from api.core.security import encrypt, lookup_hash
 from api.customers import service as customers
 from api.history import service as history
 from api.history.models import CaseEvent
@@ -243,28 +243,20 @@ def availability(
     return result
 
 
-def _not_found() -> NotFound:
-    # One message for "no such number" and "wrong last digits" so numbers cannot be probed.
-    return NotFound(
-        "未找到该预约，请核对预约号和手机号后四位",
-        "No such appointment: check the number and the mobile's last 4 digits",
-        field="number",
-    )
-
-
-def _last4_matches(appt: Appointment, last4: str | None) -> bool:
-    return bool(last4) and hmac.compare_digest(decrypt(appt.contact_mobile_enc)[-4:].encode(), last4.encode())
-
-
 def get(
-    *, session: Session, principal: Principal, number: str, mobile_last4: str | None = None, lock: bool = False
+    *, session: Session, principal: Principal, number: str, token: str | None = None, lock: bool = False
 ) -> Appointment:
-    """The appointment by number; the bot must also give the contact mobile's last 4 digits."""
-    stmt = select(Appointment).where(Appointment.number == number.strip().upper())
-    appt = session.scalar(stmt.with_for_update() if lock else stmt)
-    if appt is None or (principal.role == "service" and not _last4_matches(appt, mobile_last4)):
-        raise _not_found()
-    return appt
+    """The appointment by number; the bot needs a verification token for it (POST /verify)."""
+    number = number.strip().upper()
+
+    def fetch() -> Appointment:
+        stmt = select(Appointment).where(Appointment.number == number)
+        appt = session.scalar(stmt.with_for_update() if lock else stmt)
+        if appt is None:
+            raise NotFound("未找到该预约，请核对预约号", "No such appointment: check the number", field="number")
+        return appt
+
+    return fetch_visible(principal, token, number, fetch)
 
 
 def events(*, session: Session, appt: Appointment) -> list[CaseEvent]:
@@ -390,12 +382,12 @@ def cancel(
     principal: Principal,
     number: str,
     reason: str | None = None,
-    mobile_last4: str | None = None,
+    token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Cancel an upcoming booked appointment and give its place back."""
     now = now or utcnow()
-    appt = get(session=session, principal=principal, number=number, mobile_last4=mobile_last4, lock=True)
+    appt = get(session=session, principal=principal, number=number, token=token, lock=True)
     _require_booked(appt, "取消", "cancelled")
     _require_upcoming(appt, now, "取消", "cancelled")
     _release(session, appt.slot_id)
@@ -409,12 +401,12 @@ def reschedule(
     number: str,
     start: dt.datetime,
     reason: str | None = None,
-    mobile_last4: str | None = None,
+    token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Move a booking: take the new slot first (409 with alternatives if full), then free the old one."""
     now, rules = now or utcnow(), get_policy().appointment
-    appt = get(session=session, principal=principal, number=number, mobile_last4=mobile_last4, lock=True)
+    appt = get(session=session, principal=principal, number=number, token=token, lock=True)
     _require_booked(appt, "改期", "rescheduled")
     _require_upcoming(appt, now, "改期", "rescheduled")
     svc = _service(rules, appt.service_type)

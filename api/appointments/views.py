@@ -15,10 +15,10 @@ from api.appointments.schemas import (
     AppointmentReschedule,
     Availability,
     BranchName,
-    Last4,
     ServiceTypeName,
 )
 from api.auth.deps import Staff, StaffOrBot
+from api.core.casegate import VerificationToken
 from api.core.db import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["appointments"])
@@ -58,10 +58,10 @@ def list_appointments(
 
 @router.get("/appointments/{number}", response_model=AppointmentPublic)
 def read_appointment(
-    session: SessionDep, principal: StaffOrBot, number: str, mobile_last4: Last4 | None = None
+    session: SessionDep, principal: StaffOrBot, number: str, token: VerificationToken = None
 ) -> AppointmentPublic:
-    """One appointment; staff also see its history, the bot must give the mobile's last 4 digits."""
-    appt = service.get(session=session, principal=principal, number=number, mobile_last4=mobile_last4)
+    """One appointment; staff also see its history, the bot needs a verification token for it."""
+    appt = service.get(session=session, principal=principal, number=number, token=token)
     if principal.role == "service":
         return AppointmentPublic.build(appt)
     return AppointmentPublic.build(appt, service.events(session=session, appt=appt))
@@ -69,22 +69,31 @@ def read_appointment(
 
 @router.post("/appointments/{number}/cancel", response_model=AppointmentPublic)
 def cancel_appointment(
-    session: SessionDep, principal: StaffOrBot, number: str, body: AppointmentCancel | None = None
+    session: SessionDep,
+    principal: StaffOrBot,
+    number: str,
+    body: AppointmentCancel | None = None,
+    token: VerificationToken = None,
 ) -> AppointmentPublic:
-    """Cancel a booked appointment and free its place."""
-    body = body or AppointmentCancel()
+    """Cancel a booked appointment and free its place (the bot: with a verification token)."""
+    reason = body.reason if body else None
     return AppointmentPublic.build(
-        service.cancel(
-            session=session, principal=principal, number=number, reason=body.reason, mobile_last4=body.mobile_last4
-        )
+        service.cancel(session=session, principal=principal, number=number, reason=reason, token=token)
     )
 
 
 @router.post("/appointments/{number}/reschedule", response_model=AppointmentPublic)
 def reschedule_appointment(
-    session: SessionDep, principal: StaffOrBot, number: str, body: AppointmentReschedule
+    session: SessionDep,
+    principal: StaffOrBot,
+    number: str,
+    body: AppointmentReschedule,
+    token: VerificationToken = None,
 ) -> AppointmentPublic:
-    """Move a booked appointment to another slot; 409 with alternatives when that one is full."""
+    """Move a booked appointment to another slot; 409 with alternatives when that one is full.
+
+    The bot needs a verification token for the appointment.
+    """
     return AppointmentPublic.build(
         service.reschedule(
             session=session,
@@ -92,7 +101,7 @@ def reschedule_appointment(
             number=number,
             start=body.start,
             reason=body.reason,
-            mobile_last4=body.mobile_last4,
+            token=token,
         )
     )
 

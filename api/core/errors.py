@@ -90,7 +90,6 @@ FIELD_LABELS = {
     "resolution": "处理结果",
     "handler": "处理人员",
     "reported_at": "报案时间",
-    "mobile_last4": "手机号后4位",
     "date": "日期",
     "contact_name": "联系人姓名",
     "holder_name": "投保人姓名",

@@ -31,13 +31,12 @@ def find_or_create(session: Session, *, name: str, mobile: str, id_number: str |
     return customer
 
 
-def last_digits_match(customer: Customer, digits: str, *, extra_mobiles: tuple[str, ...] = ()) -> bool:
-    """True when `digits` are the last digits of the customer's mobile or ID number."""
-    candidates = [decrypt(customer.mobile_enc), *extra_mobiles]
+def identity_numbers(customer: Customer) -> list[str]:
+    """The customer's decrypted mobile and ID number (if any): the numbers whose last digits prove identity."""
+    numbers = [decrypt(customer.mobile_enc)]
     if customer.id_number_enc:
-        candidates.append(decrypt(customer.id_number_enc))
-    digits = digits.strip().upper()
-    return bool(digits) and any(c.upper().endswith(digits) for c in candidates)
+        numbers.append(decrypt(customer.id_number_enc))
+    return numbers
 
 
 def public(customer: Customer) -> dict:

@@ -1,13 +1,18 @@
-"""Identity checks before a case's details are revealed: case number + last digits, rate-limited."""
+"""Identity checks before a case's details are revealed: case number + last digits, rate-limited.
+
+Case numbers: LP… claims, TS… complaints, YY… appointments, P… policies.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.appointments.models import Appointment
 from api.claims.models import Claim
 from api.complaints.models import Complaint
 from api.core.security import create_token, decode_token, decrypt
@@ -29,18 +34,36 @@ class Outcome:
     reason: str = ""
 
 
-def _owner(session: Session, case_number: str) -> tuple[Customer, tuple[str, ...]] | None:
-    """The customer a case number belongs to, plus extra mobiles that may prove it (complaint contact)."""
+def _proofs(session: Session, case_number: str) -> list[str] | None:
+    """The decrypted numbers whose last digits prove ownership of a case; None when there is no such case.
+
+    Claims and policies: the customer's mobile/ID. Complaints and appointments: also the contact
+    mobile given with them (an appointment need not belong to a known customer).
+    """
     if case_number.startswith("LP"):
         claim = session.scalar(select(Claim).where(Claim.number == case_number))
-        return (claim.customer, ()) if claim else None
+        return customers.identity_numbers(claim.customer) if claim else None
     if case_number.startswith("TS"):
         complaint = session.scalar(select(Complaint).where(Complaint.number == case_number))
-        return (complaint.customer, (decrypt(complaint.contact_mobile_enc),)) if complaint else None
+        if complaint is None:
+            return None
+        return [decrypt(complaint.contact_mobile_enc), *customers.identity_numbers(complaint.customer)]
+    if case_number.startswith("YY"):
+        appt = session.scalar(select(Appointment).where(Appointment.number == case_number))
+        if appt is None:
+            return None
+        customer = session.get(Customer, appt.customer_id) if appt.customer_id is not None else None
+        return [decrypt(appt.contact_mobile_enc), *(customers.identity_numbers(customer) if customer else [])]
     if case_number.startswith("P"):
         policy = session.scalar(select(InsurancePolicy).where(InsurancePolicy.number == case_number))
-        return (policy.customer, ()) if policy else None
+        return customers.identity_numbers(policy.customer) if policy else None
     return None
+
+
+def _digits_match(candidates: list[str] | None, digits: str) -> bool:
+    """True when `digits` are the last digits of one of the candidates (full-width digits and x/X allowed)."""
+    digits = unicodedata.normalize("NFKC", digits).strip().upper()
+    return bool(digits and candidates) and any(c.upper().endswith(digits) for c in candidates)
 
 
 def _failures(session: Session, since: dt.datetime, **where) -> int:
@@ -73,9 +96,8 @@ def verify(
     )
     if left <= 0:
         return Outcome(False, locked=True, reason="locked")
-    owner = _owner(session, case_number)
     # An unknown number fails exactly like wrong digits, so numbers cannot be probed.
-    ok = owner is not None and customers.last_digits_match(owner[0], last_digits, extra_mobiles=owner[1])
+    ok = _digits_match(_proofs(session, case_number), last_digits)
     session.add(VerificationAttempt(case_number=case_number, conversation_id=conversation_id, success=ok, at=now))
     if not ok:
         return Outcome(False, locked=left - 1 <= 0, attempts_left=left - 1, reason="mismatch")

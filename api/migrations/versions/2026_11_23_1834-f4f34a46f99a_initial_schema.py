@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a52d701ea5ab
+Revision ID: f4f34a46f99a
 Revises: 
-Create Date: 2026-11-23 18:25:09.035465
+Create Date: 2026-11-23 18:34:50.626459
 
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ import api.core.db
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'a52d701ea5ab'
+revision: str = 'f4f34a46f99a'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('booked', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.CheckConstraint('booked >= 0 AND booked <= capacity', name=op.f('ck_appointment_slots_booked_within_capacity')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_slots')),
     sa.UniqueConstraint('service_type', 'branch', 'start', name=op.f('uq_appointment_slots_service_type_branch_start'))
     )
