@@ -142,7 +142,21 @@ class Appointment(_Strict):
 
 class Complaint(_Strict):
     types: list[str] = Field(min_length=1)
+    type_keywords: dict[str, list[str]] = {}
     channels: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _keywords_for_known_types(self) -> Complaint:
+        unknown = set(self.type_keywords) - set(self.types)
+        if unknown:
+            raise ValueError(f"type_keywords for unknown types: {', '.join(sorted(unknown))}")
+        return self
+
+
+class CustomerTerms(_Strict):
+    hesitation_days: int = Field(gt=0)
+    grace_days: int = Field(gt=0)
+    claim_limitation_years: dict[Literal["life", "other"], int]
 
 
 class ServicePolicy(_Strict):
@@ -155,6 +169,7 @@ class ServicePolicy(_Strict):
     verification: Verification
     appointment: Appointment
     complaint: Complaint
+    customer_terms: CustomerTerms
     retention_years: dict[Literal["ordinary", "special"], int]
 
 

@@ -111,3 +111,10 @@ def test_unknown_complaint_type_is_rejected_in_both_languages(bot):
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert detail["field"] == "type" and "投诉类型应为" in detail["message"] and detail["message_en"]
+
+
+def test_type_is_suggested_from_the_description_in_either_script(bot):
+    r = bot.get("/api/v1/complaints/suggest-type", params={"text": "業務員當初說能返利，完全是誤導"}).json()
+    assert r["type"] == "销售误导" and "误导" in r["matched"]
+    r = bot.get("/api/v1/complaints/suggest-type", params={"text": "今天天气不错"}).json()
+    assert r["type"] is None and "理赔纠纷" in r["types"]

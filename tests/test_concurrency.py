@@ -55,7 +55,7 @@ def test_two_concurrent_sweeps_escalate_each_breached_case_exactly_once(sweep_db
             ],
         )
         policy = make_policy(agent)["number"]
-        ten_days_ago = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10)).isoformat()
+        ten_days_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=10)).isoformat()
         claims = [
             make_claim(agent, policy_number=policy, priority="紧急", category="紧急", reported_at=ten_days_ago)[
                 "number"

@@ -21,3 +21,14 @@ def risk_reasons(text: str, policy: ServicePolicy, *, repeat: bool) -> list[str]
     if repeat:
         reasons.append(f"重复投诉（{lists.repeat_within_days}天内）")
     return reasons
+
+
+def suggest_type(text: str, policy: ServicePolicy) -> tuple[str | None, list[str]]:
+    """The complaint type whose keywords the text mentions most (ties: policy order), and the words seen."""
+    text = normalise(text)
+    best, best_hits = None, []
+    for kind, words in policy.complaint.type_keywords.items():
+        hits = [w for w in words if w in text]
+        if len(hits) > len(best_hits):
+            best, best_hits = kind, hits
+    return best, best_hits

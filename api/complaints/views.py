@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from api.auth.deps import Staff, StaffOrBot
 from api.claims.schemas import UrgeRequest
-from api.complaints import service
+from api.complaints import risk, service
 from api.complaints.enums import ComplaintStage
 from api.complaints.models import Complaint
 from api.complaints.schemas import ComplaintCreate, Confirmation, CustomerUpdate, StageChange
@@ -34,6 +34,15 @@ def create_complaint(body: ComplaintCreate, session: SessionDep, actor: StaffOrB
         },
     }
     return out
+
+
+@router.get("/complaints/suggest-type")
+def suggest_type(text: str, _: StaffOrBot) -> dict:
+    """Propose a complaint type from the customer's description (the customer confirms it)."""
+    policy = get_policy()
+    kind, words = risk.suggest_type(text[:4000], policy)
+    high_risk = risk.risk_reasons(text[:4000], policy, repeat=False)
+    return {"type": kind, "matched": words, "types": policy.complaint.types, "high_risk_reasons": high_risk}
 
 
 @router.get("/complaints")
