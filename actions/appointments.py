@@ -1,0 +1,297 @@
+"""Appointments: booking form (service, place, time checked against live availability), cancel, reschedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.claims import verify_slot
+from actions.common.api import ApiError, backend
+from actions.common.contact import validate_name, validate_phone
+from actions.common.format import slot_time
+from actions.common.forms import BaseFormValidator, latest_entity
+from actions.common.policy import get_policy
+from actions.common.reply import choice, say
+
+APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
+LOOKAHEAD_DAYS = 7
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def slot_buttons(slots: list[dict], limit: int = 6) -> list[dict]:
+    return [choice(slot_time(s["start"]), "inform", time=s["start"]) for s in slots[:limit]]
+
+
+async def free_slots(service_type: str, day: dt.date, branch: str | None) -> tuple[list[dict], str | None]:
+    """The day's bookable slots (the backend applies hours, working days and capacity)."""
+    params = {"service_type": service_type, "date": day.isoformat()} | ({"branch": branch} if branch else {})
+    out = await backend().get("/api/v1/appointments/availability", params=params)
+    return [s for s in out["slots"] if s["remaining"] > 0], out.get("reason")
+
+
+async def next_free(service_type: str, day: dt.date, branch: str | None) -> list[dict]:
+    """Free slots on the first day from `day` on that has any."""
+    for offset in range(LOOKAHEAD_DAYS):
+        slots, _ = await free_slots(service_type, day + dt.timedelta(days=offset), branch)
+        if slots:
+            return slots
+    return []
+
+
+async def check_time(
+    form: BaseFormValidator,
+    value: Any,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service_type: str,
+    branch: str | None,
+) -> dict[str, Any]:
+    """Accept a time only if it is a free slot now; otherwise explain and offer nearby free slots."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return form.reject(
+            dispatcher, tracker, "appointment_time", "没能识别这个时间，请说具体日期和时间，例如“明天下午3点”。"
+        )
+    grain = ((latest_entity(tracker, "time") or {}).get("additional_info") or {}).get("grain")
+    slots, reason = await free_slots(service_type, moment.date(), branch)
+    if grain != "day":
+        for s in slots:
+            if dt.datetime.fromisoformat(s["start"]) == moment:
+                return form.accepted("appointment_time", s["start"])
+    if grain == "day" and slots:
+        return form.reject(
+            dispatcher,
+            tracker,
+            "appointment_time",
+            f"{moment.month}月{moment.day}日可以预约这些时段：",
+            slot_buttons(slots),
+        )
+    offer = slots or await next_free(service_type, moment.date() + dt.timedelta(days=1), branch)
+    why = reason or (
+        "该时段已约满"
+        if any(dt.datetime.fromisoformat(s["start"]) == moment for s in slots)
+        else "这个时间不在可预约的时段内"
+    )
+    message = f"抱歉，{why}。" + ("您可以选择以下时间：" if offer else "近期暂无空闲时段，可以转人工为您安排。")
+    return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
+
+
+class ValidateAppointmentForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_appointment_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        place: list[str] = []
+        service = tracker.get_slot("service_type")
+        if service:
+            needs = (await get_policy())["appointment"]["service_types"].get(service, {}).get("needs")
+            place = {"branch": ["branch"], "address": ["address"]}.get(needs, [])
+        return ["service_type", *place, "appointment_time", "person_name", "phone", "appointment_confirmed"]
+
+    async def validate_service_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        types = list((await get_policy())["appointment"]["service_types"])
+        if value not in types:
+            return self.reject(
+                dispatcher,
+                tracker,
+                "service_type",
+                "请选择要预约的服务：",
+                [choice(t, "inform", service_type=t) for t in types],
+            )
+        return self.accepted("service_type", value)
+
+    async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        branches = (await get_policy())["appointment"]["branches"]
+        if value not in branches:
+            return self.reject(
+                dispatcher, tracker, "branch", "请选择办理网点：", [choice(b, "inform", branch=b) for b in branches]
+            )
+        return self.accepted("branch", value)
+
+    async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if len(text) < 6:
+            return self.reject(dispatcher, tracker, "address", "请提供详细地址，包括城市、区、街道和门牌号。")
+        return self.accepted("address", text[:200])
+
+    async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await check_time(
+            self, value, dispatcher, tracker, tracker.get_slot("service_type"), tracker.get_slot("branch")
+        )
+
+    async def validate_person_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return validate_name(self, value, dispatcher, tracker)
+
+    async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return validate_phone(self, value, dispatcher, tracker)
+
+    async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self.accepted("appointment_confirmed", value)
+
+
+class ActionAskAppointmentTime(Action):
+    """Ask for the time and show the next free slots right away."""
+
+    def name(self) -> str:
+        return "action_ask_appointment_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        try:
+            today = dt.datetime.now(SHANGHAI).date()
+            slots = await next_free(tracker.get_slot("service_type"), today, tracker.get_slot("branch"))
+        except ApiError:
+            slots = []
+        say(
+            dispatcher,
+            tracker,
+            "请问您想预约什么时间？可以直接说“明天下午3点”，或选择下面的空闲时段：",
+            slot_buttons(slots),
+        )
+        return []
+
+
+class ActionAskAppointmentConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        place = s("branch") or s("address")
+        say(
+            dispatcher,
+            tracker,
+            "\n".join(
+                [
+                    "请确认预约信息：",
+                    f"· 服务：{s('service_type')}" + (f"（{place}）" if place else ""),
+                    f"· 时间：{slot_time(s('appointment_time'))}",
+                    f"· 联系人：{s('person_name')}，电话：{s('phone')}",
+                    "确认无误请回复“确认”；要修改可以直接说，例如“改到后天上午10点”。",
+                ]
+            ),
+            [choice("确认预约", "affirm"), choice("先不约了", "deny")],
+        )
+        return []
+
+
+class ActionSubmitAppointment(Action):
+    """Book through the backend; a slot taken meanwhile sends the customer back to choose another time."""
+
+    def name(self) -> str:
+        return "action_submit_appointment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        resets = [
+            SlotSet(k, None) for k in ("service_type", "appointment_time", "branch", "address", "appointment_confirmed")
+        ]
+        if not s("appointment_confirmed"):
+            say(dispatcher, tracker, "好的，本次预约没有提交。需要时随时找我预约。")
+            return resets
+        try:
+            out = await backend().post(
+                "/api/v1/appointments",
+                json={
+                    "service_type": s("service_type"),
+                    "start": s("appointment_time"),
+                    "branch": s("branch"),
+                    "address": s("address"),
+                    "contact_name": s("person_name"),
+                    "contact_mobile": s("phone"),
+                    "conversation_id": tracker.sender_id,
+                },
+            )
+        except ApiError as exc:
+            if exc.status == 409 and exc.detail.get("alternatives"):
+                say(
+                    dispatcher,
+                    tracker,
+                    "抱歉，这个时段刚刚被约满了，请重新选择时间：",
+                    slot_buttons(exc.detail["alternatives"]),
+                )
+                return [
+                    SlotSet("appointment_time", None),
+                    SlotSet("appointment_confirmed", None),
+                    FollowupAction("appointment_form"),
+                ]
+            say(dispatcher, tracker, f"抱歉，预约没有成功：{exc.message}")
+            return resets
+        say(
+            dispatcher,
+            tracker,
+            f"预约成功！预约编号：{out['number']}，时间：{slot_time(out['start'])}，"
+            f"服务：{out['service_type']}。如需改约或取消，告诉我预约编号即可。",
+        )
+        return resets + [SlotSet("appointment_number", out["number"])]
+
+
+class ValidateAppointmentChangeForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_appointment_change_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        extra = ["appointment_time"] if tracker.get_slot("appointment_action") == "reschedule" else []
+        return ["appointment_number", "id_last4", *extra]
+
+    async def validate_appointment_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        number = str(value or "").strip().upper()
+        if not APPOINTMENT_RE.match(number):
+            return self.reject(
+                dispatcher,
+                tracker,
+                "appointment_number",
+                "预约编号格式是 YY + 8位日期 + - + 4位数字（例如 YY20261201-0001），请核对。",
+            )
+        if tracker.get_slot("verified_case") != number:
+            return self.accepted("appointment_number", number, id_last4=None, verification_token=None)
+        return self.accepted("appointment_number", number)
+
+    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("appointment_number"))
+
+    async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        appt = await backend().get(
+            f"/api/v1/appointments/{tracker.get_slot('appointment_number')}",
+            token=tracker.get_slot("verification_token"),
+        )
+        return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"))
+
+
+class ActionChangeAppointment(Action):
+    """Cancel or reschedule the verified appointment."""
+
+    def name(self) -> str:
+        return "action_change_appointment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        number, token = s("appointment_number"), s("verification_token")
+        resets = [
+            SlotSet("appointment_action", None),
+            SlotSet("appointment_time", None),
+            SlotSet("id_last4", None),
+            ActiveLoop(None),
+        ]
+        if not (number and token):
+            return resets
+        try:
+            if s("appointment_action") == "reschedule":
+                out = await backend().post(
+                    f"/api/v1/appointments/{number}/reschedule", token=token, json={"start": s("appointment_time")}
+                )
+                say(dispatcher, tracker, f"改约成功！预约 {number} 已改到 {slot_time(out['start'])}。")
+            else:
+                await backend().post(
+                    f"/api/v1/appointments/{number}/cancel", token=token, json={"reason": "客户通过在线客服取消"}
+                )
+                say(dispatcher, tracker, f"预约 {number} 已取消。需要时可以随时重新预约。")
+        except ApiError as exc:
+            say(dispatcher, tracker, f"抱歉，操作没有成功：{exc.message}")
+        return resets

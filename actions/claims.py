@@ -1,0 +1,185 @@
+"""Claim progress: case number (or policy number, then a choice), verification, status in plain words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common.api import ApiError, backend
+from actions.common.format import day
+from actions.common.forms import BaseFormValidator
+from actions.common.reply import choice, say
+from actions.common.verification import verify
+from actions.handover import hand_over
+
+CLAIM_RE = re.compile(r"^LP\d{13}$")
+
+
+async def verify_slot(
+    validator: BaseFormValidator,
+    value: Any,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    case_number: str | None,
+) -> dict[str, Any]:
+    """Shared validate_id_last4: the backend checks and counts; locked → a human takes over."""
+    digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
+    if not re.fullmatch(r"\d{3}[\dX]", digits):
+        return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")
+    if not case_number:
+        return {"id_last4": None}
+    result = await verify(tracker, case_number, digits)
+    if result.ok:
+        return validator.accepted("id_last4", digits, verification_token=result.token, verified_case=case_number)
+    if result.locked:
+        say(dispatcher, tracker, "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。")
+        await hand_over(dispatcher, tracker, "verification_failed", summary=f"案件 {case_number} 身份验证多次失败")
+        return {"id_last4": None, "requested_slot": None}
+    return validator.reject(dispatcher, tracker, "id_last4", result.message)
+
+
+class ValidateClaimProgressForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_claim_progress_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        # A policy number instead of a claim number: verify on the policy, then choose its claim.
+        if tracker.get_slot("policy_number") and not tracker.get_slot("claim_number"):
+            return ["policy_number", "id_last4", "claim_number"]
+        return ["claim_number", "id_last4"]
+
+    async def validate_claim_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        number = str(value or "").strip().upper()
+        if not CLAIM_RE.match(number):
+            return self.reject(
+                dispatcher,
+                tracker,
+                "claim_number",
+                "理赔案号是 LP 开头加13位数字（例如 LP2026110512345），请核对后重新输入。",
+            )
+        if tracker.get_slot("verified_case") not in (number, tracker.get_slot("policy_number")):
+            return self.accepted("claim_number", number, id_last4=None, verification_token=None)
+        return self.accepted("claim_number", number)
+
+    async def validate_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self.accepted("policy_number", str(value).strip().upper())
+
+    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        case = tracker.get_slot("claim_number") or tracker.get_slot("policy_number")
+        return await verify_slot(self, value, dispatcher, tracker, case)
+
+
+class ActionAskClaimNumber(Action):
+    """Ask for the claim; after a verified policy number, offer that policy's claims as choices."""
+
+    def name(self) -> str:
+        return "action_ask_claim_number"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        policy, token = tracker.get_slot("policy_number"), tracker.get_slot("verification_token")
+        if policy and token and tracker.get_slot("verified_case") == policy:
+            try:
+                claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
+            except ApiError as exc:
+                say(dispatcher, tracker, exc.message)
+                return []
+            if not claims:
+                say(
+                    dispatcher,
+                    tracker,
+                    f"保单 {policy} 下暂时没有理赔案件。如需报案，可以转人工客服协助您。",
+                    [choice("转人工客服", "request_human")],
+                )
+                return []
+            say(
+                dispatcher,
+                tracker,
+                f"保单 {policy} 下有以下理赔案件，请选择要查询的一件：",
+                [
+                    choice(
+                        f"{c['number']}（{c['status']}，{day(c['reported_at'])}报案）",
+                        "inform",
+                        claim_number=c["number"],
+                    )
+                    for c in claims[:8]
+                ],
+            )
+            return []
+        dispatcher.utter_message(response="utter_ask_claim_number")
+        return []
+
+
+class ActionClaimProgress(Action):
+    """Tell the verified customer where the claim stands; if overdue, apologise and urge automatically."""
+
+    def name(self) -> str:
+        return "action_claim_progress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        number, token = tracker.get_slot("claim_number"), tracker.get_slot("verification_token")
+        if not (number and token):
+            return []
+        try:
+            p = await backend().get(f"/api/v1/claims/{number}/progress", token=token)
+        except ApiError as exc:
+            say(dispatcher, tracker, exc.message)
+            return [SlotSet("id_last4", None)]
+        lines = [
+            f"您的理赔案件 {number}（{p['product_name']}）当前状态：【{p['status']}】",
+            p["status_text"],
+            f"当前环节：{p['current_step']}。",
+        ]
+        if p["missing_documents"]:
+            lines.append("还需要您补充：" + "、".join(p["missing_documents"]) + "。材料齐全后我们会继续处理。")
+        if not p["finished"]:
+            lines.append(
+                f"预计 {day(p['expected_completion_date'])} 前完成"
+                + ("（补充材料期间时限暂停，收到材料后顺延）。" if p["paused"] else "。")
+            )
+        if p["overdue"]:
+            await backend().post(
+                f"/api/v1/claims/{number}/urge",
+                token=token,
+                json={"note": "客户查询时案件已超时，机器人自动催办", "conversation_id": tracker.sender_id},
+            )
+            lines.append("非常抱歉，您的案件已超过承诺的处理时限。我已为您自动催办，主管会优先跟进处理。")
+        say(dispatcher, tracker, "\n".join(lines))
+        return [SlotSet("id_last4", None)]
+
+
+class ActionUrge(Action):
+    """催办 on the case the customer just verified; otherwise ask which case first."""
+
+    def name(self) -> str:
+        return "action_urge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        case, token = tracker.get_slot("verified_case"), tracker.get_slot("verification_token")
+        number = tracker.get_slot("claim_number") if case and case.startswith("P") else case
+        if not (number and token):
+            say(dispatcher, tracker, "好的，我先帮您查一下案件进度，再为您催办。请提供理赔案号或投诉编号。")
+            return []
+        kind = "claims" if number.startswith("LP") else "complaints"
+        try:
+            out = await backend().post(
+                f"/api/v1/{kind}/{number}/urge",
+                token=token,
+                json={"note": "客户在线催办", "conversation_id": tracker.sender_id},
+            )
+        except ApiError as exc:
+            say(dispatcher, tracker, exc.message)
+            return []
+        say(
+            dispatcher,
+            tracker,
+            f"已为您催办（第{out['urge_count']}次），案件已提交主管优先处理，请您耐心等待，有进展会第一时间通知您。",
+        )
+        return []

@@ -1,0 +1,1 @@
+"""Shared pieces of the actions: backend client, replies, form validation base."""

@@ -1,0 +1,29 @@
+"""Validation of the contact details every form asks for (format only; the backend re-checks)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.forms import BaseFormValidator
+
+NAME_PREFIX = re.compile(r"^(我叫|我是|叫我|姓名是?|名字是?|本人)[:：]?")
+
+
+def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
+    name = NAME_PREFIX.sub("", str(value or "").strip()).strip("，。,. ")
+    if not 1 <= len(name) <= 20 or re.search(r"\d", name):
+        return form.reject(dispatcher, tracker, "person_name", "请告诉我您的姓名（例如：张三，或“王先生”）。")
+    return form.accepted("person_name", name)
+
+
+def validate_phone(form: BaseFormValidator, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(value or "")))
+    digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+    if not re.fullmatch(r"1[3-9]\d{9}", digits):
+        return form.reject(dispatcher, tracker, "phone", "手机号需要是11位数字（1开头），请重新输入。")
+    return form.accepted("phone", digits)

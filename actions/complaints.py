@@ -1,0 +1,246 @@
+"""Complaint registration (form → confirmation → backend) and complaint progress."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.claims import verify_slot
+from actions.common.api import ApiError, backend
+from actions.common.contact import validate_name, validate_phone
+from actions.common.format import deadline
+from actions.common.forms import BaseFormValidator
+from actions.common.policy import get_policy
+from actions.common.reply import choice, say
+
+COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
+POLICY_RE = re.compile(r"^P\d{13}$")
+
+
+class ValidateComplaintForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "我要投诉业务员误导我…": the opening message already describes the problem.
+        text = tracker.latest_message.get("text", "")
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if tracker.get_slot("complaint_description") is None and intent == "file_complaint" and len(text) >= 15:
+            return {"complaint_description": text}
+        return {}
+
+    async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if len(text) < 4:
+            return self.reject(
+                dispatcher, tracker, "complaint_description", "请再具体描述一下发生了什么，方便我们调查处理。"
+            )
+        return self.accepted("complaint_description", text[:2000])
+
+    async def validate_complaint_demand(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if tracker.latest_message.get("intent", {}).get("name") == "deny" or text in ("没有", "无", "没"):
+            text = "希望公司调查核实并给予答复"
+        return self.accepted("complaint_demand", text[:2000])
+
+    async def extract_complaint_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "是的" to the proposed type confirms the suggestion.
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if tracker.get_slot("requested_slot") == "complaint_type" and intent == "affirm":
+            return {"complaint_type": tracker.get_slot("complaint_type_suggestion")}
+        return {}
+
+    async def validate_complaint_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        types = (await get_policy())["complaint"]["types"]
+        if value not in types:
+            return self.reject(
+                dispatcher,
+                tracker,
+                "complaint_type",
+                "请选择投诉类型：",
+                [choice(t, "inform", complaint_type=t) for t in types],
+            )
+        return self.accepted("complaint_type", value)
+
+    async def validate_person_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return validate_name(self, value, dispatcher, tracker)
+
+    async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return validate_phone(self, value, dispatcher, tracker)
+
+    async def validate_complaint_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        number = str(value or "").strip().upper()
+        if number == "无" or POLICY_RE.match(number):
+            return self.accepted("complaint_policy_number", number)
+        return self.reject(
+            dispatcher, tracker, "complaint_policy_number", "保单号是 P 开头加13位数字；不涉及保单请回复“没有”。"
+        )
+
+    async def validate_complaint_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self.accepted("complaint_confirmed", value)
+
+
+class ActionAskComplaintType(Action):
+    """Propose the type the backend infers from the description; the customer confirms or picks."""
+
+    def name(self) -> str:
+        return "action_ask_complaint_type"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        try:
+            out = await backend().get(
+                "/api/v1/complaints/suggest-type", params={"text": tracker.get_slot("complaint_description") or ""}
+            )
+        except ApiError:
+            out = {"type": None, "types": (await get_policy())["complaint"]["types"]}
+        buttons = [choice(t, "inform", complaint_type=t) for t in out["types"]]
+        if out["type"]:
+            say(
+                dispatcher,
+                tracker,
+                f"根据您的描述，这个问题属于「{out['type']}」，对吗？不对的话请选择其他类型：",
+                [choice(f"是的，{out['type']}", "inform", complaint_type=out["type"])]
+                + [b for b in buttons if out["type"] not in b["payload"]],
+            )
+            return [SlotSet("complaint_type_suggestion", out["type"])]
+        say(dispatcher, tracker, "请问您的投诉属于哪一类？", buttons)
+        return []
+
+
+class ActionAskComplaintConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_complaint_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        policy = s("complaint_policy_number")
+        say(
+            dispatcher,
+            tracker,
+            "\n".join(
+                [
+                    "请确认投诉信息：",
+                    f"· 问题描述：{s('complaint_description')}",
+                    f"· 您的诉求：{s('complaint_demand')}",
+                    f"· 投诉类型：{s('complaint_type')}",
+                    f"· 联系人：{s('person_name')}，电话：{s('phone')}",
+                    f"· 涉及保单：{policy if policy and policy != '无' else '无'}",
+                    "信息无误请回复“确认”；需要修改可以直接告诉我，例如“电话是138……”。",
+                ]
+            ),
+            [choice("确认提交", "affirm"), choice("先不提交", "deny")],
+        )
+        return []
+
+
+class ActionSubmitComplaint(Action):
+    """Register the complaint; reply with its number and the policy's promises; high risk → offer a human."""
+
+    def name(self) -> str:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        resets = [
+            SlotSet(k, None)
+            for k in (
+                "complaint_description",
+                "complaint_demand",
+                "complaint_type",
+                "complaint_policy_number",
+                "complaint_confirmed",
+                "complaint_type_suggestion",
+            )
+        ]
+        if not s("complaint_confirmed"):
+            say(dispatcher, tracker, "好的，本次投诉未提交。如需帮助随时告诉我。")
+            return resets
+        policy = s("complaint_policy_number")
+        try:
+            out = await backend().post(
+                "/api/v1/complaints",
+                json={
+                    "description": s("complaint_description"),
+                    "demand": s("complaint_demand"),
+                    "type": s("complaint_type"),
+                    "channel": "微信" if tracker.get_latest_input_channel() == "wechat" else "在线",
+                    "contact_name": s("person_name"),
+                    "contact_mobile": s("phone"),
+                    "policy_number": policy if policy and policy != "无" else None,
+                    "conversation_id": tracker.sender_id,
+                },
+            )
+        except ApiError as exc:
+            say(dispatcher, tracker, f"抱歉，投诉提交失败：{exc.message}")
+            return resets
+        promises = out["promises"]
+        say(
+            dispatcher,
+            tracker,
+            f"您的投诉已受理，投诉编号：{out['number']}。\n"
+            f"我们承诺在 {int(promises['feedback']['hours'])} 小时内（{deadline(out['feedback_due'])}前）"
+            "与您联系反馈进展，"
+            f"并在 {promises['resolution']['working_days']} 个工作日内（{deadline(out['resolution_due'])}前）"
+            "给出处理结果。"
+            "请保存好投诉编号，方便查询进度。",
+        )
+        events = resets + [SlotSet("complaint_number", out["number"])]
+        if out["high_risk"]:
+            say(
+                dispatcher,
+                tracker,
+                "您反映的情况我们非常重视，已为您加急并提交主管优先处理。现在为您转接人工客服吗？",
+                [choice("转人工客服", "request_human"), choice("暂时不用", "deny")],
+            )
+            events.append(SlotSet("handover_reason", "high_risk"))
+        return events
+
+
+class ValidateComplaintProgressForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_complaint_progress_form"
+
+    async def validate_complaint_number(self, value, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        number = str(value or "").strip().upper()
+        if not COMPLAINT_RE.match(number):
+            return self.reject(
+                dispatcher,
+                tracker,
+                "complaint_number",
+                "投诉编号格式是 TS + 8位日期 + - + 4位数字（例如 TS20261122-0001），请核对。",
+            )
+        if tracker.get_slot("verified_case") != number:
+            return self.accepted("complaint_number", number, id_last4=None, verification_token=None)
+        return self.accepted("complaint_number", number)
+
+    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("complaint_number"))
+
+
+class ActionComplaintProgress(Action):
+    def name(self) -> str:
+        return "action_complaint_progress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        number, token = tracker.get_slot("complaint_number"), tracker.get_slot("verification_token")
+        if not (number and token):
+            return []
+        try:
+            p = await backend().get(f"/api/v1/complaints/{number}/progress", token=token)
+        except ApiError as exc:
+            say(dispatcher, tracker, exc.message)
+            return [SlotSet("id_last4", None)]
+        lines = [f"您的投诉 {number}（{p['type']}）当前处于【{p['stage']}】阶段：{p['stage_text']}"]
+        if p.get("resolution"):
+            lines.append(f"处理结果：{p['resolution']}")
+        elif p["stage"] != "关闭":
+            lines.append(f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。")
+        if p["overdue"]:
+            lines.append("非常抱歉处理超出了承诺时限，您可以回复“催办”，我会立即为您催办。")
+        say(dispatcher, tracker, "\n".join(lines))
+        return [SlotSet("id_last4", None)]

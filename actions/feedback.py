@@ -1,0 +1,71 @@
+"""Closing: one short satisfaction question (1–5), stored through the backend."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.api import ApiError, backend
+from actions.common.reply import choice, say
+
+WORDS = {"非常满意": 5, "很满意": 5, "满意": 4, "还行": 3, "一般": 3, "不满意": 2, "很不满意": 1, "非常不满意": 1}
+
+
+def score_of(tracker: Tracker) -> int | None:
+    """1–5 from the score entity, digits or Chinese numerals in the text, or satisfaction words."""
+    raw = str(tracker.get_slot("score") or tracker.latest_message.get("text", ""))
+    raw = raw.translate(str.maketrans("一二三四五", "12345"))
+    if match := re.search(r"[1-5]", raw):
+        return int(match.group())
+    return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)
+
+
+class ActionAskCsat(Action):
+    def name(self) -> str:
+        return "action_ask_csat"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if tracker.get_slot("csat_asked"):
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
+        say(
+            dispatcher,
+            tracker,
+            "感谢您的咨询！请为本次服务打个分吧（1-5分，5分为非常满意）：",
+            [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)],
+        )
+        return [SlotSet("csat_asked", True)]
+
+
+class ActionStoreCsat(Action):
+    def name(self) -> str:
+        return "action_store_csat"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        score = score_of(tracker)
+        if score is None:
+            say(
+                dispatcher,
+                tracker,
+                "请回复1到5之间的分数（5分为非常满意）。",
+                [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)],
+            )
+            return []
+        try:
+            await backend().post(
+                "/api/v1/feedback",
+                json={
+                    "score": score,
+                    "conversation_id": tracker.sender_id,
+                    "channel": tracker.get_latest_input_channel() or "rest",
+                    "case_number": tracker.get_slot("complaint_number") or tracker.get_slot("claim_number"),
+                },
+            )
+        except ApiError:
+            pass  # a lost rating must not spoil the goodbye
+        dispatcher.utter_message(response="utter_rating_thanks")
+        return [SlotSet("score", None), SlotSet("csat_asked", True)]

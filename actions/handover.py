@@ -1,0 +1,128 @@
+"""Hand-over to a human agent, the fallback ladder, and leaving a form cleanly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.api import ApiError, backend
+from actions.common.reply import choice, say
+
+FORM_SLOTS = {
+    "appointment_form": ["service_type", "appointment_time", "branch", "address", "appointment_confirmed"],
+    "complaint_form": [
+        "complaint_description",
+        "complaint_demand",
+        "complaint_type",
+        "complaint_policy_number",
+        "complaint_confirmed",
+        "complaint_type_suggestion",
+    ],
+    "claim_progress_form": ["claim_number", "policy_number", "id_last4"],
+    "complaint_progress_form": ["complaint_number", "id_last4"],
+    "appointment_change_form": ["appointment_number", "id_last4", "appointment_time", "appointment_action"],
+}
+CASE_SLOTS = ("claim_number", "complaint_number", "appointment_number", "policy_number")
+
+
+def transcript(tracker: Tracker, limit: int = 30) -> list[dict[str, str]]:
+    """The recent customer and bot lines (the backend masks personal numbers before storing)."""
+    lines = [
+        {"sender": "customer" if e["event"] == "user" else "bot", "text": e["text"]}
+        for e in tracker.events
+        if e.get("event") in ("user", "bot") and e.get("text")
+    ]
+    return lines[-limit:]
+
+
+async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, summary: str = "") -> list:
+    """Create the hand-over; pause the bot when agents are on duty, else offer a call-back."""
+    try:
+        out = await backend().post(
+            "/api/v1/handovers",
+            json={
+                "conversation_id": tracker.sender_id,
+                "channel": tracker.get_latest_input_channel() or "rest",
+                "reason": reason,
+                "summary": summary or None,
+                "customer_name": tracker.get_slot("person_name"),
+                "case_numbers": [tracker.get_slot(s) for s in CASE_SLOTS if tracker.get_slot(s)],
+                "transcript": transcript(tracker),
+            },
+        )
+    except ApiError as exc:
+        say(dispatcher, tracker, f"抱歉，暂时无法转接人工客服（{exc.message}）。您也可以拨打客服热线联系我们。")
+        return []
+    if out.get("agents_available"):
+        say(dispatcher, tracker, "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。")
+        return [SlotSet("handed_over", True), ActiveLoop(None), ConversationPaused()]
+    hours = out.get("next_agent_opening") or ""
+    opening = f"，最近的人工服务时间从 {hours[5:16].replace('T', ' ')} 开始" if hours else ""
+    say(
+        dispatcher,
+        tracker,
+        f"现在是人工客服的非工作时间{opening}。我已记录您的转人工请求，坐席上班后会优先处理；"
+        "也可以为您预约电话回访，到时由专人致电给您。",
+        [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("不用了", "deny")],
+    )
+    return [ActiveLoop(None)]
+
+
+class ActionHandover(Action):
+    def name(self) -> str:
+        return "action_handover"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        reason = tracker.get_slot("handover_reason") or "requested"
+        return await hand_over(dispatcher, tracker, reason) + [SlotSet("handover_reason", None)]
+
+
+class ActionHandleFallback(Action):
+    """First miss: ask to rephrase with options; two misses in a row: a human takes over."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        intents = [
+            e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
+        ]
+        if len(intents) >= 2 and intents[-2] == "nlu_fallback":
+            say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
+            return await hand_over(dispatcher, tracker, "fallback", summary=tracker.latest_message.get("text", ""))
+        say(
+            dispatcher,
+            tracker,
+            "抱歉，我没有完全理解您的意思。可以换个说法，或者直接选择您要办理的业务：",
+            [
+                choice("查询理赔进度", "check_claim_progress"),
+                choice("预约服务", "book_appointment"),
+                choice("我要投诉", "file_complaint"),
+                choice("转人工客服", "request_human"),
+            ],
+        )
+        return []
+
+
+class ActionStopForm(Action):
+    """The customer gave up the task (算了/不办了): leave the form and forget what it collected."""
+
+    def name(self) -> str:
+        return "action_stop_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        form = tracker.active_loop.get("name") if tracker.active_loop else None
+        if not form:
+            dispatcher.utter_message(response="utter_no_pending_task")
+            return []
+        dispatcher.utter_message(response="utter_form_stopped")
+        resets = [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, [])]
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet("retry_slot", None),
+            SlotSet("retry_count", 0),
+        ] + resets

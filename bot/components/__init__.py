@@ -1,0 +1,1 @@
+"""Custom Rasa NLU graph components (registered with the DefaultV1 recipe on import)."""

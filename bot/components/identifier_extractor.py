@@ -1,0 +1,93 @@
+"""Exact case numbers and mobiles (bot.identifiers) replace DIET's guesses for the same spans."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import identifiers
+
+logger = logging.getLogger(__name__)
+
+# ID and bank-card numbers are found only to be kept out of entities: never emitted, never in a slot.
+EMITTED = identifiers.CASE_NUMBERS | {identifiers.PHONE}
+
+
+def _overlaps(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
+    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    return start is not None and end is not None and start < identifier.end and identifier.start < end
+
+
+def _covers(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
+    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    return start is not None and end is not None and start <= identifier.start and identifier.end <= end
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
+    """Emits claim/policy/complaint/appointment numbers and mobiles with canonical values; its match wins."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IdentifierExtractor:
+        """Creates the component, building the spaCy rules at model load."""
+        identifiers.load()
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Replaces overlapping guesses of the same kinds with the exact identifiers found in each message."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
+                continue
+            found = identifiers.find(text)
+            if not found:
+                continue
+            message.set(ENTITIES, self._merge(message.get(ENTITIES, []), found), add_to_output=True)
+        return messages
+
+    def _merge(self, entities: list[dict[str, Any]], found: list[identifiers.Identifier]) -> list[dict[str, Any]]:
+        kept = []
+        for entity in entities:
+            label = entity.get(ENTITY_ATTRIBUTE_TYPE)
+            if label in EMITTED and any(_overlaps(entity, identifier) for identifier in found):
+                logger.debug("Dropping %s entity at %s–%s: an exact identifier overlaps it.", label,
+                             entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END))  # fmt: skip
+                continue
+            # Whatever its label, an entity holding a whole ID or bank-card number would put it in a slot.
+            if any(i.label in identifiers.SENSITIVE and _covers(entity, i) for i in found):
+                logger.debug("Dropping %s entity: it holds a whole ID or bank-card number.", label)
+                continue
+            kept.append(entity)
+        ours = [
+            {
+                ENTITY_ATTRIBUTE_TYPE: identifier.label,
+                ENTITY_ATTRIBUTE_START: identifier.start,
+                ENTITY_ATTRIBUTE_END: identifier.end,
+                ENTITY_ATTRIBUTE_VALUE: identifier.value,
+            }
+            for identifier in found
+            if identifier.label in EMITTED
+        ]
+        return kept + self.add_extractor_name(ours)

@@ -1,0 +1,118 @@
+"""First NLU step: Traditional → Simplified and full-width → half-width, and the customer's script as an entity."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import opencc
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import script
+
+SCRIPT_ENTITY = "script"
+
+
+def normalise(text: str) -> str:
+    """The text every later NLU component sees: half-width, Simplified, same length as `text`."""
+    return script.to_simplified(script.normalise_width(text))
+
+
+# Registered as a tokenizer only for its place in the graph: the DefaultV1 recipe runs tokenizers and
+# featurizers in config order on the training data *and* on each message, whereas extractors and
+# classifiers would only see messages at inference, so Traditional training examples would stay Traditional.
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class ScriptNormaliser(GraphComponent):
+    """Normalises the script and width of user text and records which script the customer wrote in."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ScriptNormaliser:
+        """Creates the component (it has no state)."""
+        return cls()
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Invalidates cached training outputs when the conversion rules or OpenCC change."""
+        sources = b"".join(Path(module).read_bytes() for module in (__file__, script.__file__))
+        return hashlib.sha256(sources + opencc.__version__.encode()).hexdigest()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Normalises every example's text, keeping entity annotations aligned, and the lookup data."""
+        for example in training_data.training_examples:
+            text = example.get(TEXT)
+            if isinstance(text, str) and not text.startswith(INTENT_MESSAGE_PREFIX):
+                self._normalise_example(example, text)
+        training_data.lookup_tables = [
+            {**table, "elements": [normalise(e) for e in table["elements"]]}
+            if isinstance(table.get("elements"), list)
+            else table
+            for table in training_data.lookup_tables
+        ]
+        training_data.entity_synonyms = {
+            normalise(variant): value for variant, value in training_data.entity_synonyms.items()
+        }
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Normalises each user message and adds a `script` entity when its script is evident."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
+                continue
+            normalised = normalise(text)
+            if normalised != text:
+                message.set(TEXT, normalised)
+            written_in = script.detect_script(text)
+            if written_in is not None:
+                entity = {
+                    ENTITY_ATTRIBUTE_TYPE: SCRIPT_ENTITY,
+                    ENTITY_ATTRIBUTE_VALUE: written_in,
+                    # Zero-width at 0: the script is a property of the whole message, and an empty span
+                    # covers no token, so token-based evaluation and other extractors ignore it.
+                    ENTITY_ATTRIBUTE_START: 0,
+                    ENTITY_ATTRIBUTE_END: 0,
+                    EXTRACTOR: self.__class__.__name__,
+                }
+                message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _normalise_example(example: Message, text: str) -> None:
+        normalised = normalise(text)
+        if normalised == text:
+            return
+        example.set(TEXT, normalised)
+        entities = example.get(ENTITIES)
+        if not entities:
+            return
+        # normalise() keeps every character at its offset, so spans stay put; only a value that was
+        # the span's own text follows it (a value that differs is a synonym and is kept as written).
+        realigned = []
+        for entity in entities:
+            start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+            if start is not None and end is not None and entity.get(ENTITY_ATTRIBUTE_VALUE) == text[start:end]:
+                entity = {**entity, ENTITY_ATTRIBUTE_VALUE: normalised[start:end]}
+            realigned.append(entity)
+        example.set(ENTITIES, realigned)

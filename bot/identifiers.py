@@ -1,0 +1,189 @@
+"""Case numbers, mobiles, ID and bank-card numbers in customer text, found with spaCy token rules; masking for logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.script import normalise_width
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+CLAIM_NUMBER = "claim_number"
+POLICY_NUMBER = "policy_number"
+COMPLAINT_NUMBER = "complaint_number"
+APPOINTMENT_NUMBER = "appointment_number"
+PHONE = "phone"
+ID_NUMBER = "id_number"
+BANK_CARD = "bank_card"
+
+CASE_NUMBERS = frozenset({CLAIM_NUMBER, POLICY_NUMBER, COMPLAINT_NUMBER, APPOINTMENT_NUMBER})
+SENSITIVE = frozenset({ID_NUMBER, BANK_CARD})
+# Characters kept visible when masking: (head, tail). Same shapes as the backend's masking.
+_MASKS = {PHONE: (3, 4), ID_NUMBER: (6, 4), BANK_CARD: (4, 4)}
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An identifier at text[start:end], with its canonical value (upper-case prefix, digits only)."""
+
+    label: str
+    start: int
+    end: int
+    value: str
+
+
+def _regex(pattern: str) -> dict:
+    return {"TEXT": {"REGEX": pattern}}
+
+
+_DASH = {"ORTH": {"IN": ["-", "–", "—", "_"]}}
+_OPTIONAL_DASH = {**_DASH, "OP": "?"}
+
+
+def _case_number(prefix: str, digits: int) -> list[list[dict]]:
+    return [[_regex(rf"(?i)^{prefix}\d{{{digits}}}$")], [{"LOWER": prefix}, _regex(rf"^\d{{{digits}}}$")]]
+
+
+def _dated_case_number(prefix: str) -> list[list[dict]]:
+    return [[_regex(rf"(?i)^{prefix}\d{{8}}$"), _DASH, _regex(r"^\d{4}$")], [_regex(rf"(?i)^{prefix}\d{{12}}$")]]
+
+
+# Token patterns: runs of ASCII letters and digits are single tokens, spaces separate tokens without
+# being tokens, and every other character (Han, punctuation, dashes) is a token of its own.
+_PATTERNS: dict[str, list[list[dict]]] = {
+    CLAIM_NUMBER: _case_number("lp", 13),
+    POLICY_NUMBER: _case_number("p", 13),
+    COMPLAINT_NUMBER: _dated_case_number("ts"),
+    APPOINTMENT_NUMBER: _dated_case_number("yy"),
+    PHONE: [
+        [_regex(r"^(?:86)?1[3-9]\d{9}$")],
+        [_regex(r"^1[3-9]\d$"), _OPTIONAL_DASH, _regex(r"^\d{4}$"), _OPTIONAL_DASH, _regex(r"^\d{4}$")],
+    ],
+    ID_NUMBER: [[_regex(r"^\d{17}[\dXx]$")]],
+    BANK_CARD: [
+        [_regex(r"^\d{16,19}$")],
+        [_regex(r"^\d{4}$"), *[token for _ in range(3) for token in (_OPTIONAL_DASH, _regex(r"^\d{4}$"))]],
+        [
+            _regex(r"^\d{4}$"),
+            *[token for _ in range(3) for token in (_OPTIONAL_DASH, _regex(r"^\d{4}$"))],
+            _OPTIONAL_DASH,
+            _regex(r"^\d{1,3}$"),
+        ],
+    ],
+}
+_CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "账号", "帐号", "卡")
+_ID_WORDS = ("身份证", "证件", "身份")
+_TOKEN = re.compile(r"[A-Za-z0-9]+|.", re.DOTALL)
+
+
+class _Tokenizer:
+    """Keeps ASCII alphanumeric runs whole: spaCy's Chinese character segmenter would split LP2026… per digit."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        for piece in _TOKEN.findall(text):
+            if piece == " " and words and not spaces[-1]:
+                spaces[-1] = True
+            else:
+                words.append(piece)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> tuple[Language, object]:
+    """The blank Chinese pipeline and its matcher, built once per process on first use."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = _Tokenizer(nlp.vocab)
+    matcher = Matcher(nlp.vocab)
+    for label, patterns in _PATTERNS.items():
+        matcher.add(label, patterns, greedy="LONGEST")
+    return nlp, matcher
+
+
+def load() -> None:
+    """Builds the spaCy pipeline now, so the first customer message does not wait for it."""
+    _pipeline()
+
+
+def _plausible_id(value: str) -> bool:
+    """An 18-character ID number ends in X or carries a real birth date (as the backend decides)."""
+    if value.endswith("X"):
+        return True
+    try:
+        return 1900 <= dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14])).year <= 2100
+    except ValueError:
+        return False
+
+
+def _sensitive_label(doc: Doc, span: Span) -> str:
+    """ID number or bank card for an 18-digit run: the words before it decide, else its birth date."""
+    before = doc[max(0, span.start - 8) : span.start].text
+    if any(word in before for word in _ID_WORDS):
+        return ID_NUMBER
+    if any(word in before for word in _CARD_WORDS):
+        return BANK_CARD
+    return ID_NUMBER if _plausible_id(span.text.upper()) else BANK_CARD
+
+
+def _canonical(label: str, text: str) -> tuple[str, int]:
+    """The canonical value and how many leading characters of `text` are not part of the identifier."""
+    compact = re.sub(r"[\s\-–—_]", "", text).upper()
+    if label in (COMPLAINT_NUMBER, APPOINTMENT_NUMBER):
+        return f"{compact[:10]}-{compact[10:]}", 0
+    if label == PHONE and len(compact) == 13:  # 86 glued to the front
+        return compact[2:], 2
+    return compact, 0
+
+
+def find(text: str) -> list[Identifier]:
+    """Every identifier in `text`, in order; full-width digits and letters count like ASCII ones."""
+    from spacy.util import filter_spans
+
+    nlp, matcher = _pipeline()
+    doc = nlp(normalise_width(text))
+    spans = matcher(doc, as_spans=True)
+    # The same 18-digit run matches both ID number and bank card; keep one label for it.
+    by_range: dict[tuple[int, int], Span] = {}
+    for span in spans:
+        key = (span.start, span.end)
+        if key in by_range and {by_range[key].label_, span.label_} == SENSITIVE:
+            span = by_range[key] if by_range[key].label_ == _sensitive_label(doc, span) else span
+        by_range[key] = span
+    found = []
+    for span in filter_spans(by_range.values()):
+        value, skip = _canonical(span.label_, span.text)
+        found.append(Identifier(span.label_, span.start_char + skip, span.end_char, value))
+    return found
+
+
+def _star(text: str, head: int, tail: int) -> str:
+    positions = [i for i, c in enumerate(text) if c.isdigit() or c in "XxＸｘ"]
+    hidden = set(positions[head : len(positions) - tail])
+    return "".join("*" if i in hidden else c for i, c in enumerate(text))
+
+
+def mask(text: str) -> str:
+    """`text` with mobiles, ID and bank-card numbers starred out (case numbers stay readable)."""
+    masked = text
+    for identifier in reversed(find(text)):
+        if identifier.label in _MASKS:
+            head, tail = _MASKS[identifier.label]
+            original = masked[identifier.start : identifier.end]
+            masked = masked[: identifier.start] + _star(original, head, tail) + masked[identifier.end :]
+    return masked

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Trains the model into models/ unless one for exactly this data/config/domain already exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+want=$(cat config.yml domain.yml $(find data bot -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) | sort) | sha256sum | cut -c1-16)
+model=models/cs-bot-$want.tar.gz
+if [ -f "$model" ]; then echo "model up to date: $model"; exit 0; fi
+mkdir -p models
+.venv-bot/bin/rasa train --config config.yml --domain domain.yml --data data --out models --fixed-model-name "cs-bot-$want"
+ls -t models/cs-bot-*.tar.gz | tail -n +3 | xargs -r rm -f   # keep the two newest

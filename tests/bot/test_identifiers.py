@@ -1,0 +1,90 @@
+"""Identifiers in customer text (spaCy token rules) and masking for logs and transcripts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.identifiers import Identifier, find, mask
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("我的理赔号是LP2026110290101", "claim_number", "LP2026110290101"),
+        ("理赔单 lp2026110290101 查进度", "claim_number", "LP2026110290101"),
+        ("LP 2026110290101", "claim_number", "LP2026110290101"),
+        ("保单P2026000000101到期了吗", "policy_number", "P2026000000101"),
+        ("保单号p2026000000101", "policy_number", "P2026000000101"),
+        ("投诉单号TS20261120-9001进度", "complaint_number", "TS20261120-9001"),
+        ("ts20261120－9001", "complaint_number", "TS20261120-9001"),
+        ("投诉TS202611209001", "complaint_number", "TS20261120-9001"),
+        ("预约号 yy20261201 - 0002", "appointment_number", "YY20261201-0002"),
+        ("手机13812345678", "phone", "13812345678"),
+        ("电话 138 1234 5678", "phone", "13812345678"),
+        ("电话138-1234-5678", "phone", "13812345678"),
+        ("+86 139 1234 5678", "phone", "13912345678"),
+        ("手机１３８１２３４５６７８", "phone", "13812345678"),
+        ("身份证11010519900101123x", "id_number", "11010519900101123X"),
+        ("110105199001011234", "id_number", "110105199001011234"),
+        ("卡号6222021234567890123", "bank_card", "6222021234567890123"),
+        ("银行卡 6222 0212 3456 7890", "bank_card", "6222021234567890"),
+        ("账号110105199001011234", "bank_card", "110105199001011234"),
+        ("123456789012345678", "bank_card", "123456789012345678"),  # no birth date: not an ID number
+    ],
+)
+def test_identifier_is_found_with_its_canonical_value(text, label, value):
+    [found] = find(text)
+    assert (found.label, found.value) == (label, value)
+
+
+def test_offsets_point_at_the_identifier_in_the_original_text():
+    text = "你好，理赔LP2026110290101，手机8613812345678"
+    claim, phone = find(text)
+    assert claim == Identifier("claim_number", 5, 20, "LP2026110290101")
+    assert text[phone.start : phone.end] == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LP20261102901011",  # one digit too many
+        "P202600000010",  # one too few
+        "12812345678",  # not a mobile prefix
+        "138123456789",
+        "TS2026112-9001",
+        "我想查一下理赔进度",
+    ],
+)
+def test_near_misses_are_not_identifiers(text):
+    assert find(text) == []
+
+
+def test_policy_number_that_contains_a_mobile_stays_a_policy_number():
+    assert [i.label for i in find("P8613812345678")] == ["policy_number"]
+
+
+def test_mask_hides_personal_numbers_but_keeps_case_numbers_readable():
+    text = "理赔LP2026110290101，手机13812345678，身份证110105199001011234，卡号6222021234567890123"
+    assert mask(text) == ("理赔LP2026110290101，手机138****5678，身份证110105********1234，卡号6222***********0123")
+
+
+def test_mask_keeps_the_customers_own_formatting():
+    assert mask("电话 138-1234-5678") == "电话 138-****-5678"
+    assert mask("银行卡 6222 0212 3456 7890") == "银行卡 6222 **** **** 7890"
+    assert mask("１３８１２３４５６７８") == "１３８****５６７８"
+
+
+def test_text_without_personal_numbers_is_unchanged():
+    assert mask("投诉单TS20261120-9001，保单P2026000000101") == "投诉单TS20261120-9001，保单P2026000000101"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(["", "我的手机是", "电话：", "call "]),
+    mobile=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    suffix=st.sampled_from(["", "，谢谢", " ok", "。"]),
+)
+def test_every_mobile_is_masked_to_its_first_three_and_last_four_digits(prefix, mobile, suffix):
+    assert mask(prefix + mobile + suffix) == f"{prefix}{mobile[:3]}****{mobile[-4:]}{suffix}"
