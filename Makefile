@@ -1,23 +1,32 @@
 # 保险智能客服 — one entry point for humans and CI. `make help` lists the targets.
 SHELL := /bin/bash
 API_PY := .venv-api/bin/python
+BOT_PY := .venv-bot/bin/python
 
-.PHONY: help setup run test test-api lint bench
+.PHONY: help setup run train test test-api test-bot test-e2e validate lint bench crossval
 help:            ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 setup:           ## create/refresh the virtualenvs (idempotent)
 	./scripts/setup-api.sh
+	./scripts/setup-bot.sh
 
-run: setup       ## run the whole product on embedded defaults (SQLite, demo data)
+train: setup     ## train the Rasa model if data/config/domain changed
+	./scripts/train.sh
+
+run: train       ## run the whole product on embedded defaults (SQLite, demo data)
 	$(API_PY) -m api.cli prepare
 	.venv-api/bin/honcho start -f Procfile
 
-test: setup      ## run the whole test suite (SQLite + the local PostgreSQL)
-	$(API_PY) -m pytest -q
+test: train      ## run every test: backend (SQLite + PostgreSQL), bot units, end-to-end conversations
+	$(BOT_PY) -m pytest -q tests/bot
+	$(API_PY) -m pytest -q --ignore=tests/bot
+
+validate: setup  ## rasa data validate
+	.venv-bot/bin/rasa data validate --fail-on-warnings
 
 lint:            ## ruff
-	.venv-api/bin/ruff check api tests
+	.venv-api/bin/ruff check api tests actions bot
 
-bench: setup     ## latency benchmarks (see bench/README.md)
+bench: setup     ## backend load benchmark (see bench/README.md)
 	./bench/run.sh

@@ -15,7 +15,7 @@ from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import validate_name, validate_phone
 from actions.common.format import slot_time
-from actions.common.forms import BaseFormValidator, latest_entity
+from actions.common.forms import BaseFormValidator, free_text, latest_entity
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 
@@ -114,6 +114,14 @@ class ValidateAppointmentForm(BaseFormValidator):
                 dispatcher, tracker, "branch", "请选择办理网点：", [choice(b, "inform", branch=b) for b in branches]
             )
         return self.accepted("branch", value)
+
+    async def extract_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        answer = free_text(tracker, "address")
+        return {"address": answer} if answer else {}
+
+    async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        answer = free_text(tracker, "person_name")
+        return {"person_name": answer} if answer and not latest_entity(tracker, "person_name") else {}
 
     async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()

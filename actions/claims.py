@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -165,8 +165,10 @@ class ActionUrge(Action):
         case, token = tracker.get_slot("verified_case"), tracker.get_slot("verification_token")
         number = tracker.get_slot("claim_number") if case and case.startswith("P") else case
         if not (number and token):
-            say(dispatcher, tracker, "好的，我先帮您查一下案件进度，再为您催办。请提供理赔案号或投诉编号。")
-            return []
+            # Not verified yet: look the case up first; an overdue claim is urged automatically there.
+            say(dispatcher, tracker, "好的，我先帮您查一下案件进度。")
+            form = "complaint_progress_form" if tracker.get_slot("complaint_number") else "claim_progress_form"
+            return [FollowupAction(form)]
         kind = "claims" if number.startswith("LP") else "complaints"
         try:
             out = await backend().post(

@@ -14,7 +14,7 @@ from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import validate_name, validate_phone
 from actions.common.format import deadline
-from actions.common.forms import BaseFormValidator
+from actions.common.forms import BaseFormValidator, free_text, latest_entity
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 
@@ -27,12 +27,21 @@ class ValidateComplaintForm(BaseFormValidator):
         return "validate_complaint_form"
 
     async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        # "我要投诉业务员误导我…": the opening message already describes the problem.
         text = tracker.latest_message.get("text", "")
         intent = tracker.latest_message.get("intent", {}).get("name")
+        # "我要投诉业务员误导我…": the opening message already describes the problem.
         if tracker.get_slot("complaint_description") is None and intent == "file_complaint" and len(text) >= 15:
             return {"complaint_description": text}
-        return {}
+        answer = free_text(tracker, "complaint_description")
+        return {"complaint_description": answer} if answer else {}
+
+    async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        answer = free_text(tracker, "complaint_demand")
+        return {"complaint_demand": answer} if answer else {}
+
+    async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        answer = free_text(tracker, "person_name")
+        return {"person_name": answer} if answer and not latest_entity(tracker, "person_name") else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()

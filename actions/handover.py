@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
@@ -80,6 +80,40 @@ class ActionHandover(Action):
         return await hand_over(dispatcher, tracker, reason) + [SlotSet("handover_reason", None)]
 
 
+MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
+
+
+# A message we could not classify that still carries a case number belongs to that case's look-up.
+ROUTES = [
+    (("claim_number", "policy_number"), "claim_progress_form"),
+    (("complaint_number",), "complaint_progress_form"),
+]
+
+
+async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """Ask to rephrase with the main options; when the previous message was not understood either, hand over."""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    for names, form in ROUTES:
+        if entities & set(names) and not (tracker.active_loop or {}).get("name"):
+            return [FollowupAction(form)]
+    intents = [
+        e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
+    ]
+    if len(intents) >= 2 and intents[-2] in MISUNDERSTOOD:
+        say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
+        summary = tracker.latest_message.get("text", "")
+        return await hand_over(dispatcher, tracker, "fallback", summary=summary) + [UserUtteranceReverted()]
+    options = [
+        choice("查询理赔进度", "check_claim_progress"),
+        choice("预约服务", "book_appointment"),
+        choice("我要投诉", "file_complaint"),
+        choice("转人工客服", "request_human"),
+    ]
+    say(dispatcher, tracker, "抱歉，我没有完全理解您的意思。可以换个说法，或者直接选择您要办理的业务：", options)
+    # As Rasa's own fallback does: forget the message we could not place, so no policy keeps reacting to it.
+    return [UserUtteranceReverted()]
+
+
 class ActionHandleFallback(Action):
     """First miss: ask to rephrase with options; two misses in a row: a human takes over."""
 
@@ -87,24 +121,7 @@ class ActionHandleFallback(Action):
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        intents = [
-            e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
-        ]
-        if len(intents) >= 2 and intents[-2] == "nlu_fallback":
-            say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
-            return await hand_over(dispatcher, tracker, "fallback", summary=tracker.latest_message.get("text", ""))
-        say(
-            dispatcher,
-            tracker,
-            "抱歉，我没有完全理解您的意思。可以换个说法，或者直接选择您要办理的业务：",
-            [
-                choice("查询理赔进度", "check_claim_progress"),
-                choice("预约服务", "book_appointment"),
-                choice("我要投诉", "file_complaint"),
-                choice("转人工客服", "request_human"),
-            ],
-        )
-        return []
+        return await fallback(dispatcher, tracker)
 
 
 class ActionStopForm(Action):

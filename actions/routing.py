@@ -9,12 +9,10 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.reply import choice, say
+from actions.handover import ROUTES as CASE_ROUTES
+from actions.handover import fallback
 
-ROUTES = [
-    (("claim_number", "policy_number"), "claim_progress_form"),
-    (("complaint_number",), "complaint_progress_form"),
-    (("service_type", "time", "branch"), "appointment_form"),
-]
+ROUTES = [*CASE_ROUTES, (("service_type", "time", "branch"), "appointment_form")]
 
 
 class ActionRouteInform(Action):
@@ -34,4 +32,4 @@ class ActionRouteInform(Action):
                 [choice("取消预约", "cancel_appointment"), choice("改约时间", "reschedule_appointment")],
             )
             return []
-        return [FollowupAction("action_handle_fallback")]
+        return await fallback(dispatcher, tracker)

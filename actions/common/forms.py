@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from typing import Any
 
@@ -46,3 +47,38 @@ def latest_entity(tracker: Tracker, entity: str) -> dict | None:
     """The last entity of this type in the latest message (with its extractor's extra info)."""
     found = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
     return found[-1] if found else None
+
+
+# Intents that end or redirect a form rather than answer its question.
+LEAVING = {"stop", "request_human"}
+SWITCHING = {
+    "book_appointment",
+    "file_complaint",
+    "check_claim_progress",
+    "check_complaint_progress",
+    "cancel_appointment",
+    "reschedule_appointment",
+}
+QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
+IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
+
+
+def free_text(tracker: Tracker, slot: str) -> str | None:
+    """The customer's words as the answer to `slot`, unless the message is clearly something else:
+    leaving the form, a question (answered by the FAQ, then the form resumes), a new task, or just a number."""
+    if tracker.get_slot("requested_slot") != slot:
+        return None
+    message = tracker.latest_message
+    text = (message.get("text") or "").strip()
+    intent = message.get("intent", {})
+    name, confidence = intent.get("name"), intent.get("confidence") or 0
+    if not text or text.startswith("/") or name in LEAVING:
+        return None
+    if name == "faq" and QUESTION.search(text):
+        return None
+    if name in SWITCHING and confidence >= 0.9 and len(text) <= 12:
+        return None
+    spans = [e for e in message.get("entities", []) if e.get("entity") in IDENTIFIERS]
+    if spans and sum(e["end"] - e["start"] for e in spans) >= len(re.sub(r"\s", "", text)) - 3:
+        return None
+    return text
