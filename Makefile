@@ -18,9 +18,12 @@ run: train       ## run the whole product on embedded defaults (SQLite, demo dat
 	$(API_PY) -m api.cli prepare
 	.venv-api/bin/honcho start -f Procfile
 
-test: train      ## run every test: backend (SQLite + PostgreSQL), bot units, end-to-end conversations
+test: setup      ## run the tests: backend (SQLite + PostgreSQL) and bot units (e2e chats: make test-e2e)
 	$(BOT_PY) -m pytest -q tests/bot
-	$(API_PY) -m pytest -q --ignore=tests/bot
+	$(API_PY) -m pytest -q --ignore=tests/bot --ignore=tests/e2e
+
+test-e2e: train  ## whole conversations: backend + action server + Rasa server (PostgreSQL, Redis)
+	$(API_PY) -m pytest -q tests/e2e
 
 validate: setup  ## rasa data validate
 	.venv-bot/bin/rasa data validate --fail-on-warnings
