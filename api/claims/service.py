@@ -209,17 +209,7 @@ def public(session: Session, claim: Claim, *, now: dt.datetime, with_history: bo
         "sla": [s.to_dict() for s in sla_statuses(session, claim, now=now)],
     }
     if with_history:
-        out["history"] = [
-            {
-                "kind": e.kind,
-                "from": e.from_state,
-                "to": e.to_state,
-                "actor": e.actor,
-                "at": local(e.at).isoformat(),
-                "note": e.note,
-            }
-            for e in history.events_for(session, CASE, claim.id)
-        ]
+        out["history"] = history.public_events(session, CASE, claim.id)
     return out
 
 

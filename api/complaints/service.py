@@ -304,17 +304,7 @@ def public(session: Session, complaint: Complaint, *, now: dt.datetime, with_his
         "sla": [s.to_dict() for s in sla_statuses(complaint, now=now)],
     }
     if with_history:
-        out["history"] = [
-            {
-                "kind": e.kind,
-                "from": e.from_state,
-                "to": e.to_state,
-                "actor": e.actor,
-                "at": local(e.at).isoformat(),
-                "note": e.note,
-            }
-            for e in history.events_for(session, CASE, complaint.id)
-        ]
+        out["history"] = history.public_events(session, CASE, complaint.id)
     return out
 
 

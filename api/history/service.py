@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import service as audit
 from api.auth.principal import Principal
-from api.core.clock import utcnow
+from api.core.clock import local, utcnow
 from api.history.models import CaseEvent
 
 
@@ -63,3 +63,18 @@ def events_for(session: Session, case_type: str, case_id: int) -> list[CaseEvent
             .order_by(CaseEvent.at, CaseEvent.id)
         )
     )
+
+
+def public_events(session: Session, case_type: str, case_id: int) -> list[dict]:
+    """The case's history as staff see it (times in Asia/Shanghai)."""
+    return [
+        {
+            "kind": e.kind,
+            "from": e.from_state,
+            "to": e.to_state,
+            "actor": e.actor,
+            "at": local(e.at).isoformat(),
+            "note": e.note,
+        }
+        for e in events_for(session, case_type, case_id)
+    ]
