@@ -113,7 +113,7 @@ class ActionAskClaimNumber(Action):
                 ],
             )
             return []
-        dispatcher.utter_message(response="utter_ask_claim_number")
+        say(dispatcher, tracker, "请提供您的理赔案号（LP开头），如果没有案号，也可以提供保单号（P开头）。")
         return []
 
 

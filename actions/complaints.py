@@ -60,9 +60,14 @@ class ValidateComplaintForm(BaseFormValidator):
     async def extract_complaint_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # "是的" to the proposed type confirms the suggestion.
         intent = tracker.latest_message.get("intent", {}).get("name")
-        if tracker.get_slot("requested_slot") == "complaint_type" and intent == "affirm":
+        if tracker.get_slot("requested_slot") != "complaint_type":
+            return {}
+        if intent == "affirm":
             return {"complaint_type": tracker.get_slot("complaint_type_suggestion")}
-        return {}
+        # The customer typed a type instead of tapping it (the entity may be missed on a bare answer).
+        text = tracker.latest_message.get("text") or ""
+        named = [t for t in (await get_policy())["complaint"]["types"] if t in text]
+        return {"complaint_type": named[0]} if len(named) == 1 else {}
 
     async def validate_complaint_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         types = (await get_policy())["complaint"]["types"]

@@ -30,7 +30,7 @@ class ActionAskCsat(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if tracker.get_slot("csat_asked"):
-            dispatcher.utter_message(response="utter_goodbye")
+            say(dispatcher, tracker, "感谢您的咨询，祝您生活愉快，再见！")
             return []
         say(
             dispatcher,
@@ -67,5 +67,5 @@ class ActionStoreCsat(Action):
             )
         except ApiError:
             pass  # a lost rating must not spoil the goodbye
-        dispatcher.utter_message(response="utter_rating_thanks")
+        say(dispatcher, tracker, "感谢您的评价，我们会继续改进服务！")
         return [SlotSet("score", None), SlotSet("csat_asked", True)]

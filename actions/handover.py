@@ -90,9 +90,24 @@ ROUTES = [
 ]
 
 
-async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+def form_entities(form: str, domain: dict[str, Any]) -> set[str]:
+    """The entities that fill the form's slots (from the domain's slot mappings)."""
+    required = domain.get("forms", {}).get(form, {}).get("required_slots", [])
+    return {
+        mapping["entity"]
+        for slot in required
+        for mapping in domain.get("slots", {}).get(slot, {}).get("mappings", [])
+        if mapping.get("type") == "from_entity"
+    }
+
+
+async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
     """Ask to rephrase with the main options; when the previous message was not understood either, hand over."""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    form = (tracker.active_loop or {}).get("name")
+    if form and entities & form_entities(form, domain):
+        # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
+        return [FollowupAction(form)]
     for names, form in ROUTES:
         if entities & set(names) and not (tracker.active_loop or {}).get("name"):
             return [FollowupAction(form)]
@@ -121,7 +136,7 @@ class ActionHandleFallback(Action):
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return await fallback(dispatcher, tracker)
+        return await fallback(dispatcher, tracker, domain)
 
 
 class ActionStopForm(Action):
@@ -135,7 +150,7 @@ class ActionStopForm(Action):
         if not form:
             dispatcher.utter_message(response="utter_no_pending_task")
             return []
-        dispatcher.utter_message(response="utter_form_stopped")
+        say(dispatcher, tracker, "好的，已为您取消当前办理，刚才填写的信息不会保存。还有其他需要吗？")
         resets = [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, [])]
         return [
             ActiveLoop(None),

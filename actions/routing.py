@@ -32,4 +32,4 @@ class ActionRouteInform(Action):
                 [choice("取消预约", "cancel_appointment"), choice("改约时间", "reschedule_appointment")],
             )
             return []
-        return await fallback(dispatcher, tracker)
+        return await fallback(dispatcher, tracker, domain)

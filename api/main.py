@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, FastAPI, Request
 
+from api import web
 from api.appointments import views as appointments_views
 from api.audit import views as audit_views
 from api.auth import views as auth_views
@@ -76,4 +77,5 @@ def create_app() -> FastAPI:
     app.include_router(meta)
     for module in ROUTERS:
         app.include_router(module.router)
+    web.mount(app)
     return app

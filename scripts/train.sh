@@ -3,7 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-want=$(cat config.yml domain.yml $(find data bot -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) | sort) | sha256sum | cut -c1-16)
+# Only what shapes the model counts (channels, NLG and actions do not).
+inputs=$(find data bot/components bot/dictionary bot/identifiers.py bot/timeparse.py bot/script.py -type f \
+  \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) | sort)
+want=$(cat config.yml domain.yml $inputs | sha256sum | cut -c1-16)
 model=models/cs-bot-$want.tar.gz
 if [ -f "$model" ]; then echo "model up to date: $model"; exit 0; fi
 mkdir -p models

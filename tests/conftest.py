@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.rasa_double import shared_fake_rasa
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_SECRETS = {
@@ -23,6 +25,10 @@ TEST_SECRETS = {
     "HASH_KEY": "22" * 32,
     "BOT_PASSWORD": "bot-test-password",
 }
+
+
+# The backend's own interpreter: the bot's tests (.venv-bot) start the real backend too.
+API_PYTHON = str(ROOT / ".venv-api" / "bin" / "python") if (ROOT / ".venv-api").exists() else sys.executable
 
 
 def free_port() -> int:
@@ -74,13 +80,17 @@ def backend_env(database_url: str, **extra: str) -> dict[str, str]:
     env = os.environ.copy()
     env.update(TEST_SECRETS)
     env.update({"DATABASE_URL": database_url, "ENVIRONMENT": "test", "PYTHONPATH": str(ROOT)})
+    # Agent take-over calls the Rasa server, which cannot run in this venv: backends under test
+    # talk to a recording stand-in (tests/rasa_double.py) unless `extra` names a real one (e2e).
+    rasa = shared_fake_rasa()
+    env.update({"RASA_URL": rasa.url, "RASA_AUTH_TOKEN": rasa.token})
     env.update(extra)
     return env
 
 
 def run_cli(database_url: str, *args: str, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [API_PYTHON, "-m", "api.cli", *args],
         cwd=ROOT,
         env=backend_env(database_url, **extra),
         capture_output=True,
@@ -111,7 +121,7 @@ def running_api(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
     port = free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port)],
+            [API_PYTHON, "-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port)],
             cwd=ROOT,
             env=backend_env(database_url, **env),
             stdout=log,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.script import to_script
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from bot.script import to_script
 
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list[dict] | None = None) -> None:

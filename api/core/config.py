@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     bot_password: str = ""
     access_token_minutes: int = 8 * 60
     sql_echo: bool = False
+    # The Rasa server, for agent take-over: forward agent lines to the customer's channel,
+    # pause/resume the bot, read what the customer wrote while an agent holds the chat.
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_auth_token: str = ""  # empty: read var/rasa_token, which scripts/run-rasa.sh writes
+    # Where the web widget connects (socket.io on the Rasa server), as the browser sees it.
+    widget_server_url: str = "http://127.0.0.1:5005"
 
     @model_validator(mode="after")
     def _fill_secrets(self) -> Settings:

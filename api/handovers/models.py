@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Double, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.clock import utcnow
@@ -67,6 +67,9 @@ class Handover(IdMixin, TimestampMixin, Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[HandoverOutcome | None] = mapped_column(String(16))
     outside_agent_hours: Mapped[bool] = mapped_column(default=False)  # as at creation
+    # Rasa timestamp (epoch seconds) of the newest tracker line copied into the transcript;
+    # None: nothing copied yet, so copying starts at created_at.
+    synced_until: Mapped[float | None] = mapped_column(Double)
 
 
 class HandoverMessage(IdMixin, Base):

@@ -116,6 +116,39 @@ class HandoverForBot(HandoverSummary):
     transcript: list[MessagePublic]
 
 
+class HandoverUpdate(BaseModel):
+    """What an open chat in the console polls for: the hand-over now and its lines after `after`."""
+
+    handover: HandoverSummary
+    transcript: list[MessagePublic]
+    notice: str | None = None  # set when the customer's new messages could not be read from Rasa
+
+
+class SlaTargetPublic(BaseModel):
+    name: str
+    label: str
+    due_at: dt.datetime | None
+    met_at: dt.datetime | None
+    state: str
+    remaining_seconds: int | None
+    elapsed_ratio: float
+    breached_at: dt.datetime | None
+
+
+class CustomerCase(BaseModel):
+    """One of the customer's cases beside the chat (found=False: the number is not on file)."""
+
+    case_type: str  # claim | complaint | appointment | policy
+    number: str
+    found: bool
+    state: str | None = None
+    handler: str | None = None
+    detail: str | None = None
+    escalation_level: int = 0
+    urge_count: int = 0
+    sla: list[SlaTargetPublic] = []
+
+
 class AgentHours(BaseModel):
     start: str
     end: str

@@ -2,6 +2,13 @@
 
 Every transition is a guarded UPDATE (… WHERE status = <expected>), so two agents, or an agent and
 the bot, acting on the same chat at once can never both succeed; the loser gets a 409 saying why.
+
+Staff actions also act on the live conversation through the Rasa bridge (api/handovers/rasa.py):
+taking pauses the bot and greets the customer, an agent's line is delivered before it is stored,
+handing back or closing resumes the bot. The Rasa call happens inside the request's transaction,
+after the guarded UPDATE: if Rasa fails, the transaction rolls back and nothing is half done on
+our side. The bot's own requests never call Rasa back — the action runs under Rasa's
+conversation lock, so a call into the same conversation would only wait for itself.
 """
 
 from __future__ import annotations
@@ -14,9 +21,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.appointments.models import Appointment
+from api.auth import service as auth_service
 from api.auth.principal import Principal
+from api.claims import service as claim_service
+from api.complaints import service as complaint_service
+from api.complaints.models import Complaint
 from api.core import hours
-from api.core.errors import Conflict, Forbidden, NotFound
+from api.core.clock import local
+from api.core.errors import AppError, Conflict, Forbidden, NotFound
 from api.core.masking import mask_personal_numbers
 from api.handovers.models import (
     OPEN_STATUSES,
@@ -26,8 +39,10 @@ from api.handovers.models import (
     HandoverSender,
     HandoverStatus,
 )
+from api.handovers.rasa import RasaBridge
 from api.handovers.schemas import HandoverCreate, MessageCreate
 from api.history import service as history
+from api.policies import service as policy_service
 from api.service_policy import ServicePolicy, get_policy
 from api.sla.calendar import WorkCalendar
 from api.sla.engine import LABELS, TargetState, TargetStatus, evaluate, handover_targets
@@ -41,6 +56,10 @@ OUTCOME_ZH = {
     HandoverOutcome.RESOLVED: "已解决",
     HandoverOutcome.ABANDONED: "客户已离开",
 }
+SYNC_FAILED = "暂时无法读取客户的新消息（智能客服服务未响应），当前显示的聊天记录可能不是最新的，系统会自动重试。"
+# What the customer is told on their channel when the chat changes hands.
+HANDED_BACK_LINE = "人工客服已结束本次服务，接下来由智能助手继续为您服务。"
+CLOSED_LINE = "本次人工服务已结束，感谢您的耐心。如还有其他问题，可以继续在这里留言，智能助手会继续为您服务。"
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -153,6 +172,98 @@ def _preview(message: HandoverMessage | None) -> dict[str, Any] | None:
     return {"id": message.id, "sender": message.sender, "text": text, "at": message.at}
 
 
+def customer_cases(handover: Handover, *, session: Session, now: dt.datetime) -> list[dict[str, Any]]:
+    """The customer's cases as an agent needs them beside the chat: state, handler and SLA targets.
+
+    The numbers the bot recorded, plus complaints and appointments filed in this conversation;
+    a policy number stands for the claims under it. Each domain's service computes its own view.
+    """
+    numbers = list(handover.case_numbers or [])
+    for model in (Complaint, Appointment):
+        numbers += session.scalars(
+            select(model.number).where(model.conversation_id == handover.conversation_id).order_by(model.id)
+        )
+    cards: list[dict[str, Any]] = []
+    for number in dict.fromkeys(numbers):
+        try:
+            cards += _cards_for(number, session=session, now=now)
+        except NotFound:
+            cards.append({"case_type": _kind_of(number), "number": number, "found": False})
+    return cards
+
+
+def _kind_of(number: str) -> str:
+    return {"LP": "claim", "TS": "complaint", "YY": "appointment"}.get(number[:2], "policy")
+
+
+def _cards_for(number: str, *, session: Session, now: dt.datetime) -> list[dict[str, Any]]:
+    kind = _kind_of(number)
+    if kind == "claim":
+        return [_claim_card(claim_service.get_by_number(session, number), session=session, now=now)]
+    if kind == "complaint":
+        complaint = complaint_service.get_by_number(session, number)
+        return [
+            _card(
+                "complaint",
+                complaint.number,
+                complaint.stage,
+                complaint.handler,
+                complaint_service.sla_statuses(complaint, now=now),
+                escalation_level=complaint.escalation_level,
+                urge_count=complaint.urge_count,
+                detail=complaint.type,
+            )
+        ]
+    if kind == "appointment":
+        appointment = session.scalar(select(Appointment).where(Appointment.number == number))
+        if appointment is None:
+            raise NotFound(f"未找到预约 {number}", f"Appointment {number} not found")
+        when = local(appointment.start).strftime("%Y-%m-%d %H:%M")
+        return [_card("appointment", number, appointment.status, None, [], detail=f"{appointment.service_type} {when}")]
+    policy = policy_service.get_by_number(session, number)
+    claims = claim_service.list_for_policy(session, policy.number)
+    return [_card("policy", number, None, None, [], detail=policy.product_name)] + [
+        _claim_card(c, session=session, now=now) for c in claims
+    ]
+
+
+def _claim_card(claim: Any, *, session: Session, now: dt.datetime) -> dict[str, Any]:
+    return _card(
+        "claim",
+        claim.number,
+        claim.status,
+        claim.handler,
+        claim_service.sla_statuses(session, claim, now=now),
+        escalation_level=claim.escalation_level,
+        urge_count=claim.urge_count,
+        detail=claim.category,
+    )
+
+
+def _card(
+    kind: str,
+    number: str,
+    state: str | None,
+    handler: str | None,
+    targets: Sequence[TargetStatus],
+    *,
+    escalation_level: int = 0,
+    urge_count: int = 0,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "case_type": kind,
+        "number": number,
+        "found": True,
+        "state": state,
+        "handler": handler,
+        "detail": detail,
+        "escalation_level": escalation_level,
+        "urge_count": urge_count,
+        "sla": [t.to_dict() for t in targets],
+    }
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
@@ -202,7 +313,7 @@ def create(data: HandoverCreate, *, session: Session, actor: Principal, now: dt.
     return handover, True
 
 
-def take(handover_id: int, *, session: Session, actor: Principal, now: dt.datetime) -> Handover:
+def take(handover_id: int, *, session: Session, actor: Principal, now: dt.datetime, rasa: RasaBridge) -> Handover:
     """An agent picks up a waiting chat (waiting → active); a second agent gets 409."""
     taken = _transition(
         handover_id,
@@ -225,6 +336,10 @@ def take(handover_id: int, *, session: Session, actor: Principal, now: dt.dateti
                 extra={"agent": handover.agent},
             )
         raise _closed(handover, "接入", "taken")
+    greeting = greeting_for(actor, session=session)
+    # The bot's action pauses only if agents were on duty at hand-over time; a chat taken later
+    # (or after a Rasa restart) must be paused now. Pausing a paused tracker is harmless.
+    rasa.pause(handover.conversation_id, channel=handover.channel, say=greeting, agent=actor.username)
     history.record(
         session,
         actor,
@@ -234,13 +349,26 @@ def take(handover_id: int, *, session: Session, actor: Principal, now: dt.dateti
         "taken",
         from_state=HandoverStatus.WAITING,
         to_state=HandoverStatus.ACTIVE,
+        data={"told_customer": greeting},
     )
     return handover
 
 
-def release(handover_id: int, *, session: Session, actor: Principal, now: dt.datetime) -> Handover:
+def greeting_for(actor: Principal, *, session: Session) -> str:
+    """What the customer sees when an agent takes over: the agent's staff number, else their name."""
+    user = auth_service.get_by_username(session, actor.username)
+    if user is not None and user.staff_no:
+        who = f"（工号 {user.staff_no}）"
+    else:
+        who = actor.full_name or actor.username
+    return f"人工客服{who}已为您接入，请问有什么可以帮您？"
+
+
+def release(handover_id: int, *, session: Session, actor: Principal, now: dt.datetime, rasa: RasaBridge) -> Handover:
     """Hand the chat back to the bot (closed, outcome handed_back); only its agent or a supervisor may."""
-    return _close(handover_id, HandoverOutcome.HANDED_BACK, None, "released", session=session, actor=actor, now=now)
+    return _close(
+        handover_id, HandoverOutcome.HANDED_BACK, None, "released", session=session, actor=actor, now=now, rasa=rasa
+    )
 
 
 def close(
@@ -251,15 +379,20 @@ def close(
     session: Session,
     actor: Principal,
     now: dt.datetime,
+    rasa: RasaBridge,
 ) -> Handover:
     """End the chat with an outcome; the bot may only close one no agent has picked up yet."""
-    return _close(handover_id, outcome, note, "closed", session=session, actor=actor, now=now)
+    return _close(handover_id, outcome, note, "closed", session=session, actor=actor, now=now, rasa=rasa)
 
 
 def add_message(
-    handover_id: int, data: MessageCreate, *, session: Session, actor: Principal, now: dt.datetime
+    handover_id: int, data: MessageCreate, *, session: Session, actor: Principal, now: dt.datetime, rasa: RasaBridge
 ) -> HandoverMessage:
-    """Append a transcript line (masked): agents speak as agent on chats they hold; the bot relays the rest."""
+    """Append a transcript line (masked): agents speak as agent on chats they hold; the bot relays the rest.
+
+    An agent's line is delivered to the customer first; if Rasa cannot take it, nothing is stored
+    and the error (502/503) tells the console to keep the text for a retry.
+    """
     # Row lock: a line must not slip into a chat that a concurrent request is closing.
     handover = get(handover_id, session=session, for_update=True)
     if handover.status == HandoverStatus.CLOSED:
@@ -272,11 +405,42 @@ def add_message(
             raise Forbidden("坐席只能以坐席身份发送消息", "Staff may only post as agent", field="sender")
         if handover.status == HandoverStatus.WAITING:
             raise Conflict("请先接入该会话再回复", "Take the handover before replying")
-        if handover.agent != actor.username:
+        if not _may_handle(handover, actor):
             raise Forbidden(
                 f"该会话由其他坐席（{handover.agent}）接待", f"Handover {handover_id} is held by {handover.agent}"
             )
+        # The customer gets the words as typed; only the kept copy is masked.
+        rasa.say(handover.conversation_id, handover.channel, data.text, agent=actor.username)
     return _add_message(handover.id, data.sender, data.text, at=now, session=session)
+
+
+def sync_transcript(handover_id: int, *, session: Session, rasa: RasaBridge) -> tuple[Handover, str | None]:
+    """Copy what was said in the conversation since the last copy into the transcript (masked).
+
+    Returns the hand-over and, if Rasa could not be read, a notice for the console: a failed
+    copy leaves the transcript as it was and is simply tried again on the next poll.
+    """
+    # Row lock: two consoles polling the same chat must not copy the same lines twice.
+    handover = get(handover_id, session=session, for_update=True)
+    if handover.status == HandoverStatus.CLOSED:
+        return handover, None
+    return handover, copy_new_lines(handover, session=session, rasa=rasa)
+
+
+def copy_new_lines(handover: Handover, *, session: Session, rasa: RasaBridge) -> str | None:
+    """Append the tracker's customer/bot lines newer than `synced_until`; the notice if Rasa failed."""
+    since = handover.synced_until if handover.synced_until is not None else handover.created_at.timestamp()
+    try:
+        news = rasa.lines_since(handover.conversation_id, since)
+    except AppError:
+        return SYNC_FAILED
+    for line in news.lines:
+        at = dt.datetime.fromtimestamp(line.timestamp, dt.UTC)
+        _add_message(handover.id, HandoverSender(line.sender), line.text, at=at, session=session)
+    if news.lines:
+        handover.synced_until = max(line.timestamp for line in news.lines)
+        session.flush()
+    return None
 
 
 def _add_message(
@@ -306,6 +470,7 @@ def _close(
     session: Session,
     actor: Principal,
     now: dt.datetime,
+    rasa: RasaBridge,
 ) -> Handover:
     handover = get(handover_id, session=session)
     verb_zh, verb_en = ("交还机器人", "be handed back") if kind == "released" else ("结束", "be closed")
@@ -339,6 +504,13 @@ def _close(
             "会话状态刚刚发生变化，请刷新后重试", f"Handover {handover_id} changed meanwhile; reload and retry"
         )
     handover = get(handover_id, session=session)
+    told = None
+    if actor.role != "service":
+        # Keep what the customer wrote up to now with the record (best effort), then give the
+        # conversation back to the bot with a last line.
+        copy_new_lines(handover, session=session, rasa=rasa)
+        told = HANDED_BACK_LINE if kind == "released" else CLOSED_LINE
+        rasa.resume(handover.conversation_id, channel=handover.channel, say=told)
     history.record(
         session,
         actor,
@@ -349,7 +521,7 @@ def _close(
         from_state=before,
         to_state=HandoverStatus.CLOSED,
         note=note,
-        data={"outcome": outcome},
+        data={"outcome": outcome} | ({"told_customer": told} if told else {}),
     )
     return handover
 

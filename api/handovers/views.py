@@ -13,13 +13,16 @@ from api.core.clock import utcnow
 from api.core.db import SessionDep
 from api.handovers import service
 from api.handovers.models import Handover, HandoverMessage, HandoverStatus
+from api.handovers.rasa import bridge
 from api.handovers.schemas import (
+    CustomerCase,
     HandoverClose,
     HandoverCreate,
     HandoverCreated,
     HandoverDetail,
     HandoverForBot,
     HandoverSummary,
+    HandoverUpdate,
     MessageCreate,
     MessagePublic,
     ServiceHoursPublic,
@@ -93,29 +96,58 @@ def read_handover(handover_id: int, session: SessionDep, _actor: Staff):
     }
 
 
+# The console polls this every ~2 s while a chat is open (and the queue every few seconds): a
+# handful of agents make a few light requests a second, and the customer's words reach the
+# console without any loop inside Rasa or its actions. It is a POST because it writes: it copies
+# the lines the customer wrote since the last poll from Rasa's tracker into the transcript.
+@router.post("/handovers/{handover_id}/sync", response_model=HandoverUpdate)
+def sync_handover(handover_id: int, session: SessionDep, _actor: Staff, after: Annotated[int, Query(ge=0)] = 0):
+    """Pull the customer's new messages from Rasa, then return the hand-over and its lines after `after`.
+
+    If Rasa cannot be read the stored lines are returned with a notice, so the console keeps working.
+    """
+    handover, notice = service.sync_transcript(handover_id, session=session, rasa=bridge())
+    return {
+        "handover": _summary(session, handover),
+        "transcript": _lines(service.transcript(handover.id, session=session, after=after)),
+        "notice": notice,
+    }
+
+
+@router.get("/handovers/{handover_id}/cases", response_model=list[CustomerCase])
+def cases_of_handover(handover_id: int, session: SessionDep, _actor: Staff):
+    """The customer's cases (recorded numbers, and complaints/appointments filed in the chat) with SLA targets."""
+    handover = service.get(handover_id, session=session)
+    return service.customer_cases(handover, session=session, now=utcnow())
+
+
 @router.post("/handovers/{handover_id}/take", response_model=HandoverSummary)
 def take_handover(handover_id: int, session: SessionDep, actor: Staff):
     """Pick up a waiting chat; 409 if another agent was faster."""
-    return _summary(session, service.take(handover_id, session=session, actor=actor, now=utcnow()))
+    taken = service.take(handover_id, session=session, actor=actor, now=utcnow(), rasa=bridge())
+    return _summary(session, taken)
 
 
 @router.post("/handovers/{handover_id}/messages", status_code=status.HTTP_201_CREATED, response_model=MessagePublic)
 def post_message(handover_id: int, data: MessageCreate, session: SessionDep, actor: StaffOrBot):
-    """Add a line to the transcript (personal numbers masked)."""
-    return service.add_message(handover_id, data, session=session, actor=actor, now=utcnow())
+    """Add a line to the transcript (personal numbers masked); an agent's line first goes to the customer."""
+    return service.add_message(handover_id, data, session=session, actor=actor, now=utcnow(), rasa=bridge())
 
 
 @router.post("/handovers/{handover_id}/release", response_model=HandoverSummary)
 def release_handover(handover_id: int, session: SessionDep, actor: Staff):
     """Hand the chat back to the bot (closed with outcome handed_back)."""
-    return _summary(session, service.release(handover_id, session=session, actor=actor, now=utcnow()))
+    released = service.release(handover_id, session=session, actor=actor, now=utcnow(), rasa=bridge())
+    return _summary(session, released)
 
 
 @router.post("/handovers/{handover_id}/close", response_model=HandoverSummary)
 def close_handover(handover_id: int, session: SessionDep, actor: StaffOrBot, data: HandoverClose | None = None):
     """End the chat with an outcome (handed_back | resolved | abandoned; default resolved)."""
     data = data or HandoverClose()
-    closed = service.close(handover_id, data.outcome, data.note, session=session, actor=actor, now=utcnow())
+    closed = service.close(
+        handover_id, data.outcome, data.note, session=session, actor=actor, now=utcnow(), rasa=bridge()
+    )
     return _summary(session, closed)
 
 

@@ -13,9 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, TEST_SECRETS, as_user, fresh_database, free_port, running_api
+from tests.conftest import ROOT, TEST_SECRETS, as_user, free_port, fresh_database, running_api
+from tests.fakes.wechat import FakeWeChatServer, new_encoding_aes_key
 
 RASA_TOKEN = "e2e-" + uuid.uuid4().hex
+# Rasa's WeChat channel runs in safe (AES) mode against the fake WeChat API servers (tests/e2e/test_wechat.py).
+WECHAT_TOKEN = "e2e" + uuid.uuid4().hex[:16]
+WECHAT_AES_KEY = new_encoding_aes_key()
 MODELS = sorted((ROOT / "models").glob("cs-bot-*.tar.gz"), key=lambda p: p.stat().st_mtime)
 
 
@@ -39,21 +43,34 @@ def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator[dict[str, str]]:
+def wechat_api() -> Iterator[FakeWeChatServer]:
+    """WeChat's API servers (tests/fakes/wechat.py): the channel's late and agent replies land here."""
+    with FakeWeChatServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, wechat_api) -> Iterator[dict[str, str]]:
     if not MODELS:
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
     logs = tmp_path_factory.mktemp("e2e-logs")
+    # The backend starts first but must know where Rasa will listen (agent take-over calls it).
+    rasa_port = free_port()
+    rasa_env = {"RASA_URL": f"http://127.0.0.1:{rasa_port}", "RASA_AUTH_TOKEN": RASA_TOKEN}
     with fresh_database("postgresql", logs) as api_db, fresh_database("postgresql", logs) as tracker_db, \
-            running_api(api_db, logs / "api.log") as api_url:
+            running_api(api_db, logs / "api.log", **rasa_env) as api_url:
         tracker = tracker_db.split("/")[-1]
         env = os.environ.copy() | {
             "API_URL": api_url, "BOT_PASSWORD": TEST_SECRETS["BOT_PASSWORD"], "PYTHONPATH": str(ROOT),
-            "ACTIONS_PORT": str(free_port()), "RASA_PORT": str(free_port()), "RASA_AUTH_TOKEN": RASA_TOKEN,
+            "ACTIONS_PORT": str(free_port()), "RASA_PORT": str(rasa_port), "RASA_AUTH_TOKEN": RASA_TOKEN,
             "RASA_MODEL": str(MODELS[-1]), "RASA_ENDPOINTS": "bot/endpoints.production.yml",
             "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": tracker,
             "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1",
             "REDIS_PORT": "6379", "REDIS_DB": "0", "RASA_TELEMETRY_ENABLED": "false",
         }
+        env |= {"WECHAT_TOKEN": WECHAT_TOKEN, "WECHAT_APP_ID": wechat_api.app_id,
+                "WECHAT_APP_SECRET": wechat_api.app_secret, "WECHAT_ENCODING_AES_KEY": WECHAT_AES_KEY,
+                "WECHAT_API_BASE": wechat_api.url}
         env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook"
         actions = _start(["./scripts/run-actions.sh"], env, logs / "actions.log")
         rasa = _start(["./scripts/run-rasa.sh"], env, logs / "rasa.log")

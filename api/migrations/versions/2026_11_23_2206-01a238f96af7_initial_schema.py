@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f4f34a46f99a
+Revision ID: 01a238f96af7
 Revises: 
-Create Date: 2026-11-23 18:34:50.626459
+Create Date: 2026-11-23 22:06:13.636112
 
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ import api.core.db
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'f4f34a46f99a'
+revision: str = '01a238f96af7'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -125,6 +125,7 @@ def upgrade() -> None:
     sa.Column('closed_at', api.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=16), nullable=True),
     sa.Column('outside_agent_hours', sa.Boolean(), nullable=False),
+    sa.Column('synced_until', sa.Double(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', api.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', api.core.db.UtcDateTime(timezone=True), nullable=False),

@@ -1,0 +1,51 @@
+"""FAQ questions asked while a form is running."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.forms import QUESTION, free_text
+from actions.common.policy import get_policy
+
+# Slots whose answer is the customer's own words: a statement there is an answer, not a question.
+FREE_TEXT_SLOTS = {"complaint_description", "complaint_demand", "person_name", "address"}
+
+
+async def choices_for(slot: str) -> list[str]:
+    """The values a choice slot accepts, from the shared policy."""
+    policy = await get_policy()
+    return {
+        "complaint_type": policy["complaint"]["types"],
+        "service_type": list(policy["appointment"]["service_types"]),
+        "branch": policy["appointment"]["branches"],
+    }.get(slot, [])
+
+
+async def answers_the_form(tracker: Tracker) -> bool:
+    """A short statement like 服务质量问题 may look like an FAQ topic but answers the form's question."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    slot = tracker.get_slot("requested_slot")
+    if not slot or QUESTION.search(text):
+        return False
+    if slot in FREE_TEXT_SLOTS:
+        return free_text(tracker, slot) is not None
+    return any(value in text for value in await choices_for(slot))
+
+
+class ActionFaqInForm(Action):
+    """Answer an FAQ mid-form (the rules then resume the form) unless the message is the form's answer."""
+
+    def name(self) -> str:
+        return "action_faq_in_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if await answers_the_form(tracker):
+            return []
+        selected = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
+        response = selected.get("utter_action")
+        if response:
+            dispatcher.utter_message(response=response)  # the NLG fills the policy numbers and the script
+        return []

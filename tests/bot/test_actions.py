@@ -1,0 +1,171 @@
+"""Custom actions against the real backend application (uvicorn from .venv-api, SQLite, demo data):
+what the customer is told and what the backend records. Trackers are built as Rasa sends them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import asks, faq, handover
+from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
+from actions.common import api as api_client
+from actions.common import policy as policy_cache
+from actions.common import settings
+from actions.complaints import ValidateComplaintForm
+from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+POLICY = yaml.safe_load((ROOT / "policy" / "service-policy.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory, monkeypatch_module) -> Iterator[str]:
+    logs = tmp_path_factory.mktemp("actions-api")
+    with fresh_database("sqlite", logs) as url, running_api(url, logs / "api.log") as api_url:
+        monkeypatch_module.setenv("API_URL", api_url)
+        monkeypatch_module.setenv("BOT_PASSWORD", TEST_SECRETS["BOT_PASSWORD"])
+        settings.get_settings.cache_clear()
+        api_client_reset()
+        policy_cache._cache = None
+        yield api_url
+    settings.get_settings.cache_clear()
+    api_client_reset()
+
+
+def api_client_reset() -> None:
+    """The action server keeps one client per process (bound to its event loop); tests run one loop each."""
+    api_client._backend = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_client() -> None:
+    api_client_reset()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def tracker(slots: dict | None = None, text: str = "", intent: str = "inform", entities: list | None = None,
+            form: str | None = None) -> Tracker:
+    return Tracker(
+        sender_id="unit-" + uuid.uuid4().hex[:8],
+        slots=slots or {},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.3}, "entities": entities or []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": form} if form else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(coro):
+    api_client_reset()  # one event loop per call, and the client belongs to its loop
+    return asyncio.run(coro)
+
+
+def test_branch_question_offers_the_policys_branches(backend):
+    dispatcher = CollectingDispatcher()
+    run(asks.ask("branch", dispatcher, tracker()))
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == POLICY["appointment"]["branches"]
+
+
+def test_verification_question_quotes_the_policys_digits(backend):
+    dispatcher = CollectingDispatcher()
+    run(asks.ask("id_last4", dispatcher, tracker()))
+    assert f"后{POLICY['verification']['digits']}位" in dispatcher.messages[0]["text"]
+
+
+NEVER_ASKED = {"policy_number"}  # claim look-up by policy: only when the customer offers one
+OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number"}
+
+
+def test_every_slot_a_form_asks_for_has_a_registered_question():
+    custom = {a for a in DOMAIN["actions"] if a.startswith("action_ask_")}
+    for form in DOMAIN["forms"].values():
+        for slot in set(form["required_slots"]) - NEVER_ASKED:
+            assert f"action_ask_{slot}" in custom, slot
+            assert slot in asks.QUESTIONS or slot in OWN_ASK_ACTION, slot
+
+
+def test_unclear_message_with_a_value_the_form_needs_goes_to_the_form():
+    t = tracker(text="不对，电话是13900002222", intent="nlu_fallback",
+                entities=[{"entity": "phone", "value": "13900002222"}], form="complaint_form")
+    events = run(handover.fallback(CollectingDispatcher(), t, DOMAIN))
+    assert events == [FollowupAction("complaint_form")]
+
+
+def test_unclear_message_without_such_a_value_asks_to_rephrase():
+    dispatcher = CollectingDispatcher()
+    t = tracker(text="嗯嗯啊啊", intent="nlu_fallback", form="complaint_form")
+    events = run(handover.fallback(dispatcher, t, DOMAIN))
+    assert "换个说法" in dispatcher.messages[0]["text"] and events[-1]["event"] == "rewind"
+
+
+def test_claim_progress_after_verification_tells_the_status_from_the_backend(backend):
+    form = ValidateClaimProgressForm()
+    t = tracker({"claim_number": "LP2026110390103"}, text="5678", form="claim_progress_form")
+    verified = run(form.validate_id_last4("5678", CollectingDispatcher(), t, DOMAIN))
+    assert verified["verification_token"] and verified["verified_case"] == "LP2026110390103"
+    dispatcher = CollectingDispatcher()
+    done = tracker({"claim_number": "LP2026110390103", "verification_token": verified["verification_token"]})
+    run(ActionClaimProgress().run(dispatcher, done, DOMAIN))
+    text = dispatcher.messages[0]["text"]
+    login = httpx.post(f"{backend}/api/v1/auth/token", timeout=10,
+                       data={"username": "bot", "password": TEST_SECRETS["BOT_PASSWORD"]})
+    truth = httpx.get(f"{backend}/api/v1/claims/LP2026110390103/progress", timeout=10, headers={
+        "Authorization": f"Bearer {login.json()['access_token']}",
+        "X-Verification-Token": verified["verification_token"],
+    })
+    assert truth.status_code == 200, truth.text
+    assert truth.json()["status"] in text and "待补充材料" in text and "还需要您补充" in text
+
+
+def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
+    form = ValidateClaimProgressForm()
+    dispatcher = CollectingDispatcher()
+    t = tracker({"claim_number": "LP2026110390103"}, text="0000", form="claim_progress_form")
+    out = run(form.validate_id_last4("0000", dispatcher, t, DOMAIN))
+    assert out["id_last4"] is None and "verification_token" not in out
+    assert dispatcher.messages and dispatcher.messages[0]["text"]
+
+
+def faq_message(text: str, slot: str, topic: str) -> Tracker:
+    t = tracker({"requested_slot": slot}, text=text, intent="faq", form="complaint_form")
+    t.latest_message["intent"]["confidence"] = 0.95
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": f"utter_faq/{topic}"}}}
+    return t
+
+
+def test_faq_question_inside_a_form_is_answered(backend):
+    dispatcher = CollectingDispatcher()
+    question = faq_message("投诉一般多久有结果？", "complaint_type", "complaint_timeline")
+    run(faq.ActionFaqInForm().run(dispatcher, question, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/complaint_timeline"
+
+
+def test_a_bare_answer_that_looks_like_a_faq_topic_is_left_to_the_form(backend):
+    for text, slot in [("服务质量问题", "complaint_type"), ("柜面办理", "service_type"),
+                       ("理赔员一直推诿，材料交了两次还说不全", "complaint_description")]:
+        dispatcher = CollectingDispatcher()
+        t = faq_message(text, slot, "complaint_types")
+        run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+        assert dispatcher.messages == [], text
+
+
+def test_a_typed_complaint_type_fills_the_slot(backend):
+    t = tracker({"requested_slot": "complaint_type"}, text="算是服务质量问题吧", intent="faq", form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_type": "服务质量问题"}
