@@ -257,4 +257,5 @@ class ActionComplaintProgress(Action):
         if p["overdue"]:
             lines.append("非常抱歉处理超出了承诺时限，您可以回复“催办”，我会立即为您催办。")
         say(dispatcher, tracker, "\n".join(lines))
-        return [SlotSet("id_last4", None)]
+        # The case closes only on the customer's own verdict (RULES §4); the rules ask for it next.
+        return [SlotSet("id_last4", None), SlotSet("complaint_awaiting_verdict", bool(p.get("awaiting_confirmation")))]

@@ -11,17 +11,26 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
 from actions.common.reply import choice, say
+from bot.script import to_simplified
 
-WORDS = {"非常满意": 5, "很满意": 5, "满意": 4, "还行": 3, "一般": 3, "不满意": 2, "很不满意": 1, "非常不满意": 1}
+WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
+    "非常满意": 5, "很满意": 5, "超级满意": 5, "十分满意": 5, "满意": 4, "几满意": 4, "还行": 3, "一般": 3,
+    "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1,
+}
 
 
 def score_of(tracker: Tracker) -> int | None:
     """1–5 from the score entity, digits or Chinese numerals in the text, or satisfaction words."""
-    raw = str(tracker.get_slot("score") or tracker.latest_message.get("text", ""))
-    raw = raw.translate(str.maketrans("一二三四五", "12345"))
+    raw = to_simplified(str(tracker.get_slot("score") or tracker.latest_message.get("text", "")))
+    raw = raw.translate(str.maketrans("一二两三四五", "122345"))
     if match := re.search(r"[1-5]", raw):
         return int(match.group())
     return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)
+
+
+def score_buttons() -> list[dict]:
+    """1–5 as quick replies, best first."""
+    return [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)]
 
 
 class ActionAskCsat(Action):
@@ -36,7 +45,7 @@ class ActionAskCsat(Action):
             dispatcher,
             tracker,
             "感谢您的咨询！请为本次服务打个分吧（1-5分，5分为非常满意）：",
-            [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)],
+            score_buttons(),
         )
         return [SlotSet("csat_asked", True)]
 
@@ -52,7 +61,7 @@ class ActionStoreCsat(Action):
                 dispatcher,
                 tracker,
                 "请回复1到5之间的分数（5分为非常满意）。",
-                [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)],
+                score_buttons(),
             )
             return []
         try:

@@ -66,11 +66,17 @@ PERIODS = {
     "晚": _Period(19, 24, "night"),
     "夜里": _Period(22, 24, "night"),
     "夜间": _Period(22, 24, "night"),
+    # Cantonese (after OpenCC: 上晝 → 上昼)
+    "朝早": _Period(8, 10, "morning"),
+    "上昼": _Period(9, 12, "morning"),
+    "晏昼": _Period(12, 14, "noon"),
+    "下昼": _Period(14, 18, "afternoon"),
+    "夜晚": _Period(19, 24, "night"),
 }
 
 # Traditional forms of the characters the grammar uses, so it works before (or without) OpenCC.
 _TRADITIONAL = str.maketrans(
-    "點週禮後個號兩鐘時淩間內樓線機單碼門車這過頭", "点周礼后个号两钟时凌间内楼线机单码门车这过头"
+    "點週禮後個號兩鐘時淩間內樓線機單碼門車這過頭聽晝", "点周礼后个号两钟时凌间内楼线机单码门车这过头听昼"
 )
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -154,7 +160,10 @@ _RELATIVE_DAYS = {
     "明天": 1,
     "明日": 1,
     "后天": 2,
+    "后日": 2,
     "大后天": 3,
+    "听日": 1,  # Cantonese 聽日 / 琴日
+    "琴日": -1,
 }
 _DAY_PERIODS = {"今早": (0, "早上"), "今晨": (0, "早上"), "今晚": (0, "晚上"), "今夜": (0, "晚上"),
                 "明早": (1, "早上"), "明晨": (1, "早上"), "明晚": (1, "晚上"), "昨晚": (-1, "晚上")}  # fmt: skip

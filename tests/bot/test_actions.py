@@ -11,15 +11,18 @@ import httpx
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import asks, faq, handover
+from actions import asks, faq, feedback, handover
 from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
-from actions.complaints import ValidateComplaintForm
+from actions.common.verification import verify
+from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
+from actions.complaints import ActionComplaintProgress, ValidateComplaintForm
+from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -89,7 +92,8 @@ def test_verification_question_quotes_the_policys_digits(backend):
 
 
 NEVER_ASKED = {"policy_number"}  # claim look-up by policy: only when the customer offers one
-OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number"}
+OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number",
+                  "resolution_satisfied", "resolution_score"}
 
 
 def test_every_slot_a_form_asks_for_has_a_registered_question():
@@ -169,3 +173,58 @@ def test_a_typed_complaint_type_fills_the_slot(backend):
     t = tracker({"requested_slot": "complaint_type"}, text="算是服务质量问题吧", intent="faq", form="complaint_form")
     out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
     assert out == {"complaint_type": "服务质量问题"}
+
+
+def test_a_new_session_stays_paused_while_an_agent_holds_the_chat(backend):
+    t = tracker()
+    start = ActionSessionStart()
+    assert not any(e["event"] == "pause" for e in run(start.run(CollectingDispatcher(), t, DOMAIN)))
+
+    bot = bearer(backend, "bot", TEST_SECRETS["BOT_PASSWORD"])
+    body = {"conversation_id": t.sender_id, "channel": "rest", "reason": "requested"}
+    created = httpx.post(f"{backend}/api/v1/handovers", timeout=10, headers=bot, json=body)
+    assert created.status_code == 201, created.text
+    taken = httpx.post(f"{backend}/api/v1/handovers/{created.json()['id']}/take", timeout=10,
+                       headers=bearer(backend, "agent01", "agent01-demo"))
+    assert taken.status_code == 200, taken.text
+    events = run(start.run(CollectingDispatcher(), t, DOMAIN))
+    assert events[0]["event"] == "session_started" and {"event": "pause"}.items() <= events[-2].items()
+
+
+def bearer(url: str, username: str, password: str) -> dict[str, str]:
+    login = httpx.post(f"{url}/api/v1/auth/token", data={"username": username, "password": password}, timeout=10)
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+@pytest.mark.parametrize("text, score", [("超级满意", 5), ("唔滿意", 2), ("很不满意", 1), ("还行吧", 3), ("给四分", 4)])
+def test_rating_words_become_scores(text, score):
+    assert feedback.score_of(tracker(text=text, intent="rate")) == score
+
+
+def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_backend(backend):
+    number = "TS20261115-9003"  # demo complaint in 反馈, mobile ending 7003
+    t = tracker({"complaint_number": number})
+    verified = run(verify(t, number, "7003"))
+    assert verified.ok
+    slots = {"complaint_number": number, "verification_token": verified.token}
+    dispatcher = CollectingDispatcher()
+    events = run(ActionComplaintProgress().run(dispatcher, tracker(slots), DOMAIN))
+    assert "处理结果" in dispatcher.messages[0]["text"]
+    assert SlotSet("complaint_awaiting_verdict", True) in events
+
+    dispatcher = CollectingDispatcher()
+    verdict = tracker(slots | {"resolution_satisfied": False, "resolution_score": "2"})
+    run(ActionSubmitComplaintVerdict().run(dispatcher, verdict, DOMAIN))
+    assert "重新制定方案" in dispatcher.messages[0]["text"]
+    async def read() -> dict:
+        return await api_client.backend().get(f"/api/v1/complaints/{number}/progress", token=verified.token)
+
+    progress = run(read())
+    assert progress["stage"] == "方案" and not progress["awaiting_confirmation"]
+
+
+def test_verdict_score_is_read_from_words_or_digits():
+    form = ValidateComplaintVerdictForm()
+    for text, expected in [("4", {"resolution_score": "4"}), ("非常满意", {"resolution_score": "5"}), ("嗯", {})]:
+        t = tracker({"requested_slot": "resolution_score"}, text=text, form="complaint_verdict_form")
+        assert run(form.extract_resolution_score(CollectingDispatcher(), t, DOMAIN)) == expected

@@ -28,6 +28,10 @@ TABLE = [
     ("明天", MON, at(2026, 11, 24), "day"),
     ("后天", MON, at(2026, 11, 25), "day"),
     ("大后天", MON, at(2026, 11, 26), "day"),
+    # Cantonese, in Traditional script as typed
+    ("聽日上晝十點", MON, at(2026, 11, 24, 10), "hour"),
+    ("聽日下晝三點半", MON, at(2026, 11, 24, 15, 30), "minute"),
+    ("後日朝早九點", MON, at(2026, 11, 25, 9), "hour"),
     ("明早", MON, at(2026, 11, 24, 8), "hour"),
     ("今晚", MON, at(2026, 11, 23, 19), "hour"),
     ("明天下午三点", MON, at(2026, 11, 24, 15), "hour"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import ROOT, TEST_SECRETS, as_user, free_port, fresh_database, running_api
 from tests.fakes.wechat import FakeWeChatServer, new_encoding_aes_key
@@ -126,3 +127,18 @@ def staff(stack) -> Iterator[httpx.Client]:
                        data={"username": "agent01", "password": "agent01-demo"}).json()["access_token"]
     with as_user(stack["api"], token) as client:
         yield client
+
+
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the widget and the console
+# Debian's chromium, as root, on a machine without outside network (Playwright's own browser can't be fetched).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

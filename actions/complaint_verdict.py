@@ -1,0 +1,84 @@
+"""The customer's verdict on a complaint's result: satisfied closes it, not satisfied sends it back
+to the handler (the backend applies the rule; the bot asks and passes the answer on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.api import ApiError, backend
+from actions.common.forms import BaseFormValidator
+from actions.common.reply import choice, say
+from actions.feedback import score_buttons, score_of
+
+
+class ValidateComplaintVerdictForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_complaint_verdict_form"
+
+    async def extract_resolution_score(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # A bare digit or 很满意 is a score here even when the NLU did not tag it.
+        if tracker.get_slot("requested_slot") != "resolution_score":
+            return {}
+        score = score_of(tracker)
+        return {"resolution_score": str(score)} if score else {}
+
+    async def validate_resolution_score(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if str(value) not in {"1", "2", "3", "4", "5"}:
+            return self.reject(dispatcher, tracker, "resolution_score", "请回复 1 到 5 之间的数字打分。")
+        return self.accepted("resolution_score", str(value))
+
+
+class ActionAskResolutionSatisfied(Action):
+    def name(self) -> str:
+        return "action_ask_resolution_satisfied"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        say(
+            dispatcher,
+            tracker,
+            "请问您对这个处理结果满意吗？确认满意后，这件投诉就会结案；如果不满意，我们会重新为您处理。",
+            [choice("满意，可以结案", "affirm"), choice("不满意", "deny")],
+        )
+        return []
+
+
+class ActionAskResolutionScore(Action):
+    def name(self) -> str:
+        return "action_ask_resolution_score"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        say(dispatcher, tracker, "请为这次投诉的处理打个分（1-5分，5分为非常满意）：", score_buttons())
+        return []
+
+
+class ActionSubmitComplaintVerdict(Action):
+    def name(self) -> str:
+        return "action_submit_complaint_verdict"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        number, token = tracker.get_slot("complaint_number"), tracker.get_slot("verification_token")
+        satisfied = bool(tracker.get_slot("resolution_satisfied"))
+        reset = [SlotSet(s, None) for s in ("resolution_satisfied", "resolution_score", "complaint_awaiting_verdict")]
+        try:
+            await backend().post(
+                f"/api/v1/complaints/{number}/confirmation",
+                token=token,
+                json={"satisfied": satisfied, "score": int(tracker.get_slot("resolution_score"))},
+            )
+        except ApiError as exc:
+            say(dispatcher, tracker, f"抱歉，暂时没能记录您的确认（{exc.message}）。您可以稍后再试，或转人工客服处理。")
+            return reset
+        if satisfied:
+            say(dispatcher, tracker, f"感谢您的确认与评价，投诉 {number} 已结案。还有其他可以帮您的吗？")
+        else:
+            say(
+                dispatcher,
+                tracker,
+                f"很抱歉处理结果没能让您满意。投诉 {number} 已退回处理人员重新制定方案，我们会尽快与您联系。"
+                "如需当面沟通，也可以说“转人工”。",
+            )
+        return reset
