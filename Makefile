@@ -3,7 +3,7 @@ SHELL := /bin/bash
 API_PY := .venv-api/bin/python
 BOT_PY := .venv-bot/bin/python
 
-.PHONY: help setup run train test test-api test-bot test-e2e test-stories validate lint bench crossval
+.PHONY: help setup run train test test-api test-bot test-e2e test-stories validate lint bench bench-chat crossval
 help:            ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -23,7 +23,7 @@ run: train       ## run the whole product on embedded defaults (SQLite, demo dat
 test: setup validate ## everything: data checks, bot units, backend (SQLite + PostgreSQL), dialogue stories, whole chats
 	$(BOT_PY) -m pytest -q tests/bot
 	$(API_PY) -m pytest -q --ignore=tests/bot --ignore=tests/e2e
-	$(MAKE) test-stories
+	$(MAKE) test-stories test-e2e
 
 test-e2e: train  ## whole conversations: backend + action server + Rasa server (PostgreSQL, Redis)
 	$(API_PY) -m pytest -q tests/e2e
@@ -41,3 +41,9 @@ lint:            ## ruff
 
 bench: setup     ## backend load benchmark (see bench/README.md)
 	./bench/run.sh
+
+bench-chat: setup ## reply latency through the REST channel + Rasa memory (starts and stops the product)
+	./bench/chat_latency.sh
+
+crossval: setup  ## 5-fold NLU cross-validation, Rasa vs. jieba + TF-IDF baseline (45–60 min)
+	./bench/nlu_crossval.sh 5

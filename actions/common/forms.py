@@ -7,8 +7,10 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
 
 from actions.common.reply import choice, say
 
@@ -21,6 +23,20 @@ class BaseFormValidator(FormValidationAction):
     @abstractmethod
     def name(self) -> str:
         """Each concrete form validator names itself validate_<form>."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        slot = tracker.get_slot("requested_slot")
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        form_slots = set(self.domain_slots(domain)) | {"retry_slot"}  # not e.g. customer_script, set on every turn
+        answered = any(e.get("event") == "slot" and e.get("name") in form_slots for e in events)
+        # A reply meant as an answer that gave nothing usable: say so, and the form asks again (counted,
+        # so the third time a human or stopping is offered). Without this Rasa would reject the form
+        # and the customer would get the generic "not understood" menu in the middle of a task.
+        if slot and not answered and intent in ANSWER_LIKE and tracker.latest_action_name == "action_listen":
+            retry = self.reject(dispatcher, tracker, slot, "抱歉，我没能从您的回复里找到需要的信息。")
+            events += [SlotSet(name, value) for name, value in retry.items()]
+        return events
 
     def reject(
         self,
@@ -48,6 +64,9 @@ def latest_entity(tracker: Tracker, entity: str) -> dict | None:
     found = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
     return found[-1] if found else None
 
+
+# Intents a customer's answer to a form question may be read as (short replies are often misread).
+ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
 
 # Intents that end or redirect a form rather than answer its question.
 LEAVING = {"stop", "request_human"}

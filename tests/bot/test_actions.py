@@ -228,3 +228,27 @@ def test_verdict_score_is_read_from_words_or_digits():
     for text, expected in [("4", {"resolution_score": "4"}), ("非常满意", {"resolution_score": "5"}), ("嗯", {})]:
         t = tracker({"requested_slot": "resolution_score"}, text=text, form="complaint_verdict_form")
         assert run(form.extract_resolution_score(CollectingDispatcher(), t, DOMAIN)) == expected
+
+
+def form_turn(text: str, intent: str, slot_events: list[dict] | None = None) -> Tracker:
+    t = tracker({"requested_slot": "complaint_type", "complaint_description": "客服态度差"}, text=text, intent=intent,
+                form="complaint_form")
+    t.events = [{"event": "user", "text": text, "parse_data": t.latest_message}] + (slot_events or [])
+    for e in slot_events or []:
+        t.slots[e["name"]] = e["value"]
+    return t
+
+
+def test_a_reply_that_answers_nothing_is_told_so_and_the_question_comes_again(backend):
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, form_turn("就是上次那个事", "inform"), DOMAIN))
+    assert "没能从您的回复里找到" in dispatcher.messages[0]["text"]
+    assert SlotSet("retry_count", 1) in events and SlotSet("retry_slot", "complaint_type") in events
+
+
+def test_a_reply_that_fills_another_slot_or_starts_a_new_task_is_not_questioned(backend):
+    phone = [{"event": "slot", "name": "phone", "value": "13912345678"}]
+    for turn in (form_turn("电话13912345678", "inform", phone), form_turn("我要预约上门服务", "book_appointment")):
+        dispatcher = CollectingDispatcher()
+        run(ValidateComplaintForm().run(dispatcher, turn, DOMAIN))
+        assert not any("没能从您的回复" in (m.get("text") or "") for m in dispatcher.messages)

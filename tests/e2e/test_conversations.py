@@ -7,6 +7,13 @@ import pytest
 from tests.e2e.conftest import Customer
 
 
+def last_turns(customer: Customer, n: int = 3) -> list[tuple[str, str, float]]:
+    """The customer's last messages as the NLU read them, for a failure message."""
+    users = [e for e in customer.tracker()["events"] if e["event"] == "user"][-n:]
+    return [(e["text"], e["parse_data"]["intent"]["name"], round(e["parse_data"]["intent"]["confidence"], 2))
+            for e in users]
+
+
 def converse(customer: Customer, opening: str, answers: list[tuple[str, str]], done: str, turns: int = 14) -> str:
     """Answer whatever the bot asks, like a customer would; stop when `done` appears in a reply.
     Fails if the bot asks the same question a third time (it must offer another way by then)."""
@@ -16,7 +23,7 @@ def converse(customer: Customer, opening: str, answers: list[tuple[str, str]], d
         if re.search(done, customer.text):
             return customer.text
         key, reply = next(((k, r) for k, r in answers if k in customer.text), (None, None))
-        assert key, f"unexpected bot reply: {customer.text!r}"
+        assert key, f"unexpected bot reply: {customer.text!r} after {last_turns(customer)}"
         asked[key] = asked.get(key, 0) + 1
         assert asked[key] <= 2, f"asked {key!r} three times: {customer.text!r}"
         customer.say(reply)
@@ -26,7 +33,7 @@ def converse(customer: Customer, opening: str, answers: list[tuple[str, str]], d
 def test_complaint_is_registered_with_the_customers_words(customer, staff):
     text = converse(customer, "我要投诉", [
         ("请确认", "确认"),
-        ("描述", "业务员卖保险的时候说每年都有返利，结果买了之后根本没有，完全是误导"),
+        ("请您描述", "业务员卖保险的时候说每年都有返利，结果买了之后根本没有，完全是误导"),
         ("诉求", "退还全部保费"),
         ("属于「销售误导」", "是的"),
         ("哪一类", "销售误导"),
@@ -44,7 +51,7 @@ def test_complaint_is_registered_with_the_customers_words(customer, staff):
 
 def test_correction_mid_form_changes_the_slot(customer, staff):
     text = converse(customer, "我要投诉", [
-        ("描述", "你们客服态度太差了，电话里直接挂我电话"),
+        ("请您描述", "你们客服态度太差了，电话里直接挂我电话"),
         ("诉求", "要求道歉"),
         ("属于", "是的"),
         ("哪一类", "服务质量问题"),
