@@ -248,15 +248,16 @@ def get(
 ) -> Appointment:
     """The appointment by number; the bot needs a verification token for it (POST /verify)."""
     number = number.strip().upper()
+    return fetch_visible(principal, token, number, lambda: get_by_number(session, number, for_update=lock))
 
-    def fetch() -> Appointment:
-        stmt = select(Appointment).where(Appointment.number == number)
-        appt = session.scalar(stmt.with_for_update() if lock else stmt)
-        if appt is None:
-            raise NotFound("未找到该预约，请核对预约号", "No such appointment: check the number", field="number")
-        return appt
 
-    return fetch_visible(principal, token, number, fetch)
+def get_by_number(session: Session, number: str, *, for_update: bool = False) -> Appointment:
+    """The appointment by number, without access checks (callers decide who may see it)."""
+    stmt = select(Appointment).where(Appointment.number == number)
+    appt = session.scalar(stmt.with_for_update() if for_update else stmt)
+    if appt is None:
+        raise NotFound("未找到该预约，请核对预约号", "No such appointment: check the number", field="number")
+    return appt
 
 
 def events(*, session: Session, appt: Appointment) -> list[CaseEvent]:

@@ -55,3 +55,11 @@ def appointment_number(session: Session, moment: dt.datetime) -> str:
 def policy_number(session: Session) -> str:
     """P + 13 digits."""
     return f"P{next_value(session, 'P'):013d}"
+
+
+def case_kind(number: str) -> str | None:
+    """What a case number denotes, by the prefixes issued above: claim, complaint, appointment, policy."""
+    for prefix, kind in (("LP", "claim"), ("TS", "complaint"), ("YY", "appointment"), ("P", "policy")):
+        if number.startswith(prefix):
+            return kind
+    return None

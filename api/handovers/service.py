@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.appointments import service as appointment_service
 from api.appointments.models import Appointment
 from api.auth import service as auth_service
 from api.auth.principal import Principal
@@ -31,6 +32,7 @@ from api.core import hours
 from api.core.clock import local
 from api.core.errors import AppError, Conflict, Forbidden, NotFound
 from api.core.masking import mask_personal_numbers
+from api.core.numbering import case_kind
 from api.handovers.models import (
     OPEN_STATUSES,
     Handover,
@@ -188,16 +190,12 @@ def customer_cases(handover: Handover, *, session: Session, now: dt.datetime) ->
         try:
             cards += _cards_for(number, session=session, now=now)
         except NotFound:
-            cards.append({"case_type": _kind_of(number), "number": number, "found": False})
+            cards.append({"case_type": case_kind(number) or "policy", "number": number, "found": False})
     return cards
 
 
-def _kind_of(number: str) -> str:
-    return {"LP": "claim", "TS": "complaint", "YY": "appointment"}.get(number[:2], "policy")
-
-
 def _cards_for(number: str, *, session: Session, now: dt.datetime) -> list[dict[str, Any]]:
-    kind = _kind_of(number)
+    kind = case_kind(number)
     if kind == "claim":
         return [_claim_card(claim_service.get_by_number(session, number), session=session, now=now)]
     if kind == "complaint":
@@ -215,9 +213,7 @@ def _cards_for(number: str, *, session: Session, now: dt.datetime) -> list[dict[
             )
         ]
     if kind == "appointment":
-        appointment = session.scalar(select(Appointment).where(Appointment.number == number))
-        if appointment is None:
-            raise NotFound(f"未找到预约 {number}", f"Appointment {number} not found")
+        appointment = appointment_service.get_by_number(session, number)
         when = local(appointment.start).strftime("%Y-%m-%d %H:%M")
         return [_card("appointment", number, appointment.status, None, [], detail=f"{appointment.service_type} {when}")]
     policy = policy_service.get_by_number(session, number)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.appointments.models import Appointment
 from api.claims.models import Claim
 from api.complaints.models import Complaint
+from api.core.numbering import case_kind
 from api.core.security import create_token, decode_token, decrypt
 from api.customers import service as customers
 from api.customers.models import Customer
@@ -40,21 +41,22 @@ def _proofs(session: Session, case_number: str) -> list[str] | None:
     Claims and policies: the customer's mobile/ID. Complaints and appointments: also the contact
     mobile given with them (an appointment need not belong to a known customer).
     """
-    if case_number.startswith("LP"):
+    kind = case_kind(case_number)
+    if kind == "claim":
         claim = session.scalar(select(Claim).where(Claim.number == case_number))
         return customers.identity_numbers(claim.customer) if claim else None
-    if case_number.startswith("TS"):
+    if kind == "complaint":
         complaint = session.scalar(select(Complaint).where(Complaint.number == case_number))
         if complaint is None:
             return None
         return [decrypt(complaint.contact_mobile_enc), *customers.identity_numbers(complaint.customer)]
-    if case_number.startswith("YY"):
+    if kind == "appointment":
         appt = session.scalar(select(Appointment).where(Appointment.number == case_number))
         if appt is None:
             return None
         customer = session.get(Customer, appt.customer_id) if appt.customer_id is not None else None
         return [decrypt(appt.contact_mobile_enc), *(customers.identity_numbers(customer) if customer else [])]
-    if case_number.startswith("P"):
+    if kind == "policy":
         policy = session.scalar(select(InsurancePolicy).where(InsurancePolicy.number == case_number))
         return customers.identity_numbers(policy.customer) if policy else None
     return None
