@@ -12,39 +12,31 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.policy import get_policy
+from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
-
-
-def _service_types(policy: dict[str, Any]) -> list[dict]:
-    return [choice(name, "inform", service_type=name) for name in policy["appointment"]["service_types"]]
-
-
-def _branches(policy: dict[str, Any]) -> list[dict]:
-    return [choice(name, "inform", branch=name) for name in policy["appointment"]["branches"]]
 
 
 def _digits(policy: dict[str, Any]) -> dict[str, Any]:
     return {"digits": policy["verification"]["digits"]}
 
 
-# slot -> (question, buttons from the policy or None, values for the question from the policy)
-QUESTIONS: dict[str, tuple[str, Any, Any]] = {
-    "service_type": ("请问您想预约哪项服务？", _service_types, None),
-    "branch": ("请问您想去哪个网点办理？", _branches, None),
-    "address": ("请告诉我上门服务的详细地址（省市区、街道、门牌号）。", None, None),
-    "person_name": ("请问怎么称呼您？（请提供您的姓名）", None, None),
-    "phone": ("请留下您的11位手机号码，方便我们与您联系。", None, None),
-    "complaint_description": ("非常抱歉给您带来不好的体验。请您描述一下遇到的问题，我会如实记录。", None, None),
-    "complaint_demand": ("请问您希望我们如何处理？（您的诉求）", None, None),
+# slot -> (question, values for the question from the policy or None). A slot with choices in the
+# policy (actions.common.policy.slot_choices) gets them as quick-reply buttons.
+QUESTIONS: dict[str, tuple[str, Any]] = {
+    "service_type": ("请问您想预约哪项服务？", None),
+    "branch": ("请问您想去哪个网点办理？", None),
+    "address": ("请告诉我上门服务的详细地址（省市区、街道、门牌号）。", None),
+    "person_name": ("请问怎么称呼您？（请提供您的姓名）", None),
+    "phone": ("请留下您的11位手机号码，方便我们与您联系。", None),
+    "complaint_description": ("非常抱歉给您带来不好的体验。请您描述一下遇到的问题，我会如实记录。", None),
+    "complaint_demand": ("请问您希望我们如何处理？（您的诉求）", None),
     "complaint_policy_number": (
         "这次投诉涉及哪张保单？请提供保单号（P开头13位数字）；如果不涉及保单，回复“没有”即可。",
         None,
-        None,
     ),
-    "complaint_number": ("请提供您的投诉编号（TS开头，例如 TS20261122-0001）。", None, None),
-    "appointment_number": ("请提供您的预约编号（YY开头，例如 YY20261201-0001）。", None, None),
-    "id_last4": ("为保护您的隐私，请提供登记手机号或身份证号的后{digits}位进行身份验证。", None, _digits),
+    "complaint_number": ("请提供您的投诉编号（TS开头，例如 TS20261122-0001）。", None),
+    "appointment_number": ("请提供您的预约编号（YY开头，例如 YY20261201-0001）。", None),
+    "id_last4": ("为保护您的隐私，请提供登记手机号或身份证号的后{digits}位进行身份验证。", _digits),
 }
 
 
@@ -63,9 +55,10 @@ class _Ask(Action, ABC):
 
 async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Ask the question for `slot`, with policy-driven choices where it has them."""
-    text, buttons, values = QUESTIONS[slot]
-    policy = await get_policy() if buttons or values else {}
-    say(dispatcher, tracker, text.format(**values(policy)) if values else text, buttons(policy) if buttons else None)
+    text, values = QUESTIONS[slot]
+    policy = await get_policy()  # cached per process
+    buttons = [choice(value, "inform", **{slot: value}) for value in slot_choices(policy, slot)]
+    say(dispatcher, tracker, text.format(**values(policy)) if values else text, buttons or None)
 
 
 # One registered action per slot (rasa_sdk registers every concrete Action subclass).

@@ -8,20 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.forms import QUESTION, free_text
-from actions.common.policy import get_policy
+from actions.common.policy import get_policy, slot_choices
 
 # Slots whose answer is the customer's own words: a statement there is an answer, not a question.
 FREE_TEXT_SLOTS = {"complaint_description", "complaint_demand", "person_name", "address"}
-
-
-async def choices_for(slot: str) -> list[str]:
-    """The values a choice slot accepts, from the shared policy."""
-    policy = await get_policy()
-    return {
-        "complaint_type": policy["complaint"]["types"],
-        "service_type": list(policy["appointment"]["service_types"]),
-        "branch": policy["appointment"]["branches"],
-    }.get(slot, [])
 
 
 async def answers_the_form(tracker: Tracker) -> bool:
@@ -32,7 +22,7 @@ async def answers_the_form(tracker: Tracker) -> bool:
         return False
     if slot in FREE_TEXT_SLOTS:
         return free_text(tracker, slot) is not None
-    return any(value in text for value in await choices_for(slot))
+    return any(value in text for value in slot_choices(await get_policy(), slot))
 
 
 class ActionFaqInForm(Action):

@@ -109,9 +109,9 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     if form and entities & form_entities(form, domain):
         # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
         return [FollowupAction(form)]
-    for names, form in ROUTES:
-        if entities & set(names) and not (tracker.active_loop or {}).get("name"):
-            return [FollowupAction(form)]
+    for names, case_form in ROUTES:
+        if entities & set(names) and not form:
+            return [FollowupAction(case_form)]
     intents = [
         e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
     ]

@@ -59,3 +59,12 @@ def quoted_numbers(policy: dict[str, Any]) -> dict[str, Any]:
         "limitation_other_years": terms["claim_limitation_years"]["other"],
         "verification_attempts": policy["verification"]["max_attempts_per_conversation"],
     }
+
+
+def slot_choices(policy: dict[str, Any], slot: str) -> list[str]:
+    """The values a choice slot accepts (complaint types, service types, branches), from the policy."""
+    return {
+        "complaint_type": policy["complaint"]["types"],
+        "service_type": list(policy["appointment"]["service_types"]),
+        "branch": policy["appointment"]["branches"],
+    }.get(slot, [])
