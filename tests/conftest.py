@@ -99,18 +99,19 @@ def run_cli(database_url: str, *args: str, **extra: str) -> subprocess.Completed
     )
 
 
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    """Wait on the process's HTTP status, never on a fixed sleep; on failure show the end of its log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+            raise RuntimeError(f"{url} exited:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise TimeoutError(url)
+    raise TimeoutError(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 @contextmanager
@@ -129,7 +130,7 @@ def running_api(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_http(url + "/healthz", proc)
+            wait_http(url + "/healthz", proc, log_path)
             yield url
         finally:
             proc.terminate()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.conftest import ROOT, TEST_SECRETS, as_user, free_port, fresh_database, running_api
+from tests.conftest import ROOT, TEST_SECRETS, as_user, free_port, fresh_database, running_api, wait_http
 from tests.fakes.wechat import FakeWeChatServer, new_encoding_aes_key
 
 RASA_TOKEN = "e2e-" + uuid.uuid4().hex
@@ -22,21 +21,6 @@ RASA_TOKEN = "e2e-" + uuid.uuid4().hex
 WECHAT_TOKEN = "e2e" + uuid.uuid4().hex[:16]
 WECHAT_AES_KEY = new_encoding_aes_key()
 MODELS = sorted((ROOT / "models").glob("cs-bot-*.tar.gz"), key=lambda p: p.stat().st_mtime)
-
-
-def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    """Wait on the process's HTTP status, never on a fixed sleep."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url} exited:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -76,8 +60,8 @@ def stack(tmp_path_factory, wechat_api) -> Iterator[dict[str, str]]:
         actions = _start(["./scripts/run-actions.sh"], env, logs / "actions.log")
         rasa = _start(["./scripts/run-rasa.sh"], env, logs / "rasa.log")
         try:
-            _wait(f"http://127.0.0.1:{env['ACTIONS_PORT']}/health", actions, logs / "actions.log", 120)
-            _wait(f"http://127.0.0.1:{env['RASA_PORT']}/status?token={RASA_TOKEN}", rasa, logs / "rasa.log", 300)
+            wait_http(f"http://127.0.0.1:{env['ACTIONS_PORT']}/health", actions, logs / "actions.log", 120)
+            wait_http(f"http://127.0.0.1:{env['RASA_PORT']}/status?token={RASA_TOKEN}", rasa, logs / "rasa.log", 300)
             yield {"api": api_url, "rasa": f"http://127.0.0.1:{env['RASA_PORT']}", "logs": str(logs)}
         finally:
             for proc in (rasa, actions):
