@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
-from actions.common.contact import validate_name, validate_phone
+from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
 from actions.common.forms import BaseFormValidator, free_text, latest_entity
 from actions.common.policy import get_policy
@@ -83,7 +83,7 @@ async def check_time(
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
 
 
-class ValidateAppointmentForm(BaseFormValidator):
+class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
 
@@ -119,10 +119,6 @@ class ValidateAppointmentForm(BaseFormValidator):
         answer = free_text(tracker, "address")
         return {"address": answer} if answer else {}
 
-    async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        answer = free_text(tracker, "person_name")
-        return {"person_name": answer} if answer and not latest_entity(tracker, "person_name") else {}
-
     async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
         if len(text) < 6:
@@ -134,11 +130,6 @@ class ValidateAppointmentForm(BaseFormValidator):
             self, value, dispatcher, tracker, tracker.get_slot("service_type"), tracker.get_slot("branch")
         )
 
-    async def validate_person_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return validate_name(self, value, dispatcher, tracker)
-
-    async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return validate_phone(self, value, dispatcher, tracker)
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return self.accepted("appointment_confirmed", value)

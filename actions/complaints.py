@@ -12,9 +12,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
-from actions.common.contact import validate_name, validate_phone
+from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
-from actions.common.forms import BaseFormValidator, free_text, latest_entity
+from actions.common.forms import BaseFormValidator, free_text
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 
@@ -22,7 +22,7 @@ COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
 POLICY_RE = re.compile(r"^P\d{13}$")
 
 
-class ValidateComplaintForm(BaseFormValidator):
+class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
 
@@ -38,10 +38,6 @@ class ValidateComplaintForm(BaseFormValidator):
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")
         return {"complaint_demand": answer} if answer else {}
-
-    async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        answer = free_text(tracker, "person_name")
-        return {"person_name": answer} if answer and not latest_entity(tracker, "person_name") else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
@@ -81,11 +77,6 @@ class ValidateComplaintForm(BaseFormValidator):
             )
         return self.accepted("complaint_type", value)
 
-    async def validate_person_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return validate_name(self, value, dispatcher, tracker)
-
-    async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return validate_phone(self, value, dispatcher, tracker)
 
     async def validate_complaint_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         number = str(value or "").strip().upper()

@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.forms import BaseFormValidator
+from actions.common.forms import BaseFormValidator, free_text, latest_entity
 
 NAME_PREFIX = re.compile(r"^(我叫|我是|叫我|姓名是?|名字是?|本人)[:：]?")
 
@@ -27,3 +27,18 @@ def validate_phone(form: BaseFormValidator, value: Any, dispatcher: CollectingDi
     if not re.fullmatch(r"1[3-9]\d{9}", digits):
         return form.reject(dispatcher, tracker, "phone", "手机号需要是11位数字（1开头），请重新输入。")
     return form.accepted("phone", digits)
+
+
+class ContactFormValidator(BaseFormValidator):
+    """Base for the forms that take the customer's name and mobile (appointments, complaints)."""
+
+    async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # A bare name is often not tagged by the NLU: take the words when the name was asked for.
+        answer = free_text(tracker, "person_name")
+        return {"person_name": answer} if answer and not latest_entity(tracker, "person_name") else {}
+
+    async def validate_person_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return validate_name(self, value, dispatcher, tracker)
+
+    async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return validate_phone(self, value, dispatcher, tracker)
