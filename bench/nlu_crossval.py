@@ -45,6 +45,20 @@ def span_f1(gold: list[set], pred: list[set], types: set) -> dict:
     return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "p": p, "r": r, "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
+def fold_errors(fold: int, msgs: list, gold_intents, intents: list, gold: list, ents: list, types: set) -> list:
+    """The held-out messages Rasa got wrong (intent or entity spans), for reading, not scoring."""
+    rows = []
+    for m, gi, pi, g, p in zip(msgs, gold_intents, intents, gold, ents, strict=True):
+        p = {e for e in p if e[2] in types}
+        missed, extra = g - {e[:3] for e in p}, {e for e in p if e[:3] not in g}
+        if gi != pi or missed or extra:
+            text = m.get("text")
+            rows.append({"fold": fold, "text": text, "intent": gi, "predicted": pi,
+                         "missed": [f"{text[s:e]}/{t}" for s, e, t in sorted(missed)],
+                         "extra": [f"{text[s:e]}/{t}/{x}" for s, e, t, x in sorted(extra)]})
+    return rows
+
+
 def intent_baseline():
     words = lambda text: [w for w in JIEBA.lcut(text) if w.strip()]  # noqa: E731
     return pipeline.make_pipeline(
@@ -112,6 +126,7 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--epochs", type=int, help="override epochs in a copy of config.yml (smoke tests only)")
     ap.add_argument("--out", default="results/bench/nlu_crossval.json")
+    ap.add_argument("--only-fold", type=int, help="run just fold K of the K-fold split (quick look; not a result)")
     args, t_start = ap.parse_args(), time.perf_counter()
     configure_structlog(logging.WARNING)  # else every parsed message is logged to stdout
     command = shlex.join([os.path.relpath(sys.executable), "bench/nlu_crossval.py", *sys.argv[1:]])
@@ -125,7 +140,7 @@ def main() -> None:
           f"{len({f for f in full if f.startswith('faq/')})} retrieval topics), {sum(map(len, gold))} entity spans of "
           f"{len(types)} types\nexamples per intent: " + ", ".join(f"{k} {v}" for k, v in per_intent.most_common()))
     folds = model_selection.StratifiedKFold(args.folds, shuffle=True, random_state=SEED).split(texts, full)
-    rows, config = [], "config.yml"
+    rows, config, errors, pred_all = [], "config.yml", [], []
     with tempfile.TemporaryDirectory(prefix="nlu_crossval_") as tmp:
         os.environ["RASA_CACHE_DIRECTORY"] = str(Path(tmp, "cache"))  # no reuse of (or writes to) .rasa/cache
         if args.epochs:  # smoke tests only: a copy of config.yml with every `epochs` overridden
@@ -134,6 +149,8 @@ def main() -> None:
             config = str(Path(tmp, "config.yml"))
             Path(config).write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
         for k, (tr, te) in enumerate(folds, 1):
+            if args.only_fold and k != args.only_fold:
+                continue
             train = TrainingData([ex[i] for i in tr], td.entity_synonyms, td.regex_features, td.lookup_tables,
                                  responses=td.responses)
             g_te, faq_te = [gold[i] for i in te], [i for i in te if y[i] == "faq"]
@@ -141,7 +158,10 @@ def main() -> None:
                                                  zero_division=0)
             intents, ents, keys, secs = run_rasa(train, [ex[i] for i in te], config, tempfile.mkdtemp(dir=tmp))
             key_of = dict(zip(te, keys, strict=True))
+            errors += fold_errors(k, [ex[i] for i in te], y[te], intents, g_te, ents, types)
+            pred_all += list(zip(y[te], intents, strict=True))
             rasa = {"intent_f1": score(intents), "entity": span_f1(g_te, ents, types), "train_s": secs,
+                    "entity_by_type": {t: span_f1(g_te, ents, {t}) for t in sorted(types)},
                     "fallback_rate": float(np.mean([p == "nlu_fallback" for p in intents])),
                     "faq_topic_acc": float(np.mean([key_of[i] == full[i] for i in faq_te])),
                     "per_extractor": {x: span_f1(g_te, [{e for e in p if e[3] == x} for p in ents],
@@ -173,6 +193,8 @@ def main() -> None:
     names = {"rasa": "Rasa (config.yml)", "baseline": "TF-IDF+LogReg / char-CRF", "rules": "regex+lookup only"}
     cols = ("intent_f1", "entity.f1", "entity.p", "entity.r", "faq_topic_acc", "train_s", "fallback_rate")
     summary = {s: {m: stat(s, *m.split(".")) for m in cols} for s in names}
+    summary["rasa_entity_by_type"] = {t: {m: stat("rasa", "entity_by_type", t, m) for m in ("f1", "p", "r")}
+                                      for t in sorted(types)}
     extractors = sorted({x for r in rows for x in r["rasa"]["per_extractor"]})
     summary["rasa_per_extractor"] = {x: {m: stat("rasa", "per_extractor", x, m) for m in ("f1", "p", "r")}
                                      for x in extractors}
@@ -186,13 +208,26 @@ def main() -> None:
     for x in extractors:
         m = summary["rasa_per_extractor"][x]
         print(f"{'  Rasa entities by ' + x:47}" + "".join(f"{fmt(m[k]):>17}" for k in ("f1", "p", "r")))
+    for t, m in summary["rasa_entity_by_type"].items():
+        print(f"{'  Rasa entity type ' + t:47}" + "".join(f"{fmt(m[k]):>17}" for k in ("f1", "p", "r")))
     print(f"Rasa nlu_fallback rate {fmt(summary['rasa']['fallback_rate'])}; total {time.perf_counter() - t_start:.0f}s")
+    gold_i, pred_i = [g for g, _ in pred_all], [p for _, p in pred_all]
+    labels = sorted(set(gold_i))
+    per_intent_f1 = dict(zip(labels, metrics.f1_score(gold_i, pred_i, labels=labels, average=None,
+                                                      zero_division=0).tolist(), strict=True))
+    confusions = Counter(f"{g} -> {p}" for g, p in pred_all if g != p).most_common(20)
+    print("Rasa intent F1 over all held-out messages: "
+          + ", ".join(f"{k} {v:.2f}" for k, v in sorted(per_intent_f1.items(), key=lambda kv: kv[1])))
+    print("most frequent confusions: " + "; ".join(f"{c} ×{n}" for c, n in confusions[:12]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     report = {"command": command, "config": "config.yml", "epochs_override": args.epochs, "seed": SEED,
               "folds": args.folds, "examples": len(ex), "examples_per_intent": dict(per_intent),
-              "entity_types": sorted(types), "summary": summary, "per_fold": rows,
+              "entity_types": sorted(types), "summary": summary, "per_intent_f1": per_intent_f1,
+              "confusions": confusions, "per_fold": rows,
               "total_s": time.perf_counter() - t_start}
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    Path(args.out).with_name(Path(args.out).stem + "_errors.json").write_text(
+        json.dumps(errors, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

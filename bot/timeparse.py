@@ -287,13 +287,14 @@ _GRAMMAR: list[tuple[re.Pattern, Callable[[re.Match, datetime], _Atom | None]]] 
     (re.compile(rf"(?:(?P<yrel>今年|明年|去年))?{_B}(?P<mo>{_N})月份?(?P<d>{_N})[日号]"), _month_day),
     (re.compile(r"(?<![0-9/])(?P<mo>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?![0-9/])"), _month_day),
     (re.compile(rf"(?P<rel>下下|下|这|本|上)个?月的?(?P<d>{_N})[日号]"), _month_relative_day),
-    # "3号楼", "5号线", "3日内" are places and durations, not dates.
-    (re.compile(rf"{_B}(?P<d>{_N})(?:号(?![线楼房室栋院门窗柜台位床车机码单])|日(?![内前后]))"), _day_of_month),
-    # "晚上好" is a greeting; single-character 早/晚 count only right before a clock time, and never
-    # before 一 ("晚一点" = "a bit later").
+    # "3号楼", "5号线", "3日内" are places and durations, not dates; nor is "两日" (two days).
+    (re.compile(rf"{_B}(?!两)(?P<d>{_N})(?:号(?![线楼房室栋院门窗柜台位床车机码单])|日(?![内前后]))"), _day_of_month),
+    # "晚上好" is a greeting and "一上午"/"整个下午" a duration (but "周一上午" a time); single-character
+    # 早/晚 count only right before a clock time, and never before 一 ("晚一点" = "a bit later").
     (
         re.compile(
-            rf"(?:{'|'.join(p for p in PERIODS if len(p) > 1)})(?!好)|[早晚](?=[0-9二两三四五六七八九十]+[点时])"
+            rf"(?<!整个)(?<!(?<![周期拜])一)(?:{'|'.join(p for p in PERIODS if len(p) > 1)})(?!好)"
+            rf"|[早晚](?=[0-9二两三四五六七八九十]+[点时])"
         ),
         _period,
     ),
@@ -388,8 +389,8 @@ def _resolve(group: list[_Atom], inherited: list[_Atom] | None, now: datetime) -
         def value(day: date) -> datetime:
             return at(day, hour, minute, shift)
 
-        def ahead(day: date) -> bool:
-            return value(day) >= now
+        def ahead(day: date) -> bool:  # a clock time in the current minute is still today's
+            return value(day) >= now.replace(second=0, microsecond=0)
 
     elif period:
         grain = "hour"

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 ADDITIONAL_INFO = "additional_info"
 # "三点" alone is as often "three points" as "three o'clock"; only DIET, which sees the context, may tag it.
-_BARE_CLOCK = re.compile(r"\s*[0-9零〇一二两三四五六七八九十]+[点點时時]\s*")
+BARE_CLOCK = re.compile(r"\s*[0-9零〇一二两三四五六七八九十]+[点點时時]\s*")
 
 
 def _overlap(entity: dict[str, Any], match: timeparse.TimeMatch) -> int:
@@ -88,7 +88,10 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
     def _resolve_predicted(
         self, entities: list[dict[str, Any]], matches: list[timeparse.TimeMatch]
     ) -> list[dict[str, Any]]:
-        resolved = []
+        # The parser knows where a time expression starts and ends; DIET only where it saw one. So a DIET
+        # `time` takes the span (and value) of the expression it overlaps most, and two DIET fragments of
+        # one expression ("明天" + "下午三点") become one entity.
+        resolved, taken = [], set()
         for entity in entities:
             if entity.get(ENTITY_ATTRIBUTE_TYPE) != self._entity:
                 resolved.append(entity)
@@ -97,7 +100,11 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
             if best is None or _overlap(entity, best) == 0:
                 logger.debug("Dropping %s entity %r: no time expression there.", self._entity, entity.get("value"))
                 continue
-            resolved.append(self.add_processor_name({**entity, **self._value(best)}))
+            if (best.start, best.end) in taken:
+                continue
+            taken.add((best.start, best.end))
+            span = {ENTITY_ATTRIBUTE_START: best.start, ENTITY_ATTRIBUTE_END: best.end}
+            resolved.append(self.add_processor_name({**entity, **span, **self._value(best)}))
         return resolved
 
     def _found_by_parser(
@@ -111,7 +118,7 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
                 **self._value(match),
             }
             for match in matches
-            if not _BARE_CLOCK.fullmatch(match.text) and not any(_overlap(e, match) for e in entities)
+            if not BARE_CLOCK.fullmatch(match.text) and not any(_overlap(e, match) for e in entities)
         ]
         return self.add_extractor_name(found)
 

@@ -8,6 +8,7 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES
 
 from bot.components.identifier_extractor import IdentifierExtractor
+from bot.components.name_extractor import NameExtractor
 from bot.components.script_normaliser import ScriptNormaliser
 from bot.components.time_extractor import TimeExtractor
 from bot.timeparse import SHANGHAI
@@ -101,6 +102,26 @@ def test_identifier_is_found_after_full_width_normalisation(identifiers, user_me
     assert {"entity": "claim_number", "value": "LP2026110290101"}.items() <= message.get(ENTITIES)[-1].items()
 
 
+# --- names --------------------------------------------------------------------------------------
+
+
+def test_rule_name_replaces_diets_clipped_name_and_keeps_other_entities(graph_context, user_messages):
+    text = "我叫梁家豪，约明天"
+    clipped, when = diet("person_name", text, "梁家"), diet("time", text, "明天")
+    [message] = NameExtractor.create({}, **graph_context).process([with_predictions(user_messages, text, clipped, when)])
+    assert message.get(ENTITIES) == [
+        when,
+        {"entity": "person_name", "start": 2, "end": 5, "value": "梁家豪", "extractor": "NameExtractor"},
+    ]
+
+
+def test_diets_name_stays_when_the_rules_find_none(graph_context, user_messages):
+    text = "联系人Tom"
+    guess = diet("person_name", text, "Tom")
+    [message] = NameExtractor.create({}, **graph_context).process([with_predictions(user_messages, text, guess)])
+    assert message.get(ENTITIES) == [guess]
+
+
 # --- times --------------------------------------------------------------------------------------
 
 
@@ -114,10 +135,20 @@ def test_diets_time_entity_gets_an_absolute_value_and_grain(times, user_messages
     assert (entity["start"], entity["end"]) == (0, 7)
 
 
-def test_diet_span_that_covers_only_part_of_the_expression_gets_the_whole_value(times, user_messages):
-    text = "明天下午3点半"
+def test_diet_span_that_covers_only_part_of_the_expression_gets_the_whole_expression(times, user_messages):
+    text = "就明天下午3点半吧"
     [message] = times.process([with_predictions(user_messages, text, diet("time", text, "下午3点半"))])
-    assert message.get(ENTITIES)[0]["value"] == "2026-11-24T15:30:00+08:00"
+    [entity] = message.get(ENTITIES)
+    assert entity["value"] == "2026-11-24T15:30:00+08:00"
+    assert text[entity["start"] : entity["end"]] == "明天下午3点半"
+
+
+def test_diet_fragments_of_one_expression_become_one_entity(times, user_messages):
+    text = "明天下午三点去网点"
+    fragments = diet("time", text, "明天"), diet("time", text, "下午三点")
+    [message] = times.process([with_predictions(user_messages, text, *fragments)])
+    [entity] = message.get(ENTITIES)
+    assert (entity["start"], entity["end"], entity["value"]) == (0, 6, "2026-11-24T15:00:00+08:00")
 
 
 def test_time_entity_that_is_no_time_is_dropped_so_the_form_asks_again(times, user_messages):

@@ -1,0 +1,64 @@
+"""Personal names by rule (bot.names) replace DIET's guesses for the same span; DIET's other names stay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import names
+
+PERSON_NAME = "person_name"
+
+
+def _overlaps(entity: dict[str, Any], name: names.Name) -> bool:
+    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    return start is not None and end is not None and start < name.end and name.start < end
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class NameExtractor(GraphComponent, EntityExtractorMixin):
+    """Emits `person_name` for names after a cue or standing alone; a rule name wins over any overlapping entity."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NameExtractor:
+        """Creates the component."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds the names found in each message, dropping entities that overlap them."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
+                continue
+            found = names.find(text)
+            if not found:
+                continue
+            kept = [e for e in message.get(ENTITIES, []) if not any(_overlaps(e, n) for n in found)]
+            ours = [
+                {ENTITY_ATTRIBUTE_TYPE: PERSON_NAME, ENTITY_ATTRIBUTE_START: n.start, ENTITY_ATTRIBUTE_END: n.end,
+                 ENTITY_ATTRIBUTE_VALUE: n.value}
+                for n in found
+            ]
+            message.set(ENTITIES, kept + self.add_extractor_name(ours), add_to_output=True)
+        return messages
