@@ -1,8 +1,9 @@
-"""Exact case numbers and mobiles (bot.identifiers) replace DIET's guesses for the same spans."""
+"""Case numbers and mobiles come from the rules (bot.identifiers) alone: DIET's guesses of these kinds are dropped."""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,6 +35,13 @@ def _overlaps(entity: dict[str, Any], identifier: identifiers.Identifier) -> boo
     return start is not None and end is not None and start < identifier.end and identifier.start < end
 
 
+_MISTYPED = re.compile(r"[A-Za-z]{0,2}[0-9][0-9 \-–—_]{5,}[0-9Xx]?")
+
+
+def _mistyped_number(entity: dict[str, Any]) -> bool:
+    return bool(_MISTYPED.fullmatch(str(entity.get(ENTITY_ATTRIBUTE_VALUE) or "").strip()))
+
+
 def _covers(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
     start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
     return start is not None and end is not None and start <= identifier.start and identifier.end <= end
@@ -41,7 +49,7 @@ def _covers(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
-    """Emits claim/policy/complaint/appointment numbers and mobiles with canonical values; its match wins."""
+    """Emits claim/policy/complaint/appointment numbers and mobiles with canonical values; only its matches count."""
 
     @classmethod
     def create(
@@ -56,23 +64,28 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Replaces overlapping guesses of the same kinds with the exact identifiers found in each message."""
+        """Replaces guesses of these kinds with the exact identifiers found in each message."""
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
                 continue
-            found = identifiers.find(text)
-            if not found:
-                continue
-            message.set(ENTITIES, self._merge(message.get(ENTITIES, []), found), add_to_output=True)
+            entities = message.get(ENTITIES, [])
+            merged = self._merge(entities, identifiers.find(text))
+            if merged != entities:
+                message.set(ENTITIES, merged, add_to_output=True)
         return messages
 
     def _merge(self, entities: list[dict[str, Any]], found: list[identifiers.Identifier]) -> list[dict[str, Any]]:
         kept = []
         for entity in entities:
             label = entity.get(ENTITY_ATTRIBUTE_TYPE)
-            if label in EMITTED and any(_overlaps(entity, identifier) for identifier in found):
-                logger.debug("Dropping %s entity at %s–%s: an exact identifier overlaps it.", label,
+            # The formats are fixed, so the rules find every well-formed one. Another extractor's guess is kept
+            # only where it overlaps none of them and looks like a mistyped number ("LP20261102"), so the
+            # form can say what the format is; "5000元" or "886" as a phone is just noise.
+            if label in EMITTED and (
+                any(_overlaps(entity, identifier) for identifier in found) or not _mistyped_number(entity)
+            ):
+                logger.debug("Dropping %s entity at %s–%s: identifiers come from the rules.", label,
                              entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END))  # fmt: skip
                 continue
             # Whatever its label, an entity holding a whole ID or bank-card number would put it in a slot.

@@ -87,11 +87,21 @@ def test_id_number_never_becomes_an_entity(identifiers, user_messages):
     assert message.get(ENTITIES) == [last4]
 
 
-def test_message_without_identifiers_is_left_as_it_was(identifiers, user_messages):
-    text = "我想查理赔进度"
-    entity = diet("claim_number", text, "理赔")  # DIET's wrong guess: left for the form validator to reject
+def test_a_mistyped_number_is_left_for_the_form_to_explain_the_format(identifiers, user_messages):
+    text = "案号LP20261102"
+    entity = diet("claim_number", text, "LP20261102")
     [message] = identifiers.process([with_predictions(user_messages, text, entity)])
     assert message.get(ENTITIES) == [entity]
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "part"),
+    [("phone", "预算5000元", "5000"), ("phone", "886", "886"), ("claim_number", "我想查理赔进度", "理赔"),
+     ("appointment_number", "改到12月8号下午", "12月8号下午")],
+)
+def test_guesses_of_identifier_kinds_that_are_no_number_are_dropped(identifiers, user_messages, label, text, part):
+    [message] = identifiers.process([with_predictions(user_messages, text, diet(label, text, part))])
+    assert not message.get(ENTITIES)
 
 
 def test_identifier_is_found_after_full_width_normalisation(identifiers, user_messages, graph_context):
