@@ -34,7 +34,9 @@ _TITLES = ("先生", "女士", "小姐", "老师", "经理", "师傅", "本人")
 _CUE = re.compile(
     r"(?:我叫|叫我|名字(?:是|叫)?|全名(?:是|叫)?|姓名(?:是|叫)?|(?:联系|登记|投保|申请|被保险?)人(?:是|叫|写)?|"
     r"本人(?:是|叫)?|我是|客户(?:姓名)?(?:是|叫)|(?:(?<=是我)(?:{kin})(?:是|叫)?|(?:{kin})(?:是|叫))|"
-    r"(?<![我你他她])叫|就写|(?:^|(?<=[，,\s]))是)[:：\s]*".format(kin="老婆|老公|爱人|太太|丈夫|妻子|儿子|女儿|父亲|母亲")
+    r"(?<![我你他她])叫|就写|(?:^|(?<=[，,\s]))是)[:：\s]*".format(
+        kin="老婆|老公|爱人|太太|丈夫|妻子|儿子|女儿|父亲|母亲"
+    )
 )
 _CLAUSE = re.compile(r"[^，,、；;。.!！?？\s]+")
 _COMMON_WORD = 500  # jieba frequency above which a "name" is an everyday word (谢谢 1089; 李娜 438)
@@ -85,6 +87,14 @@ def _name_at(text: str, start: int, whole_to: int | None = None) -> Name | None:
     if any(_is_word(text[start:stop]) for stop in stops):
         return None
     return Name(start, end, text[start:end])
+
+
+def plausible(value: str) -> bool:
+    """Could be a name someone gives: starts with a common surname (王五, 欧阳…), or is written in Latin letters."""
+    value = value.strip()
+    if re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", value):
+        return True
+    return len(value) >= 2 and (value[0] in SURNAMES or value.startswith(tuple(COMPOUND_SURNAMES)))
 
 
 def find(text: str) -> list[Name]:

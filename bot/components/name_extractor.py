@@ -56,8 +56,12 @@ class NameExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             kept = [e for e in message.get(ENTITIES, []) if not any(_overlaps(e, n) for n in found)]
             ours = [
-                {ENTITY_ATTRIBUTE_TYPE: PERSON_NAME, ENTITY_ATTRIBUTE_START: n.start, ENTITY_ATTRIBUTE_END: n.end,
-                 ENTITY_ATTRIBUTE_VALUE: n.value}
+                {
+                    ENTITY_ATTRIBUTE_TYPE: PERSON_NAME,
+                    ENTITY_ATTRIBUTE_START: n.start,
+                    ENTITY_ATTRIBUTE_END: n.end,
+                    ENTITY_ATTRIBUTE_VALUE: n.value,
+                }
                 for n in found
             ]
             message.set(ENTITIES, kept + self.add_extractor_name(ours), add_to_output=True)

@@ -10,6 +10,7 @@ from rasa.shared.nlu.constants import ENTITIES
 from bot.components.identifier_extractor import IdentifierExtractor
 from bot.components.name_extractor import NameExtractor
 from bot.components.script_normaliser import ScriptNormaliser
+from bot.components.shape_filter import ShapeFilter
 from bot.components.time_extractor import TimeExtractor
 from bot.timeparse import SHANGHAI
 
@@ -96,8 +97,12 @@ def test_a_mistyped_number_is_left_for_the_form_to_explain_the_format(identifier
 
 @pytest.mark.parametrize(
     ("label", "text", "part"),
-    [("phone", "预算5000元", "5000"), ("phone", "886", "886"), ("claim_number", "我想查理赔进度", "理赔"),
-     ("appointment_number", "改到12月8号下午", "12月8号下午")],
+    [
+        ("phone", "预算5000元", "5000"),
+        ("phone", "886", "886"),
+        ("claim_number", "我想查理赔进度", "理赔"),
+        ("appointment_number", "改到12月8号下午", "12月8号下午"),
+    ],
 )
 def test_guesses_of_identifier_kinds_that_are_no_number_are_dropped(identifiers, user_messages, label, text, part):
     [message] = identifiers.process([with_predictions(user_messages, text, diet(label, text, part))])
@@ -118,7 +123,9 @@ def test_identifier_is_found_after_full_width_normalisation(identifiers, user_me
 def test_rule_name_replaces_diets_clipped_name_and_keeps_other_entities(graph_context, user_messages):
     text = "我叫梁家豪，约明天"
     clipped, when = diet("person_name", text, "梁家"), diet("time", text, "明天")
-    [message] = NameExtractor.create({}, **graph_context).process([with_predictions(user_messages, text, clipped, when)])
+    [message] = NameExtractor.create({}, **graph_context).process(
+        [with_predictions(user_messages, text, clipped, when)]
+    )
     assert message.get(ENTITIES) == [
         when,
         {"entity": "person_name", "start": 2, "end": 5, "value": "梁家豪", "extractor": "NameExtractor"},
@@ -130,6 +137,31 @@ def test_diets_name_stays_when_the_rules_find_none(graph_context, user_messages)
     guess = diet("person_name", text, "Tom")
     [message] = NameExtractor.create({}, **graph_context).process([with_predictions(user_messages, text, guess)])
     assert message.get(ENTITIES) == [guess]
+
+
+# --- shapes -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "part", "kept"),
+    [
+        ("id_last4", "尾号305X", "305X", True),
+        ("id_last4", "０７３５", "０７３５", True),
+        ("id_last4", "886", "886", False),
+        ("score", "打5分", "5", True),
+        ("score", "886", "886", False),
+        ("person_name", "我叫王先生", "王先生", True),
+        ("person_name", "联系人 Tom Lee", "Tom Lee", True),
+        ("person_name", "地球到月亮有多远", "月亮", False),
+        ("person_name", "講唔明", "明", False),
+        ("branch", "去浦东", "浦东", True),
+    ],
+)
+def test_entities_that_cannot_be_a_value_of_their_type_are_dropped(graph_context, user_messages, label, text, part,
+                                                                     kept):  # fmt: skip
+    entity = diet(label, text, part)
+    [message] = ShapeFilter.create({}, **graph_context).process([with_predictions(user_messages, text, entity)])
+    assert (message.get(ENTITIES) or []) == ([entity] if kept else [])
 
 
 # --- times --------------------------------------------------------------------------------------
