@@ -182,6 +182,8 @@ def test_hand_back_keeps_the_last_words_then_resumes_the_bot_with_a_goodbye(bot,
     r = agent.post(f"/api/v1/handovers/{chat['id']}/release")
     assert r.status_code == 200 and r.json()["outcome"] == "handed_back"
     assert control_events(conv) == ["pause", "resume"] and not rasa.conversation(conv).paused
+    # the bot listens again: the customer's next line is a new turn, not one more line after the hand-over
+    assert rasa.appended(conv)[-1][0] == {"event": "action", "name": "action_listen"}
     assert sent_lines(conv)[-1] == ("人工客服已结束本次服务，接下来由智能助手继续为您服务。", "socketio", "true")
     assert transcript(agent, chat)[-1] == ("customer", "好的，我明白了")
     rasa.customer_says(conv, "还有一个问题")

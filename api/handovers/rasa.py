@@ -61,7 +61,9 @@ def bot_line(text: str, *, agent: str | None) -> dict[str, Any]:
 
 
 PAUSE = {"event": "pause"}
-RESUME = {"event": "resume"}
+# While paused Rasa logs the customer's lines but runs no action, so the last action is still the hand-over;
+# an action_listen after resuming makes the next line a fresh turn that the rules (faq, forms…) match again.
+RESUME = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
 
 
 class RasaBridge:
@@ -83,7 +85,7 @@ class RasaBridge:
 
     def resume(self, conversation_id: str, *, channel: str, say: str | None = None) -> None:
         """Let the bot answer again, after an optional last line from the console."""
-        self.append(conversation_id, ([bot_line(say, agent=None)] if say else []) + [RESUME], channel=channel)
+        self.append(conversation_id, ([bot_line(say, agent=None)] if say else []) + RESUME, channel=channel)
 
     def say(self, conversation_id: str, channel: str, text: str, *, agent: str | None) -> None:
         """Deliver an agent's line to the customer on their channel (logged as a bot event)."""
