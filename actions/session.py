@@ -29,9 +29,9 @@ class ActionSessionStart(Action):
 
 
 async def held_by_agent(conversation_id: str) -> bool:
-    """An agent holds the chat, or it waits for one with the bot already paused (on-duty hand-over)."""
+    """The backend says the bot must stay silent (an agent holds the chat or is about to take it)."""
     try:
         handover = await backend().get(f"/api/v1/handovers/by-conversation/{conversation_id}")
     except ApiError:
         return False  # 404: the bot holds the chat (or the backend is down: keep serving)
-    return handover["status"] == "active" or not handover.get("outside_agent_hours", True)
+    return bool(handover.get("bot_paused"))

@@ -8,7 +8,7 @@ import pytest
 
 from api.core import hours
 from api.handovers.models import Handover
-from api.handovers.service import pickup_status
+from api.handovers.service import bot_paused, pickup_status
 from api.service_policy import load_policy
 from api.sla.calendar import SHANGHAI, WorkCalendar
 from tests.conftest import as_user
@@ -134,6 +134,15 @@ def test_pickup_clock_for_an_out_of_hours_chat_starts_at_the_next_opening():
     chat = Handover(created_at=at(2026, 11, 28, 22), outside_agent_hours=True)  # Saturday night
     monday_early = pickup_status(chat, now=at(2026, 11, 30, 8, 30), policy=POLICY, calendar=CAL)
     assert monday_early.state == "running" and monday_early.due_at == at(2026, 11, 30, 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("status", "outside_agent_hours", "paused"),
+    [("waiting", False, True), ("waiting", True, False), ("active", True, True), ("active", False, True),
+     ("closed", False, False)],
+)
+def test_bot_stays_silent_while_an_agent_holds_or_is_about_to_take_the_chat(status, outside_agent_hours, paused):
+    assert bot_paused(Handover(status=status, outside_agent_hours=outside_agent_hours)) is paused
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -279,11 +288,12 @@ def test_bot_sees_who_holds_the_conversation_and_new_agent_lines(bot, agent):
     conv = created["conversation_id"]
     seen = bot.get(f"/api/v1/handovers/by-conversation/{conv}").json()
     assert seen["status"] == "waiting" and seen["agent"] is None
+    assert seen["bot_paused"] is not seen["outside_agent_hours"]
     last_id = seen["transcript"][-1]["id"]
     agent.post(f"/api/v1/handovers/{created['id']}/take").raise_for_status()
     agent.post(f"/api/v1/handovers/{created['id']}/messages", json={"sender": "agent", "text": "您好，我是坐席"})
     seen = bot.get(f"/api/v1/handovers/by-conversation/{conv}", params={"after": last_id}).json()
-    assert seen["status"] == "active" and seen["agent"] == "agent01"
+    assert seen["status"] == "active" and seen["agent"] == "agent01" and seen["bot_paused"] is True
     assert [(m["sender"], m["text"]) for m in seen["transcript"]] == [("agent", "您好，我是坐席")]
 
 

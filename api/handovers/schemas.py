@@ -113,6 +113,7 @@ class HandoverDetail(HandoverSummary):
 class HandoverForBot(HandoverSummary):
     """The open hand-over of a conversation plus the transcript lines after `after` (to relay agent replies)."""
 
+    bot_paused: bool  # the bot must stay silent (a new Rasa session starts paused)
     transcript: list[MessagePublic]
 
 

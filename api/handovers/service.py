@@ -133,6 +133,14 @@ def last_messages(handover_ids: Sequence[int], *, session: Session) -> dict[int,
     return {m.handover_id: m for m in session.scalars(select(HandoverMessage).where(HandoverMessage.id.in_(newest)))}
 
 
+def bot_paused(handover: Handover) -> bool:
+    """Whether the bot stays silent in this conversation: an agent holds it, or it waits for one that
+    was asked for in agent hours (the bot paused then). Out of hours the bot keeps serving until taken."""
+    if handover.status == HandoverStatus.ACTIVE:
+        return True
+    return handover.status == HandoverStatus.WAITING and not handover.outside_agent_hours
+
+
 def pickup_status(
     handover: Handover, *, now: dt.datetime, policy: ServicePolicy, calendar: WorkCalendar
 ) -> TargetStatus:

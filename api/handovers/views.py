@@ -82,7 +82,8 @@ def handover_of_conversation(
     """The conversation's open hand-over (404: the bot holds the chat) with transcript lines after `after`."""
     handover = service.get_open_for_conversation(conversation_id, session=session)
     return _summary(session, handover) | {
-        "transcript": _lines(service.transcript(handover.id, session=session, after=after))
+        "bot_paused": service.bot_paused(handover),
+        "transcript": _lines(service.transcript(handover.id, session=session, after=after)),
     }
 
 
