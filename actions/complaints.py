@@ -243,7 +243,7 @@ class ActionComplaintProgress(Action):
         lines = [f"您的投诉 {number}（{p['type']}）当前处于【{p['stage']}】阶段：{p['stage_text']}"]
         if p.get("resolution"):
             lines.append(f"处理结果：{p['resolution']}")
-        elif p["stage"] != "关闭":
+        elif not p.get("finished"):
             lines.append(f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。")
         if p["overdue"]:
             lines.append("非常抱歉处理超出了承诺时限，您可以回复“催办”，我会立即为您催办。")

@@ -62,12 +62,16 @@ def _to_feedback(agent, number):
 
 
 def test_complaint_cannot_close_without_customer_confirmation(agent, bot):
-    number = make_complaint(bot)["number"]
+    complaint = make_complaint(bot)
+    number = complaint["number"]
     _to_feedback(agent, number)
     r = agent.post(f"/api/v1/complaints/{number}/stage", json={"stage": "关闭"})
     assert r.status_code == 409 and "确认" in r.json()["detail"]["message"]
     r = agent.post(f"/api/v1/complaints/{number}/confirmation", json={"satisfied": True, "score": 5})
     assert r.status_code == 200 and r.json()["stage"] == "关闭"
+    token = bot.post("/api/v1/verify", json={"case_number": number, "last4": complaint["_mobile"][-4:]}).json()["token"]
+    progress = bot.get(f"/api/v1/complaints/{number}/progress", headers={"X-Verification-Token": token}).json()
+    assert progress["finished"] is True and progress["awaiting_confirmation"] is False
     stored = agent.get(f"/api/v1/complaints/{number}").json()
     assert stored["satisfaction"] == 5 and stored["customer_confirmed"] is True
 
@@ -90,7 +94,7 @@ def test_complaint_progress_after_verification_and_urge(bot, supervisor):
     token = bot.post("/api/v1/verify", json={"case_number": c["number"], "last4": c["_mobile"][-4:]}).json()["token"]
     headers = {"X-Verification-Token": token}
     progress = bot.get(f"/api/v1/complaints/{c['number']}/progress", headers=headers).json()
-    assert progress["stage"] == "受理" and progress["overdue"] is False
+    assert progress["stage"] == "受理" and progress["overdue"] is False and progress["finished"] is False
     assert progress["resolution_due"].endswith("T00:00:00+08:00")  # 24:00 of the 7th working day
     bot.post(f"/api/v1/complaints/{c['number']}/urge", json={}, headers=headers)
     queue = supervisor.get("/api/v1/queue/supervisor").json()

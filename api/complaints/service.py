@@ -323,5 +323,6 @@ def progress(complaint: Complaint, *, now: dt.datetime) -> dict:
         "overdue": any(s.state is TargetState.BREACHED for s in statuses.values()),
         "resolution": complaint.resolution if stage in (ComplaintStage.FEEDBACK, ComplaintStage.CLOSED) else None,
         "awaiting_confirmation": stage == ComplaintStage.FEEDBACK,
+        "finished": stage == ComplaintStage.CLOSED,
         "urge_count": complaint.urge_count,
     }
