@@ -6,10 +6,7 @@ import logging
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
@@ -23,16 +20,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import identifiers
+from bot.components.base import StatelessComponent, overlap
 
 logger = logging.getLogger(__name__)
 
 # ID and bank-card numbers are found only to be kept out of entities: never emitted, never in a slot.
 EMITTED = identifiers.CASE_NUMBERS | {identifiers.PHONE}
-
-
-def _overlaps(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
-    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
-    return start is not None and end is not None and start < identifier.end and identifier.start < end
 
 
 _MISTYPED = re.compile(r"[A-Za-z]{0,2}[0-9][0-9 \-–—_]{5,}[0-9Xx]?")
@@ -48,20 +41,12 @@ def _covers(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
+class IdentifierExtractor(StatelessComponent, EntityExtractorMixin):
     """Emits claim/policy/complaint/appointment numbers and mobiles with canonical values; only its matches count."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IdentifierExtractor:
-        """Creates the component, building the spaCy rules at model load."""
+    def __init__(self) -> None:
+        """Builds the spaCy rules at model load."""
         identifiers.load()
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replaces guesses of these kinds with the exact identifiers found in each message."""
@@ -83,7 +68,7 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             # only where it overlaps none of them and looks like a mistyped number ("LP20261102"), so the
             # form can say what the format is; "5000元" or "886" as a phone is just noise.
             if label in EMITTED and (
-                any(_overlaps(entity, identifier) for identifier in found) or not _mistyped_number(entity)
+                any(overlap(entity, i.start, i.end) for i in found) or not _mistyped_number(entity)
             ):
                 logger.debug("Dropping %s entity at %s–%s: identifiers come from the rules.", label,
                              entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END))  # fmt: skip

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
@@ -21,29 +16,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import names
+from bot.components.base import StatelessComponent, overlap
 
 PERSON_NAME = "person_name"
 
 
-def _overlaps(entity: dict[str, Any], name: names.Name) -> bool:
-    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
-    return start is not None and end is not None and start < name.end and name.start < end
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class NameExtractor(GraphComponent, EntityExtractorMixin):
+class NameExtractor(StatelessComponent, EntityExtractorMixin):
     """Emits `person_name` for names after a cue or standing alone; a rule name wins over any overlapping entity."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NameExtractor:
-        """Creates the component."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds the names found in each message, dropping entities that overlap them."""
@@ -54,7 +34,7 @@ class NameExtractor(GraphComponent, EntityExtractorMixin):
             found = names.find(text)
             if not found:
                 continue
-            kept = [e for e in message.get(ENTITIES, []) if not any(_overlaps(e, n) for n in found)]
+            kept = [e for e in message.get(ENTITIES, []) if not any(overlap(e, n.start, n.end) for n in found)]
             ours = [
                 {
                     ENTITY_ATTRIBUTE_TYPE: PERSON_NAME,

@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import opencc
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -25,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import script
+from bot.components.base import StatelessComponent
 
 SCRIPT_ENTITY = "script"
 
@@ -38,19 +36,8 @@ def normalise(text: str) -> str:
 # featurizers in config order on the training data *and* on each message, whereas extractors and
 # classifiers would only see messages at inference, so Traditional training examples would stay Traditional.
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class ScriptNormaliser(GraphComponent):
+class ScriptNormaliser(StatelessComponent):
     """Normalises the script and width of user text and records which script the customer wrote in."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ScriptNormaliser:
-        """Creates the component (it has no state)."""
-        return cls()
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:

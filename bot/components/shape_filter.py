@@ -8,15 +8,13 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import names
+from bot.components.base import StatelessComponent
 
 
 def _text(value: Any) -> str:
@@ -37,19 +35,8 @@ def _fits(entity: dict[str, Any]) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class ShapeFilter(GraphComponent):
+class ShapeFilter(StatelessComponent):
     """Runs after the extractors and the synonym mapper; keeps every entity whose type has no shape rule."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ShapeFilter:
-        """Creates the component."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Removes the misshapen entities of each message."""

@@ -25,19 +25,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import timeparse
+from bot.components.base import overlap
 
 logger = logging.getLogger(__name__)
 
 ADDITIONAL_INFO = "additional_info"
 # "三点" alone is as often "three points" as "three o'clock"; only DIET, which sees the context, may tag it.
 BARE_CLOCK = re.compile(r"\s*[0-9零〇一二两三四五六七八九十]+[点點时時]\s*")
-
-
-def _overlap(entity: dict[str, Any], match: timeparse.TimeMatch) -> int:
-    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
-    if start is None or end is None:
-        return 0
-    return max(0, min(end, match.end) - max(start, match.start))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -96,8 +90,8 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
             if entity.get(ENTITY_ATTRIBUTE_TYPE) != self._entity:
                 resolved.append(entity)
                 continue
-            best = max(matches, key=lambda m: _overlap(entity, m), default=None)
-            if best is None or _overlap(entity, best) == 0:
+            best = max(matches, key=lambda m: overlap(entity, m.start, m.end), default=None)
+            if best is None or overlap(entity, best.start, best.end) == 0:
                 logger.debug("Dropping %s entity %r: no time expression there.", self._entity, entity.get("value"))
                 continue
             if (best.start, best.end) in taken:
@@ -118,7 +112,7 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
                 **self._value(match),
             }
             for match in matches
-            if not BARE_CLOCK.fullmatch(match.text) and not any(_overlap(e, match) for e in entities)
+            if not BARE_CLOCK.fullmatch(match.text) and not any(overlap(e, match.start, match.end) for e in entities)
         ]
         return self.add_extractor_name(found)
 
