@@ -55,6 +55,11 @@ def _tags() -> dict[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+def load() -> None:
+    """Loads jieba's dictionary and word tags now (a second or so), not on the first customer's message."""
+    _tags()
+
+
 def _is_word(text: str) -> bool:
     """A dictionary word that is not (only) a person's name."""
     tag = _tags().get(text)

@@ -25,6 +25,10 @@ PERSON_NAME = "person_name"
 class NameExtractor(StatelessComponent, EntityExtractorMixin):
     """Emits `person_name` for names after a cue or standing alone; a rule name wins over any overlapping entity."""
 
+    def __init__(self) -> None:
+        """Loads the dictionary the name rules consult at model load."""
+        names.load()
+
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds the names found in each message, dropping entities that overlap them."""
         for message in messages:
