@@ -33,7 +33,7 @@ jieba.setLogLevel(logging.WARNING)
 JIEBA = jieba.Tokenizer()
 JIEBA.load_userdict(str(ROOT / "bot/dictionary/insurance.txt"))  # the dictionary JiebaTokenizer loads
 # Per-extractor rows: recall is against all gold spans of the types an extractor emits (DIET: every type).
-EXTRACTOR_TYPES = {"IdentifierExtractor": set(EMITTED), "TimeExtractor": {"time"}}
+EXTRACTOR_TYPES = {"IdentifierExtractor": set(EMITTED), "TimeExtractor": {"time"}, "NameExtractor": {"person_name"}}
 
 
 def span_f1(gold: list[set], pred: list[set], types: set) -> dict:
