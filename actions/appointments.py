@@ -60,7 +60,10 @@ async def check_time(
             dispatcher, tracker, "appointment_time", "没能识别这个时间，请说具体日期和时间，例如“明天下午3点”。"
         )
     grain = ((latest_entity(tracker, "time") or {}).get("additional_info") or {}).get("grain")
-    slots, reason = await free_slots(service_type, moment.date(), branch)
+    try:
+        slots, reason = await free_slots(service_type, moment.date(), branch)
+    except ApiError as exc:  # e.g. no service chosen yet: say why and ask again, never fail the turn
+        return form.reject(dispatcher, tracker, "appointment_time", exc.message)
     if grain != "day":
         for s in slots:
             if dt.datetime.fromisoformat(s["start"]) == moment:
@@ -113,7 +116,11 @@ class ValidateAppointmentForm(ContactFormValidator):
             return self.reject(
                 dispatcher, tracker, "branch", "请选择办理网点：", [choice(b, "inform", branch=b) for b in branches]
             )
-        return self.accepted("branch", value)
+        accepted = self.accepted("branch", value)
+        if time := tracker.get_slot("appointment_time"):  # said before the branch: check it there now
+            tracker.slots["branch"] = value
+            accepted |= await check_time(self, time, dispatcher, tracker, tracker.get_slot("service_type"), value)
+        return accepted
 
     async def extract_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "address")
@@ -126,9 +133,12 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("address", text[:200])
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await check_time(
-            self, value, dispatcher, tracker, tracker.get_slot("service_type"), tracker.get_slot("branch")
-        )
+        service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
+        needs = (await get_policy())["appointment"]["service_types"].get(service, {}).get("needs")
+        if needs == "branch" and not branch:
+            # "柜面办理，下周三上午十点" before any branch: keep the time; validate_branch checks it.
+            return {"appointment_time": value}
+        return await check_time(self, value, dispatcher, tracker, service, branch)
 
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

@@ -4,6 +4,7 @@ what the customer is told and what the backend records. Trackers are built as Ra
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import asks, faq, feedback, handover
+from actions.appointments import ValidateAppointmentForm, next_free
 from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
@@ -252,3 +254,32 @@ def test_a_reply_that_fills_another_slot_or_starts_a_new_task_is_not_questioned(
         dispatcher = CollectingDispatcher()
         run(ValidateComplaintForm().run(dispatcher, turn, DOMAIN))
         assert not any("没能从您的回复" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+# --- appointment: a time given before the branch ----------------------------------------------
+
+
+def test_a_time_said_before_the_branch_is_kept_then_checked_at_that_branch(backend):
+    """"柜面办理，下周三上午十点" fills service and time at once; availability needs the branch, asked next."""
+    form, service = ValidateAppointmentForm(), "柜面办理"
+    branch = POLICY["appointment"]["branches"][0]
+    free = run(next_free(service, dt.date.today() + dt.timedelta(days=1), branch))
+    start = free[0]["start"]
+    dispatcher = CollectingDispatcher()
+    kept = run(form.validate_appointment_time(start, dispatcher, tracker({"service_type": service}), DOMAIN))
+    assert kept == {"appointment_time": start} and not dispatcher.messages  # no backend call without a branch
+    t = tracker({"service_type": service, "appointment_time": start}, text=branch)
+    checked = run(form.validate_branch(branch, dispatcher, t, DOMAIN))
+    assert checked["branch"] == branch and checked["appointment_time"] == start and not dispatcher.messages
+
+
+def test_a_time_said_before_the_branch_that_is_not_bookable_there_is_explained_with_free_slots(backend):
+    form, service = ValidateAppointmentForm(), "柜面办理"
+    branch = POLICY["appointment"]["branches"][0]
+    night = (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(days=1)).replace(
+        hour=3, minute=0, second=0, microsecond=0)
+    dispatcher = CollectingDispatcher()
+    t = tracker({"service_type": service, "appointment_time": night.isoformat()}, text=branch)
+    checked = run(form.validate_branch(branch, dispatcher, t, DOMAIN))
+    assert checked["branch"] == branch and checked["appointment_time"] is None
+    assert dispatcher.messages[0]["text"].startswith("抱歉") and dispatcher.messages[0]["buttons"]
