@@ -35,6 +35,11 @@ async def free_slots(service_type: str, day: dt.date, branch: str | None) -> tup
     return [s for s in out["slots"] if s["remaining"] > 0], out.get("reason")
 
 
+async def place_needed(service_type: str | None) -> str | None:
+    """What the policy says a service needs besides a time: "branch", "address" or nothing."""
+    return (await get_policy())["appointment"]["service_types"].get(service_type, {}).get("needs")
+
+
 async def next_free(service_type: str, day: dt.date, branch: str | None) -> list[dict]:
     """Free slots on the first day from `day` on that has any."""
     for offset in range(LOOKAHEAD_DAYS):
@@ -94,8 +99,7 @@ class ValidateAppointmentForm(ContactFormValidator):
         place: list[str] = []
         service = tracker.get_slot("service_type")
         if service:
-            needs = (await get_policy())["appointment"]["service_types"].get(service, {}).get("needs")
-            place = {"branch": ["branch"], "address": ["address"]}.get(needs, [])
+            place = {"branch": ["branch"], "address": ["address"]}.get(await place_needed(service), [])
         return ["service_type", *place, "appointment_time", "person_name", "phone", "appointment_confirmed"]
 
     async def validate_service_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -118,7 +122,6 @@ class ValidateAppointmentForm(ContactFormValidator):
             )
         accepted = self.accepted("branch", value)
         if time := tracker.get_slot("appointment_time"):  # said before the branch: check it there now
-            tracker.slots["branch"] = value
             accepted |= await check_time(self, time, dispatcher, tracker, tracker.get_slot("service_type"), value)
         return accepted
 
@@ -134,8 +137,7 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
-        needs = (await get_policy())["appointment"]["service_types"].get(service, {}).get("needs")
-        if needs == "branch" and not branch:
+        if not branch and await place_needed(service) == "branch":
             # "柜面办理，下周三上午十点" before any branch: keep the time; validate_branch checks it.
             return {"appointment_time": value}
         return await check_time(self, value, dispatcher, tracker, service, branch)
