@@ -1,13 +1,17 @@
-"""What the rule-based NLU components share: Rasa's `create` for a component without state, span overlap."""
+"""What the rule-based NLU components share: Rasa's `create` for a stateless component, the customer's texts,
+span overlap."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 
 class StatelessComponent(GraphComponent):
@@ -31,3 +35,11 @@ def overlap(entity: dict[str, Any], start: int, end: int) -> int:
     if e_start is None or e_end is None:
         return 0
     return max(0, min(e_end, end) - max(e_start, start))
+
+
+def customer_texts(messages: Iterable[Message]) -> Iterator[tuple[Message, str]]:
+    """Each message with text the customer typed; a button's payload ("/rate{...}") says exactly what it means."""
+    for message in messages:
+        text = message.get(TEXT)
+        if isinstance(text, str) and not text.startswith(INTENT_MESSAGE_PREFIX):
+            yield message, text

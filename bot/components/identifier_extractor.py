@@ -8,19 +8,17 @@ from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import identifiers
-from bot.components.base import StatelessComponent, overlap
+from bot.components.base import StatelessComponent, customer_texts, overlap
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +48,7 @@ class IdentifierExtractor(StatelessComponent, EntityExtractorMixin):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replaces guesses of these kinds with the exact identifiers found in each message."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
-                continue
+        for message, text in customer_texts(messages):
             entities = message.get(ENTITIES, [])
             merged = self._merge(entities, identifiers.find(text))
             if merged != entities:

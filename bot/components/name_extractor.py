@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import names
-from bot.components.base import StatelessComponent, overlap
+from bot.components.base import StatelessComponent, customer_texts, overlap
 
 PERSON_NAME = "person_name"
 
@@ -31,10 +29,7 @@ class NameExtractor(StatelessComponent, EntityExtractorMixin):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds the names found in each message, dropping entities that overlap them."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
-                continue
+        for message, text in customer_texts(messages):
             found = names.find(text)
             if not found:
                 continue

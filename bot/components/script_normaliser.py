@@ -8,7 +8,6 @@ from typing import Any
 
 import opencc
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -22,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import script
-from bot.components.base import StatelessComponent
+from bot.components.base import StatelessComponent, customer_texts
 
 SCRIPT_ENTITY = "script"
 
@@ -47,10 +46,8 @@ class ScriptNormaliser(StatelessComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Normalises every example's text, keeping entity annotations aligned, and the lookup data."""
-        for example in training_data.training_examples:
-            text = example.get(TEXT)
-            if isinstance(text, str) and not text.startswith(INTENT_MESSAGE_PREFIX):
-                self._normalise_example(example, text)
+        for example, text in customer_texts(training_data.training_examples):
+            self._normalise_example(example, text)
         training_data.lookup_tables = [
             {**table, "elements": [normalise(e) for e in table["elements"]]}
             if isinstance(table.get("elements"), list)
@@ -64,10 +61,7 @@ class ScriptNormaliser(StatelessComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Normalises each user message and adds a `script` entity when its script is evident."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
-                continue
+        for message, text in customer_texts(messages):
             normalised = normalise(text)
             if normalised != text:
                 message.set(TEXT, normalised)

@@ -9,12 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
-from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, TEXT
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import names
-from bot.components.base import StatelessComponent
+from bot.components.base import StatelessComponent, customer_texts
 
 
 def _text(value: Any) -> str:
@@ -40,9 +39,7 @@ class ShapeFilter(StatelessComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Removes the misshapen entities of each message."""
-        for message in messages:
-            if str(message.get(TEXT) or "").startswith(INTENT_MESSAGE_PREFIX):
-                continue  # a button's payload ("/rate{...}") says exactly what it means
+        for message, _ in customer_texts(messages):
             entities = message.get(ENTITIES) or []
             kept = [e for e in entities if _fits(e)]
             if len(kept) != len(entities):

@@ -13,19 +13,17 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import timeparse
-from bot.components.base import overlap
+from bot.components.base import customer_texts, overlap
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +63,7 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Resolves or adds `time` entities on each message."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX):
-                continue
+        for message, text in customer_texts(messages):
             matches = timeparse.parse(text, self._clock())
             entities = message.get(ENTITIES, [])
             if any(e.get(ENTITY_ATTRIBUTE_TYPE) == self._entity for e in entities):
