@@ -21,6 +21,29 @@ from actions.common.reply import choice, say
 COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
 POLICY_RE = re.compile(r"^P\d{13}$")
 
+# Shorter than this once "我要投诉" is taken off, an opening message ("我要投诉你们业务员") tells no story
+# yet: the form asks what happened.
+ACCOUNT_MIN_CHARS = 12
+OPENER = re.compile(r"^\s*(?:我|我们)?(?:要|想|想要)?投诉(?:一下)?[，,。.!！:：\s]+")
+# A demand begins a clause: "…，我希望退还全部保费" / "…。要求道歉" — but "，要求我补交材料" is the story.
+DEMAND = re.compile(
+    r"[，,。.;；!！\s]+(?=(?:我|我们)?(?:希望|请求)|(?:我|我们)要求|要求(?!我)|(?:我的)?诉求(?:是|[:：]))"
+)
+
+
+def is_account(text: str) -> bool:
+    """Does the message tell what happened, beyond just asking to complain?"""
+    return len(OPENER.sub("", text or "").strip()) >= ACCOUNT_MIN_CHARS
+
+
+def complaint_slots(text: str) -> dict[str, str]:
+    """One message may hold the whole complaint: what happened, then what the customer wants."""
+    text = OPENER.sub("", text.strip()) or text.strip()
+    parts = DEMAND.split(text, maxsplit=1)
+    if len(parts) == 2 and len(parts[0].strip()) >= 4 and len(parts[1].strip()) >= 4:
+        return {"complaint_description": parts[0].strip(), "complaint_demand": parts[1].strip()}
+    return {"complaint_description": text}
+
 
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
@@ -30,10 +53,10 @@ class ValidateComplaintForm(ContactFormValidator):
         text = tracker.latest_message.get("text", "")
         intent = tracker.latest_message.get("intent", {}).get("name")
         # "我要投诉业务员误导我…": the opening message already describes the problem.
-        if tracker.get_slot("complaint_description") is None and intent == "file_complaint" and len(text) >= 15:
-            return {"complaint_description": text}
+        if tracker.get_slot("complaint_description") is None and intent == "file_complaint" and is_account(text):
+            return complaint_slots(text)
         answer = free_text(tracker, "complaint_description")
-        return {"complaint_description": answer} if answer else {}
+        return complaint_slots(answer) if answer else {}
 
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")

@@ -5,14 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.reply import choice, say
+from actions.complaints import complaint_slots, is_account
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import fallback
 
 ROUTES = [*CASE_ROUTES, (("service_type", "time", "branch"), "appointment_form")]
+
+
+def runner_up(tracker: Tracker) -> str | None:
+    """The intent NLU would have chosen had the message not looked like a bare answer."""
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        if ranked.get("name") not in ("inform", "nlu_fallback"):
+            return ranked.get("name")
+    return None
 
 
 class ActionRouteInform(Action):
@@ -32,4 +41,12 @@ class ActionRouteInform(Action):
                 [choice("取消预约", "cancel_appointment"), choice("改约时间", "reschedule_appointment")],
             )
             return []
+        text = tracker.latest_message.get("text") or ""
+        # "你们业务员说保证返利，结果根本没有，我希望退还全部保费": a grievance told in one breath reads like
+        # the answers the complaint form collects. Start the complaint with it rather than lose it.
+        if runner_up(tracker) == "file_complaint" and is_account(text):
+            say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
+            return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [
+                FollowupAction("complaint_form")
+            ]
         return await fallback(dispatcher, tracker, domain)

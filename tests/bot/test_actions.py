@@ -24,6 +24,7 @@ from actions.common import settings
 from actions.common.verification import verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
 from actions.complaints import ActionComplaintProgress, ValidateComplaintForm
+from actions.routing import ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
@@ -283,3 +284,52 @@ def test_a_time_said_before_the_branch_that_is_not_bookable_there_is_explained_w
     checked = run(form.validate_branch(branch, dispatcher, t, DOMAIN))
     assert checked["branch"] == branch and checked["appointment_time"] is None
     assert dispatcher.messages[0]["text"].startswith("抱歉") and dispatcher.messages[0]["buttons"]
+
+
+GRIEVANCE = "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费"
+
+
+def test_a_complaint_told_in_one_breath_fills_description_and_demand():
+    t = tracker(text=GRIEVANCE, intent="file_complaint", form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": "你们业务员卖保险的时候说保证返利，结果根本没有",
+                   "complaint_demand": "我希望退还全部保费"}
+
+
+def test_asking_to_complain_without_saying_what_happened_leaves_the_description_to_the_form():
+    t = tracker(text="我要投诉你们业务员", intent="file_complaint", form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_description_answer_without_a_demand_is_kept_whole():
+    text = "理赔员态度很差，要求我补交三次材料"  # 要求 mid-clause is part of the story, not a demand
+    t = tracker({"requested_slot": "complaint_description"}, text=text, form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": text}
+
+
+def ranked(text: str, *intents: str) -> Tracker:
+    t = tracker(text=text, intent=intents[0])
+    t.latest_message["intent_ranking"] = [{"name": name, "confidence": 0.9 / (i + 1)} for i, name in enumerate(intents)]
+    return t
+
+
+def test_a_grievance_outside_any_task_starts_the_complaint_with_its_words():
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, ranked(GRIEVANCE, "inform", "file_complaint", "faq"), DOMAIN))
+    assert events == [
+        SlotSet("complaint_description", "你们业务员卖保险的时候说保证返利，结果根本没有"),
+        SlotSet("complaint_demand", "我希望退还全部保费"),
+        FollowupAction("complaint_form"),
+    ]
+    assert "投诉" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, runner_up", [
+    ("张伟", "file_complaint"),                      # a name is no story
+    ("去年买的重疾险，确诊以后说是既往症不赔", "faq"),  # NLU did not lean to a complaint: ask, do not assume
+])
+def test_other_bare_answers_outside_a_task_get_the_options_menu(text, runner_up):
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, ranked(text, "inform", runner_up), DOMAIN))
+    assert events[-1]["event"] == "rewind" and "换个说法" in dispatcher.messages[0]["text"]
