@@ -49,6 +49,22 @@ def test_complaint_is_registered_with_the_customers_words(customer, staff):
     assert stored["contact_mobile"] == "138****5678" and stored["conversation_id"] == customer.id
 
 
+def test_a_complaint_told_in_one_breath_is_not_asked_again(customer, staff):
+    # Found by a user check: NLU reads such a message as an answer (inform) as often as a request.
+    # Either way the story and the demand must reach the complaint, without being asked for again.
+    text = converse(customer, "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费", [
+        ("请确认", "确认"),
+        ("属于「销售误导」", "对"),
+        ("哪一类", "销售误导"),
+        ("称呼", "王芳"),
+        ("手机号", "13812340000"),
+        ("保单号", "没有"),
+    ], done=r"TS\d{8}-\d{4}")
+    number = re.search(r"TS\d{8}-\d{4}", text).group()
+    stored = staff.get(f"/api/v1/complaints/{number}").json()
+    assert "返利" in stored["description"] and "退还全部保费" in stored["demand"]
+
+
 def test_correction_mid_form_changes_the_slot(customer, staff):
     text = converse(customer, "我要投诉", [
         ("请您描述", "你们客服态度太差了，电话里直接挂我电话"),

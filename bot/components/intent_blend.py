@@ -1,0 +1,114 @@
+"""A second opinion on the intent: a linear classifier on word and character n-grams, averaged with DIET's.
+
+On a few thousand short examples a regularised linear model is as good as DIET (bench/README.md), and
+the two err on different messages: DIET reads word order and the lexicon features, the linear model
+weighs every n-gram it has seen. Averaging their probabilities (soft voting) is steadier than either.
+Entities, the FAQ topic and the fallback threshold are left to the components that own them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from bot.components.base import customer_texts
+
+MODEL_FILE = "intent_blend.joblib"
+
+
+def words(message: Message) -> list[str]:
+    """The tokenizer's words (jieba with the insurance dictionary), lower-cased."""
+    return [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT]) or []]
+
+
+def with_bigrams(tokens: list[str]) -> list[str]:
+    """Word unigrams and bigrams of a tokenised message (module level, so the fitted model pickles)."""
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class IntentBlend(GraphComponent, IntentClassifier):
+    """Runs after DIETClassifier; rewrites `intent` and `intent_ranking` with the averaged probabilities."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # linear_weight: the linear model's share of the vote; C: its inverse regularisation.
+        return {"linear_weight": 0.5, "C": 10.0}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: dict[str, Any] | None = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.model_storage, self.resource, self.model = model_storage, resource, model
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> IntentBlend:
+        return cls(config, model_storage, resource)
+
+    def _features(self, messages: list[Message], fit: bool = False) -> scipy.sparse.csr_matrix:
+        word_docs = [words(m) for m in messages]
+        char_docs = [m.get(TEXT).lower() for m in messages]
+        if fit:
+            return scipy.sparse.hstack([self.model["words"].fit_transform(word_docs),
+                                        self.model["chars"].fit_transform(char_docs)]).tocsr()
+        return scipy.sparse.hstack([self.model["words"].transform(word_docs),
+                                    self.model["chars"].transform(char_docs)]).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        self.model = {
+            "words": TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True),
+            "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
+            "classifier": LogisticRegression(C=self.config["C"], max_iter=5000),
+        }
+        self.model["classifier"].fit(self._features(examples, fit=True), [m.get(INTENT) for m in examples])
+        with self.model_storage.write_to(self.resource) as directory:
+            joblib.dump(self.model, directory / MODEL_FILE)
+        return self.resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> IntentBlend:
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = joblib.load(directory / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            model = None  # trained on no data (e.g. core-only training): DIET's intent stands alone
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Averages DIET's ranking with the linear model's probabilities, then re-ranks."""
+        typed = [m for m, _ in customer_texts(messages) if m.get(INTENT)]
+        if not self.model or not typed:
+            return messages
+        classifier = self.model["classifier"]
+        weight = float(self.config["linear_weight"])
+        for message, linear in zip(typed, classifier.predict_proba(self._features(typed)), strict=True):
+            diet = {r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING_KEY) or []}
+            votes = {name: (1 - weight) * diet.get(name, 0.0) for name in diet}
+            for name, p in zip(classifier.classes_, linear, strict=True):
+                votes[name] = votes.get(name, 0.0) + weight * float(p)
+            ranking = sorted(votes.items(), key=lambda kv: -kv[1])[: max(len(diet), 1)]
+            ranking_out = [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: float(np.round(c, 6))} for n, c in ranking]
+            message.set(INTENT, ranking_out[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking_out, add_to_output=True)
+        return messages
