@@ -14,7 +14,7 @@ from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
-from actions.common.forms import BaseFormValidator, free_text
+from actions.common.forms import BaseFormValidator, free_text, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 
@@ -100,6 +100,10 @@ class ValidateComplaintForm(ContactFormValidator):
             )
         return self.accepted("complaint_type", value)
 
+
+    async def extract_complaint_policy_number(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # a bare 不是/没有 is the `deny` mapping in domain.yml; this takes the worded ones ("没有保单号")
+        return {"complaint_policy_number": "无"} if says_none(tracker) else {}
 
     async def validate_complaint_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         number = str(value or "").strip().upper()

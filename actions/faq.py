@@ -7,8 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.forms import QUESTION, free_text
+from actions.common.forms import QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
+from actions.common.reply import choice, say
 
 # Slots whose answer is the customer's own words: a statement there is an answer, not a question.
 FREE_TEXT_SLOTS = {"complaint_description", "complaint_demand", "person_name", "address"}
@@ -20,6 +21,8 @@ async def answers_the_form(tracker: Tracker) -> bool:
     slot = tracker.get_slot("requested_slot")
     if not slot or QUESTION.search(text):
         return False
+    if says_none(tracker):  # "没有保单号" reads like the lost-policy FAQ but answers "which policy?"
+        return True
     if slot in FREE_TEXT_SLOTS:
         return free_text(tracker, slot) is not None
     return any(value in text for value in slot_choices(await get_policy(), slot))
@@ -33,6 +36,10 @@ class ActionFaqInForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if await answers_the_form(tracker):
+            return []
+        help_text = lacks_number(tracker)  # "不记得案号了": not the lost-policy FAQ, the way to go on without it
+        if help_text:
+            say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])
             return []
         selected = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
         response = selected.get("utter_action")

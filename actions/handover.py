@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
+from actions.common.forms import lacks_number
 from actions.common.reply import choice, say
 
 FORM_SLOTS = {
@@ -151,6 +152,10 @@ class ActionStopForm(Action):
         if not form:
             dispatcher.utter_message(response="utter_no_pending_task")
             return []
+        help_text = lacks_number(tracker)  # "不记得案号了" is no reason to give up: say what else works
+        if help_text:
+            say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human"), choice("先不查了", "stop")])
+            return [FollowupAction(form)]
         say(dispatcher, tracker, "好的，已为您取消当前办理，刚才填写的信息不会保存。还有其他需要吗？")
         resets = [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, [])]
         return [

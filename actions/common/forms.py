@@ -34,7 +34,8 @@ class BaseFormValidator(FormValidationAction):
         # so the third time a human or stopping is offered). Without this Rasa would reject the form
         # and the customer would get the generic "not understood" menu in the middle of a task.
         if slot and not answered and intent in ANSWER_LIKE and tracker.latest_action_name == "action_listen":
-            retry = self.reject(dispatcher, tracker, slot, "抱歉，我没能从您的回复里找到需要的信息。")
+            why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
+            retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
         return events
 
@@ -80,6 +81,40 @@ SWITCHING = {
 }
 QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
 IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
+
+# Questions the customer may answer with "none" (the form then goes on without the value).
+SKIPPABLE_SLOTS = {"complaint_policy_number"}
+NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚)")
+
+
+# "不记得案号了" / "没有单号": the customer cannot give the case number asked for. Say what else works (the
+# form then asks again); NLU reads such lines as stop, deny or a lost-policy question alike.
+NO_NUMBER_HELP = {
+    "claim_number": "没关系，没有理赔案号也能查：把保单号（P开头加13位数字）发给我就可以。",
+    "complaint_number": "没关系，投诉编号（TS开头）在投诉受理时的回复和短信里可以找到。",
+    "appointment_number": "没关系，预约编号（YY开头）在预约成功时的回复和短信里可以找到。",
+}
+NO_NUMBER_WAY_OUT = "都找不到的话，可以转人工客服，核实身份后帮您查询。"
+
+
+def lacks_number(tracker: Tracker) -> str | None:
+    """What to tell a customer who says they have no such number (None: the message says something else)."""
+    help_text = NO_NUMBER_HELP.get(tracker.get_slot("requested_slot"))
+    if not help_text or not _none_given(tracker):
+        return None
+    return f"{help_text}{NO_NUMBER_WAY_OUT}"
+
+
+def _none_given(tracker: Tracker) -> bool:
+    message = tracker.latest_message
+    text = (message.get("text") or "").strip()
+    has_number = any(e.get("entity") in IDENTIFIERS for e in message.get("entities", []))
+    return bool(NONE_GIVEN.match(text)) and not QUESTION.search(text) and not has_number
+
+
+def says_none(tracker: Tracker) -> bool:
+    """"没有保单号" / "不涉及" / "不记得了" to a skippable question: no value, and not a question of its own."""
+    return tracker.get_slot("requested_slot") in SKIPPABLE_SLOTS and _none_given(tracker)
 
 
 def free_text(tracker: Tracker, slot: str) -> str | None:

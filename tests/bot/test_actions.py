@@ -12,7 +12,7 @@ import httpx
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import asks, faq, feedback, handover
@@ -170,6 +170,24 @@ def test_a_bare_answer_that_looks_like_a_faq_topic_is_left_to_the_form(backend):
         t = faq_message(text, slot, "complaint_types")
         run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
         assert dispatcher.messages == [], text
+
+
+@pytest.mark.parametrize("text", ["没有保单号", "不涉及保单", "不记得了"])
+def test_saying_there_is_no_policy_number_skips_the_question_instead_of_the_lost_policy_faq(backend, text):
+    dispatcher = CollectingDispatcher()
+    t = faq_message(text, "complaint_policy_number", "lost_policy")
+    run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages == []
+    out = run(ValidateComplaintForm().extract_complaint_policy_number(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_policy_number": "无"}
+
+
+def test_asking_what_to_do_without_a_policy_number_is_still_answered(backend):
+    dispatcher = CollectingDispatcher()
+    t = faq_message("没有保单号怎么办", "complaint_policy_number", "lost_policy")
+    run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/lost_policy"
+    assert run(ValidateComplaintForm().extract_complaint_policy_number(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_a_typed_complaint_type_fills_the_slot(backend):
@@ -333,3 +351,32 @@ def test_other_bare_answers_outside_a_task_get_the_options_menu(text, runner_up)
     dispatcher = CollectingDispatcher()
     events = run(ActionRouteInform().run(dispatcher, ranked(text, "inform", runner_up), DOMAIN))
     assert events[-1]["event"] == "rewind" and "换个说法" in dispatcher.messages[0]["text"]
+
+
+def claim_turn(text: str, intent: str) -> Tracker:
+    t = tracker({"requested_slot": "claim_number"}, text=text, intent=intent, form="claim_progress_form")
+    t.events = [{"event": "user", "text": text, "parse_data": t.latest_message}]
+    return t
+
+
+def test_not_remembering_the_claim_number_is_no_reason_to_stop(backend):
+    dispatcher = CollectingDispatcher()
+    events = run(handover.ActionStopForm().run(dispatcher, claim_turn("不记得案号了", "stop"), DOMAIN))
+    assert events == [FollowupAction("claim_progress_form")]
+    assert "保单号" in dispatcher.messages[0]["text"] and "人工" in dispatcher.messages[0]["text"]
+
+
+def test_giving_up_still_stops_the_form(backend):
+    events = run(handover.ActionStopForm().run(CollectingDispatcher(), claim_turn("算了不查了", "stop"), DOMAIN))
+    assert ActiveLoop(None) in events
+
+
+@pytest.mark.parametrize("intent", ["deny", "inform"])
+def test_having_no_claim_number_is_told_what_else_works(backend, intent):
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateClaimProgressForm().run(dispatcher, claim_turn("没有案号", intent), DOMAIN))
+    assert "保单号" in dispatcher.messages[0]["text"]
+    assert SlotSet("retry_slot", "claim_number") in events
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, claim_turn("忘了理赔号", "faq"), DOMAIN))
+    assert "保单号" in dispatcher.messages[0]["text"]
