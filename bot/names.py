@@ -99,7 +99,13 @@ def plausible(value: str) -> bool:
     value = value.strip()
     if re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", value):
         return True
-    return len(value) >= 2 and (value[0] in SURNAMES or value.startswith(tuple(COMPOUND_SURNAMES)))
+    # Han characters only (张江路100号 is an address), and not ending like a place (张江路, 王家村)
+    if not re.fullmatch(r"[\u4e00-\u9fff·]{2,8}", value) or value[-1] in PLACE_ENDINGS:
+        return False
+    return value[0] in SURNAMES or value.startswith(tuple(COMPOUND_SURNAMES))
+
+
+PLACE_ENDINGS = set("路街巷弄号区市县镇村楼室栋")
 
 
 def find(text: str) -> list[Name]:

@@ -132,7 +132,8 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
         return None
     if name in SWITCHING and confidence >= 0.9 and len(text) <= 12:
         return None
-    spans = [e for e in message.get("entities", []) if e.get("entity") in IDENTIFIERS]
+    # just a number or just a time ("后天下午两点" to "which address?"): a value for another slot, not words
+    spans = [e for e in message.get("entities", []) if e.get("entity") in IDENTIFIERS | {"time"}]
     if spans and sum(e["end"] - e["start"] for e in spans) >= len(re.sub(r"\s", "", text)) - 3:
         return None
     return text

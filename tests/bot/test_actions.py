@@ -380,3 +380,15 @@ def test_having_no_claim_number_is_told_what_else_works(backend, intent):
     dispatcher = CollectingDispatcher()
     run(faq.ActionFaqInForm().run(dispatcher, claim_turn("忘了理赔号", "faq"), DOMAIN))
     assert "保单号" in dispatcher.messages[0]["text"]
+
+
+def test_a_time_given_when_the_address_is_asked_is_not_taken_as_the_address(backend):
+    text = "后天下午两点"
+    time = {"entity": "time", "start": 0, "end": len(text), "value": "2026-11-26T14:00:00+08:00"}
+    t = tracker({"requested_slot": "address", "service_type": "上门服务"}, text=text, entities=[time],
+                form="appointment_form")
+    assert run(ValidateAppointmentForm().extract_address(CollectingDispatcher(), t, DOMAIN)) == {}
+    t = tracker({"requested_slot": "address", "service_type": "上门服务"}, text="浦东新区张江路100号，后天下午两点",
+                entities=[{**time, "start": 11, "end": 17}], form="appointment_form")
+    assert run(ValidateAppointmentForm().extract_address(CollectingDispatcher(), t, DOMAIN)) == {
+        "address": "浦东新区张江路100号，后天下午两点"}

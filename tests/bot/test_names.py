@@ -38,3 +38,13 @@ def test_names_after_a_cue_or_standing_alone_are_found(text, expected):
 )
 def test_ordinary_words_and_titles_are_not_names(text):
     assert names.find(text) == []
+
+
+@pytest.mark.parametrize("value", ["张伟", "欧阳娜娜", "李苑", "Lily Wang", "马丽·艾力"])
+def test_plausible_names(value):
+    assert names.plausible(value)
+
+
+@pytest.mark.parametrize("value", ["张江路100号", "张江路", "王家村", "高新区", "月亮", "李1"])
+def test_addresses_and_words_are_not_plausible_names(value):
+    assert not names.plausible(value)
