@@ -40,6 +40,14 @@ async def place_needed(service_type: str | None) -> str | None:
     return (await get_policy())["appointment"]["service_types"].get(service_type, {}).get("needs")
 
 
+async def chosen_place(tracker: Tracker) -> dict[str, str | None]:
+    """The branch or the address, whichever the service needs: "浦东新区" inside a home address fills the
+    branch slot too (an entity), but a home visit goes to the address."""
+    need = await place_needed(tracker.get_slot("service_type"))
+    return {"branch": tracker.get_slot("branch") if need == "branch" else None,
+            "address": tracker.get_slot("address") if need == "address" else None}
+
+
 async def next_free(service_type: str, day: dt.date, branch: str | None) -> list[dict]:
     """Free slots on the first day from `day` on that has any."""
     for offset in range(LOOKAHEAD_DAYS):
@@ -136,7 +144,7 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("address", text[:200])
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
+        service, branch = tracker.get_slot("service_type"), (await chosen_place(tracker))["branch"]
         if not branch and await place_needed(service) == "branch":
             # "柜面办理，下周三上午十点" before any branch: keep the time; validate_branch checks it.
             return {"appointment_time": value}
@@ -156,7 +164,7 @@ class ActionAskAppointmentTime(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         try:
             today = dt.datetime.now(SHANGHAI).date()
-            slots = await next_free(tracker.get_slot("service_type"), today, tracker.get_slot("branch"))
+            slots = await next_free(tracker.get_slot("service_type"), today, (await chosen_place(tracker))["branch"])
         except ApiError:
             slots = []
         say(
@@ -174,7 +182,7 @@ class ActionAskAppointmentConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         s = tracker.get_slot
-        place = s("branch") or s("address")
+        place = next((p for p in (await chosen_place(tracker)).values() if p), None)
         say(
             dispatcher,
             tracker,
@@ -212,8 +220,7 @@ class ActionSubmitAppointment(Action):
                 json={
                     "service_type": s("service_type"),
                     "start": s("appointment_time"),
-                    "branch": s("branch"),
-                    "address": s("address"),
+                    **await chosen_place(tracker),
                     "contact_name": s("person_name"),
                     "contact_mobile": s("phone"),
                     "conversation_id": tracker.sender_id,

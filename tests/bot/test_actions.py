@@ -4,6 +4,7 @@ what the customer is told and what the backend records. Trackers are built as Ra
 from __future__ import annotations
 
 import asyncio
+import re
 import datetime as dt
 import uuid
 from collections.abc import Iterator
@@ -16,7 +17,12 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import asks, faq, feedback, handover
-from actions.appointments import ValidateAppointmentForm, next_free
+from actions.appointments import (
+    ActionAskAppointmentConfirmed,
+    ActionSubmitAppointment,
+    ValidateAppointmentForm,
+    next_free,
+)
 from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
@@ -392,3 +398,16 @@ def test_a_time_given_when_the_address_is_asked_is_not_taken_as_the_address(back
                 entities=[{**time, "start": 11, "end": 17}], form="appointment_form")
     assert run(ValidateAppointmentForm().extract_address(CollectingDispatcher(), t, DOMAIN)) == {
         "address": "浦东新区张江路100号，后天下午两点"}
+
+
+def test_a_home_visit_goes_to_the_address_even_when_a_district_filled_the_branch_slot(backend):
+    service = next(k for k, v in POLICY["appointment"]["service_types"].items() if v.get("needs") == "address")
+    start = run(next_free(service, dt.date.today() + dt.timedelta(days=1), None))[0]["start"]
+    slots = {"service_type": service, "appointment_time": start, "branch": "浦东新区", "address": "浦东新区张江路100号",
+             "person_name": "赵敏", "phone": "13700001111", "appointment_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    run(ActionAskAppointmentConfirmed().run(dispatcher, tracker(slots), DOMAIN))
+    assert f"{service}（浦东新区张江路100号）" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()
+    run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
+    assert re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]), dispatcher.messages
