@@ -4,8 +4,8 @@ what the customer is told and what the backend records. Trackers are built as Ra
 from __future__ import annotations
 
 import asyncio
-import re
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterator
 
