@@ -21,6 +21,7 @@ from actions.common.reply import choice, say
 COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
 POLICY_RE = re.compile(r"^P\d{13}$")
 
+WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # characters that carry meaning (not emoji or punctuation)
 # Shorter than this once "我要投诉" is taken off, an opening message ("我要投诉你们业务员") tells no story
 # yet: the form asks what happened.
 ACCOUNT_MIN_CHARS = 12
@@ -64,7 +65,7 @@ class ValidateComplaintForm(ContactFormValidator):
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
-        if len(text) < 4:
+        if len(WORDS.findall(text)) < 4:
             return self.reject(
                 dispatcher, tracker, "complaint_description", "请再具体描述一下发生了什么，方便我们调查处理。"
             )
@@ -74,6 +75,13 @@ class ValidateComplaintForm(ContactFormValidator):
         text = str(value or "").strip()
         if tracker.latest_message.get("intent", {}).get("name") == "deny" or text in ("没有", "无", "没"):
             text = "希望公司调查核实并给予答复"
+        elif not WORDS.search(text):  # "👍", "。。。": nothing to act on
+            return self.reject(
+                dispatcher,
+                tracker,
+                "complaint_demand",
+                "请用文字说说您希望我们怎么处理，例如退还保费、尽快赔付、赔礼道歉；没有特别要求的话回复“没有”。",
+            )
         return self.accepted("complaint_demand", text[:2000])
 
     async def extract_complaint_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.conftest import make_complaint, unique_mobile
 
 
@@ -122,3 +124,11 @@ def test_type_is_suggested_from_the_description_in_either_script(bot):
     assert r["type"] == "销售误导" and "误导" in r["matched"]
     r = bot.get("/api/v1/complaints/suggest-type", params={"text": "今天天气不错"}).json()
     assert r["type"] is None and "理赔纠纷" in r["types"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("住院花了三万，现在说不给赔", "理赔纠纷"),
+    ("买的时候没人提醒我有等待期，业务员根本没说明", "销售误导"),
+])
+def test_type_is_suggested_from_everyday_wording(bot, text, kind):
+    assert bot.get("/api/v1/complaints/suggest-type", params={"text": text}).json()["type"] == kind

@@ -411,3 +411,11 @@ def test_a_home_visit_goes_to_the_address_even_when_a_district_filled_the_branch
     dispatcher = CollectingDispatcher()
     run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
     assert re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]), dispatcher.messages
+
+
+@pytest.mark.parametrize("text", ["👍", "。。。", "🙏🙏🙏🙏"])
+def test_an_emoji_is_no_demand_and_the_customer_is_told_what_is_meant(backend, text):
+    dispatcher = CollectingDispatcher()
+    t = tracker({"requested_slot": "complaint_demand"}, text=text, form="complaint_form")
+    out = run(ValidateComplaintForm().validate_complaint_demand(text, dispatcher, t, DOMAIN))
+    assert out["complaint_demand"] is None and "没有特别要求" in dispatcher.messages[0]["text"]
