@@ -25,6 +25,7 @@ class BaseFormValidator(FormValidationAction):
         """Each concrete form validator names itself validate_<form>."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        said_before = len(dispatcher.messages)
         events = await super().run(dispatcher, tracker, domain)
         slot = tracker.get_slot("requested_slot")
         intent = tracker.latest_message.get("intent", {}).get("name")
@@ -37,6 +38,12 @@ class BaseFormValidator(FormValidationAction):
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
             retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
+        # The reply filled something else (a time when the address was asked, a corrected phone): say it
+        # was taken, or the question that comes again reads as if the reply had been ignored.
+        filled = {e.get("name") for e in events if e.get("event") == "slot" and e.get("value") is not None}
+        if (slot and slot not in filled and filled & set(self.domain_slots(domain)) and len(dispatcher.messages)
+                == said_before and tracker.latest_action_name == "action_listen"):
+            say(dispatcher, tracker, "好的，已记下。")
         return events
 
     def reject(

@@ -281,6 +281,13 @@ def test_a_reply_that_fills_another_slot_or_starts_a_new_task_is_not_questioned(
         assert not any("没能从您的回复" in (m.get("text") or "") for m in dispatcher.messages)
 
 
+def test_a_value_for_another_question_is_acknowledged(backend):
+    dispatcher = CollectingDispatcher()
+    phone = [{"event": "slot", "name": "phone", "value": "13912345678"}]
+    run(ValidateComplaintForm().run(dispatcher, form_turn("电话13912345678", "inform", phone), DOMAIN))
+    assert [m["text"] for m in dispatcher.messages] == ["好的，已记下。"]
+
+
 # --- appointment: a time given before the branch ----------------------------------------------
 
 
