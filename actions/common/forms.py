@@ -34,7 +34,8 @@ class BaseFormValidator(FormValidationAction):
         # A reply meant as an answer that gave nothing usable: say so, and the form asks again (counted,
         # so the third time a human or stopping is offered). Without this Rasa would reject the form
         # and the customer would get the generic "not understood" menu in the middle of a task.
-        if slot and not answered and intent in ANSWER_LIKE and tracker.latest_action_name == "action_listen":
+        replying = self.replying(tracker)
+        if slot and not answered and intent in ANSWER_LIKE and replying:
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
             retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
@@ -42,9 +43,18 @@ class BaseFormValidator(FormValidationAction):
         # was taken, or the question that comes again reads as if the reply had been ignored.
         filled = {e.get("name") for e in events if e.get("event") == "slot" and e.get("value") is not None}
         if (slot and slot not in filled and filled & set(self.domain_slots(domain)) and len(dispatcher.messages)
-                == said_before and tracker.latest_action_name == "action_listen"):
+                == said_before and replying):
             say(dispatcher, tracker, "好的，已记下。")
         return events
+
+    def replying(self, tracker: Tracker) -> bool:
+        """Is the form reading the customer's reply (not resuming after an FAQ answer or a hand-back)?
+        Rasa appends the form's own ActionExecuted to the tracker it sends for validation, so the action
+        that counts is the one before it."""
+        names = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+        if names and names[-1] == self.form_name():
+            names.pop()
+        return (names[-1] if names else tracker.latest_action_name) == "action_listen"
 
     def reject(
         self,

@@ -426,3 +426,20 @@ def test_an_emoji_is_no_demand_and_the_customer_is_told_what_is_meant(backend, t
     t = tracker({"requested_slot": "complaint_demand"}, text=text, form="complaint_form")
     out = run(ValidateComplaintForm().validate_complaint_demand(text, dispatcher, t, DOMAIN))
     assert out["complaint_demand"] is None and "没有特别要求" in dispatcher.messages[0]["text"]
+
+
+def test_the_form_knows_a_reply_from_a_resumption_on_the_tracker_rasa_sends(backend):
+    """Rasa validates on a copy of the tracker that ends with the form's own ActionExecuted: the reply
+    checks (retry, acknowledgement) must look past it, or they never run in a real conversation."""
+    listen, form = {"event": "action", "name": "action_listen"}, {"event": "action", "name": "complaint_form"}
+    user = {"event": "user", "text": "就是上次那个事"}
+    reply = form_turn("就是上次那个事", "inform")
+    reply.events = [listen, user, form]
+    reply.latest_action_name = "complaint_form"
+    resumed = form_turn("投诉多久有结果？", "faq")
+    resumed.events = [listen, user, {"event": "action", "name": "action_faq_in_form"}, form]
+    resumed.latest_action_name = "complaint_form"
+    assert ValidateComplaintForm().replying(reply) and not ValidateComplaintForm().replying(resumed)
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().run(dispatcher, reply, DOMAIN))
+    assert "没能从您的回复里找到" in dispatcher.messages[0]["text"]
