@@ -108,7 +108,6 @@ class ValidateComplaintForm(ContactFormValidator):
             )
         return self.accepted("complaint_type", value)
 
-
     async def extract_complaint_policy_number(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # a bare 不是/没有 is the `deny` mapping in domain.yml; this takes the worded ones ("没有保单号")
         return {"complaint_policy_number": "无"} if says_none(tracker) else {}

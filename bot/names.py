@@ -94,6 +94,9 @@ def _name_at(text: str, start: int, whole_to: int | None = None) -> Name | None:
     return Name(start, end, text[start:end])
 
 
+PLACE_ENDINGS = set("路街巷弄号区市县镇村楼室栋")
+
+
 def plausible(value: str) -> bool:
     """Could be a name someone gives: starts with a common surname (王五, 欧阳…), or is written in Latin letters."""
     value = value.strip()
@@ -103,9 +106,6 @@ def plausible(value: str) -> bool:
     if not re.fullmatch(r"[\u4e00-\u9fff·]{2,8}", value) or value[-1] in PLACE_ENDINGS:
         return False
     return value[0] in SURNAMES or value.startswith(tuple(COMPOUND_SURNAMES))
-
-
-PLACE_ENDINGS = set("路街巷弄号区市县镇村楼室栋")
 
 
 def find(text: str) -> list[Name]:
