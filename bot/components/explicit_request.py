@@ -1,0 +1,53 @@
+"""An explicit request said as a clause of its own wins over whatever the rest of the message looks like.
+
+Customers end a long story with "…，我要投诉" or "…，转人工"; the story's words then pull the classifiers
+towards an FAQ topic or an answer (inform). A clause that is nothing but the request is unambiguous, so
+it decides the intent. A question about the request ("我要投诉的话要准备什么？") is left to the classifiers."""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.base import StatelessComponent, customer_texts
+
+# Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
+REQUESTS = {
+    "file_complaint": re.compile(r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"),
+    "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),
+}
+QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
+CLAUSE = re.compile(r"[^,，.。!！;；?？~～\s]+")
+CONFIDENCE = 0.95
+
+
+def explicit_request(text: str) -> str | None:
+    """The task a clause of `text` asks for outright, if the message is not a question."""
+    if QUESTION.search(text):
+        return None
+    clauses = CLAUSE.findall(text)
+    for intent, pattern in REQUESTS.items():
+        if any(pattern.fullmatch(clause) for clause in clauses):
+            return intent
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ExplicitRequest(StatelessComponent):
+    """Runs after the intent classifiers, before FallbackClassifier."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Puts the explicitly requested intent first; the classifiers' ranking follows it."""
+        for message, text in customer_texts(messages):
+            wanted = explicit_request(text)
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if not wanted or wanted == current:
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r[INTENT_NAME_KEY] != wanted]
+            top = {INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: CONFIDENCE}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+        return messages

@@ -1,0 +1,49 @@
+"""ExplicitRequest: a clause that is only a request decides the intent; questions about it do not."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.explicit_request import ExplicitRequest, explicit_request
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我妈买了之后才知道要等半年才能赔,业务员一早没讲过,我要投诉", "file_complaint"),
+    ("理赔拖了两个月还没到账!我要投诉你们", "file_complaint"),
+    ("投诉", "file_complaint"),
+    ("你说的我看不懂,转人工", "request_human"),
+    ("算了,找人工客服吧", "request_human"),
+])
+def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
+    assert explicit_request(text) == intent
+
+
+@pytest.mark.parametrize("text", [
+    "我要投诉的话要准备什么?",        # a question about complaining
+    "投诉一般多久有结果",            # a question without a question mark
+    "人工客服几点上班",
+    "我上次投诉的进度",              # not a clause of its own
+    "业务员说可以投诉到监管部门",
+    "不用转人工",
+])
+def test_questions_and_mentions_are_left_to_the_classifiers(text):
+    assert explicit_request(text) is None
+
+
+def test_the_requested_intent_goes_first_and_the_ranking_follows():
+    message = Message({TEXT: "业务员一早没讲过等待期,我要投诉"})
+    ranking = [{"name": "faq", "confidence": 0.7}, {"name": "file_complaint", "confidence": 0.2},
+               {"name": "inform", "confidence": 0.1}]
+    message.set(INTENT, ranking[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    [message] = ExplicitRequest().process([message])
+    assert message.get(INTENT) == {"name": "file_complaint", "confidence": 0.95}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["file_complaint", "faq", "inform"]
+
+
+def test_a_button_payload_is_not_read():
+    message = Message({TEXT: "/request_human"})
+    message.set(INTENT, {"name": "request_human", "confidence": 1.0}, add_to_output=True)
+    assert ExplicitRequest().process([message])[0].get(INTENT_RANKING_KEY) is None
