@@ -16,7 +16,9 @@ from bot.components.base import StatelessComponent, customer_texts
 
 # Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
 REQUESTS = {
-    "file_complaint": re.compile(r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"),
+    "file_complaint": re.compile(
+        r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"
+    ),
     "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),
 }
 QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
