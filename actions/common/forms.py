@@ -101,7 +101,8 @@ IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "ap
 
 # Questions the customer may answer with "none" (the form then goes on without the value).
 SKIPPABLE_SLOTS = {"complaint_policy_number"}
-NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚)")
+# 冇 / 唔记得 / 唔知: the Cantonese ones, as the normaliser passes them on
+NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚|冇|唔记得|唔知)")
 
 
 # "不记得案号了" / "没有单号": the customer cannot give the case number asked for. Say what else works (the

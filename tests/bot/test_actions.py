@@ -393,6 +393,9 @@ def test_having_no_claim_number_is_told_what_else_works(backend, intent):
     dispatcher = CollectingDispatcher()
     run(faq.ActionFaqInForm().run(dispatcher, claim_turn("忘了理赔号", "faq"), DOMAIN))
     assert "保单号" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()  # Cantonese, as the normaliser passes it on (Simplified)
+    run(faq.ActionFaqInForm().run(dispatcher, claim_turn("唔记得案号", "faq"), DOMAIN))
+    assert "保单号" in dispatcher.messages[0]["text"]
 
 
 def test_a_time_given_when_the_address_is_asked_is_not_taken_as_the_address(backend):
