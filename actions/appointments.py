@@ -144,11 +144,12 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("address", text[:200])
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        service, branch = tracker.get_slot("service_type"), (await chosen_place(tracker))["branch"]
-        if not branch and await place_needed(service) == "branch":
+        service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
+        need = await place_needed(service)
+        if need == "branch" and not branch:
             # "柜面办理，下周三上午十点" before any branch: keep the time; validate_branch checks it.
             return {"appointment_time": value}
-        return await check_time(self, value, dispatcher, tracker, service, branch)
+        return await check_time(self, value, dispatcher, tracker, service, branch if need == "branch" else None)
 
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -182,7 +183,8 @@ class ActionAskAppointmentConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         s = tracker.get_slot
-        place = next((p for p in (await chosen_place(tracker)).values() if p), None)
+        placed = await chosen_place(tracker)
+        place = placed["branch"] or placed["address"]
         say(
             dispatcher,
             tracker,

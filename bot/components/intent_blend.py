@@ -65,13 +65,11 @@ class IntentBlend(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def _features(self, messages: list[Message], fit: bool = False) -> scipy.sparse.csr_matrix:
+        method = "fit_transform" if fit else "transform"
         word_docs = [words(m) for m in messages]
         char_docs = [m.get(TEXT).lower() for m in messages]
-        if fit:
-            return scipy.sparse.hstack([self.model["words"].fit_transform(word_docs),
-                                        self.model["chars"].fit_transform(char_docs)]).tocsr()
-        return scipy.sparse.hstack([self.model["words"].transform(word_docs),
-                                    self.model["chars"].transform(char_docs)]).tocsr()
+        return scipy.sparse.hstack([getattr(self.model["words"], method)(word_docs),
+                                    getattr(self.model["chars"], method)(char_docs)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
