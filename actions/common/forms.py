@@ -35,7 +35,12 @@ class BaseFormValidator(FormValidationAction):
         # so the third time a human or stopping is offered). Without this Rasa would reject the form
         # and the customer would get the generic "not understood" menu in the middle of a task.
         replying = self.replying(tracker)
-        if slot and not answered and intent in ANSWER_LIKE and replying:
+        if slot and not answered and intent in COURTESY and replying:
+            # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry
+            # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
+            say(dispatcher, tracker, COURTESY[intent])
+            events.append(SlotSet(slot, None))
+        elif slot and not answered and intent in ANSWER_LIKE and replying:
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
             retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
@@ -85,6 +90,10 @@ def latest_entity(tracker: Tracker, entity: str) -> dict | None:
 
 # Intents a customer's answer to a form question may be read as (short replies are often misread).
 ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
+
+# Courtesies a customer may say between two questions, and what is said back before asking again.
+COURTESY = {"thank": "不客气。", "greet": "您好。"}
+COURTESY_MAX_CHARS = 10  # "谢谢你们，是这样的，上周…" is an answer that starts politely
 
 # Intents that end or redirect a form rather than answer its question.
 LEAVING = {"stop", "request_human"}
@@ -145,6 +154,8 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
     intent = message.get("intent", {})
     name, confidence = intent.get("name"), intent.get("confidence") or 0
     if not text or text.startswith("/") or name in LEAVING:
+        return None
+    if name in COURTESY and len(text) <= COURTESY_MAX_CHARS:
         return None
     if name == "faq" and QUESTION.search(text):
         return None

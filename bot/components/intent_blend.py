@@ -1,9 +1,12 @@
-"""A second opinion on the intent: a linear classifier on word and character n-grams, averaged with DIET's.
+"""A second opinion on the intent: a linear classifier, averaged with DIET's.
 
 On a few thousand short examples a regularised linear model is as good as DIET (bench/README.md), and
 the two err on different messages: DIET reads word order and the lexicon features, the linear model
-weighs every n-gram it has seen. Averaging their probabilities (soft voting) is steadier than either.
-Entities, the FAQ topic and the fallback threshold are left to the components that own them."""
+weighs every n-gram it has seen. Its features: jieba words (1–2-grams), characters (1–3-grams), pinyin
+syllables (1–2-grams: homophone typos 崔/催, 蟹蟹/谢谢 and typed "yuyue" sound alike) and the shape of
+the entities the extractors found (a bare "刘芳芳" reads "<person_name>", the way a form answer looks).
+Averaging the two classifiers' probabilities (soft voting) is steadier than either. Entities, the FAQ
+topic and the fallback threshold are left to the components that own them."""
 
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -31,6 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.components.base import customer_texts
+from bot.pinyin import syllables
 
 MODEL_FILE = "intent_blend.joblib"
 
@@ -38,6 +46,20 @@ MODEL_FILE = "intent_blend.joblib"
 def words(message: Message) -> list[str]:
     """The tokenizer's words (jieba with the insurance dictionary), lower-cased."""
     return [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT]) or []]
+
+
+def entity_shape(message: Message) -> list[str]:
+    """The words with each entity value replaced by its type: "刘芳芳" → ["<person_name>"],
+    "改到后天下午两点" → ["改到", "<time>"]. What a bare answer to a form's question looks like."""
+    spans = [(e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END], e[ENTITY_ATTRIBUTE_TYPE])
+             for e in message.get(ENTITIES) or [] if e[ENTITY_ATTRIBUTE_END] > e[ENTITY_ATTRIBUTE_START]]
+    shape: list[str] = []
+    for token in message.get(TOKENS_NAMES[TEXT]) or []:
+        label = next((f"<{kind}>" for start, end, kind in spans if start < token.end and token.start < end),
+                     token.text.lower())
+        if not (shape and label == shape[-1] and label.startswith("<")):
+            shape.append(label)
+    return shape
 
 
 def with_bigrams(tokens: list[str]) -> list[str]:
@@ -68,14 +90,20 @@ class IntentBlend(GraphComponent, IntentClassifier):
         method = "fit_transform" if fit else "transform"
         word_docs = [words(m) for m in messages]
         char_docs = [m.get(TEXT).lower() for m in messages]
+        sound_docs = [syllables(m.get(TEXT)) for m in messages]
+        shape_docs = [entity_shape(m) for m in messages]
         return scipy.sparse.hstack([getattr(self.model["words"], method)(word_docs),
-                                    getattr(self.model["chars"], method)(char_docs)]).tocsr()
+                                    getattr(self.model["chars"], method)(char_docs),
+                                    getattr(self.model["sounds"], method)(sound_docs),
+                                    getattr(self.model["shapes"], method)(shape_docs)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         self.model = {
             "words": TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True),
             "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
+            "sounds": TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True),
+            "shapes": TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True),
             "classifier": LogisticRegression(C=self.config["C"], max_iter=5000),
         }
         self.model["classifier"].fit(self._features(examples, fit=True), [m.get(INTENT) for m in examples])

@@ -446,3 +446,28 @@ def test_the_form_knows_a_reply_from_a_resumption_on_the_tracker_rasa_sends(back
     dispatcher = CollectingDispatcher()
     run(ValidateComplaintForm().run(dispatcher, reply, DOMAIN))
     assert "没能从您的回复里找到" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("slot", "text", "intent", "said"), [
+    ("complaint_description", "谢谢", "thank", "不客气。"),
+    ("complaint_demand", "好的谢谢你", "thank", "不客气。"),
+    ("phone", "谢谢", "thank", "不客气。"),
+    ("complaint_description", "你好", "greet", "您好。"),
+])
+def test_a_courtesy_between_questions_is_answered_in_kind_and_the_question_comes_again(backend, slot, text,
+                                                                                      intent, said):
+    t = form_turn(text, intent)
+    t.slots["requested_slot"] = slot
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert [m["text"] for m in dispatcher.messages] == [said]
+    assert SlotSet(slot, None) in events  # the form goes on (not rejected) and asks again
+    assert not any(e.get("name") == "retry_count" for e in events)  # a courtesy is not a failed answer
+
+
+def test_a_long_answer_that_begins_with_thanks_is_still_the_answer(backend):
+    text = "谢谢，是这样的，业务员上门推销时说保证年化收益百分之五"
+    t = form_turn(text, "thank")
+    t.slots["requested_slot"] = "complaint_description"
+    events = run(ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("complaint_description", text) in events
