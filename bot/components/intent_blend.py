@@ -50,9 +50,11 @@ def words(message: Message) -> list[str]:
 
 def entity_shape(message: Message) -> list[str]:
     """The words with each entity value replaced by its type: "刘芳芳" → ["<person_name>"],
-    "改到后天下午两点" → ["改到", "<time>"]. What a bare answer to a form's question looks like."""
+    "改到后天下午两点" → ["改", "到", "<time>"]. What a bare answer to a form's question looks like.
+    Zero-width entities (the script marker) and entities without offsets are not words of the text."""
     spans = [(e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END], e[ENTITY_ATTRIBUTE_TYPE])
-             for e in message.get(ENTITIES) or [] if e[ENTITY_ATTRIBUTE_END] > e[ENTITY_ATTRIBUTE_START]]
+             for e in message.get(ENTITIES) or []
+             if (e.get(ENTITY_ATTRIBUTE_END) or 0) > (e.get(ENTITY_ATTRIBUTE_START) or 0)]
     shape: list[str] = []
     for token in message.get(TOKENS_NAMES[TEXT]) or []:
         label = next((f"<{kind}>" for start, end, kind in spans if start < token.end and token.start < end),
