@@ -120,7 +120,11 @@ class ValidateAppointmentForm(ContactFormValidator):
                 "请选择要预约的服务：",
                 [choice(t, "inform", service_type=t) for t in types],
             )
-        return self.accepted("service_type", value)
+        accepted = self.accepted("service_type", value)
+        need, branch, time = await place_needed(value), tracker.get_slot("branch"), tracker.get_slot("appointment_time")
+        if time and (need != "branch" or branch):  # a time said before the service: check it for this service
+            accepted |= await check_time(self, time, dispatcher, tracker, value, branch if need == "branch" else None)
+        return accepted
 
     async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         branches = (await get_policy())["appointment"]["branches"]
@@ -146,8 +150,9 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
         need = await place_needed(service)
-        if need == "branch" and not branch:
-            # "柜面办理，下周三上午十点" before any branch: keep the time; validate_branch checks it.
+        if not service or (need == "branch" and not branch):
+            # "下周三上午十点" before the service or "柜面办理，下周三上午十点" before the branch: keep the
+            # time; validate_service_type or validate_branch checks it once it can be checked.
             return {"appointment_time": value}
         return await check_time(self, value, dispatcher, tracker, service, branch if need == "branch" else None)
 

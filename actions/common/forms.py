@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.reply import choice, say
 
 MAX_SAME_QUESTION = 2
+RETRY_SLOTS = {"retry_slot", "retry_count"}
 
 
 class BaseFormValidator(FormValidationAction):
@@ -34,6 +35,10 @@ class BaseFormValidator(FormValidationAction):
         # A reply meant as an answer that gave nothing usable: say so, and the form asks again (counted,
         # so the third time a human or stopping is offered). Without this Rasa would reject the form
         # and the customer would get the generic "not understood" menu in the middle of a task.
+        if slot and not any(e.get("event") == "slot" and e.get("name") == slot for e in events):
+            # Taking a value for another question must not reset the count for the one still asked, or a
+            # customer who keeps answering beside it would hear it again and again with no way out.
+            events = [e for e in events if not (e.get("event") == "slot" and e.get("name") in RETRY_SLOTS)]
         replying = self.replying(tracker)
         if slot and not answered and intent in COURTESY and replying:
             # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry

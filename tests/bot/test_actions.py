@@ -471,3 +471,38 @@ def test_a_long_answer_that_begins_with_thanks_is_still_the_answer(backend):
     t.slots["requested_slot"] = "complaint_description"
     events = run(ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN))
     assert SlotSet("complaint_description", text) in events
+
+
+def test_a_time_said_before_the_service_is_kept_then_checked_for_that_service(backend):
+    """"后天上午十点" to "which service?": no backend error about a missing service; the time is kept and
+    checked when the service is known."""
+    form, service = ValidateAppointmentForm(), "电话回访"  # needs neither branch nor address
+    start = run(next_free(service, dt.date.today() + dt.timedelta(days=1), None))[0]["start"]
+    dispatcher = CollectingDispatcher()
+    kept = run(form.validate_appointment_time(start, dispatcher, tracker({"requested_slot": "service_type"}), DOMAIN))
+    assert kept == {"appointment_time": start} and not dispatcher.messages
+    checked = run(form.validate_service_type(service, dispatcher, tracker({"appointment_time": start}), DOMAIN))
+    assert checked["service_type"] == service and checked["appointment_time"] == start and not dispatcher.messages
+    night = dt.datetime.fromisoformat(start).replace(hour=3).isoformat()
+    checked = run(form.validate_service_type(service, dispatcher, tracker({"appointment_time": night}), DOMAIN))
+    assert checked["service_type"] == service and checked["appointment_time"] is None
+    assert dispatcher.messages[0]["text"].startswith("抱歉")
+
+
+def test_answers_beside_the_question_do_not_reset_its_count_so_a_way_out_comes(backend):
+    """Asked for the service, the customer gives a name, then something unusable: that is the second miss
+    on the same question, so a human or stopping is offered (the name in between is kept)."""
+    asked = {"requested_slot": "service_type", "retry_slot": "service_type", "retry_count": 1}
+    name = [{"event": "slot", "name": "person_name", "value": "王小明"}]
+    t = tracker(dict(asked), text="王小明", form="appointment_form")  # a copy: the SDK updates tracker.slots
+    t.events = [{"event": "user", "text": "王小明", "parse_data": t.latest_message}] + name
+    t.slots["person_name"] = "王小明"
+    events = run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("person_name", "王小明") in events
+    assert not any(e.get("name") in ("retry_slot", "retry_count") for e in events)
+
+    t = tracker(asked | {"person_name": "王小明"}, text="确认", intent="affirm", form="appointment_form")
+    t.events = [{"event": "user", "text": "确认", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("retry_count", 2) in events and "转人工" in dispatcher.messages[0]["text"]

@@ -129,6 +129,13 @@ def test_faq_inside_a_form_is_answered_and_the_form_resumes(customer):
     assert "描述" in customer.text  # and the complaint form asks again
 
 
+def test_thanks_mid_form_is_answered_in_kind_and_the_question_comes_again(customer):
+    customer.say("我想投诉")
+    customer.say("谢谢您")
+    assert customer.text.startswith("不客气") and "描述" in customer.text
+    assert (customer.tracker().get("active_loop") or {}).get("name") == "complaint_form"
+
+
 def test_stop_leaves_the_form_cleanly(customer):
     customer.say("我要预约")
     customer.say("算了，不办了")
