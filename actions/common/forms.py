@@ -32,13 +32,13 @@ class BaseFormValidator(FormValidationAction):
         intent = tracker.latest_message.get("intent", {}).get("name")
         form_slots = set(self.domain_slots(domain)) | {"retry_slot"}  # not e.g. customer_script, set on every turn
         answered = any(e.get("event") == "slot" and e.get("name") in form_slots for e in events)
-        # A reply meant as an answer that gave nothing usable: say so, and the form asks again (counted,
-        # so the third time a human or stopping is offered). Without this Rasa would reject the form
-        # and the customer would get the generic "not understood" menu in the middle of a task.
         if slot and not any(e.get("event") == "slot" and e.get("name") == slot for e in events):
             # Taking a value for another question must not reset the count for the one still asked, or a
             # customer who keeps answering beside it would hear it again and again with no way out.
             events = [e for e in events if not (e.get("event") == "slot" and e.get("name") in RETRY_SLOTS)]
+        # A reply meant as an answer that gave nothing usable: say so, and the form asks again (counted,
+        # so the third time a human or stopping is offered). Without this Rasa would reject the form
+        # and the customer would get the generic "not understood" menu in the middle of a task.
         replying = self.replying(tracker)
         if slot and not answered and intent in COURTESY and replying:
             # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry
