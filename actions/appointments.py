@@ -99,6 +99,22 @@ async def check_time(
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
 
 
+async def check_time_when_known(
+    form: BaseFormValidator,
+    value: Any,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service_type: str | None,
+    branch: str | None,
+) -> dict[str, Any]:
+    """check_time once it can be done. "下周三上午十点" before the service, or "柜面办理，下周三上午十点"
+    before the branch: the time is kept, and validate_service_type / validate_branch check it later."""
+    need = await place_needed(service_type)
+    if not service_type or (need == "branch" and not branch):
+        return {"appointment_time": value}
+    return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None)
+
+
 class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
@@ -121,9 +137,8 @@ class ValidateAppointmentForm(ContactFormValidator):
                 [choice(t, "inform", service_type=t) for t in types],
             )
         accepted = self.accepted("service_type", value)
-        need, branch, time = await place_needed(value), tracker.get_slot("branch"), tracker.get_slot("appointment_time")
-        if time and (need != "branch" or branch):  # a time said before the service: check it for this service
-            accepted |= await check_time(self, time, dispatcher, tracker, value, branch if need == "branch" else None)
+        if time := tracker.get_slot("appointment_time"):  # said before the service: check it for this service
+            accepted |= await check_time_when_known(self, time, dispatcher, tracker, value, tracker.get_slot("branch"))
         return accepted
 
     async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -149,13 +164,7 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
-        need = await place_needed(service)
-        if not service or (need == "branch" and not branch):
-            # "下周三上午十点" before the service or "柜面办理，下周三上午十点" before the branch: keep the
-            # time; validate_service_type or validate_branch checks it once it can be checked.
-            return {"appointment_time": value}
-        return await check_time(self, value, dispatcher, tracker, service, branch if need == "branch" else None)
-
+        return await check_time_when_known(self, value, dispatcher, tracker, service, branch)
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return self.accepted("appointment_confirmed", value)
