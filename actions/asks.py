@@ -28,7 +28,7 @@ QUESTIONS: dict[str, tuple[str, Any]] = {
     "address": ("请告诉我上门服务的详细地址（省市区、街道、门牌号）。", None),
     "person_name": ("请问怎么称呼您？（请提供您的姓名）", None),
     "phone": ("请留下您的11位手机号码，方便我们与您联系。", None),
-    "complaint_description": ("非常抱歉给您带来不好的体验。请您描述一下遇到的问题，我会如实记录。", None),
+    "complaint_description": ("请您描述一下遇到的问题，我会如实记录。", None),
     "complaint_demand": ("请问您希望我们如何处理？（您的诉求）", None),
     "complaint_policy_number": (
         "这次投诉涉及哪张保单？请提供保单号（P开头13位数字）；如果不涉及保单，回复“没有”即可。",
@@ -38,6 +38,9 @@ QUESTIONS: dict[str, tuple[str, Any]] = {
     "appointment_number": ("请提供您的预约编号（YY开头，例如 YY20261201-0001）。", None),
     "id_last4": ("为保护您的隐私，请提供登记手机号或身份证号的后{digits}位进行身份验证。", _digits),
 }
+
+# Said before a question the first time only: an apology repeated on every re-ask sounds scripted.
+PREFACES = {"complaint_description": "非常抱歉给您带来不好的体验。"}
 
 
 class _Ask(Action, ABC):
@@ -58,7 +61,21 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     text, values = QUESTIONS[slot]
     policy = await get_policy()  # cached per process
     buttons = [choice(value, "inform", **{slot: value}) for value in slot_choices(policy, slot)]
-    say(dispatcher, tracker, text.format(**values(policy)) if values else text, buttons or None)
+    text = text.format(**values(policy)) if values else text
+    if slot in PREFACES and not asked_before(tracker, slot):
+        text = PREFACES[slot] + text
+    say(dispatcher, tracker, text, buttons or None)
+
+
+def asked_before(tracker: Tracker, slot: str) -> bool:
+    """Was this question already asked since the form that asks it last started?"""
+    asked = False
+    for event in tracker.events:
+        if event.get("event") == "active_loop" and event.get("name"):
+            asked = False  # a new form run (a second complaint) starts afresh
+        elif event.get("event") == "action" and event.get("name") == f"action_ask_{slot}":
+            asked = True
+    return asked
 
 
 # One registered action per slot (rasa_sdk registers every concrete Action subclass).

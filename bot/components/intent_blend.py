@@ -3,8 +3,10 @@
 On a few thousand short examples a regularised linear model is as good as DIET (bench/README.md), and
 the two err on different messages: DIET reads word order and the lexicon features, the linear model
 weighs every n-gram it has seen. Its features: jieba words (1–2-grams), characters (1–3-grams), pinyin
-syllables (1–2-grams: homophone typos 崔/催, 蟹蟹/谢谢 and typed "yuyue" sound alike) and the shape of
-the entities the extractors found (a bare "刘芳芳" reads "<person_name>", the way a form answer looks).
+syllables (1–2-grams: homophone typos 崔/催, 蟹蟹/谢谢 and typed "yuyue" sound alike), the shape of
+the entities the extractors found (a bare "刘芳芳" reads "<person_name>", the way a form answer looks)
+and the topic lexicons it names (data/nlu/lookups.yml: an insurance word or an everyday subject; "物业费
+不交有什么后果" is shaped like a premium question, and only the subject says it is not ours).
 Averaging the two classifiers' probabilities (soft voting) is steadier than either. Entities, the FAQ
 topic and the fallback threshold are left to the components that own them."""
 
@@ -34,7 +36,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.components.base import customer_texts
@@ -64,6 +66,18 @@ def entity_shape(message: Message) -> list[str]:
     return shape
 
 
+def topics(text: str, lexicons: dict[str, list[str]]) -> list[str]:
+    """"<insurance_term>" / "<everyday_topic>" for each lexicon with a word in the text (lower-cased)."""
+    text = text.lower()
+    return [f"<{name}>" for name, elements in lexicons.items() if any(e in text for e in elements)]
+
+
+def with_constant(tokens: list[str]) -> list[str]:
+    """The tokens and one feature every message has: the vocabulary is never empty, even without lookups.
+    (A marker for "no topic word" instead would pull every short "好的" towards the topic-less intents.)"""
+    return ["<message>", *tokens]
+
+
 def with_bigrams(tokens: list[str]) -> list[str]:
     """Word unigrams and bigrams of a tokenised message (module level, so the fitted model pickles)."""
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
@@ -75,8 +89,9 @@ class IntentBlend(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # linear_weight: the linear model's share of the vote; C: its inverse regularisation.
-        return {"linear_weight": 0.5, "C": 10.0}
+        # linear_weight: the linear model's share of the vote; C: its inverse regularisation;
+        # lexicons: the lookup tables read as topic features.
+        return {"linear_weight": 0.5, "C": 10.0, "lexicons": ["insurance_term", "everyday_topic"]}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: dict[str, Any] | None = None) -> None:
@@ -94,10 +109,12 @@ class IntentBlend(GraphComponent, IntentClassifier):
         char_docs = [m.get(TEXT).lower() for m in messages]
         sound_docs = [syllables(m.get(TEXT)) for m in messages]
         shape_docs = [entity_shape(m) for m in messages]
+        topic_docs = [topics(m.get(TEXT), self.model["lexicons"]) for m in messages]
         return scipy.sparse.hstack([getattr(self.model["words"], method)(word_docs),
                                     getattr(self.model["chars"], method)(char_docs),
                                     getattr(self.model["sounds"], method)(sound_docs),
-                                    getattr(self.model["shapes"], method)(shape_docs)]).tocsr()
+                                    getattr(self.model["shapes"], method)(shape_docs),
+                                    getattr(self.model["topics"], method)(topic_docs)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
@@ -106,6 +123,9 @@ class IntentBlend(GraphComponent, IntentClassifier):
             "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
             "sounds": TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True),
             "shapes": TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True),
+            "topics": CountVectorizer(analyzer=with_constant, binary=True),  # present or not
+            "lexicons": {table["name"]: [str(e).lower() for e in table["elements"]]
+                         for table in training_data.lookup_tables if table["name"] in self.config["lexicons"]},
             "classifier": LogisticRegression(C=self.config["C"], max_iter=5000),
         }
         self.model["classifier"].fit(self._features(examples, fit=True), [m.get(INTENT) for m in examples])

@@ -100,6 +100,20 @@ def test_verification_question_quotes_the_policys_digits(backend):
     assert f"后{POLICY['verification']['digits']}位" in dispatcher.messages[0]["text"]
 
 
+def test_complaint_question_apologises_once_per_complaint(backend):
+    form = {"event": "active_loop", "name": "complaint_form"}
+    asked = {"event": "action", "name": "action_ask_complaint_description"}
+    said = []
+    for events in ([form], [form, asked], [form, asked, {"event": "active_loop", "name": None}, form]):
+        dispatcher, t = CollectingDispatcher(), tracker()
+        t.events = events
+        run(asks.ask("complaint_description", dispatcher, t))
+        said.append(dispatcher.messages[0]["text"])
+    first, again, next_complaint = said
+    assert first.startswith("非常抱歉") and first.endswith(again)  # same question, apology once
+    assert not again.startswith("非常抱歉") and "描述" in again
+    assert next_complaint == first
+
 NEVER_ASKED = {"policy_number"}  # claim look-up by policy: only when the customer offers one
 OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number",
                   "resolution_satisfied", "resolution_score"}
