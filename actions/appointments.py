@@ -137,8 +137,11 @@ class ValidateAppointmentForm(ContactFormValidator):
                 [choice(t, "inform", service_type=t) for t in types],
             )
         accepted = self.accepted("service_type", value)
+        branch = tracker.get_slot("branch")  # given before the service (not validated then): check it now
+        if branch and branch not in (await get_policy())["appointment"]["branches"]:
+            accepted["branch"] = branch = None  # the form asks for it, with the branches as buttons
         if time := tracker.get_slot("appointment_time"):  # said before the service: check it for this service
-            accepted |= await check_time_when_known(self, time, dispatcher, tracker, value, tracker.get_slot("branch"))
+            accepted |= await check_time_when_known(self, time, dispatcher, tracker, value, branch)
         return accepted
 
     async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

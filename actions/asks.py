@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
+from bot.script import to_script
 
 
 def _digits(policy: dict[str, Any]) -> dict[str, Any]:
@@ -62,18 +63,20 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     policy = await get_policy()  # cached per process
     buttons = [choice(value, "inform", **{slot: value}) for value in slot_choices(policy, slot)]
     text = text.format(**values(policy)) if values else text
-    if slot in PREFACES and not asked_before(tracker, slot):
+    if slot in PREFACES and not asked_before(tracker, text):
         text = PREFACES[slot] + text
     say(dispatcher, tracker, text, buttons or None)
 
 
-def asked_before(tracker: Tracker, slot: str) -> bool:
-    """Was this question already asked since the form that asks it last started?"""
+def asked_before(tracker: Tracker, question: str) -> bool:
+    """Did the bot already ask `question` (as the customer read it) since the current form started?
+    The form's ask actions leave no ActionExecuted of their own in the tracker; what was said does."""
+    said = to_script(question, tracker.get_slot("customer_script"))
     asked = False
     for event in tracker.events:
         if event.get("event") == "active_loop" and event.get("name"):
             asked = False  # a new form run (a second complaint) starts afresh
-        elif event.get("event") == "action" and event.get("name") == f"action_ask_{slot}":
+        elif event.get("event") == "bot" and said in (event.get("text") or ""):
             asked = True
     return asked
 

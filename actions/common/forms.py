@@ -31,7 +31,12 @@ class BaseFormValidator(FormValidationAction):
         slot = tracker.get_slot("requested_slot")
         intent = tracker.latest_message.get("intent", {}).get("name")
         form_slots = set(self.domain_slots(domain)) | {"retry_slot"}  # not e.g. customer_script, set on every turn
-        answered = any(e.get("event") == "slot" and e.get("name") in form_slots for e in events)
+        # A value for a question the form does not ask yet ("朝阳支公司" before the service is known) is kept
+        # by its slot mapping, though rasa_sdk validates only the slots required now: it counts as an answer.
+        validated = {e.get("name") for e in events if e.get("event") == "slot"}
+        early = {name for name, value in tracker.slots_to_validate().items()
+                 if value is not None and name in form_slots - validated - {slot}}
+        answered = bool(early) or any(e.get("event") == "slot" and e.get("name") in form_slots for e in events)
         if slot and not any(e.get("event") == "slot" and e.get("name") == slot for e in events):
             # Taking a value for another question must not reset the count for the one still asked, or a
             # customer who keeps answering beside it would hear it again and again with no way out.
@@ -51,7 +56,7 @@ class BaseFormValidator(FormValidationAction):
             events += [SlotSet(name, value) for name, value in retry.items()]
         # The reply filled something else (a time when the address was asked, a corrected phone): say it
         # was taken, or the question that comes again reads as if the reply had been ignored.
-        filled = {e.get("name") for e in events if e.get("event") == "slot" and e.get("value") is not None}
+        filled = early | {e.get("name") for e in events if e.get("event") == "slot" and e.get("value") is not None}
         if (slot and slot not in filled and filled & set(self.domain_slots(domain)) and len(dispatcher.messages)
                 == said_before and replying):
             say(dispatcher, tracker, "好的，已记下。")

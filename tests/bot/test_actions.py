@@ -14,7 +14,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import asks, faq, feedback, handover
 from actions.appointments import (
@@ -102,7 +102,7 @@ def test_verification_question_quotes_the_policys_digits(backend):
 
 def test_complaint_question_apologises_once_per_complaint(backend):
     form = {"event": "active_loop", "name": "complaint_form"}
-    asked = {"event": "action", "name": "action_ask_complaint_description"}
+    asked = {"event": "bot", "text": "非常抱歉给您带来不好的体验。" + asks.QUESTIONS["complaint_description"][0]}
     said = []
     for events in ([form], [form, asked], [form, asked, {"event": "active_loop", "name": None}, form]):
         dispatcher, t = CollectingDispatcher(), tracker()
@@ -121,9 +121,12 @@ OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type",
 
 def test_every_slot_a_form_asks_for_has_a_registered_question():
     custom = {a for a in DOMAIN["actions"] if a.startswith("action_ask_")}
+    executor = ActionExecutor()
+    executor.register_package("actions")  # what the action server serves
     for form in DOMAIN["forms"].values():
         for slot in set(form["required_slots"]) - NEVER_ASKED:
             assert f"action_ask_{slot}" in custom, slot
+            assert f"action_ask_{slot}" in executor.actions, slot
             assert slot in asks.QUESTIONS or slot in OWN_ASK_ACTION, slot
 
 
@@ -520,3 +523,22 @@ def test_answers_beside_the_question_do_not_reset_its_count_so_a_way_out_comes(b
     dispatcher = CollectingDispatcher()
     events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
     assert SlotSet("retry_count", 2) in events and "转人工" in dispatcher.messages[0]["text"]
+
+
+def test_a_branch_given_before_the_service_is_acknowledged_and_checked_with_the_service(backend):
+    """"朝阳支公司" to "which service?": the branch is not asked yet (rasa_sdk validates only the slots required
+    now), yet the slot mapping keeps it: acknowledged, not "没能找到"; a branch the policy lacks is dropped
+    once the service needs one, so the form asks with the real branches."""
+    branch = POLICY["appointment"]["branches"][0]
+    t = tracker({"requested_slot": "service_type", "branch": branch}, text="朝阳支公司", form="appointment_form")
+    t.events = [{"event": "user", "text": "朝阳支公司", "parse_data": t.latest_message},
+                {"event": "slot", "name": "branch", "value": branch}]
+    dispatcher = CollectingDispatcher()
+    run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert [m["text"] for m in dispatcher.messages] == ["好的，已记下。"]
+
+    form = ValidateAppointmentForm()
+    kept = run(form.validate_service_type("柜面办理", dispatcher, tracker({"branch": branch}), DOMAIN))
+    assert kept["service_type"] == "柜面办理" and "branch" not in kept
+    dropped = run(form.validate_service_type("柜面办理", dispatcher, tracker({"branch": "月球支公司"}), DOMAIN))
+    assert dropped["branch"] is None
