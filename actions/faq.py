@@ -7,12 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.forms import QUESTION, free_text, lacks_number, says_none
+from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
-
-# Slots whose answer is the customer's own words: a statement there is an answer, not a question.
-FREE_TEXT_SLOTS = {"complaint_description", "complaint_demand", "person_name", "address"}
 
 
 async def answers_the_form(tracker: Tracker) -> bool:

@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import lacks_number
+from actions.common.forms import free_text, lacks_number
 from actions.common.reply import choice, say
 
 FORM_SLOTS = {
@@ -152,6 +152,9 @@ class ActionStopForm(Action):
         if not form:
             dispatcher.utter_message(response="utter_no_pending_task")
             return []
+        asked = tracker.get_slot("requested_slot")
+        if asked and free_text(tracker, asked):  # an unsure "stop" to a question answered in own words
+            return [FollowupAction(form)]
         help_text = lacks_number(tracker)  # "不记得案号了" is no reason to give up: say what else works
         if help_text:
             say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human"), choice("先不查了", "stop")])

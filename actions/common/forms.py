@@ -107,6 +107,11 @@ COURTESY_MAX_CHARS = 10  # "谢谢你们，是这样的，上周…" is an answe
 
 # Intents that end or redirect a form rather than answer its question.
 LEAVING = {"stop", "request_human"}
+# "算了" / "不办了" read as stop at ≥ 0.95. "别再打了就行" to "what do you want us to do?" reads as stop at ~0.5:
+# to a question answered in the customer's own words, a stop that unsure is the answer, not leaving.
+SURE_STOP = 0.8
+# Slots whose answer is the customer's own words: a statement there is an answer, not a question.
+FREE_TEXT_SLOTS = {"complaint_description", "complaint_demand", "person_name", "address"}
 SWITCHING = {
     "book_appointment",
     "file_complaint",
@@ -154,6 +159,10 @@ def says_none(tracker: Tracker) -> bool:
     return tracker.get_slot("requested_slot") in SKIPPABLE_SLOTS and _none_given(tracker)
 
 
+def unsure_stop(intent: str | None, confidence: float, slot: str | None) -> bool:
+    return intent == "stop" and confidence < SURE_STOP and slot in FREE_TEXT_SLOTS
+
+
 def free_text(tracker: Tracker, slot: str) -> str | None:
     """The customer's words as the answer to `slot`, unless the message is clearly something else:
     leaving the form, a question (answered by the FAQ, then the form resumes), a new task, or just a number."""
@@ -163,7 +172,7 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
     text = (message.get("text") or "").strip()
     intent = message.get("intent", {})
     name, confidence = intent.get("name"), intent.get("confidence") or 0
-    if not text or text.startswith("/") or name in LEAVING:
+    if not text or text.startswith("/") or (name in LEAVING and not unsure_stop(name, confidence, slot)):
         return None
     if name in COURTESY and len(text) <= COURTESY_MAX_CHARS:
         return None

@@ -401,6 +401,25 @@ def test_giving_up_still_stops_the_form(backend):
     assert ActiveLoop(None) in events
 
 
+
+def demand_turn(text: str, confidence: float) -> Tracker:
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "业务员天天打电话推销"}, text=text,
+                intent="stop", form="complaint_form")
+    t.latest_message["intent"]["confidence"] = confidence
+    t.events = [{"event": "user", "text": text, "parse_data": t.latest_message}]
+    return t
+
+
+def test_an_unsure_stop_to_a_question_answered_in_own_words_is_the_answer(backend):
+    """"别再打了就行" (just stop calling) as the demand reads like 算了 to the NLU, but not surely."""
+    turn = demand_turn("别再打了就行", 0.48)
+    events = run(handover.ActionStopForm().run(CollectingDispatcher(), turn, DOMAIN))
+    assert events == [FollowupAction("complaint_form")]
+    assert run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), turn, DOMAIN)) == {
+        "complaint_demand": "别再打了就行"}
+    events = run(handover.ActionStopForm().run(CollectingDispatcher(), demand_turn("算了不投了", 0.99), DOMAIN))
+    assert ActiveLoop(None) in events
+
 @pytest.mark.parametrize("intent", ["deny", "inform"])
 def test_having_no_claim_number_is_told_what_else_works(backend, intent):
     dispatcher = CollectingDispatcher()
