@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)  # config.yml's dictionary_path is relative
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 SEED = 42
+FAQ_GATES = (0.0, 0.2, 0.3, 0.4, 0.5)  # bot.nlg.MIN_TOPIC_CONFIDENCE is one of these
 
 import jieba, numpy as np, sklearn_crfsuite, yaml  # noqa: E401,E402
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter  # noqa: E402
@@ -57,6 +58,15 @@ def fold_errors(fold: int, msgs: list, gold_intents, intents: list, gold: list, 
                          "missed": [f"{text[s:e]}/{t}" for s, e, t in sorted(missed)],
                          "extra": [f"{text[s:e]}/{t}/{x}" for s, e, t, x in sorted(extra)]})
     return rows
+
+
+def faq_gate(gold: list, intents: list, keys: list) -> dict:
+    """What bot.nlg's topic-confidence floor does to the messages Rasa answers from the FAQ: per threshold,
+    right answers kept / withheld and wrong answers (other topic, or not an FAQ at all) read out / withheld."""
+    answered = [(g == key, conf) for g, intent, (key, conf) in zip(gold, intents, keys, strict=True) if intent == "faq"]
+    return {str(t): {"right_kept": sum(ok and c >= t for ok, c in answered), "right_withheld": sum(ok and c < t
+            for ok, c in answered), "wrong_kept": sum(not ok and c >= t for ok, c in answered),
+            "wrong_withheld": sum(not ok and c < t for ok, c in answered)} for t in FAQ_GATES}
 
 
 def intent_baseline():
@@ -119,7 +129,8 @@ def run_rasa(train: TrainingData, test: list, config: str, tmp: str) -> tuple:
     loop = asyncio.new_event_loop()
     parsed = [loop.run_until_complete(agent.parse_message(m.get("text"))) for m in test]
     ents = [{(e["start"], e["end"], e["entity"], e.get("extractor")) for e in p["entities"]} for p in parsed]
-    rs = [p.get("response_selector", {}).get("faq", {}).get("response", {}).get("intent_response_key") for p in parsed]
+    rs = [(lambda r: (r.get("intent_response_key"), r.get("confidence") or 0.0))(
+        p.get("response_selector", {}).get("faq", {}).get("response", {})) for p in parsed]
     # what the classifiers chose before FallbackClassifier's threshold: shows what the threshold costs
     top = [next((r["name"] for r in p["intent_ranking"] if r["name"] != "nlu_fallback"), None) for p in parsed]
     return [p["intent"]["name"] for p in parsed], top, ents, rs, seconds
@@ -162,7 +173,7 @@ def main() -> None:
             score = lambda pred, te=te: metrics.f1_score(y[te], pred, labels=sorted(set(y[te])), average="macro",  # noqa: E731
                                                  zero_division=0)
             intents, top, ents, keys, secs = run_rasa(train, [ex[i] for i in te], config, tempfile.mkdtemp(dir=tmp))
-            key_of = dict(zip(te, keys, strict=True))
+            key_of = {i: key for i, (key, _) in zip(te, keys, strict=True)}
             errors += fold_errors(k, [ex[i] for i in te], y[te], intents, g_te, ents, types)
             pred_all += list(zip(y[te], intents, strict=True))
             rasa = {"intent_f1": score(intents), "intent_f1_no_fallback": score(top),
@@ -170,6 +181,7 @@ def main() -> None:
                     "entity_by_type": {t: span_f1(g_te, ents, {t}) for t in sorted(types)},
                     "fallback_rate": float(np.mean([p == "nlu_fallback" for p in intents])),
                     "faq_topic_acc": float(np.mean([key_of[i] == full[i] for i in faq_te])),
+                    "faq_gate": faq_gate([full[i] for i in te], intents, keys),
                     "per_extractor": {x: span_f1(g_te, [{e for e in p if e[3] == x} for p in ents],
                                                  EXTRACTOR_TYPES.get(x, types) & types)
                                       for x in sorted({e[3] for p in ents for e in p if e[2] in types})}}
@@ -222,6 +234,12 @@ def main() -> None:
     print(f"Rasa nlu_fallback rate {fmt(summary['rasa']['fallback_rate'])}; intent macro-F1 had every message"
           f" kept its best intent (no fallback) {fmt(summary['rasa']['intent_f1_no_fallback'])};"
           f" total {time.perf_counter() - t_start:.0f}s")
+    gates = {t: {k: sum(r["rasa"]["faq_gate"][str(t)][k] for r in rows) for k in rows[0]["rasa"]["faq_gate"]["0.0"]}
+             for t in FAQ_GATES}
+    summary["faq_gate"] = gates
+    print("FAQ answers by ResponseSelector confidence floor (all folds; 'wrong' = other topic or not an FAQ): "
+          + "; ".join(f"≥{t}: right {g['right_kept']} kept / {g['right_withheld']} withheld, wrong "
+                      f"{g['wrong_kept']} read out / {g['wrong_withheld']} withheld" for t, g in gates.items()))
     gold_i, pred_i = [g for g, _ in pred_all], [p for _, p in pred_all]
     labels = sorted(set(gold_i))
     per_intent_f1 = dict(zip(labels, metrics.f1_score(gold_i, pred_i, labels=labels, average=None,

@@ -1,4 +1,6 @@
-"""Domain responses in the customer's script: Traditional for customers who write Traditional (slot customer_script)."""
+"""Domain responses in the customer's script: Traditional for customers who write Traditional (slot customer_script).
+Also the one place every FAQ answer passes (rule faq → utter_faq, and action_faq_in_form mid-form): an answer the
+ResponseSelector was unsure of is replaced by the honest out-of-scope reply."""
 
 from __future__ import annotations
 
@@ -13,6 +15,13 @@ from bot.script import to_script
 
 SCRIPT_SLOT = "customer_script"
 _TITLED = ("buttons", "quick_replies")
+
+FAQ_ANSWER_PREFIX = "utter_faq/"
+# Below this ResponseSelector confidence the chosen topic is more often wrong than right ("保单借款利息多少",
+# which has no topic, drew the lost-policy answer at 0.14): a wrong answer misleads, "I can't answer that, a
+# human can" does not. Figures: bench/README.md, FAQ topics.
+MIN_TOPIC_CONFIDENCE = 0.3
+UNSURE_RESPONSE = "utter_out_of_scope"
 
 
 class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
@@ -30,8 +39,18 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         """The filled response for `utter_action`, converted after slot values are filled in."""
+        if unsure_answer(utter_action, tracker) and UNSURE_RESPONSE in self.responses:
+            utter_action = UNSURE_RESPONSE
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         return convert_response(response, tracker.get_slot(SCRIPT_SLOT)) if response else response
+
+
+def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
+    """Is `utter_action` the FAQ answer the ResponseSelector chose for the latest message, with low confidence?"""
+    if not utter_action.startswith(FAQ_ANSWER_PREFIX):
+        return False
+    selected = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {}).get("response", {})
+    return selected.get("utter_action") == utter_action and (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
 
 
 def convert_response(response: dict[str, Any], script: str | None) -> dict[str, Any]:

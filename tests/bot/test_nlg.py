@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from rasa.core.nlg import NaturalLanguageGenerator, TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -87,3 +87,30 @@ def test_unknown_response_is_still_none():
     nlg = ScriptAwareNLG(domain=DOMAIN)
     tracker = DialogueStateTracker.from_events("c1", [SlotSet("customer_script", "traditional")], slots=DOMAIN.slots)
     assert asyncio.run(nlg.generate("utter_missing", tracker, "rest")) is None
+
+
+FAQ_DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [faq]
+responses:
+  utter_faq/lost_policy:
+    - text: "保单丢失不影响保障。"
+  utter_out_of_scope:
+    - text: "抱歉，这个问题超出了我能回答的范围，可以为您转人工客服。"
+"""
+)
+
+
+def faq_reply(text: str, topic_confidence: float) -> str:
+    nlg = NaturalLanguageGenerator.create(EndpointConfig(type="bot.nlg.ScriptAwareNLG"), FAQ_DOMAIN)
+    parse = {"intent": {"name": "faq", "confidence": 0.96}, "entities": [], "response_selector": {"faq": {
+        "response": {"utter_action": "utter_faq/lost_policy", "confidence": topic_confidence}}}}
+    tracker = DialogueStateTracker.from_events("c2", [UserUttered(text, parse_data=parse)])
+    return asyncio.run(nlg.generate("utter_faq/lost_policy", tracker, "rest"))["text"]
+
+
+def test_an_faq_answer_the_selector_was_unsure_of_becomes_the_honest_out_of_scope_reply():
+    """"保单借款利息多少" has no topic; the selector's best guess (lost policy, 0.14) must not be read out."""
+    assert faq_reply("保单借款利息多少", 0.14).startswith("抱歉，这个问题超出了")
+    assert faq_reply("保单丢了怎么办", 0.89) == "保单丢失不影响保障。"
