@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common.api import ApiError, backend
 from actions.common.forms import free_text, lacks_number
 from actions.common.reply import choice, say
+from bot.script import to_simplified
 
 FORM_SLOTS = {
     "appointment_form": ["service_type", "appointment_time", "branch", "address", "appointment_confirmed"],
@@ -71,6 +73,36 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("不用了", "deny")],
     )
     return [ActiveLoop(None)]
+
+
+# The bot's own offers of a human: "需要的话我可以帮您转人工客服。" (said in passing) and
+# "需要我现在帮您转人工吗？" (asked). Not "我已记录您的转人工请求" (already handed over).
+OFFERS_HUMAN = re.compile(r"(?:帮您|为您)转(?:人工|接)")
+ASKS_HUMAN = re.compile(r"(?:帮您|为您)转(?:人工|接)[^。！？]*吗[？?]\s*$")
+CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
+
+
+def last_bot_text(tracker: Tracker) -> str:
+    return next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "bot"), "")
+
+
+class ActionAnswerAffirm(Action):
+    """"好的" / "要" with no form running: yes to the human the bot just offered, else nothing to confirm.
+    Asked outright ("…转人工吗？"), a yes hands over; offered in passing, "好的" may only mean "OK", so it is
+    asked once more, and a yes to that hands over."""
+
+    def name(self) -> str:
+        return "action_answer_affirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        said = to_simplified(last_bot_text(tracker))
+        if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
+            return await hand_over(dispatcher, tracker, "requested")
+        if OFFERS_HUMAN.search(said):
+            say(dispatcher, tracker, CONFIRM_HUMAN, [choice("转人工客服", "request_human"), choice("不用了", "deny")])
+            return []
+        say(dispatcher, tracker, "还有什么可以帮您的吗？")
+        return []
 
 
 class ActionHandover(Action):

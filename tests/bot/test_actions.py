@@ -561,3 +561,35 @@ def test_a_branch_given_before_the_service_is_acknowledged_and_checked_with_the_
     assert kept["service_type"] == "柜面办理" and "branch" not in kept
     dropped = run(form.validate_service_type("柜面办理", dispatcher, tracker({"branch": "月球支公司"}), DOMAIN))
     assert dropped["branch"] is None
+
+
+def affirm_after(bot_text: str) -> Tracker:
+    t = tracker(text="好的", intent="affirm")
+    t.events = [{"event": "bot", "text": bot_text}, {"event": "user", "text": "好的", "parse_data": t.latest_message}]
+    return t
+
+
+async def open_handover(conversation: str) -> dict:
+    return await api_client.backend().get(f"/api/v1/handovers/by-conversation/{conversation}")
+
+
+def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
+    """After "…需要我现在帮您转人工吗？" a "好的" hands over (a record in the backend); after an offer made in passing
+    it is confirmed first; with nothing offered it is only acknowledged."""
+    dispatcher = CollectingDispatcher()
+    asked = affirm_after("想了解新的保险产品，建议转人工客服。需要我现在帮您转人工吗？")
+    run(handover.ActionAnswerAffirm().run(dispatcher, asked, DOMAIN))
+    handed = run(open_handover(asked.sender_id))
+    assert handed["reason"] == "requested" and dispatcher.messages
+
+    dispatcher = CollectingDispatcher()
+    offered = affirm_after("建议尽快补缴，需要的话我可以帮您转人工客服。")
+    run(handover.ActionAnswerAffirm().run(dispatcher, offered, DOMAIN))
+    assert dispatcher.messages[0]["text"] == handover.CONFIRM_HUMAN
+    confirmed = affirm_after(handover.CONFIRM_HUMAN)
+    run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), confirmed, DOMAIN))
+    assert run(open_handover(confirmed.sender_id))["reason"] == "requested"
+
+    dispatcher = CollectingDispatcher()
+    run(handover.ActionAnswerAffirm().run(dispatcher, affirm_after("我已记录您的转人工请求，坐席上班后会优先处理。"), DOMAIN))
+    assert dispatcher.messages[0]["text"] == "还有什么可以帮您的吗？"
