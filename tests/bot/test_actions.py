@@ -591,5 +591,6 @@ def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
     assert run(open_handover(confirmed.sender_id))["reason"] == "requested"
 
     dispatcher = CollectingDispatcher()
-    run(handover.ActionAnswerAffirm().run(dispatcher, affirm_after("我已记录您的转人工请求，坐席上班后会优先处理。"), DOMAIN))
+    recorded = affirm_after("我已记录您的转人工请求，坐席上班后会优先处理。")
+    run(handover.ActionAnswerAffirm().run(dispatcher, recorded, DOMAIN))
     assert dispatcher.messages[0]["text"] == "还有什么可以帮您的吗？"
