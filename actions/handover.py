@@ -75,10 +75,12 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
     return [ActiveLoop(None)]
 
 
-# The bot's own offers of a human: "需要的话我可以帮您转人工客服。" (said in passing) and
-# "需要我现在帮您转人工吗？" (asked). Not "我已记录您的转人工请求" (already handed over).
-OFFERS_HUMAN = re.compile(r"(?:帮您|为您)转(?:人工|接)")
-ASKS_HUMAN = re.compile(r"(?:帮您|为您)转(?:人工|接)[^。！？]*吗[？?]\s*$")
+# The bot's own offers: a human ("需要的话我可以帮您转人工客服。" in passing, "需要我现在帮您转人工吗？" asked) and a
+# booking ("需要的话我可以帮您预约柜面办理。"). Not "我已记录您的转人工请求" (already handed over).
+OFFERS_HUMAN = re.compile(r"(?<!正在为您)转(?:人工|接)(?!请求)")
+ASKS_HUMAN = re.compile(r"转(?:人工|接)[^。！？]*吗[？?]\s*$")
+OFFERS_BOOKING = re.compile(r"[帮为]您预约")
+SERVICES = ("柜面办理", "理赔面谈", "上门服务", "电话回访")  # names in the offers' wording (validated by the form)
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
 
 
@@ -87,21 +89,33 @@ def last_bot_text(tracker: Tracker) -> str:
 
 
 class ActionAnswerAffirm(Action):
-    """"好的" / "要" with no form running: yes to the human the bot just offered, else nothing to confirm.
-    Asked outright ("…转人工吗？"), a yes hands over; offered in passing, "好的" may only mean "OK", so it is
-    asked once more, and a yes to that hands over."""
+    """"好的" / "要" with no form running: yes to what the bot just offered, else nothing to confirm.
+    A human asked for outright ("…转人工吗？") is handed over; offered in passing, "好的" may only mean "OK", so it is
+    asked once more. A booking offered alone starts the appointment (with the service the offer named, if one);
+    both offered: the customer picks."""
 
     def name(self) -> str:
         return "action_answer_affirm"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         said = to_simplified(last_bot_text(tracker))
+        named = [s for s in SERVICES if s in said]
+        booking = [choice(f"预约{s}", "book_appointment", service_type=s) for s in named] or [
+            choice("预约服务", "book_appointment")]
+        human, book = OFFERS_HUMAN.search(said), OFFERS_BOOKING.search(said)
         if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
             return await hand_over(dispatcher, tracker, "requested")
-        if OFFERS_HUMAN.search(said):
+        if human and book:
+            buttons = [*booking, choice("转人工客服", "request_human")]
+            say(dispatcher, tracker, "好的，请问您是想预约办理，还是转人工客服？", buttons)
+        elif human:
             say(dispatcher, tracker, CONFIRM_HUMAN, [choice("转人工客服", "request_human"), choice("不用了", "deny")])
-            return []
-        say(dispatcher, tracker, "还有什么可以帮您的吗？")
+        elif book and len(named) <= 1:
+            return [SlotSet("service_type", s) for s in named] + [FollowupAction("appointment_form")]
+        elif book:
+            say(dispatcher, tracker, "好的，请问您想预约哪项服务？", booking)
+        else:
+            say(dispatcher, tracker, "还有什么可以帮您的吗？")
         return []
 
 

@@ -594,3 +594,19 @@ def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
     recorded = affirm_after("我已记录您的转人工请求，坐席上班后会优先处理。")
     run(handover.ActionAnswerAffirm().run(dispatcher, recorded, DOMAIN))
     assert dispatcher.messages[0]["text"] == "还有什么可以帮您的吗？"
+
+
+
+def test_yes_to_a_booking_the_bot_offered_starts_it():
+    """"…需要的话我可以帮您预约柜面办理。" → "好的": the appointment form starts with that service; offered
+    beside a human, the customer picks."""
+    events = run(handover.ActionAnswerAffirm().run(
+        CollectingDispatcher(), affirm_after("需要的话我可以帮您预约柜面办理。"), DOMAIN))
+    assert events == [SlotSet("service_type", "柜面办理"), FollowupAction("appointment_form")]
+    dispatcher = CollectingDispatcher()
+    events = run(handover.ActionAnswerAffirm().run(
+        dispatcher, affirm_after("具体以您的保单条款为准，需要的话我可以帮您预约柜面办理或转人工客服。"), DOMAIN))
+    assert events == [] and [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["预约柜面办理", "转人工客服"]
+    off_duty = "现在是人工客服的非工作时间。我已记录您的转人工请求，坐席上班后会优先处理；也可以为您预约电话回访。"
+    events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(off_duty), DOMAIN))
+    assert events == [SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
