@@ -180,3 +180,12 @@ def test_closing_asks_for_a_rating_and_stores_it(customer, staff):
     assert "感谢您的评价" in customer.text or "感谢" in customer.text
     ratings = staff.get("/api/v1/feedback", params={"limit": 50}).json()
     assert any(f["conversation_id"] == customer.id and f["score"] == 5 for f in ratings)
+
+
+def test_yes_to_the_human_an_answer_offered_hands_over(customer, staff):
+    """An answer that ends "…需要我现在帮您转人工吗？", then "好的": a hand-over, not "还有什么可以帮您的吗？"."""
+    customer.say("想给孩子买份保险，有什么推荐")  # FAQ buy_insurance: its answer asks about a human
+    assert re.search(r"转人工吗[？?]$", customer.text), customer.text
+    customer.say("好的")
+    r = staff.get(f"/api/v1/handovers/by-conversation/{customer.id}")
+    assert r.status_code == 200 and r.json()["reason"] == "requested", last_turns(customer)
