@@ -180,17 +180,21 @@ class ActionAskAppointmentTime(Action):
         return "action_ask_appointment_time"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        moving = (tracker.active_loop or {}).get("name") == "appointment_change_form"
         try:
             today = dt.datetime.now(SHANGHAI).date()
-            slots = await next_free(tracker.get_slot("service_type"), today, (await chosen_place(tracker))["branch"])
+            if moving:  # the booked appointment's service and branch (the customer is verified by now)
+                appt = await backend().get(f"/api/v1/appointments/{tracker.get_slot('appointment_number')}",
+                                           token=tracker.get_slot("verification_token"))
+                service, branch = appt["service_type"], appt.get("branch")
+            else:
+                service, branch = tracker.get_slot("service_type"), (await chosen_place(tracker))["branch"]
+            slots = await next_free(service, today, branch)
         except ApiError:
             slots = []
-        say(
-            dispatcher,
-            tracker,
-            "请问您想预约什么时间？可以直接说“明天下午3点”，或选择下面的空闲时段：",
-            slot_buttons(slots),
-        )
+        question = "请问您想改到什么时间？" if moving else "请问您想预约什么时间？"
+        offer = "可以直接说“明天下午3点”，或选择下面的空闲时段：" if slots else "可以直接说“明天下午3点”。"
+        say(dispatcher, tracker, question + offer, slot_buttons(slots))
         return []
 
 

@@ -19,6 +19,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from actions import asks, faq, feedback, handover
 from actions.appointments import (
     ActionAskAppointmentConfirmed,
+    ActionAskAppointmentTime,
     ActionSubmitAppointment,
     ValidateAppointmentForm,
     next_free,
@@ -610,3 +611,23 @@ def test_yes_to_a_booking_the_bot_offered_starts_it():
     off_duty = "现在是人工客服的非工作时间。我已记录您的转人工请求，坐席上班后会优先处理；也可以为您预约电话回访。"
     events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(off_duty), DOMAIN))
     assert events == [SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
+
+
+def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
+    """The change form has no service_type slot: the booked appointment's service gives the free slots; a
+    question with no slots to show does not point at buttons that are not there."""
+    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=1), None))[0]["start"]
+    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": "钱七", "phone": "13700002222",
+             "appointment_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
+    number = re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]).group()
+    verified = run(verify(tracker(), number, "2222"))
+    moving = tracker({"appointment_number": number, "verification_token": verified.token},
+                     form="appointment_change_form")
+    dispatcher = CollectingDispatcher()
+    run(ActionAskAppointmentTime().run(dispatcher, moving, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("请问您想改到什么时间？") and dispatcher.messages[0]["buttons"]
+    dispatcher = CollectingDispatcher()
+    run(ActionAskAppointmentTime().run(dispatcher, tracker(form="appointment_change_form"), DOMAIN))  # no number
+    assert not dispatcher.messages[0].get("buttons") and "下面" not in dispatcher.messages[0]["text"]
