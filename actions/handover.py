@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
 from actions.common.forms import free_text, lacks_number
+from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from bot.script import to_simplified
 
@@ -80,7 +81,6 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
 OFFERS_HUMAN = re.compile(r"(?<!正在为您)转(?:人工|接)(?!请求)")
 ASKS_HUMAN = re.compile(r"转(?:人工|接)[^。！？]*吗[？?]\s*$")
 OFFERS_BOOKING = re.compile(r"[帮为]您预约")
-SERVICES = ("柜面办理", "理赔面谈", "上门服务", "电话回访")  # names in the offers' wording (validated by the form)
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
 
 
@@ -99,7 +99,7 @@ class ActionAnswerAffirm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         said = to_simplified(last_bot_text(tracker))
-        named = [s for s in SERVICES if s in said]
+        named = [s for s in (await get_policy())["appointment"]["service_types"] if s in said]
         booking = [choice(f"预约{s}", "book_appointment", service_type=s) for s in named] or [
             choice("预约服务", "book_appointment")]
         human, book = OFFERS_HUMAN.search(said), OFFERS_BOOKING.search(said)

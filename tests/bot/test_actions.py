@@ -598,7 +598,7 @@ def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
 
 
 
-def test_yes_to_a_booking_the_bot_offered_starts_it():
+def test_yes_to_a_booking_the_bot_offered_starts_it(backend):
     """"…需要的话我可以帮您预约柜面办理。" → "好的": the appointment form starts with that service; offered
     beside a human, the customer picks."""
     events = run(handover.ActionAnswerAffirm().run(
