@@ -173,6 +173,17 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("appointment_confirmed", value)
 
 
+def slots_offered_this_turn(tracker: Tracker) -> bool:
+    """Did a reply to the customer's latest message already offer times as buttons?"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
+        if any('"time"' in (b.get("payload") or "") for b in buttons):
+            return True
+    return False
+
+
 class ActionAskAppointmentTime(Action):
     """Ask for the time and show the next free slots right away."""
 
@@ -180,6 +191,8 @@ class ActionAskAppointmentTime(Action):
         return "action_ask_appointment_time"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if slots_offered_this_turn(tracker):  # "周六不是工作日…您可以选择以下时间" already asked, with its slots
+            return []
         moving = (tracker.active_loop or {}).get("name") == "appointment_change_form"
         try:
             today = dt.datetime.now(SHANGHAI).date()

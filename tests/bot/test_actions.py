@@ -28,9 +28,10 @@ from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
+from actions.common.reply import choice
 from actions.common.verification import verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
-from actions.complaints import ActionComplaintProgress, ValidateComplaintForm
+from actions.complaints import ActionComplaintProgress, ValidateComplaintForm, ValidateComplaintProgressForm
 from actions.routing import ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
@@ -136,6 +137,17 @@ def test_unclear_message_with_a_value_the_form_needs_goes_to_the_form():
                 entities=[{"entity": "phone", "value": "13900002222"}], form="complaint_form")
     events = run(handover.fallback(CollectingDispatcher(), t, DOMAIN))
     assert events == [FollowupAction("complaint_form")]
+
+
+def test_not_having_the_number_asked_for_is_no_fallback_but_the_forms_to_answer(backend):
+    """"我没有投诉编号" is often beyond the NLU (nlu_fallback): the form's validator says where the number is."""
+    t = tracker({"requested_slot": "complaint_number"}, text="我没有投诉编号", intent="nlu_fallback",
+                form="complaint_progress_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    assert run(handover.fallback(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("complaint_progress_form")]
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintProgressForm().run(dispatcher, t, DOMAIN))
+    assert "投诉受理时的回复和短信" in dispatcher.messages[0]["text"]
 
 
 def test_unclear_message_without_such_a_value_asks_to_rephrase():
@@ -631,3 +643,18 @@ def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
     dispatcher = CollectingDispatcher()
     run(ActionAskAppointmentTime().run(dispatcher, tracker(form="appointment_change_form"), DOMAIN))  # no number
     assert not dispatcher.messages[0].get("buttons") and "下面" not in dispatcher.messages[0]["text"]
+
+
+def test_a_time_question_is_not_asked_again_after_the_rejection_that_offered_times(backend):
+    """"周六上午10点" for a working-days service: the rejection offers Monday's slots; a second question with
+    other slots right under it would contradict it."""
+    offered = {"event": "bot", "text": "抱歉，2026-11-28 不是工作日……您可以选择以下时间：",
+               "data": {"buttons": [choice("11月30日（周一）09:00", "inform", time="2026-11-30T09:00:00+08:00")]}}
+    t = tracker({"service_type": "电话回访"}, text="周六上午10点", form="appointment_form")
+    t.events = [{"event": "user", "text": "周六上午10点", "parse_data": t.latest_message}, offered]
+    dispatcher = CollectingDispatcher()
+    run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages == []
+    t.events = t.events[:1]  # nothing offered yet this turn: asked, with slots
+    run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["buttons"]
