@@ -153,9 +153,12 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     """Ask to rephrase with the main options; when the previous message was not understood either, hand over."""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     form = (tracker.active_loop or {}).get("name")
-    if form and (entities & form_entities(form, domain) or lacks_number(tracker)):
-        # Unsure of the intent but sure of a value the running form asks for (不对，电话是…), or "我没有投诉编号"
-        # to the question for it (the form's validator says what else works): let the form take it.
+    if form and entities & form_entities(form, domain):
+        # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
+        return [FollowupAction(form)]
+    help_text = lacks_number(tracker)
+    if form and help_text:  # "我没有投诉编号" to the question for it: say what else works, then ask again
+        say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])
         return [FollowupAction(form)]
     for names, case_form in ROUTES:
         if entities & set(names) and not form:
