@@ -1,11 +1,12 @@
-"""What the rule-based NLU components share: Rasa's `create` for a stateless component, the customer's texts,
-span overlap."""
+"""What the NLU components share: Rasa's `create` for a stateless component, create/store/load for one that
+keeps a trained scikit-learn model, the customer's texts, span overlap."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -27,6 +28,42 @@ class StatelessComponent(GraphComponent):
     ) -> GraphComponent:
         """Creates the component (it has no state)."""
         return cls()
+
+
+class StoredModelComponent(GraphComponent):
+    """A trainable component whose state is one joblib file (`model` is None until trained, or when trained
+    on no data: the component then leaves the messages as they are)."""
+
+    MODEL_FILE = "model.joblib"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: dict[str, Any] | None = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.model_storage, self.resource, self.model = model_storage, resource, model
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> GraphComponent:
+        return cls(config, model_storage, resource)
+
+    def store(self) -> Resource:
+        with self.model_storage.write_to(self.resource) as directory:
+            joblib.dump(self.model, directory / self.MODEL_FILE)
+        return self.resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> GraphComponent:
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = joblib.load(directory / cls.MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            model = None  # nothing was stored (e.g. core-only training)
+        return cls(config, model_storage, resource, model)
 
 
 def overlap(entity: dict[str, Any], start: int, end: int) -> int:

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import joblib
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import (
@@ -39,10 +36,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.components.base import customer_texts
+from bot.components.base import StoredModelComponent, customer_texts
 from bot.pinyin import syllables
-
-MODEL_FILE = "intent_blend.joblib"
 
 
 def words(message: Message) -> list[str]:
@@ -84,24 +79,17 @@ def with_bigrams(tokens: list[str]) -> list[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class IntentBlend(GraphComponent, IntentClassifier):
-    """Runs after DIETClassifier; rewrites `intent` and `intent_ranking` with the averaged probabilities."""
+class IntentBlend(StoredModelComponent, IntentClassifier):
+    """Runs after DIETClassifier; rewrites `intent` and `intent_ranking` with the averaged probabilities.
+    Without a model (trained on no data, e.g. core-only training) DIET's intent stands alone."""
+
+    MODEL_FILE = "intent_blend.joblib"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # linear_weight: the linear model's share of the vote; C: its inverse regularisation;
         # lexicons: the lookup tables read as topic features.
         return {"linear_weight": 0.5, "C": 10.0, "lexicons": ["insurance_term", "everyday_topic"]}
-
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: dict[str, Any] | None = None) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self.model_storage, self.resource, self.model = model_storage, resource, model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> IntentBlend:
-        return cls(config, model_storage, resource)
 
     def _features(self, messages: list[Message], fit: bool = False) -> scipy.sparse.csr_matrix:
         method = "fit_transform" if fit else "transform"
@@ -129,19 +117,7 @@ class IntentBlend(GraphComponent, IntentClassifier):
             "classifier": LogisticRegression(C=self.config["C"], max_iter=5000),
         }
         self.model["classifier"].fit(self._features(examples, fit=True), [m.get(INTENT) for m in examples])
-        with self.model_storage.write_to(self.resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
-        return self.resource
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> IntentBlend:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            model = None  # trained on no data (e.g. core-only training): DIET's intent stands alone
-        return cls(config, model_storage, resource, model)
+        return self.store()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Averages DIET's ranking with the linear model's probabilities, then re-ranks."""

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import joblib
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -29,31 +26,21 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.components.base import customer_texts
+from bot.components.base import StoredModelComponent, customer_texts
 from bot.components.intent_blend import with_bigrams, words
 from bot.pinyin import syllables
 
-MODEL_FILE = "topic_blend.joblib"
-
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TopicBlend(GraphComponent):
+class TopicBlend(StoredModelComponent):
     """Runs after the ResponseSelector; rewrites its prediction and ranking for `retrieval_intent`."""
+
+    MODEL_FILE = "topic_blend.joblib"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # linear_weight: the linear model's share of the vote; C: its inverse regularisation.
         return {"retrieval_intent": "faq", "linear_weight": 0.5, "C": 10.0}
-
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: dict[str, Any] | None = None) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self.model_storage, self.resource, self.model = model_storage, resource, model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TopicBlend:
-        return cls(config, model_storage, resource)
 
     def _features(self, messages: list[Message], fit: bool = False) -> scipy.sparse.csr_matrix:
         method = "fit_transform" if fit else "transform"
@@ -75,19 +62,7 @@ class TopicBlend(GraphComponent):
             "responses": {key: value for key, value in training_data.responses.items()},
         }
         self.model["classifier"].fit(self._features(examples, fit=True), labels)
-        with self.model_storage.write_to(self.resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
-        return self.resource
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> TopicBlend:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            model = None
-        return cls(config, model_storage, resource, model)
+        return self.store()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Averages the selector's ranking with the linear model's probabilities; the top one is the answer."""
