@@ -173,6 +173,12 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("appointment_confirmed", value)
 
 
+async def booked_appointment(tracker: Tracker) -> dict[str, Any]:
+    """The verified customer's appointment (the change form's number), as the backend holds it."""
+    return await backend().get(f"/api/v1/appointments/{tracker.get_slot('appointment_number')}",
+                               token=tracker.get_slot("verification_token"))
+
+
 def slots_offered_this_turn(tracker: Tracker) -> bool:
     """Did a reply to the customer's latest message already offer times as buttons?"""
     for event in reversed(tracker.events):
@@ -197,8 +203,7 @@ class ActionAskAppointmentTime(Action):
         try:
             today = dt.datetime.now(SHANGHAI).date()
             if moving:  # the booked appointment's service and branch (the customer is verified by now)
-                appt = await backend().get(f"/api/v1/appointments/{tracker.get_slot('appointment_number')}",
-                                           token=tracker.get_slot("verification_token"))
+                appt = await booked_appointment(tracker)
                 service, branch = appt["service_type"], appt.get("branch")
             else:
                 service, branch = tracker.get_slot("service_type"), (await chosen_place(tracker))["branch"]
@@ -311,10 +316,7 @@ class ValidateAppointmentChangeForm(BaseFormValidator):
         return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("appointment_number"))
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        appt = await backend().get(
-            f"/api/v1/appointments/{tracker.get_slot('appointment_number')}",
-            token=tracker.get_slot("verification_token"),
-        )
+        appt = await booked_appointment(tracker)
         return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"))
 
 
