@@ -45,8 +45,11 @@ class ExplicitRequest(StatelessComponent):
         """Puts the explicitly requested intent first; the classifiers' ranking follows it."""
         for message, text in customer_texts(messages):
             wanted = explicit_request(text)
-            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if not wanted or wanted == current:
+            current = message.get(INTENT) or {}
+            # Already first but unsure (0.40 after a long story) is raised too: FallbackClassifier would
+            # otherwise turn an outright "我要投诉" into nlu_fallback.
+            if not wanted or (current.get(INTENT_NAME_KEY) == wanted
+                              and current.get(PREDICTED_CONFIDENCE_KEY, 0) >= CONFIDENCE):
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r[INTENT_NAME_KEY] != wanted]
             top = {INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: CONFIDENCE}

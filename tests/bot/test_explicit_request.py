@@ -43,6 +43,17 @@ def test_the_requested_intent_goes_first_and_the_ranking_follows():
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["file_complaint", "faq", "inform"]
 
 
+def test_an_unsure_first_place_is_made_sure():
+    # "我要投诉，<a long story>" once came first at 0.40 and FallbackClassifier made it nlu_fallback.
+    message = Message({TEXT: "我要投诉,你们业务员卖保险的时候说保证返利,结果根本没有"})
+    ranking = [{"name": "file_complaint", "confidence": 0.4}, {"name": "faq", "confidence": 0.35}]
+    message.set(INTENT, ranking[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    [message] = ExplicitRequest().process([message])
+    assert message.get(INTENT) == {"name": "file_complaint", "confidence": 0.95}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["file_complaint", "faq"]
+
+
 def test_a_button_payload_is_not_read():
     message = Message({TEXT: "/request_human"})
     message.set(INTENT, {"name": "request_human", "confidence": 1.0}, add_to_output=True)
