@@ -1,11 +1,15 @@
 """Domain responses in the customer's script: Traditional for customers who write Traditional (slot customer_script).
 Also the one place every FAQ answer passes (rule faq → utter_faq, and action_faq_in_form mid-form): an answer the
-ResponseSelector was unsure of is replaced by the honest out-of-scope reply."""
+topic model was unsure of is not read out; the customer picks among the likeliest questions instead (or a human),
+and with no likely question at all gets the honest out-of-scope reply."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -23,6 +27,13 @@ FAQ_ANSWER_PREFIX = "utter_faq/"
 # selector was unsure of".
 MIN_TOPIC_CONFIDENCE = 0.3
 UNSURE_RESPONSE = "utter_out_of_scope"
+# The unsure case: "这个状态啥意思？还要多久能到账" ranks status meanings 0.26 and payment time 0.22 — both are
+# worth offering. Topics under CANDIDATE_CONFIDENCE are noise; at most MAX_CANDIDATES are offered.
+CANDIDATE_CONFIDENCE = 0.05
+MAX_CANDIDATES = 3
+MENU_FILE = Path(__file__).with_name("faq_menu.yml")
+CHOOSE_TEXT = "我不太确定您想了解的是哪一项，请选择最接近的问题："
+NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 
 
 class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
@@ -40,8 +51,13 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         """The filled response for `utter_action`, converted after slot values are filled in."""
-        if unsure_answer(utter_action, tracker) and UNSURE_RESPONSE in self.responses:
-            utter_action = UNSURE_RESPONSE
+        if unsure_answer(utter_action, tracker):
+            buttons = candidate_questions(tracker)
+            if buttons:
+                return convert_response({"text": CHOOSE_TEXT, "buttons": [*buttons, NONE_OF_THEM]},
+                                        tracker.get_slot(SCRIPT_SLOT))
+            if UNSURE_RESPONSE in self.responses:
+                utter_action = UNSURE_RESPONSE
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         return convert_response(response, tracker.get_slot(SCRIPT_SLOT)) if response else response
 
@@ -52,6 +68,22 @@ def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
         return False
     selected = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {}).get("response", {})
     return selected.get("utter_action") == utter_action and (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
+
+
+@cache
+def faq_menu() -> dict[str, str]:
+    """FAQ topic → the question a button asks for it (bot/faq_menu.yml)."""
+    return yaml.safe_load(MENU_FILE.read_text(encoding="utf-8"))
+
+
+def candidate_questions(tracker: DialogueStateTracker) -> list[dict[str, str]]:
+    """Buttons for the likeliest FAQ topics of the latest message; a click sends the question itself, which the
+    topic model knows, so it is answered like any typed question."""
+    ranking = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {}).get("ranking") or []
+    menu = faq_menu()
+    topics = [r.get("intent_response_key", "").removeprefix("faq/") for r in ranking
+              if (r.get("confidence") or 0.0) >= CANDIDATE_CONFIDENCE]
+    return [{"title": menu[t], "payload": menu[t]} for t in topics if t in menu][:MAX_CANDIDATES]
 
 
 def convert_response(response: dict[str, Any], script: str | None) -> dict[str, Any]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
+import yaml
 from rasa.core.nlg import NaturalLanguageGenerator, TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.nlg import ScriptAwareNLG
+from bot.nlg import CHOOSE_TEXT, ScriptAwareNLG, faq_menu
 
 DOMAIN = Domain.from_yaml(
     """
@@ -102,15 +104,51 @@ responses:
 )
 
 
-def faq_reply(text: str, topic_confidence: float) -> str:
+def faq_response(text: str, ranking: list[tuple[str, float]], script: str | None = None) -> dict:
     nlg = NaturalLanguageGenerator.create(EndpointConfig(type="bot.nlg.ScriptAwareNLG"), FAQ_DOMAIN)
     parse = {"intent": {"name": "faq", "confidence": 0.96}, "entities": [], "response_selector": {"faq": {
-        "response": {"utter_action": "utter_faq/lost_policy", "confidence": topic_confidence}}}}
-    tracker = DialogueStateTracker.from_events("c2", [UserUttered(text, parse_data=parse)])
-    return asyncio.run(nlg.generate("utter_faq/lost_policy", tracker, "rest"))["text"]
+        "response": {"utter_action": f"utter_faq/{ranking[0][0]}", "confidence": ranking[0][1]},
+        "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in ranking]}}}
+    events = [UserUttered(text, parse_data=parse)] + ([SlotSet("customer_script", script)] if script else [])
+    tracker = DialogueStateTracker.from_events("c2", events, slots=DOMAIN.slots)
+    return asyncio.run(nlg.generate(f"utter_faq/{ranking[0][0]}", tracker, "rest"))
 
 
-def test_an_faq_answer_the_selector_was_unsure_of_becomes_the_honest_out_of_scope_reply():
-    """"保单借款利息多少" has no topic; the selector's best guess (lost policy, 0.14) must not be read out."""
-    assert faq_reply("保单借款利息多少", 0.14).startswith("抱歉，这个问题超出了")
+def faq_reply(text: str, topic_confidence: float) -> str:
+    return faq_response(text, [("lost_policy", topic_confidence)])["text"]
+
+
+def test_a_sure_faq_answer_is_read_out():
     assert faq_reply("保单丢了怎么办", 0.89) == "保单丢失不影响保障。"
+
+
+def test_an_unsure_faq_answer_becomes_a_choice_of_the_likeliest_questions():
+    """"这个状态啥意思啊？还要多久能到账": two topics near 0.25, neither read out; both offered, and a human."""
+    response = faq_response("这个状态啥意思啊？还要多久能到账", [
+        ("claim_status_overview", 0.26), ("claim_payment_time", 0.22), ("claim_status_accepted", 0.08),
+        ("claim_status_reviewing", 0.04)])
+    assert response["text"] == CHOOSE_TEXT
+    assert [b["payload"] for b in response["buttons"]] == [
+        "理赔状态分别是什么意思", "赔款什么时候到账", "受理中是什么意思", "/request_human"]
+
+
+def test_the_choice_comes_in_the_customers_script():
+    response = faq_response("呢個狀態咩意思", [("claim_status_overview", 0.26), ("claim_payment_time", 0.22)],
+                            script="traditional")
+    assert response["text"].startswith("我不太確定")
+    assert response["buttons"][0]["title"] == "理賠狀態分別是什麼意思"
+
+
+def test_an_faq_answer_with_no_likely_topic_becomes_the_honest_out_of_scope_reply():
+    """Nothing but a guess at 0.04: no question worth offering, the honest reply instead."""
+    assert faq_reply("火星上能买保险吗", 0.04).startswith("抱歉，这个问题超出了")
+
+
+def test_every_faq_topic_has_a_menu_question_the_topic_model_was_trained_on():
+    """A click on a menu button sends its question; being a training example of the topic, it is read back
+    as that topic rather than as another unsure guess."""
+    data = yaml.safe_load(Path("data/nlu/faq.yml").read_text(encoding="utf-8"))["nlu"]
+    examples = {item["intent"].removeprefix("faq/"): item["examples"] for item in data}
+    assert set(faq_menu()) == set(examples)
+    for topic, question in faq_menu().items():
+        assert f"- {question}\n" in examples[topic], topic
