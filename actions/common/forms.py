@@ -34,9 +34,13 @@ class BaseFormValidator(FormValidationAction):
         # A value for a question the form does not ask yet ("朝阳支公司" before the service is known) is kept
         # by its slot mapping, though rasa_sdk validates only the slots required now: it counts as an answer.
         validated = {e.get("name") for e in events if e.get("event") == "slot"}
+        # A value the slot already had is no answer: "去面谈要带啥材料？" names the service again, and taking
+        # that for an answer would swallow the question with "好的，已记下。".
+        before = values_before_this_turn(tracker)
+        news = [e for e in events if e.get("event") == "slot" and before.get(e.get("name"), None) != e.get("value")]
         early = {name for name, value in tracker.slots_to_validate().items()
-                 if value is not None and name in form_slots - validated - {slot}}
-        answered = bool(early) or any(e.get("event") == "slot" and e.get("name") in form_slots for e in events)
+                 if value is not None and name in form_slots - validated - {slot} and before.get(name) != value}
+        answered = bool(early) or any(e.get("name") in form_slots for e in news)
         if slot and not any(e.get("event") == "slot" and e.get("name") == slot for e in events):
             # Taking a value for another question must not reset the count for the one still asked, or a
             # customer who keeps answering beside it would hear it again and again with no way out.
@@ -50,13 +54,18 @@ class BaseFormValidator(FormValidationAction):
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
             events.append(SlotSet(slot, None))
+        elif slot and not answered and intent in ANSWER_LIKE and replying and faq_answer(tracker):
+            # "对了，去面谈要带啥材料啊？" read as nlu_fallback: a question, answered (the NLG offers a choice
+            # when the topic is unsure), then the form's question again, with no retry counted.
+            dispatcher.utter_message(response=faq_answer(tracker))
+            events.append(SlotSet(slot, None))
         elif slot and not answered and intent in ANSWER_LIKE and replying:
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
             retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
         # The reply filled something else (a time when the address was asked, a corrected phone): say it
         # was taken, or the question that comes again reads as if the reply had been ignored.
-        filled = early | {e.get("name") for e in events if e.get("event") == "slot" and e.get("value") is not None}
+        filled = early | {e.get("name") for e in news if e.get("value") is not None}
         if (slot and slot not in filled and filled & set(self.domain_slots(domain)) and len(dispatcher.messages)
                 == said_before and replying):
             say(dispatcher, tracker, "好的，已记下。")
@@ -90,6 +99,29 @@ class BaseFormValidator(FormValidationAction):
     @staticmethod
     def accepted(slot: str, value: Any, **extra: Any) -> dict[str, Any]:
         return {slot: value, "retry_slot": None, "retry_count": 0} | extra
+
+
+def faq_answer(tracker: Tracker) -> str | None:
+    """The FAQ answer for a question-shaped message NLU could not place (nlu_fallback) while an FAQ topic was
+    still in the running (faq among the two likeliest intents)."""
+    message = tracker.latest_message
+    text = (message.get("text") or "").strip()
+    ranked = [r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    unplaced = message.get("intent", {}).get("name") == "nlu_fallback"
+    if not unplaced or not QUESTION.search(text) or "faq" not in ranked[:2]:
+        return None
+    return message.get("response_selector", {}).get("faq", {}).get("response", {}).get("utter_action")
+
+
+def values_before_this_turn(tracker: Tracker) -> dict[str, Any]:
+    """Slot values as they were before the slot candidates Rasa appended for the latest message."""
+    events = tracker.events
+    candidates = next((k for k, e in enumerate(reversed(events)) if e.get("event") != "slot"), len(events))
+    values: dict[str, Any] = {}
+    for event in events[: len(events) - candidates]:
+        if event.get("event") == "slot":
+            values[event.get("name")] = event.get("value")
+    return values
 
 
 def latest_entity(tracker: Tracker, entity: str) -> dict | None:

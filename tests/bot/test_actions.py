@@ -657,3 +657,39 @@ def test_a_time_question_is_not_asked_again_after_the_rejection_that_offered_tim
     t.events = t.events[:1]  # nothing offered yet this turn: asked, with slots
     run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["buttons"]
+
+
+# --- a question mid-form that names what the form already has -------------------------------------------
+
+
+def question_turn(text: str) -> Tracker:
+    """The appointment form asking the time; the service was given two turns ago and NLU finds it again."""
+    parse = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4},
+             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "faq", "confidence": 0.21},
+                                {"name": "affirm", "confidence": 0.2}],
+             "entities": [{"entity": "service_type", "value": "理赔面谈"}],
+             "response_selector": {"faq": {"response": {"utter_action": "utter_faq/claim_documents",
+                                                        "confidence": 0.26}}}}
+    t = tracker({"requested_slot": "appointment_time", "service_type": "理赔面谈", "branch": "深圳福田支公司"},
+                text=text, form="appointment_form")
+    t.latest_message = parse
+    t.events = [{"event": "slot", "name": "service_type", "value": "理赔面谈"},
+                {"event": "slot", "name": "branch", "value": "深圳福田支公司"},
+                {"event": "user", "text": text, "parse_data": parse},
+                {"event": "slot", "name": "service_type", "value": "理赔面谈"}]
+    return t
+
+
+def test_a_question_naming_a_value_the_form_has_is_answered_not_taken_as_an_answer(backend):
+    """"对了，去面谈要带啥材料啊？" (nlu_fallback, FAQ second) had been answered "好的，已记下。"."""
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, question_turn("对了，去面谈要带啥材料啊？"), DOMAIN))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/claim_documents"]
+    assert SlotSet("appointment_time", None) in events
+    assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
+
+
+def test_a_statement_naming_the_same_value_again_is_told_it_gave_nothing_new(backend):
+    dispatcher = CollectingDispatcher()
+    run(ValidateAppointmentForm().run(dispatcher, question_turn("就是理赔面谈"), DOMAIN))
+    assert [m.get("text") for m in dispatcher.messages] != ["好的，已记下。"]
