@@ -13,7 +13,12 @@ from actions.complaints import complaint_slots, is_account
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import fallback
 
-ROUTES = [*CASE_ROUTES, (("service_type", "time", "branch"), "appointment_form")]
+BOOKING = {"service_type", "branch"}
+# Intents NLU leans to, after inform, on a grievance told outright: "…三万块交进去退我一万二，今天必须给我个说法"
+COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
+# Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
+ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",
+                   "appointment_number"}
 
 
 def runner_up(tracker: Tracker) -> str | None:
@@ -30,9 +35,22 @@ class ActionRouteInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        for names, form in ROUTES:
+        text = tracker.latest_message.get("text") or ""
+        for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        if entities & BOOKING:
+            return [FollowupAction("appointment_form")]
+        # "你们业务员说保证返利，结果根本没有，我希望退还全部保费": a grievance told in one breath reads like
+        # the answers the complaint form collects. Start the complaint with it rather than lose it. A time in
+        # it ("今天必须给我个说法") is part of the story, not a booking.
+        if runner_up(tracker) in COMPLAINT_LIKE and is_account(text) and not entities & ANSWER_ENTITIES:
+            say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
+            return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [
+                FollowupAction("complaint_form")
+            ]
+        if "time" in entities:
+            return [FollowupAction("appointment_form")]
         if "appointment_number" in entities:
             say(
                 dispatcher,
@@ -41,12 +59,4 @@ class ActionRouteInform(Action):
                 [choice("取消预约", "cancel_appointment"), choice("改约时间", "reschedule_appointment")],
             )
             return []
-        text = tracker.latest_message.get("text") or ""
-        # "你们业务员说保证返利，结果根本没有，我希望退还全部保费": a grievance told in one breath reads like
-        # the answers the complaint form collects. Start the complaint with it rather than lose it.
-        if runner_up(tracker) == "file_complaint" and is_account(text):
-            say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
-            return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [
-                FollowupAction("complaint_form")
-            ]
         return await fallback(dispatcher, tracker, domain)

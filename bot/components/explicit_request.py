@@ -27,10 +27,9 @@ CONFIDENCE = 0.95
 
 
 def explicit_request(text: str) -> str | None:
-    """The task a clause of `text` asks for outright, if the message is not a question."""
-    if QUESTION.search(text):
-        return None
-    clauses = CLAUSE.findall(text)
+    """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
+    beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
+    clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():
         if any(pattern.fullmatch(clause) for clause in clauses):
             return intent

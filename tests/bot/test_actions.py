@@ -385,6 +385,23 @@ def test_a_grievance_outside_any_task_starts_the_complaint_with_its_words():
     assert "投诉" in dispatcher.messages[0]["text"]
 
 
+def test_a_grievance_naming_a_day_starts_the_complaint_not_a_booking():
+    """"…今天必须给我个说法" carries a time; NLU's second guess was complaint progress. A booking was started."""
+    text = "业务员说这个随时能取，结果退保只拿回一半，打了好几次电话都没人管，今天必须给我个说法"
+    t = ranked(text, "inform", "check_complaint_progress", "file_complaint")
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-24T00:00:00+08:00"}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
+    assert events[-1] == FollowupAction("complaint_form")
+    assert SlotSet("complaint_description", text) in events
+
+
+def test_a_bare_time_outside_a_task_starts_a_booking():
+    t = ranked("明天下午3点吧", "inform", "book_appointment")
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-25T15:00:00+08:00"}]
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+
+
 @pytest.mark.parametrize("text, runner_up", [
     ("张伟", "file_complaint"),                      # a name is no story
     ("去年买的重疾险，确诊以后说是既往症不赔", "faq"),  # NLU did not lean to a complaint: ask, do not assume

@@ -15,6 +15,7 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("投诉", "file_complaint"),
     ("你说的我看不懂,转人工", "request_human"),
     ("算了,找人工客服吧", "request_human"),
+    ("你们投诉一般多久能处理?我要投诉", "file_complaint"),   # a question beside the request
 ])
 def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     assert explicit_request(text) == intent
