@@ -115,6 +115,12 @@ async def check_time_when_known(
     return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None)
 
 
+def time_given_now(tracker: Tracker) -> bool:
+    """Is the time in the same message? Then validate_appointment_time checks it (with the service and branch
+    of this message, already in the tracker); checking it here too said every rejection twice."""
+    return "appointment_time" in tracker.slots_to_validate()
+
+
 class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
@@ -140,7 +146,8 @@ class ValidateAppointmentForm(ContactFormValidator):
         branch = tracker.get_slot("branch")  # given before the service (not validated then): check it now
         if branch and branch not in (await get_policy())["appointment"]["branches"]:
             accepted["branch"] = branch = None  # the form asks for it, with the branches as buttons
-        if time := tracker.get_slot("appointment_time"):  # said before the service: check it for this service
+        time = tracker.get_slot("appointment_time")
+        if time and not time_given_now(tracker):  # said before the service: check it for this service
             accepted |= await check_time_when_known(self, time, dispatcher, tracker, value, branch)
         return accepted
 
@@ -151,7 +158,8 @@ class ValidateAppointmentForm(ContactFormValidator):
                 dispatcher, tracker, "branch", "请选择办理网点：", [choice(b, "inform", branch=b) for b in branches]
             )
         accepted = self.accepted("branch", value)
-        if time := tracker.get_slot("appointment_time"):  # said before the branch: check it there now
+        time = tracker.get_slot("appointment_time")
+        if time and not time_given_now(tracker):  # said before the branch: check it there now
             accepted |= await check_time(self, time, dispatcher, tracker, tracker.get_slot("service_type"), value)
         return accepted
 

@@ -554,6 +554,23 @@ def test_a_time_said_before_the_service_is_kept_then_checked_for_that_service(ba
     assert dispatcher.messages[0]["text"].startswith("抱歉")
 
 
+def test_a_service_and_an_unbookable_time_in_one_message_are_refused_once(backend):
+    """"帮我约个电话回访，晚上10点打给我": the service's check and the time's own check both refused the time,
+    so the customer read the refusal twice, the second time with the way-out offer of a second miss."""
+    service = "电话回访"
+    start = run(next_free(service, dt.date.today() + dt.timedelta(days=1), None))[0]["start"]
+    night = dt.datetime.fromisoformat(start).replace(hour=22).isoformat()
+    given = [{"event": "slot", "name": "service_type", "value": service},
+             {"event": "slot", "name": "appointment_time", "value": night}]
+    t = tracker({"requested_slot": "service_type"}, text="帮我约个电话回访，晚上10点打给我", form="appointment_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}] + given
+    t.slots |= {"service_type": service, "appointment_time": night}
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert [m["text"][:2] for m in dispatcher.messages] == ["抱歉"]
+    assert SlotSet("service_type", service) in events and SlotSet("appointment_time", None) in events
+
+
 def test_answers_beside_the_question_do_not_reset_its_count_so_a_way_out_comes(backend):
     """Asked for the service, the customer gives a name, then something unusable: that is the second miss
     on the same question, so a human or stopping is offered (the name in between is kept)."""
