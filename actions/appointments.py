@@ -115,6 +115,24 @@ async def check_time_when_known(
     return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None)
 
 
+def proposed_time(tracker: Tracker) -> str | None:
+    """A time of day offered when the time is asked, even in a message read as a question or off-topic:
+    "这周六下午两点可以吗，工作日我上班走不开" (faq) proposes Saturday 14:00. The slot mapping leaves such
+    intents out ("周末能预约上门吗" names a day but proposes nothing), so a clock time is what tells them apart."""
+    if tracker.get_slot("requested_slot") != "appointment_time":
+        return None
+    entity = latest_entity(tracker, "time")
+    grain = ((entity or {}).get("additional_info") or {}).get("grain")
+    return entity.get("value") if entity and grain in ("hour", "minute") else None
+
+
+def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
+    """The slot candidate for a proposed time in a message the slot mapping ignores (faq / out_of_scope)."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
+    return {"appointment_time": proposed} if proposed else {}
+
+
 def time_given_now(tracker: Tracker) -> bool:
     """Is the time in the same message? Then validate_appointment_time checks it (with the service and branch
     of this message, already in the tracker); checking it here too said every rejection twice."""
@@ -172,6 +190,9 @@ class ValidateAppointmentForm(ContactFormValidator):
         if len(text) < 6:
             return self.reject(dispatcher, tracker, "address", "请提供详细地址，包括城市、区、街道和门牌号。")
         return self.accepted("address", text[:200])
+
+    async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return time_proposed_off_topic(tracker)
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
@@ -319,6 +340,9 @@ class ValidateAppointmentChangeForm(BaseFormValidator):
         if tracker.get_slot("verified_case") != number:
             return self.accepted("appointment_number", number, id_last4=None, verification_token=None)
         return self.accepted("appointment_number", number)
+
+    async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return time_proposed_off_topic(tracker)
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("appointment_number"))

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointments import proposed_time
 from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
@@ -16,7 +17,11 @@ async def answers_the_form(tracker: Tracker) -> bool:
     """A short statement like 服务质量问题 may look like an FAQ topic but answers the form's question."""
     text = (tracker.latest_message.get("text") or "").strip()
     slot = tracker.get_slot("requested_slot")
-    if not slot or QUESTION.search(text):
+    if not slot:
+        return False
+    if proposed_time(tracker):  # "这周六下午两点可以吗" to "what time?" proposes a time, however it is asked
+        return True
+    if QUESTION.search(text):
         return False
     if says_none(tracker):  # "没有保单号" reads like the lost-policy FAQ but answers "which policy?"
         return True

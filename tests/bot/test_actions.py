@@ -727,3 +727,42 @@ def test_a_statement_naming_the_same_value_again_is_told_it_gave_nothing_new(bac
     dispatcher = CollectingDispatcher()
     run(ValidateAppointmentForm().run(dispatcher, question_turn("就是理赔面谈"), DOMAIN))
     assert [m.get("text") for m in dispatcher.messages] != ["好的，已记下。"]
+
+
+# --- a time proposed as a question ----------------------------------------------------------------------
+
+
+def proposal_turn(text: str, grain: str, intent: str = "faq") -> Tracker:
+    saturday = dt.date.today() + dt.timedelta(days=(5 - dt.date.today().weekday()) % 7 or 7)
+    entity = {"entity": "time", "value": f"{saturday.isoformat()}T14:00:00+08:00" if grain != "day"
+              else f"{saturday.isoformat()}T00:00:00+08:00", "additional_info": {"grain": grain}}
+    t = tracker({"requested_slot": "appointment_time", "service_type": "柜面办理", "branch": BRANCH},
+                text=text, intent=intent, entities=[entity], form="appointment_form")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/service_hours"}}}
+    t.events = [{"event": "user", "text": text, "parse_data": t.latest_message}]
+    return t
+
+
+BRANCH = POLICY["appointment"]["branches"][0]
+
+
+def test_a_time_proposed_as_a_question_is_the_answer_to_the_time_question(backend):
+    """"这周六下午两点可以吗，工作日我上班走不开" (read as faq) got the out-of-scope reply and the question again;
+    it proposes a time: no FAQ answer, and the form checks it (a Saturday at a branch is refused, with slots)."""
+    t = proposal_turn("这周六下午两点可以吗，工作日我上班走不开", "hour")
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+    assert not dispatcher.messages
+    events = run(ValidateAppointmentForm().run(dispatcher, proposal_turn("这周六下午两点可以吗，工作日我上班走不开",
+                                                                         "hour"), DOMAIN))
+    assert SlotSet("appointment_time", None) in events
+    assert dispatcher.messages[0]["text"].startswith("抱歉") and dispatcher.messages[0]["buttons"]
+
+
+def test_a_day_named_in_a_question_is_still_a_question(backend):
+    """"周末能预约吗" names a day but proposes no time: the FAQ is answered."""
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, proposal_turn("周末能预约吗", "day"), DOMAIN))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/service_hours"]
+    assert run(ValidateAppointmentForm().extract_appointment_time(
+        CollectingDispatcher(), proposal_turn("周末能预约吗", "day"), DOMAIN)) == {}
