@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import free_text, lacks_number
+from actions.common.forms import declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from bot.script import to_simplified
@@ -209,6 +209,10 @@ class ActionStopForm(Action):
         if help_text:
             say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human"), choice("先不查了", "stop")])
             return [FollowupAction(form)]
+        declined = declined_optional(tracker, FORM_SLOTS.get(form, []))
+        if declined:  # "保单号不在手边，不填了": that one question, not the whole task
+            say(dispatcher, tracker, "好的，这一项可以不填。")
+            return [SlotSet(*declined), FollowupAction(form)]
         say(dispatcher, tracker, "好的，已为您取消当前办理，刚才填写的信息不会保存。还有其他需要吗？")
         resets = [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, [])]
         return [

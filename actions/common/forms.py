@@ -159,6 +159,11 @@ IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "ap
 SKIPPABLE_SLOTS = {"complaint_policy_number"}
 # 冇 / 唔记得 / 唔知: the Cantonese ones, as the normaliser passes them on
 NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚|冇|唔记得|唔知)")
+# …and anywhere in the message: "理赔号？不知道啊，当时材料都是我爸自己交的", "保单号找不到了，先不填"
+NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找不到|不在手边|不在身边|没带|不填|唔记得|唔知|唔使填")
+# Optional questions, the word that names their subject and the value that means "none": "保单号不在手边，
+# 不填了" declines the policy number (read as stop), even before it is asked — no reason to drop the complaint.
+OPTIONAL_SUBJECTS = {"complaint_policy_number": ("保单", "无")}
 
 
 # "不记得案号了" / "没有单号": the customer cannot give the case number asked for. Say what else works (the
@@ -183,12 +188,22 @@ def _none_given(tracker: Tracker) -> bool:
     message = tracker.latest_message
     text = (message.get("text") or "").strip()
     has_number = any(e.get("entity") in IDENTIFIERS for e in message.get("entities", []))
-    return bool(NONE_GIVEN.match(text)) and not QUESTION.search(text) and not has_number
+    said = NONE_GIVEN.match(text) or NONE_ANYWHERE.search(text)
+    return bool(said) and not QUESTION.search(text) and not has_number
 
 
 def says_none(tracker: Tracker) -> bool:
     """"没有保单号" / "不涉及" / "不记得了" to a skippable question: no value, and not a question of its own."""
     return tracker.get_slot("requested_slot") in SKIPPABLE_SLOTS and _none_given(tracker)
+
+
+def declined_optional(tracker: Tracker, form_slots: list[str]) -> tuple[str, str] | None:
+    """(slot, its "none" value) when the message declines an optional question of the form by its subject."""
+    text = tracker.latest_message.get("text") or ""
+    if not NONE_ANYWHERE.search(text):
+        return None
+    return next(((slot, none) for slot, (subject, none) in OPTIONAL_SUBJECTS.items()
+                 if slot in form_slots and subject in text and not tracker.get_slot(slot)), None)
 
 
 def unsure_stop(intent: str | None, confidence: float, slot: str | None) -> bool:

@@ -766,3 +766,30 @@ def test_a_day_named_in_a_question_is_still_a_question(backend):
     assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/service_hours"]
     assert run(ValidateAppointmentForm().extract_appointment_time(
         CollectingDispatcher(), proposal_turn("周末能预约吗", "day"), DOMAIN)) == {}
+
+
+# --- declining an optional question, and not having the number, said in passing ----------------------
+
+
+def test_declining_the_policy_number_early_skips_it_and_keeps_the_complaint(backend):
+    """"保单号不在手边，不填了" to the type question read as stop, and the whole complaint was dropped."""
+    t = tracker({"requested_slot": "complaint_type", "complaint_description": "理赔拖了两个月"},
+                text="保单号不在手边，不填了", intent="stop", form="complaint_form")
+    t.latest_message["intent"]["confidence"] = 0.73
+    dispatcher = CollectingDispatcher()
+    events = run(handover.ActionStopForm().run(dispatcher, t, DOMAIN))
+    assert events == [SlotSet("complaint_policy_number", "无"), FollowupAction("complaint_form")]
+    assert "不填" in dispatcher.messages[0]["text"]
+
+
+def test_giving_up_without_naming_an_optional_question_still_stops(backend):
+    t = tracker({"requested_slot": "complaint_type"}, text="算了不填了", intent="stop", form="complaint_form")
+    events = run(handover.ActionStopForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert ActiveLoop(None) in events
+
+
+def test_not_knowing_the_claim_number_said_after_other_words_gets_the_way_round(backend):
+    """"理赔号？不知道啊，当时材料都是我爸自己交的" fell back to the generic menu."""
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, claim_turn("理赔号？不知道啊，当时材料都是我爸自己交的", "faq"), DOMAIN))
+    assert "保单号" in dispatcher.messages[0]["text"]
