@@ -17,7 +17,7 @@ from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
 from actions.common.forms import BaseFormValidator, free_text, latest_entity
 from actions.common.policy import get_policy
-from actions.common.reply import choice, say
+from actions.common.reply import choice, picked_button_entities, say
 
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7
@@ -127,9 +127,12 @@ def proposed_time(tracker: Tracker) -> str | None:
 
 
 def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
-    """The slot candidate for a proposed time in a message the slot mapping ignores (faq / out_of_scope)."""
+    """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
+    or a free slot picked by its place in the list."""
     intent = tracker.latest_message.get("intent", {}).get("name")
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
+    if not proposed and tracker.get_slot("requested_slot") == "appointment_time" and not latest_entity(tracker, "time"):
+        proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
     return {"appointment_time": proposed} if proposed else {}
 
 

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.api import ApiError, backend
 from actions.common.format import day
 from actions.common.forms import BaseFormValidator
-from actions.common.reply import choice, say
+from actions.common.reply import choice, picked_button_entities, say
 from actions.common.verification import verify
 from actions.handover import hand_over
 
@@ -53,6 +53,13 @@ class ValidateClaimProgressForm(BaseFormValidator):
         if tracker.get_slot("policy_number") and not tracker.get_slot("claim_number"):
             return ["policy_number", "id_last4", "claim_number"]
         return ["claim_number", "id_last4"]
+
+    async def extract_claim_number(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "第二个那笔" to the policy's claims offered as buttons
+        if tracker.get_slot("requested_slot") != "claim_number":
+            return {}
+        picked = picked_button_entities(tracker).get("claim_number")
+        return {"claim_number": picked} if picked else {}
 
     async def validate_claim_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -19,7 +22,43 @@ def choice(title: str, intent: str, **entities: str) -> dict:
     """A quick-reply button that sends an intent with entities."""
     payload = "/" + intent
     if entities:
-        import json
-
         payload += json.dumps(entities, ensure_ascii=False)
     return {"title": title, "payload": payload}
+
+
+# "第二个那笔", "第2个", "最后一个": a button picked by its place instead of a click.
+# (Not "第二天下午" or "第三次": days and times are dates, not places in a list.)
+ORDINAL = re.compile(r"第\s*([一二两三四五六七八1-8])(?![\d一二三四五六七八九十]|\s*[天周年月日次期号])"
+                     r"|(最后|倒数第一)")
+ORDINAL_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8} | {
+    str(n): n for n in range(1, 9)}
+
+
+def last_buttons(tracker: Tracker) -> list[dict]:
+    """The buttons the bot showed last, in its reply to the customer's previous message."""
+    users = 0
+    for event in reversed(tracker.events):
+        users += event.get("event") == "user"
+        if users > 1:
+            break
+        buttons = (event.get("data") or {}).get("buttons") if event.get("event") == "bot" else None
+        if buttons:
+            return buttons
+    return []
+
+
+def picked_button_entities(tracker: Tracker) -> dict:
+    """The entities of the button the customer picked by its place in the bot's last buttons ({} if none)."""
+    match = ORDINAL.search(tracker.latest_message.get("text") or "")
+    buttons = last_buttons(tracker) if match else []
+    if not buttons:
+        return {}
+    index = len(buttons) - 1 if match.group(2) else ORDINAL_VALUES[match.group(1)] - 1
+    if not 0 <= index < len(buttons):
+        return {}
+    payload = str(buttons[index].get("payload") or "")
+    start = payload.find("{")
+    try:
+        return json.loads(payload[start:]) if start > 0 else {}
+    except ValueError:
+        return {}

@@ -793,3 +793,19 @@ def test_not_knowing_the_claim_number_said_after_other_words_gets_the_way_round(
     dispatcher = CollectingDispatcher()
     run(faq.ActionFaqInForm().run(dispatcher, claim_turn("理赔号？不知道啊，当时材料都是我爸自己交的", "faq"), DOMAIN))
     assert "保单号" in dispatcher.messages[0]["text"]
+
+
+def test_a_claim_picked_by_its_place_in_the_list_is_taken(backend):
+    """"第二个那笔详细说说呢" to the policy's claims offered as buttons was "没能从您的回复里找到"."""
+    buttons = [choice("LP2026110290101（受理中）", "inform", claim_number="LP2026110290101"),
+               choice("LP2026110290102（审核中）", "inform", claim_number="LP2026110290102")]
+    form = ValidateClaimProgressForm()
+    for text, expected in [("第二个那笔详细说说呢", "LP2026110290102"), ("第1个", "LP2026110290101"),
+                           ("最后那个", "LP2026110290102"), ("第三个", None), ("说说详细的", None),
+                           ("第二天再说", None)]:
+        t = tracker({"requested_slot": "claim_number", "policy_number": "P2026000000101"}, text=text,
+                    form="claim_progress_form")
+        t.events = [{"event": "user", "text": "8001"}, {"event": "bot", "text": "请选择", "data": {"buttons": buttons}},
+                    {"event": "user", "text": text}]
+        out = run(form.extract_claim_number(CollectingDispatcher(), t, DOMAIN))
+        assert out == ({"claim_number": expected} if expected else {}), text
