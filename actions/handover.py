@@ -66,12 +66,17 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         return [SlotSet("handed_over", True), ActiveLoop(None), ConversationPaused()]
     hours = out.get("next_agent_opening") or ""
     opening = f"，最近的人工服务时间从 {hours[5:16].replace('T', ' ')} 开始" if hours else ""
+    buttons = [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("不用了", "deny")]
+    if out.get("created") is False:  # "就要人工，别问了" after the first answer: not the same paragraph again
+        say(dispatcher, tracker, f"您的转人工请求已经登记，不用重复排队{opening}，坐席上班后会优先联系您。"
+            "现在方便的话，也可以为您预约电话回访。", buttons)
+        return [ActiveLoop(None)]
     say(
         dispatcher,
         tracker,
         f"现在是人工客服的非工作时间{opening}。我已记录您的转人工请求，坐席上班后会优先处理；"
         "也可以为您预约电话回访，到时由专人致电给您。",
-        [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("不用了", "deny")],
+        buttons,
     )
     return [ActiveLoop(None)]
 

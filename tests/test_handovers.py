@@ -163,6 +163,7 @@ def test_bot_handover_is_idempotent_per_conversation(bot, agent):
     again = bot.post("/api/v1/handovers", json=body)
     assert first.status_code == 201, first.text
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert first.json()["created"] is True and again.json()["created"] is False  # the bot words a repeat apart
     created = first.json()
     assert created["status"] == "waiting" and created["case_numbers"] == ["LP2026110500123"]
     detail = agent.get(f"/api/v1/handovers/{created['id']}").json()

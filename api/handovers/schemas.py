@@ -103,6 +103,7 @@ class HandoverCreated(HandoverSummary):
 
     agents_available: bool
     next_agent_opening: dt.datetime | None
+    created: bool  # False: the conversation's open hand-over from an earlier request (nothing new was queued)
 
 
 class HandoverDetail(HandoverSummary):

@@ -56,6 +56,7 @@ def create_handover(data: HandoverCreate, session: SessionDep, actor: StaffOrBot
     # outside_agent_hours here is "now", which is what the bot must tell the customer.
     return _summary(session, handover) | {
         "agents_available": available,
+        "created": created,
         "outside_agent_hours": not available,
         "next_agent_opening": None if available else hours.next_agent_opening(now, policy, calendar),
     }

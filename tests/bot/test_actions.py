@@ -809,3 +809,22 @@ def test_a_claim_picked_by_its_place_in_the_list_is_taken(backend):
                     {"event": "user", "text": text}]
         out = run(form.extract_claim_number(CollectingDispatcher(), t, DOMAIN))
         assert out == ({"claim_number": expected} if expected else {}), text
+
+
+def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(monkeypatch):
+    """"就要人工，别问了" after the off-duty answer got the same paragraph again. The backend says whether the
+    hand-over is new (tests/test_handovers.py checks that flag); the wording follows it."""
+    replies = iter([{"agents_available": False, "created": True, "next_agent_opening": "2026-11-25T09:00:00+08:00"},
+                    {"agents_available": False, "created": False, "next_agent_opening": "2026-11-25T09:00:00+08:00"}])
+
+    async def post(path, **kwargs):
+        return next(replies)
+
+    monkeypatch.setattr(api_client.backend(), "post", post)
+    said = []
+    for _ in range(2):
+        dispatcher = CollectingDispatcher()
+        asyncio.run(handover.hand_over(dispatcher, tracker(text="人工客服", intent="request_human"), "requested"))
+        said.append(dispatcher.messages[0]["text"])
+    assert said[0].startswith("现在是人工客服的非工作时间") and "11-25 09:00" in said[0]
+    assert said[1].startswith("您的转人工请求已经登记") and "11-25 09:00" in said[1]
