@@ -11,12 +11,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
 from actions.common.reply import choice, say
+from actions.handover import fallback
 from bot.script import to_simplified
 
 WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
     "非常满意": 5, "很满意": 5, "超级满意": 5, "十分满意": 5, "满意": 4, "几满意": 4, "还行": 3, "一般": 3,
     "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1,
 }
+
+
+# A rating nobody asked for counts only when it says it is one ("5分", "五星好评", "挺满意的"); a bare "4"
+# outside the question is more likely a digit meant for something else.
+SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星)|好评|差评|满意")
 
 
 def score_of(tracker: Tracker) -> int | None:
@@ -56,6 +62,9 @@ class ActionStoreCsat(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         score = score_of(tracker)
+        unasked = not tracker.get_slot("csat_asked")
+        if unasked and not SAYS_RATING.search(to_simplified(tracker.latest_message.get("text") or "")):
+            return await fallback(dispatcher, tracker, domain)
         if score is None:
             say(
                 dispatcher,

@@ -828,3 +828,17 @@ def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(mo
         said.append(dispatcher.messages[0]["text"])
     assert said[0].startswith("现在是人工客服的非工作时间") and "11-25 09:00" in said[0]
     assert said[1].startswith("您的转人工请求已经登记") and "11-25 09:00" in said[1]
+
+
+def test_a_rating_nobody_asked_for_is_stored_when_it_says_it_is_one(backend):
+    """"5分" after "没别的了" had been answered "thank you" instead of a goodbye: it was "not understood"."""
+    dispatcher = CollectingDispatcher()
+    events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="5分", intent="rate"), DOMAIN))
+    assert SlotSet("csat_asked", True) in events and dispatcher.messages[0]["text"].startswith("感谢您的评价")
+
+
+def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
+    dispatcher = CollectingDispatcher()
+    events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="4", intent="rate"), DOMAIN))
+    assert SlotSet("csat_asked", True) not in events
+    assert not dispatcher.messages[0]["text"].startswith("感谢您的评价")
