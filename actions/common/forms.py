@@ -114,11 +114,12 @@ def faq_answer(tracker: Tracker) -> str | None:
 
 
 def values_before_this_turn(tracker: Tracker) -> dict[str, Any]:
-    """Slot values as they were before the slot candidates Rasa appended for the latest message."""
+    """Slot values as they were before the latest message (Rasa sets the slots it maps from a message right
+    after it, before the form runs: those are this turn's, not earlier ones)."""
     events = tracker.events
-    candidates = next((k for k, e in enumerate(reversed(events)) if e.get("event") != "slot"), len(events))
+    last_user = max((k for k, e in enumerate(events) if e.get("event") == "user"), default=len(events))
     values: dict[str, Any] = {}
-    for event in events[: len(events) - candidates]:
+    for event in events[:last_user]:
         if event.get("event") == "slot":
             values[event.get("name")] = event.get("value")
     return values

@@ -842,3 +842,18 @@ def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
     events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="4", intent="rate"), DOMAIN))
     assert SlotSet("csat_asked", True) not in events
     assert not dispatcher.messages[0]["text"].startswith("感谢您的评价")
+
+
+def test_a_value_rasa_mapped_from_this_very_message_is_an_answer(backend):
+    """Rasa sets the slots it maps from a message right after it, before the form validates them: a value set
+    there is this turn's answer, not one the slot already had (the quick reply 柜面办理 was refused)."""
+    click = '/inform{"service_type": "柜面办理"}'
+    t = tracker({"requested_slot": "service_type", "service_type": "柜面办理"}, text=click, form="appointment_form")
+    t.events = [{"event": "bot", "text": "请问您想预约哪项服务？"}, {"event": "user", "text": click},
+                {"event": "slot", "name": "service_type", "value": "柜面办理"},
+                {"event": "action", "name": "appointment_form"},
+                {"event": "slot", "name": "service_type", "value": "柜面办理"}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("service_type", "柜面办理") in events and SlotSet("service_type", None) not in events
+    assert not dispatcher.messages
