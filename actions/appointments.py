@@ -142,6 +142,33 @@ def time_given_now(tracker: Tracker) -> bool:
     return "appointment_time" in tracker.slots_to_validate()
 
 
+# "上门服务，地址广州市天河区天河北路5栋1203，下周四上午9点半，联系人张秀兰，电话137…" to the address
+# question: the address is the clause that looks like one, not the whole message.
+ADDRESS_CUE = re.compile(r"^(?:我的|我家|家里|上门)?(?:详细)?(?:地址|住址)(?:是|在|为)?[:：]?\s*")
+ADDRESS_MARK = re.compile(r"省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|栋|幢|楼|单元|室|小区|花园|大厦|公寓|苑")
+CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]+")
+
+
+def address_part(text: str, entities: list[dict]) -> str:
+    """The clauses of `text` that read as an address, without the clauses that are other answers given with it
+    (mostly a time, name, phone or service); the whole text when no clause looks like an address. Clauses, not
+    characters, are dropped: "望京西园三区312号楼" may hold a misread "12号", and must stay whole."""
+    other = [(e["start"], e["end"]) for e in entities if e.get("entity") in OTHER_ANSWERS
+             and isinstance(e.get("start"), int) and e.get("end", 0) > e["start"]]
+    kept, start = [], 0
+    for piece in CLAUSE_BREAK.split(text):
+        at = text.find(piece, start)
+        start = at + len(piece)
+        covered = sum(1 for k in range(at, start) if any(a <= k < b for a, b in other))
+        clause = ADDRESS_CUE.sub("", piece.strip())
+        if len(clause) >= 4 and covered * 2 < len(piece) and ADDRESS_MARK.search(clause):
+            kept.append(clause)
+    return "，".join(kept) or text
+
+
+OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
+
+
 class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
@@ -186,7 +213,7 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def extract_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "address")
-        return {"address": answer} if answer else {}
+        return {"address": address_part(answer, tracker.latest_message.get("entities", []))} if answer else {}
 
     async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()

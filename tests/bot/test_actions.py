@@ -472,7 +472,7 @@ def test_a_time_given_when_the_address_is_asked_is_not_taken_as_the_address(back
     t = tracker({"requested_slot": "address", "service_type": "上门服务"}, text="浦东新区张江路100号，后天下午两点",
                 entities=[{**time, "start": 11, "end": 17}], form="appointment_form")
     assert run(ValidateAppointmentForm().extract_address(CollectingDispatcher(), t, DOMAIN)) == {
-        "address": "浦东新区张江路100号，后天下午两点"}
+        "address": "浦东新区张江路100号"}  # the time is its own slot's answer, not part of the address
 
 
 def test_a_home_visit_goes_to_the_address_even_when_a_district_filled_the_branch_slot(backend):
@@ -857,3 +857,19 @@ def test_a_value_rasa_mapped_from_this_very_message_is_an_answer(backend):
     events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
     assert SlotSet("service_type", "柜面办理") in events and SlotSet("service_type", None) not in events
     assert not dispatcher.messages
+
+
+def test_the_address_is_taken_from_a_message_that_gives_everything_at_once():
+    from actions.appointments import address_part
+
+    text = "上门服务，地址广州市天河区天河北路悦景小区5栋1203，下周四上午9点半，联系人张秀兰，电话13722223333"
+    def span(value, entity):
+        return {"entity": entity, "start": text.index(value), "end": text.index(value) + len(value)}
+    entities = [span("上门服务", "service_type"), span("下周四上午9点半", "time"), span("张秀兰", "person_name"),
+                span("13722223333", "phone")]
+    assert address_part(text, entities) == "广州市天河区天河北路悦景小区5栋1203"
+    lone = "北京市朝阳区望京西园三区312号楼2单元801"
+    misread = [{"entity": "time", "start": lone.index("12号"), "end": lone.index("12号") + 3}]
+    assert address_part(lone, misread) == lone
+    assert address_part("就在公司楼下", []) == "就在公司楼下"
+    assert address_part("老地方", []) == "老地方"
