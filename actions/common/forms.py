@@ -54,12 +54,14 @@ class BaseFormValidator(FormValidationAction):
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
             events.append(SlotSet(slot, None))
-        elif slot and not answered and intent in ANSWER_LIKE and replying and faq_answer(tracker):
-            # "对了，去面谈要带啥材料啊？" read as nlu_fallback: a question, answered (the NLG offers a choice
-            # when the topic is unsure), then the form's question again, with no retry counted.
+        elif slot and not answered and replying and len(dispatcher.messages) == said_before and faq_answer(tracker):
+            # "对了，去面谈要带啥材料啊？": a question, answered (the NLG offers a choice when the topic is unsure),
+            # then the form's question again, with no retry counted. The rule for an FAQ inside a form does not
+            # fire here: the service it names again kept the form from rejecting the message.
             dispatcher.utter_message(response=faq_answer(tracker))
             events.append(SlotSet(slot, None))
-        elif slot and not answered and intent in ANSWER_LIKE and replying:
+        elif slot and not answered and intent in ANSWER_LIKE and replying and len(dispatcher.messages) == said_before:
+            # (not when a validator has just explained what was wrong: one refusal per reply)
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
             retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
@@ -102,13 +104,13 @@ class BaseFormValidator(FormValidationAction):
 
 
 def faq_answer(tracker: Tracker) -> str | None:
-    """The FAQ answer for a question-shaped message NLU could not place (nlu_fallback) while an FAQ topic was
-    still in the running (faq among the two likeliest intents)."""
+    """The FAQ answer for a question-shaped message read as an FAQ, or one NLU could not place (nlu_fallback)
+    while an FAQ topic was still in the running (faq among the two likeliest intents)."""
     message = tracker.latest_message
     text = (message.get("text") or "").strip()
     ranked = [r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-    unplaced = message.get("intent", {}).get("name") == "nlu_fallback"
-    if not unplaced or not QUESTION.search(text) or "faq" not in ranked[:2]:
+    intent = message.get("intent", {}).get("name")
+    if not QUESTION.search(text) or not (intent == "faq" or intent == "nlu_fallback" and "faq" in ranked[:2]):
         return None
     return message.get("response_selector", {}).get("faq", {}).get("response", {}).get("utter_action")
 

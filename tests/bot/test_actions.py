@@ -696,9 +696,9 @@ def test_a_time_question_is_not_asked_again_after_the_rejection_that_offered_tim
 # --- a question mid-form that names what the form already has -------------------------------------------
 
 
-def question_turn(text: str) -> Tracker:
+def question_turn(text: str, intent: str = "nlu_fallback") -> Tracker:
     """The appointment form asking the time; the service was given two turns ago and NLU finds it again."""
-    parse = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4},
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.4},
              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "faq", "confidence": 0.21},
                                 {"name": "affirm", "confidence": 0.2}],
              "entities": [{"entity": "service_type", "value": "理赔面谈"}],
@@ -710,17 +710,20 @@ def question_turn(text: str) -> Tracker:
     t.events = [{"event": "slot", "name": "service_type", "value": "理赔面谈"},
                 {"event": "slot", "name": "branch", "value": "深圳福田支公司"},
                 {"event": "user", "text": text, "parse_data": parse},
+                {"event": "slot", "name": "service_type", "value": "理赔面谈"},
+                {"event": "action", "name": "appointment_form"},
                 {"event": "slot", "name": "service_type", "value": "理赔面谈"}]
     return t
 
 
 def test_a_question_naming_a_value_the_form_has_is_answered_not_taken_as_an_answer(backend):
     """"对了，去面谈要带啥材料啊？" (nlu_fallback, FAQ second) had been answered "好的，已记下。"."""
-    dispatcher = CollectingDispatcher()
-    events = run(ValidateAppointmentForm().run(dispatcher, question_turn("对了，去面谈要带啥材料啊？"), DOMAIN))
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/claim_documents"]
-    assert SlotSet("appointment_time", None) in events
-    assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
+    for intent in ("nlu_fallback", "faq"):  # as faq too: the service found again keeps the FAQ rule from firing
+        dispatcher = CollectingDispatcher()
+        events = run(ValidateAppointmentForm().run(dispatcher, question_turn("对了，去面谈要带啥材料啊？", intent), DOMAIN))
+        assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/claim_documents"]
+        assert SlotSet("appointment_time", None) in events
+        assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
 
 
 def test_a_statement_naming_the_same_value_again_is_told_it_gave_nothing_new(backend):
@@ -873,3 +876,20 @@ def test_the_address_is_taken_from_a_message_that_gives_everything_at_once():
     assert address_part(lone, misread) == lone
     assert address_part("就在公司楼下", []) == "就在公司楼下"
     assert address_part("老地方", []) == "老地方"
+
+
+def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):
+    """"是的，确定取消" to the verification question: the validator's "请输入…后4位" and then the generic
+    "没能从您的回复里找到" came both, each with the way out."""
+    from actions.appointments import ValidateAppointmentChangeForm
+
+    t = tracker({"requested_slot": "id_last4", "appointment_number": "YY20261209-0773",
+                 "retry_slot": "id_last4", "retry_count": 1}, text="是的，确定取消", intent="affirm",
+                form="appointment_change_form")
+    t.events = [{"event": "slot", "name": "retry_slot", "value": "id_last4"},  # one miss already
+                {"event": "user", "text": "是的，确定取消", "parse_data": t.latest_message},
+                {"event": "slot", "name": "id_last4", "value": "是的，确定取消"}]  # the from_text mapping
+    t.slots["id_last4"] = "是的，确定取消"
+    dispatcher = CollectingDispatcher()
+    run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN))
+    assert len(dispatcher.messages) == 1, dispatcher.messages
