@@ -186,16 +186,6 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     return [UserUtteranceReverted()]
 
 
-class ActionHandleFallback(Action):
-    """First miss: ask to rephrase with options; two misses in a row: a human takes over."""
-
-    def name(self) -> str:
-        return "action_handle_fallback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return await fallback(dispatcher, tracker, domain)
-
-
 class ActionStopForm(Action):
     """The customer gave up the task (算了/不办了): leave the form and forget what it collected."""
 

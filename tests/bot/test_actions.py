@@ -720,7 +720,8 @@ def test_a_question_naming_a_value_the_form_has_is_answered_not_taken_as_an_answ
     """"对了，去面谈要带啥材料啊？" (nlu_fallback, FAQ second) had been answered "好的，已记下。"."""
     for intent in ("nlu_fallback", "faq"):  # as faq too: the service found again keeps the FAQ rule from firing
         dispatcher = CollectingDispatcher()
-        events = run(ValidateAppointmentForm().run(dispatcher, question_turn("对了，去面谈要带啥材料啊？", intent), DOMAIN))
+        turn = question_turn("对了，去面谈要带啥材料啊？", intent)
+        events = run(ValidateAppointmentForm().run(dispatcher, turn, DOMAIN))
         assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/claim_documents"]
         assert SlotSet("appointment_time", None) in events
         assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
@@ -893,3 +894,23 @@ def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):
     dispatcher = CollectingDispatcher()
     run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN))
     assert len(dispatcher.messages) == 1, dispatcher.messages
+
+
+def test_a_grievance_nlu_could_not_place_starts_the_complaint():
+    """"…今天必须给我个说法" came as nlu_fallback (inform 0.34, file_complaint 0.33): "not understood" twice, then
+    a hand-over, for a customer who had told the whole story."""
+    from actions.routing import ActionHandleFallback
+
+    text = "当初业务员说这个随时能取，现在退保只拿回一半，打了好几次电话都没人管，今天必须给我个说法"
+    t = ranked(text, "nlu_fallback", "inform", "file_complaint")
+    events = run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+    assert events[-1] == FollowupAction("complaint_form") and SlotSet("complaint_description", text) in events
+
+
+def test_a_short_message_nlu_could_not_place_gets_the_options():
+    from actions.routing import ActionHandleFallback
+
+    dispatcher = CollectingDispatcher()
+    turn = ranked("额那个嗯嗯", "nlu_fallback", "affirm", "file_complaint")
+    run(ActionHandleFallback().run(dispatcher, turn, DOMAIN))
+    assert "换个说法" in dispatcher.messages[0]["text"]
