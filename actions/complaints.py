@@ -14,7 +14,7 @@ from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
-from actions.common.forms import BaseFormValidator, free_text, says_none
+from actions.common.forms import QUESTION, BaseFormValidator, free_text, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 
@@ -32,13 +32,32 @@ DEMAND = re.compile(
 )
 
 
+# "你们投诉一般多久能处理？我要投诉": a question about complaining and the request itself tell no story.
+REQUEST_CLAUSE = re.compile(
+    r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"
+)
+CLAUSES = re.compile(r"([,，.。!！;；?？~～\s]+)")
+
+
+def story_of(text: str) -> str:
+    """`text` without its clauses that only ask to complain or ask about complaining (punctuation kept)."""
+    parts = CLAUSES.split((text or "").strip())
+    kept = []
+    for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        if REQUEST_CLAUSE.fullmatch(clause) or ("投诉" in clause and QUESTION.search(clause + sep)):
+            continue
+        kept.append(clause + sep)
+    return "".join(kept).strip(" ，,")
+
+
 def is_account(text: str) -> bool:
     """Does the message tell what happened, beyond just asking to complain?"""
-    return len(OPENER.sub("", text or "").strip()) >= ACCOUNT_MIN_CHARS
+    return len(OPENER.sub("", story_of(text)).strip()) >= ACCOUNT_MIN_CHARS
 
 
 def complaint_slots(text: str) -> dict[str, str]:
     """One message may hold the whole complaint: what happened, then what the customer wants."""
+    text = story_of(text) or text.strip()
     text = OPENER.sub("", text.strip()) or text.strip()
     parts = DEMAND.split(text, maxsplit=1)
     if len(parts) == 2 and len(parts[0].strip()) >= 4 and len(parts[1].strip()) >= 4:

@@ -914,3 +914,9 @@ def test_a_short_message_nlu_could_not_place_gets_the_options():
     turn = ranked("额那个嗯嗯", "nlu_fallback", "affirm", "file_complaint")
     run(ActionHandleFallback().run(dispatcher, turn, DOMAIN))
     assert "换个说法" in dispatcher.messages[0]["text"]
+
+
+def test_a_question_about_complaining_beside_the_request_is_no_description():
+    """"你们投诉一般多久能处理？我要投诉" had become the complaint's description (the form then asked the demand)."""
+    t = tracker(text="你们投诉一般多久能处理？我要投诉", intent="file_complaint", form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
