@@ -33,9 +33,12 @@ class ContactFormValidator(BaseFormValidator):
     """Base for the forms that take the customer's name and mobile (appointments, complaints)."""
 
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        # A bare name is often not tagged by the NLU: take the words when the name was asked for.
+        # A bare name is often not tagged by the NLU: take the words when the name was asked for — unless they
+        # carry another answer ("改成明天上午11点行不行" to the name question changes the time, names nobody).
         answer = free_text(tracker, "person_name")
-        return {"person_name": answer} if answer and not latest_entity(tracker, "person_name") else {}
+        entities = tracker.latest_message.get("entities", [])
+        other = any(e.get("entity") not in ("person_name", "script") for e in entities)
+        return {"person_name": answer} if answer and not other and not latest_entity(tracker, "person_name") else {}
 
     async def validate_person_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return validate_name(self, value, dispatcher, tracker)

@@ -920,3 +920,14 @@ def test_a_question_about_complaining_beside_the_request_is_no_description():
     """"你们投诉一般多久能处理？我要投诉" had become the complaint's description (the form then asked the demand)."""
     t = tracker(text="你们投诉一般多久能处理？我要投诉", intent="file_complaint", form="complaint_form")
     assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_time_change_said_to_the_name_question_is_not_refused_as_a_name(backend):
+    """"哦等下，明天下午我要开会，改成明天上午11点行不行" got "请告诉我您的姓名" on top of the time being taken."""
+    text = "哦等下，明天下午我要开会，改成明天上午11点行不行"
+    when = {"entity": "time", "start": text.index("明天上午"), "end": text.index("行不行"), "value": "x"}
+    t = tracker({"requested_slot": "person_name"}, text=text, entities=[when], form="appointment_form")
+    assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {}
+    bare = tracker({"requested_slot": "person_name"}, text="赵磊", form="appointment_form")
+    assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), bare, DOMAIN)) == {
+        "person_name": "赵磊"}
