@@ -90,13 +90,21 @@ async def check_time(
             slot_buttons(slots),
         )
     offer = slots or await next_free(service_type, moment.date() + dt.timedelta(days=1), branch)
-    why = reason or (
-        "该时段已约满"
-        if any(dt.datetime.fromisoformat(s["start"]) == moment for s in slots)
-        else "这个时间不在可预约的时段内"
-    )
+    why = reason or ("该时段已约满" if await on_the_grid(service_type, moment) else "这个时间不在可预约的时段内")
     message = f"抱歉，{why}。" + ("您可以选择以下时间：" if offer else "近期暂无空闲时段，可以转人工为您安排。")
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
+
+
+async def on_the_grid(service_type: str, moment: dt.datetime) -> bool:
+    """Is `moment` the start of one of the service's slots (policy: hours and slot length)? Then a refusal
+    means the slot is taken; the backend lists only the free ones."""
+    policy = (await get_policy())["appointment"]
+    hours = policy["service_types"].get(service_type) or {}
+    if not hours:
+        return False
+    start, end = (dt.time.fromisoformat(hours[k]) for k in ("start", "end"))
+    minutes = moment.hour * 60 + moment.minute - (start.hour * 60 + start.minute)
+    return start <= moment.time() < end and minutes % int(policy["slot_minutes"]) == 0 and moment.second == 0
 
 
 async def check_time_when_known(

@@ -931,3 +931,15 @@ def test_a_time_change_said_to_the_name_question_is_not_refused_as_a_name(backen
     bare = tracker({"requested_slot": "person_name"}, text="赵磊", form="appointment_form")
     assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), bare, DOMAIN)) == {
         "person_name": "赵磊"}
+
+
+def test_a_refused_time_on_the_slot_grid_is_called_taken_not_outside_the_hours(backend):
+    """A home visit at 15:00 already booked was refused with "这个时间不在可预约的时段内" (the backend lists only
+    free slots); a time on the service's grid is a taken slot, one off it (9:30, 22:00) is outside."""
+    from actions.appointments import on_the_grid
+
+    day = dt.datetime(2026, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    service = next(k for k, v in POLICY["appointment"]["service_types"].items() if v.get("needs") == "address")
+    assert run(on_the_grid(service, day.replace(hour=15)))
+    assert not run(on_the_grid(service, day.replace(hour=9, minute=30)))
+    assert not run(on_the_grid(service, day.replace(hour=22)))
