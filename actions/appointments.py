@@ -257,6 +257,22 @@ def slots_offered_this_turn(tracker: Tracker) -> bool:
     return False
 
 
+def wanted_day(tracker: Tracker) -> dt.date | None:
+    """The day of the time the customer last proposed (refused since: its slot was taken, or 9:30 is not a slot
+    start). Asked again, they see that day's free slots, not tomorrow's."""
+    proposed = None
+    for event in reversed(tracker.events):  # within this form only: an earlier booking's time is not a wish
+        if event.get("event") == "active_loop" and event.get("name"):
+            break
+        if event.get("event") == "slot" and event.get("name") == "appointment_time" and event.get("value"):
+            proposed = event.get("value")
+            break
+    try:
+        return dt.datetime.fromisoformat(str(proposed)).astimezone(SHANGHAI).date() if proposed else None
+    except ValueError:
+        return None
+
+
 class ActionAskAppointmentTime(Action):
     """Ask for the time and show the next free slots right away."""
 
@@ -274,7 +290,7 @@ class ActionAskAppointmentTime(Action):
                 service, branch = appt["service_type"], appt.get("branch")
             else:
                 service, branch = tracker.get_slot("service_type"), (await chosen_place(tracker))["branch"]
-            slots = await next_free(service, today, branch)
+            slots = await next_free(service, max(today, wanted_day(tracker) or today), branch)
         except ApiError:
             slots = []
         question = "请问您想改到什么时间？" if moving else "请问您想预约什么时间？"

@@ -943,3 +943,18 @@ def test_a_refused_time_on_the_slot_grid_is_called_taken_not_outside_the_hours(b
     assert run(on_the_grid(service, day.replace(hour=15)))
     assert not run(on_the_grid(service, day.replace(hour=9, minute=30)))
     assert not run(on_the_grid(service, day.replace(hour=22)))
+
+
+def test_asked_again_after_a_refused_time_the_slots_offered_are_of_the_day_wanted(backend):
+    """A refused "下周三上午十点" (taken), then the name: the time question came again with tomorrow's slots."""
+    wanted = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() + dt.timedelta(days=9)
+    proposal = f"{wanted.isoformat()}T10:00:00+08:00"
+    t = tracker({"service_type": "电话回访", "person_name": "王建国"}, text="王建国", form="appointment_form")
+    t.events = [{"event": "active_loop", "name": "appointment_form"},
+                {"event": "slot", "name": "appointment_time", "value": proposal},
+                {"event": "slot", "name": "appointment_time", "value": None},
+                {"event": "user", "text": "王建国", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
+    days = {b["payload"].split('"time": "')[1][:10] for b in dispatcher.messages[0]["buttons"]}
+    assert days == {wanted.isoformat()} or min(days) > wanted.isoformat()  # that day, or the next with room
