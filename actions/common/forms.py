@@ -54,11 +54,12 @@ class BaseFormValidator(FormValidationAction):
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
             events.append(SlotSet(slot, None))
-        elif slot and not answered and replying and len(dispatcher.messages) == said_before and faq_answer(tracker):
+        elif slot and not answered and replying and len(dispatcher.messages) == said_before and (
+                answer := faq_answer(tracker)):
             # "对了，去面谈要带啥材料啊？": a question, answered (the NLG offers a choice when the topic is unsure),
             # then the form's question again, with no retry counted. The rule for an FAQ inside a form does not
             # fire here: the service it names again kept the form from rejecting the message.
-            dispatcher.utter_message(response=faq_answer(tracker))
+            dispatcher.utter_message(response=answer)
             events.append(SlotSet(slot, None))
         elif slot and not answered and intent in ANSWER_LIKE and replying and len(dispatcher.messages) == said_before:
             # (not when a validator has just explained what was wrong: one refusal per reply)
