@@ -1,4 +1,5 @@
-"""A bare answer outside any task ("LP2026…", "明天下午") starts the task it obviously belongs to."""
+"""Outside any task: a bare answer ("LP2026…", "明天下午") starts the task it obviously belongs to, a grievance told
+in one breath starts the complaint, and what is not understood gets the fallback ladder."""
 
 from __future__ import annotations
 
