@@ -22,9 +22,9 @@ _TITLED = ("buttons", "quick_replies")
 
 FAQ_ANSWER_PREFIX = "utter_faq/"
 # Below this topic confidence (TopicBlend's, averaged with the ResponseSelector's) the chosen topic is more
-# often wrong than right ("保单借款利息多少", which has no topic, drew the lost-policy answer at 0.14): a wrong
-# answer misleads, "I can't answer that, a human can" does not. Figures: bench/README.md, "FAQ answers the
-# selector was unsure of".
+# often wrong than right ("保单借款利息多少", which had no topic, drew the lost-policy answer at 0.14): a wrong
+# answer misleads; a choice of the likeliest questions (or a human) does not. Figures: bench/README.md, "FAQ
+# answers the selector was unsure of".
 MIN_TOPIC_CONFIDENCE = 0.3
 UNSURE_RESPONSE = "utter_out_of_scope"
 # The unsure case: "这个状态啥意思？还要多久能到账" ranks status meanings 0.26 and payment time 0.22 — both are
