@@ -3,6 +3,7 @@ in one breath starts the complaint, and what is not understood gets the fallback
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,6 +18,9 @@ from actions.handover import fallback
 BOOKING = {"service_type", "branch"}
 # Intents NLU leans to, after inform, on a grievance told outright: "…三万块交进去退我一万二，今天必须给我个说法"
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
+# …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
+ASKING = re.compile(r"想问|问一?下|请问|进度|进展|到哪|哪一步|怎么样了|结果了?吗|[?？]|吗\s*$")
+PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
 # Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
 ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",
                    "appointment_number"}
@@ -34,11 +38,15 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
     """"你们业务员说保证返利，结果根本没有，我希望退还全部保费": a grievance told in one breath reads like the
     answers the complaint form collects (inform), or like nothing NLU is sure of. Start the complaint with it
     rather than lose it: when NLU's best guess after those leans to a complaint and the message tells a story.
-    A time in it ("今天必须给我个说法") is part of the story, not a booking."""
+    A time in it ("今天必须给我个说法") is part of the story, not a booking. Asking where a case stands, with
+    NLU's guess a progress intent, starts that progress question instead."""
     message = tracker.latest_message
     text = message.get("text") or ""
     entities = {e.get("entity") for e in message.get("entities", [])}
-    if runner_up(tracker) not in COMPLAINT_LIKE or not is_account(text) or entities & ANSWER_ENTITIES:
+    guess = runner_up(tracker)
+    if guess in PROGRESS_FORMS and ASKING.search(text):
+        return [FollowupAction(PROGRESS_FORMS[guess])]
+    if guess not in COMPLAINT_LIKE or not is_account(text) or entities & ANSWER_ENTITIES or ASKING.search(text):
         return None
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]

@@ -958,3 +958,14 @@ def test_asked_again_after_a_refused_time_the_slots_offered_are_of_the_day_wante
     run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
     days = {b["payload"].split('"time": "')[1][:10] for b in dispatcher.messages[0]["buttons"]}
     assert days == {wanted.isoformat()} or min(days) > wanted.isoformat()  # that day, or the next with room
+
+
+def test_asking_where_a_complaint_stands_is_no_new_complaint():
+    """"上礼拜投诉过一次，想问下处理到哪一步了" (inform, then complaint progress) had started a new complaint."""
+    t = ranked("上礼拜投诉过一次，想问下处理到哪一步了", "inform", "check_complaint_progress", "file_complaint")
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [
+        FollowupAction("complaint_progress_form")]
+    t = ranked("上礼拜投诉过一次，想问下处理到哪一步了", "inform", "file_complaint", "check_complaint_progress")
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
+    assert FollowupAction("complaint_form") not in events
