@@ -13,6 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common.reply import choice, say
+from bot.script import to_simplified
 
 MAX_SAME_QUESTION = 2
 RETRY_SLOTS = {"retry_slot", "retry_count"}
@@ -27,6 +28,7 @@ class BaseFormValidator(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         said_before = len(dispatcher.messages)
+        candidates = dict(tracker.slots_to_validate())  # what Rasa mapped from the message, before validation
         events = await super().run(dispatcher, tracker, domain)
         slot = tracker.get_slot("requested_slot")
         intent = tracker.latest_message.get("intent", {}).get("name")
@@ -49,7 +51,17 @@ class BaseFormValidator(FormValidationAction):
         # so the third time a human or stopping is offered). Without this Rasa would reject the form
         # and the customer would get the generic "not understood" menu in the middle of a task.
         replying = self.replying(tracker)
-        if slot and not answered and intent in COURTESY and replying:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if slot and not answered and replying and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
+                intent in ("deny", "stop") or NOT_CONFIRMING.search(text)):
+            # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent)
+            events.append(SlotSet(slot, True))
+        elif (slot and not answered and replying and len(dispatcher.messages) == said_before
+              and restated(candidates, before) and not QUESTION.search(text)):
+            # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
+            say(dispatcher, tracker, "好的。")
+            events.append(SlotSet(slot, None))
+        elif slot and not answered and intent in COURTESY and replying:
             # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
@@ -104,6 +116,12 @@ class BaseFormValidator(FormValidationAction):
         return {slot: value, "retry_slot": None, "retry_count": 0} | extra
 
 
+def restated(candidates: dict[str, Any], before: dict[str, Any]) -> bool:
+    """Did the message only repeat values the form already had (its slot candidates equal to them)?"""
+    given = {name: value for name, value in candidates.items() if name not in {"customer_script", "requested_slot"}}
+    return bool(given) and all(before.get(name) == value for name, value in given.items())
+
+
 def faq_answer(tracker: Tracker) -> str | None:
     """The FAQ answer for a question-shaped message read as an FAQ, or one NLU could not place (nlu_fallback)
     while an FAQ topic was still in the running (faq among the two likeliest intents)."""
@@ -136,6 +154,10 @@ def latest_entity(tracker: Tracker, entity: str) -> dict | None:
 
 # Intents a customer's answer to a form question may be read as (short replies are often misread).
 ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
+
+# A summary confirmed in words NLU read otherwise ("確認，謝謝" → thank), and what undoes such a reading.
+CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok", re.IGNORECASE)
+NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 
 # Courtesies a customer may say between two questions, and what is said back before asking again.
 COURTESY = {"thank": "不客气。", "greet": "您好。"}

@@ -969,3 +969,33 @@ def test_asking_where_a_complaint_stands_is_no_new_complaint():
     dispatcher = CollectingDispatcher()
     events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
     assert FollowupAction("complaint_form") not in events
+
+
+def confirm_turn(text: str, intent: str) -> Tracker:
+    t = tracker({"requested_slot": "appointment_confirmed", "service_type": "电话回访"}, text=text, intent=intent,
+                form="appointment_form")
+    t.events = [{"event": "slot", "name": "service_type", "value": "电话回访"},
+                {"event": "user", "text": text, "parse_data": t.latest_message}]
+    return t
+
+
+def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
+    """"確認，謝謝" (read as thank) got "不客氣" and the summary again."""
+    form = ValidateAppointmentForm()
+    events = run(form.run(CollectingDispatcher(), confirm_turn("確認，謝謝", "thank"), DOMAIN))
+    assert SlotSet("appointment_confirmed", True) in events
+    events = run(form.run(CollectingDispatcher(), confirm_turn("先不要确认，谢谢", "thank"), DOMAIN))
+    assert SlotSet("appointment_confirmed", True) not in events
+
+
+def test_a_value_said_again_is_acknowledged_without_a_refusal(backend):
+    """"电话回访" to the time question, the service being known: it was refused as "没能从您的回复里找到"."""
+    t = tracker({"requested_slot": "appointment_time", "service_type": "电话回访"}, text="电话回访",
+                form="appointment_form")
+    t.events = [{"event": "slot", "name": "service_type", "value": "电话回访"},
+                {"event": "user", "text": "电话回访", "parse_data": t.latest_message},
+                {"event": "slot", "name": "service_type", "value": "电话回访"}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert [m["text"] for m in dispatcher.messages] == ["好的。"]
+    assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
