@@ -8,7 +8,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.script import to_script
+from bot.script import to_script, to_simplified
 
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list[dict] | None = None) -> None:
@@ -47,16 +47,28 @@ def last_buttons(tracker: Tracker) -> list[dict]:
     return []
 
 
+TITLE_PARTS = re.compile(r"[^（）()，,、：:\s|]+")
+
+
+def picked_button(text: str, buttons: list[dict]) -> dict | None:
+    """The button picked by its place ("第二个", "最后那个") or by a part of its title that no other button has
+    ("审核中的那个" among "LP…（受理中，…）" and "LP…（审核中，…）")."""
+    match = ORDINAL.search(text)
+    if match:
+        index = len(buttons) - 1 if match.group(2) else ORDINAL_VALUES[match.group(1)] - 1
+        return buttons[index] if 0 <= index < len(buttons) else None
+    named = {k for k, b in enumerate(buttons) for part in TITLE_PARTS.findall(str(b.get("title") or ""))
+             if len(part) >= 2 and part in text}
+    return buttons[named.pop()] if len(named) == 1 else None
+
+
 def picked_button_entities(tracker: Tracker) -> dict:
-    """The entities of the button the customer picked by its place in the bot's last buttons ({} if none)."""
-    match = ORDINAL.search(tracker.latest_message.get("text") or "")
-    buttons = last_buttons(tracker) if match else []
-    if not buttons:
+    """The entities of the button the customer picked in words among the bot's last buttons ({} if none)."""
+    buttons = last_buttons(tracker)
+    button = picked_button(to_simplified(tracker.latest_message.get("text") or ""), buttons) if buttons else None
+    if not button:
         return {}
-    index = len(buttons) - 1 if match.group(2) else ORDINAL_VALUES[match.group(1)] - 1
-    if not 0 <= index < len(buttons):
-        return {}
-    payload = str(buttons[index].get("payload") or "")
+    payload = str(button.get("payload") or "")
     start = payload.find("{")
     try:
         return json.loads(payload[start:]) if start > 0 else {}

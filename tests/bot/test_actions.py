@@ -806,7 +806,8 @@ def test_a_claim_picked_by_its_place_in_the_list_is_taken(backend):
     form = ValidateClaimProgressForm()
     for text, expected in [("第二个那笔详细说说呢", "LP2026110290102"), ("第1个", "LP2026110290101"),
                            ("最后那个", "LP2026110290102"), ("第三个", None), ("说说详细的", None),
-                           ("第二天再说", None)]:
+                           ("第二天再说", None), ("审核中的那个，催一下", "LP2026110290102"),
+                           ("受理中那笔", "LP2026110290101"), ("LP20261102901那个", None)]:
         t = tracker({"requested_slot": "claim_number", "policy_number": "P2026000000101"}, text=text,
                     form="claim_progress_form")
         t.events = [{"event": "user", "text": "8001"}, {"event": "bot", "text": "请选择", "data": {"buttons": buttons}},
