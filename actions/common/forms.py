@@ -73,6 +73,11 @@ class BaseFormValidator(FormValidationAction):
             # fire here: the service it names again kept the form from rejecting the message.
             dispatcher.utter_message(response=answer)
             events.append(SlotSet(slot, None))
+        elif (slot and not answered and intent == "out_of_scope" and replying and QUESTION.search(text)
+              and len(dispatcher.messages) == said_before):
+            # "对了，今天北京天气咋样啊" mid-complaint: not a failed answer, a question we do not answer here
+            say(dispatcher, tracker, "抱歉，这个问题我回答不了。我们先把当前的事办完：")
+            events.append(SlotSet(slot, None))
         elif slot and not answered and intent in ANSWER_LIKE and replying and len(dispatcher.messages) == said_before:
             # (not when a validator has just explained what was wrong: one refusal per reply)
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
@@ -178,7 +183,7 @@ SWITCHING = {
     "cancel_appointment",
     "reschedule_appointment",
 }
-QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
+QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
 IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
 
 # Questions the customer may answer with "none" (the form then goes on without the value).

@@ -1000,3 +1000,15 @@ def test_a_value_said_again_is_acknowledged_without_a_refusal(backend):
     events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
     assert [m["text"] for m in dispatcher.messages] == ["好的。"]
     assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
+
+
+def test_an_off_topic_question_mid_form_is_declined_not_refused_as_an_answer(backend):
+    """"对了，今天北京天气咋样啊" to the name question got "没能从您的回复里找到需要的信息" and a counted miss."""
+    text = "对了，今天北京天气咋样啊"
+    t = tracker({"requested_slot": "complaint_type", "complaint_description": "客服态度差"}, text=text,
+                intent="out_of_scope", form="complaint_form")
+    t.events = [{"event": "user", "text": text, "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert [m["text"] for m in dispatcher.messages] == ["抱歉，这个问题我回答不了。我们先把当前的事办完："]
+    assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
