@@ -16,8 +16,9 @@ from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
 from actions.common.forms import BaseFormValidator, free_text, latest_entity
+from actions.common.picks import picked_button_entities
 from actions.common.policy import get_policy
-from actions.common.reply import choice, picked_button_entities, say
+from actions.common.reply import choice, say
 
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7

@@ -14,7 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions.common.api import ApiError, backend
 from actions.common.format import day
 from actions.common.forms import BaseFormValidator
-from actions.common.reply import choice, picked_button_entities, say
+from actions.common.picks import picked_button_entities
+from actions.common.reply import choice, say
 from actions.common.verification import verify
 from actions.handover import hand_over
 

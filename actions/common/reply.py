@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.script import to_script, to_simplified
+from bot.script import to_script
 
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list[dict] | None = None) -> None:
@@ -24,53 +23,3 @@ def choice(title: str, intent: str, **entities: str) -> dict:
     if entities:
         payload += json.dumps(entities, ensure_ascii=False)
     return {"title": title, "payload": payload}
-
-
-# "第二个那笔", "第2个", "最后一个": a button picked by its place instead of a click.
-# (Not "第二天下午" or "第三次": days and times are dates, not places in a list.)
-ORDINAL = re.compile(r"第\s*([一二两三四五六七八1-8])(?![\d一二三四五六七八九十]|\s*[天周年月日次期号])"
-                     r"|(最后|倒数第一)")
-ORDINAL_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8} | {
-    str(n): n for n in range(1, 9)}
-
-
-def last_buttons(tracker: Tracker) -> list[dict]:
-    """The buttons the bot showed last, in its reply to the customer's previous message."""
-    users = 0
-    for event in reversed(tracker.events):
-        users += event.get("event") == "user"
-        if users > 1:
-            break
-        buttons = (event.get("data") or {}).get("buttons") if event.get("event") == "bot" else None
-        if buttons:
-            return buttons
-    return []
-
-
-TITLE_PARTS = re.compile(r"[^（）()，,、：:\s|]+")
-
-
-def picked_button(text: str, buttons: list[dict]) -> dict | None:
-    """The button picked by its place ("第二个", "最后那个") or by a part of its title that no other button has
-    ("审核中的那个" among "LP…（受理中，…）" and "LP…（审核中，…）")."""
-    match = ORDINAL.search(text)
-    if match:
-        index = len(buttons) - 1 if match.group(2) else ORDINAL_VALUES[match.group(1)] - 1
-        return buttons[index] if 0 <= index < len(buttons) else None
-    named = {k for k, b in enumerate(buttons) for part in TITLE_PARTS.findall(str(b.get("title") or ""))
-             if len(part) >= 2 and part in text}
-    return buttons[named.pop()] if len(named) == 1 else None
-
-
-def picked_button_entities(tracker: Tracker) -> dict:
-    """The entities of the button the customer picked in words among the bot's last buttons ({} if none)."""
-    buttons = last_buttons(tracker)
-    button = picked_button(to_simplified(tracker.latest_message.get("text") or ""), buttons) if buttons else None
-    if not button:
-        return {}
-    payload = str(button.get("payload") or "")
-    start = payload.find("{")
-    try:
-        return json.loads(payload[start:]) if start > 0 else {}
-    except ValueError:
-        return {}
