@@ -17,6 +17,7 @@ from actions.common.format import deadline
 from actions.common.forms import QUESTION, BaseFormValidator, free_text, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from bot.requests import REQUESTS
 
 COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
 POLICY_RE = re.compile(r"^P\d{13}$")
@@ -33,9 +34,7 @@ DEMAND = re.compile(
 
 
 # "你们投诉一般多久能处理？我要投诉": a question about complaining and the request itself tell no story.
-REQUEST_CLAUSE = re.compile(
-    r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"
-)
+REQUEST_CLAUSE = REQUESTS["file_complaint"]
 CLAUSES = re.compile(r"([,，.。!！;；?？~～\s]+)")
 
 

@@ -6,34 +6,14 @@ it decides the intent. A question about the request ("我要投诉的话要准�
 
 from __future__ import annotations
 
-import re
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.base import StatelessComponent, customer_texts
+from bot.requests import explicit_request
 
-# Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
-REQUESTS = {
-    "file_complaint": re.compile(
-        r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"
-    ),
-    "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),
-}
-QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
-CLAUSE = re.compile(r"[^,，.。!！;；?？~～\s]+")
 CONFIDENCE = 0.95
-
-
-def explicit_request(text: str) -> str | None:
-    """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
-    beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
-    clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
-    for intent, pattern in REQUESTS.items():
-        if any(pattern.fullmatch(clause) for clause in clauses):
-            return intent
-    return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

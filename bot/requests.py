@@ -1,0 +1,27 @@
+"""Requests said outright as a clause of their own ("…，我要投诉", "转人工"): one definition for the NLU component
+that lets them decide the intent (bot/components/explicit_request.py) and for the actions that tell a complaint's
+story from the request itself (actions/complaints.py). Plain Python: the action server does not load Rasa."""
+
+from __future__ import annotations
+
+import re
+
+# Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
+REQUESTS = {
+    "file_complaint": re.compile(
+        r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"
+    ),
+    "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),
+}
+QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
+CLAUSE = re.compile(r"[^,，.。!！;；?？~～\s]+")
+
+
+def explicit_request(text: str) -> str | None:
+    """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
+    beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
+    clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
+    for intent, pattern in REQUESTS.items():
+        if any(pattern.fullmatch(clause) for clause in clauses):
+            return intent
+    return None
