@@ -138,9 +138,11 @@ def proposed_time(tracker: Tracker) -> str | None:
 def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
     or a free slot picked by its place in the list."""
+    if tracker.get_slot("requested_slot") != "appointment_time":
+        return {}
     intent = tracker.latest_message.get("intent", {}).get("name")
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
-    if not proposed and tracker.get_slot("requested_slot") == "appointment_time" and not latest_entity(tracker, "time"):
+    if not proposed and not latest_entity(tracker, "time"):
         proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
     return {"appointment_time": proposed} if proposed else {}
 

@@ -1,7 +1,8 @@
 """Domain responses in the customer's script: Traditional for customers who write Traditional (slot customer_script).
 Also the one place every FAQ answer passes (rule faq → utter_faq, and action_faq_in_form mid-form): an answer the
 topic model was unsure of is not read out; the customer picks among the likeliest questions instead (or a human),
-and with no likely question at all gets the honest out-of-scope reply."""
+and with no likely question at all gets the honest out-of-scope reply. A message that asked two questions gets
+both answers, one after the other (TopicBlend lists the second topic)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,12 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
             if UNSURE_RESPONSE in self.responses:
                 utter_action = UNSURE_RESPONSE
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        if response and isinstance(response.get("text"), str):
+            for other, first in other_answers(utter_action, tracker):
+                extra = await super().generate(other, tracker, output_channel, **kwargs)
+                if extra and extra.get("text"):
+                    texts = [extra["text"], response["text"]] if first else [response["text"], extra["text"]]
+                    response["text"] = "\n\n".join(texts)
         return convert_response(response, tracker.get_slot(SCRIPT_SLOT)) if response else response
 
 
@@ -68,6 +75,19 @@ def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
         return False
     selected = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {}).get("response", {})
     return selected.get("utter_action") == utter_action and (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
+
+
+def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tuple[str, bool]]:
+    """The answers to the other questions of the latest message when `utter_action` answers one of them, each
+    with whether it was asked before that one ("犹豫期是多少天？退保要带什么材料": the hesitation period, then
+    surrender, whichever of the two the selector chose)."""
+    if not utter_action.startswith(FAQ_ANSWER_PREFIX):
+        return []
+    faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+    if (faq.get("response") or {}).get("utter_action") != utter_action:
+        return []
+    return [(f"utter_{other['intent_response_key']}", bool(other.get("asked_first"))) for other in faq.get("also") or []
+            if other.get("intent_response_key")]
 
 
 @cache

@@ -51,34 +51,33 @@ class BaseFormValidator(FormValidationAction):
         # so the third time a human or stopping is offered). Without this Rasa would reject the form
         # and the customer would get the generic "not understood" menu in the middle of a task.
         replying = self.replying(tracker)
+        asking = bool(slot) and not answered and replying  # a reply to the question asked, with nothing new in it
+        quiet = len(dispatcher.messages) == said_before     # no validator has explained anything yet
         text = to_simplified(tracker.latest_message.get("text") or "")
-        if slot and not answered and replying and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
+        if asking and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
                 intent in ("deny", "stop") or NOT_CONFIRMING.search(text)):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent)
             events.append(SlotSet(slot, True))
-        elif (slot and not answered and replying and len(dispatcher.messages) == said_before
-              and restated(candidates, before) and not QUESTION.search(text)):
+        elif asking and quiet and restated(candidates, before) and not QUESTION.search(text):
             # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
             say(dispatcher, tracker, "好的。")
             events.append(SlotSet(slot, None))
-        elif slot and not answered and intent in COURTESY and replying:
+        elif asking and intent in COURTESY:
             # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
             events.append(SlotSet(slot, None))
-        elif slot and not answered and replying and len(dispatcher.messages) == said_before and (
-                answer := faq_answer(tracker)):
+        elif asking and quiet and (answer := faq_answer(tracker)):
             # "对了，去面谈要带啥材料啊？": a question, answered (the NLG offers a choice when the topic is unsure),
             # then the form's question again, with no retry counted. The rule for an FAQ inside a form does not
             # fire here: the service it names again kept the form from rejecting the message.
             dispatcher.utter_message(response=answer)
             events.append(SlotSet(slot, None))
-        elif (slot and not answered and intent == "out_of_scope" and replying and QUESTION.search(text)
-              and len(dispatcher.messages) == said_before):
+        elif asking and quiet and intent == "out_of_scope" and QUESTION.search(text):
             # "对了，今天北京天气咋样啊" mid-complaint: not a failed answer, a question we do not answer here
             say(dispatcher, tracker, "抱歉，这个问题我回答不了。我们先把当前的事办完：")
             events.append(SlotSet(slot, None))
-        elif slot and not answered and intent in ANSWER_LIKE and replying and len(dispatcher.messages) == said_before:
+        elif asking and quiet and intent in ANSWER_LIKE:
             # (not when a validator has just explained what was wrong: one refusal per reply)
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
             retry = self.reject(dispatcher, tracker, slot, why)

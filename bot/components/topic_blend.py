@@ -3,7 +3,11 @@ ResponseSelector's ranking, as IntentBlend does for the intent.
 
 On the FAQ examples alone (5 folds, bench/README.md) a regularised linear model on jieba words, characters
 and pinyin syllables picks the topic as often as the ResponseSelector or more, and the two err on different
-questions. The averaged confidence is what bot.nlg's floor (MIN_TOPIC_CONFIDENCE) reads."""
+questions. The averaged confidence is what bot.nlg's floor (MIN_TOPIC_CONFIDENCE) reads.
+
+A message that asks two things ("犹豫期是多少天？退保要带什么材料") gets both answers: each question in it is
+put to the linear model alone, and a confident topic other than the chosen one is listed under "also" beside
+the prediction (bot.nlg appends its answer)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_RANKING_KEY,
     RESPONSE_SELECTOR_RESPONSES_KEY,
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+    TOKENS_NAMES,
 )
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -29,6 +34,9 @@ from sklearn.linear_model import LogisticRegression
 from bot.components.base import StoredModelComponent, customer_texts
 from bot.components.intent_blend import with_bigrams, words
 from bot.pinyin import syllables
+from bot.questions import question_spans
+
+ALSO_KEY = "also"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -40,7 +48,8 @@ class TopicBlend(StoredModelComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # linear_weight: the linear model's share of the vote; C: its inverse regularisation.
-        return {"retrieval_intent": "faq", "linear_weight": 0.5, "C": 10.0}
+        # also_confidence: how sure the linear model must be of a second question's topic, on that question alone
+        return {"retrieval_intent": "faq", "linear_weight": 0.5, "C": 10.0, "also_confidence": 0.25}
 
     def _features(self, messages: list[Message], fit: bool = False) -> scipy.sparse.csr_matrix:
         method = "fit_transform" if fit else "transform"
@@ -95,5 +104,30 @@ class TopicBlend(StoredModelComponent):
                     {"id": ids.get(topic), PREDICTED_CONFIDENCE_KEY: float(np.round(c, 6)), INTENT_RESPONSE_KEY: topic}
                     for topic, c in order],
             }
+            also = self._other_questions(message, top)
+            if also:
+                properties[key][ALSO_KEY] = also
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
         return messages
+
+    def _other_questions(self, message: Message, top: str) -> list[dict[str, Any]]:
+        """Topics of the message's other questions, when each question has a confident topic of its own and one
+        of them is the chosen topic (otherwise the questions are one question in several pieces)."""
+        text, tokens = message.get(TEXT), message.get(TOKENS_NAMES[TEXT]) or []
+        spans = question_spans(text)
+        if not spans:
+            return []
+        parts = [Message(data={TEXT: text[start:end],
+                               TOKENS_NAMES[TEXT]: [t for t in tokens if start <= t.start and t.end <= end]})
+                 for start, end in spans]
+        classifier = self.model["classifier"]
+        found = [(classifier.classes_[i], float(p[i])) for p in classifier.predict_proba(self._features(parts))
+                 for i in [int(np.argmax(p))]]
+        sure = [(topic, p) for topic, p in found if p >= float(self.config["also_confidence"])]
+        topics = [topic for topic, _ in sure]
+        if top not in topics:
+            return []
+        others = {topic: (p, topics.index(topic) < topics.index(top)) for topic, p in sure if topic != top}
+        # "asked_first": answered before the chosen topic, so that the answers come in the order asked
+        return [{INTENT_RESPONSE_KEY: topic, PREDICTED_CONFIDENCE_KEY: round(p, 6), "asked_first": first}
+                for topic, (p, first) in others.items()]

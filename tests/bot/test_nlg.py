@@ -98,17 +98,22 @@ intents: [faq]
 responses:
   utter_faq/lost_policy:
     - text: "保单丢失不影响保障。"
+  utter_faq/hesitation_period:
+    - text: "犹豫期为15天。"
   utter_out_of_scope:
     - text: "抱歉，这个问题超出了我能回答的范围，可以为您转人工客服。"
 """
 )
 
 
-def faq_response(text: str, ranking: list[tuple[str, float]], script: str | None = None) -> dict:
+def faq_response(text: str, ranking: list[tuple[str, float]], script: str | None = None,
+                 also: tuple[tuple[str, bool], ...] = ()) -> dict:
     nlg = NaturalLanguageGenerator.create(EndpointConfig(type="bot.nlg.ScriptAwareNLG"), FAQ_DOMAIN)
     parse = {"intent": {"name": "faq", "confidence": 0.96}, "entities": [], "response_selector": {"faq": {
         "response": {"utter_action": f"utter_faq/{ranking[0][0]}", "confidence": ranking[0][1]},
-        "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in ranking]}}}
+        "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in ranking],
+        **({"also": [{"intent_response_key": f"faq/{t}", "confidence": 0.8, "asked_first": first}
+                     for t, first in also]} if also else {})}}}
     events = [UserUttered(text, parse_data=parse)] + ([SlotSet("customer_script", script)] if script else [])
     tracker = DialogueStateTracker.from_events("c2", events, slots=DOMAIN.slots)
     return asyncio.run(nlg.generate(f"utter_faq/{ranking[0][0]}", tracker, "rest"))
@@ -120,6 +125,16 @@ def faq_reply(text: str, topic_confidence: float) -> str:
 
 def test_a_sure_faq_answer_is_read_out():
     assert faq_reply("保单丢了怎么办", 0.89) == "保单丢失不影响保障。"
+
+
+def test_two_questions_get_both_answers_in_the_order_asked():
+    response = faq_response("保单丢了怎么办？犹豫期几天", [("lost_policy", 0.7)], also=(("hesitation_period", False),))
+    assert response["text"] == "保单丢失不影响保障。\n\n犹豫期为15天。"
+    response = faq_response("犹豫期几天？保单丢了怎么办", [("lost_policy", 0.7)], also=(("hesitation_period", True),))
+    assert response["text"] == "犹豫期为15天。\n\n保单丢失不影响保障。"
+    traditional = faq_response("保單丟了怎麼辦？猶豫期幾天", [("lost_policy", 0.7)], "traditional",
+                               also=(("hesitation_period", False),))
+    assert traditional["text"] == "保單丟失不影響保障。\n\n猶豫期為15天。"
 
 
 def test_an_unsure_faq_answer_becomes_a_choice_of_the_likeliest_questions():

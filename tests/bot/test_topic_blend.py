@@ -75,3 +75,26 @@ def test_without_faq_examples_the_selector_decides_alone(tokenizer, graph_contex
     m = with_selector(message(tokenizer, "犹豫期几天"), ("faq/hesitation_period", 0.6), ("faq/service_hours", 0.4))
     before = m.get("response_selector")["faq"]["response"].copy()
     assert blend.process([m])[0].get("response_selector")["faq"]["response"] == before
+
+
+def test_a_second_question_in_the_message_is_listed_beside_the_answer(trained, tokenizer):
+    """"犹豫期是多少天？理赔要准备哪些资料": one question is chosen, the other is not lost."""
+    m = with_selector(message(tokenizer, "犹豫期是多少天？理赔要准备哪些资料"), ("faq/hesitation_period", 0.5),
+                      ("faq/claim_documents", 0.4), ("faq/service_hours", 0.1))
+    [m] = trained.process([m])
+    faq = m.get("response_selector")["faq"]
+    [other] = faq["also"]
+    answered = [other["intent_response_key"], faq["response"]["intent_response_key"]]
+    if not other["asked_first"]:
+        answered.reverse()
+    assert answered == ["faq/hesitation_period", "faq/claim_documents"]  # in the order asked
+
+
+@pytest.mark.parametrize("text", [
+    "我想问一下，犹豫期是多少天",          # one question with a lead-in
+    "犹豫期是多少天？冷静期有几天",          # the same question twice
+])
+def test_one_question_gets_one_answer(trained, tokenizer, text):
+    m = with_selector(message(tokenizer, text), ("faq/hesitation_period", 0.6), ("faq/service_hours", 0.4))
+    [m] = trained.process([m])
+    assert "also" not in m.get("response_selector")["faq"]

@@ -1,0 +1,30 @@
+"""Several questions in one message ("犹豫期是多少天？退保要带什么材料"): where each one is, so that each can
+get its answer. The text is already Simplified and half-width (ScriptNormaliser runs first)."""
+
+from __future__ import annotations
+
+import re
+
+# A piece ends at punctuation; "对了" / "另外" / "还有" start a new one. The mark stays with its piece: "？" asks.
+PIECE = re.compile(r".+?(?:[,，.。!！;；?？\n]+|$|(?=对了|另外|还有就是|还有|顺便问|再问))", re.S)
+ASKS = re.compile(
+    r"[?？]|吗|呢|怎么|怎样|如何|什么|啥|咋|几|多久|多少|多长|哪|是否|能否|能不能|可不可以|有没有|要不要|咩|点样")
+
+
+def question_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each question in `text`, when it holds more than one; otherwise []. A piece that asks
+    nothing ("我想问一下，", "我退保了，") belongs with the question after it, or with the last one."""
+    spans: list[list[int]] = []
+    pending: int | None = None  # start of pieces that asked nothing yet
+    for piece in PIECE.finditer(text):
+        if not piece.group().strip():
+            continue
+        start = piece.start() if pending is None else pending
+        if ASKS.search(piece.group()):
+            spans.append([start, piece.end()])
+            pending = None
+        else:
+            pending = start
+    if pending is not None and spans:
+        spans[-1][1] = len(text)
+    return [(start, end) for start, end in spans] if len(spans) > 1 else []

@@ -1,0 +1,29 @@
+"""Where the questions of a message are: each gets its answer (bot/questions.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.questions import question_spans
+
+
+def questions(text: str) -> list[str]:
+    return [text[start:end] for start, end in question_spans(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("犹豫期是多少天？退保要带什么材料", ["犹豫期是多少天？", "退保要带什么材料"]),
+    ("犹豫期多久，退保要什么材料", ["犹豫期多久，", "退保要什么材料"]),
+    ("宽限期多长时间？另外保单借款利息多少", ["宽限期多长时间？", "另外保单借款利息多少"]),
+    ("理赔要什么材料 还有多久能到账", ["理赔要什么材料 ", "还有多久能到账"]),
+    # a piece that asks nothing goes with a question: the lead-in with the next one, a tail with the last one
+    ("我想问下，犹豫期几天？我刚买的，退保能全退吗，谢谢", ["我想问下，犹豫期几天？", "我刚买的，退保能全退吗，谢谢"]),
+])
+def test_each_question_is_found_with_the_words_around_it(text, expected):
+    assert questions(text) == expected
+
+
+@pytest.mark.parametrize("text", ["我想问一下，犹豫期多久", "我退保了，钱多久到账", "请问犹豫期多少天，谢谢",
+                                  "你好", "对了，上门服务收费吗", ""])
+def test_one_question_is_not_split(text):
+    assert questions(text) == []
