@@ -19,6 +19,7 @@ from actions.common.forms import BaseFormValidator, free_text, latest_entity
 from actions.common.picks import picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from bot.script import to_simplified
 
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7
@@ -79,9 +80,12 @@ async def check_time(
     except ApiError as exc:  # e.g. no service chosen yet: say why and ask again, never fail the turn
         return form.reject(dispatcher, tracker, "appointment_time", exc.message)
     if grain != "day":
-        for s in slots:
-            if dt.datetime.fromisoformat(s["start"]) == moment:
-                return form.accepted("appointment_time", s["start"])
+        afternoon = moment + dt.timedelta(hours=12) if hour_without_period(tracker, moment) else None
+        for wanted in (moment, afternoon):
+            for s in slots:
+                if wanted and dt.datetime.fromisoformat(s["start"]) == wanted:
+                    return form.accepted("appointment_time", s["start"])
+        slots = nearest(slots, moment)
     if grain == "day" and slots:
         return form.reject(
             dispatcher,
@@ -94,6 +98,26 @@ async def check_time(
     why = reason or ("该时段已约满" if await on_the_grid(service_type, moment) else "这个时间不在可预约的时段内")
     message = f"抱歉，{why}。" + ("您可以选择以下时间：" if offer else "近期暂无空闲时段，可以转人工为您安排。")
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
+
+
+# Words that say which half of the day an hour is in.
+PERIOD = re.compile(r"凌晨|早|上午|上昼|中午|下午|晏昼|傍晚|晚|夜|[ap]\.?m", re.IGNORECASE)
+
+
+def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
+    """Was `moment` said as a bare hour ("那就七点吧") that could as well be the afternoon's (7 → 19:00)?
+    Then a free slot at the later hour is what was meant when the earlier one is not bookable."""
+    entity = latest_entity(tracker, "time")
+    text = tracker.latest_message.get("text") or ""
+    if not entity or entity.get("start") is None or not 1 <= moment.hour <= 11:
+        return False
+    return not PERIOD.search(to_simplified(text[max(0, entity["start"] - 2): entity["end"]]))
+
+
+def nearest(slots: list[dict], moment: dt.datetime, limit: int = 6) -> list[dict]:
+    """The `limit` slots closest to the time asked for, in time order: asked 20:30, offered 14:00–19:00."""
+    closest = sorted(slots, key=lambda s: abs(dt.datetime.fromisoformat(s["start"]) - moment))[:limit]
+    return sorted(closest, key=lambda s: s["start"])
 
 
 async def on_the_grid(service_type: str, moment: dt.datetime) -> bool:
@@ -180,6 +204,23 @@ def address_part(text: str, entities: list[dict]) -> str:
 OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
 
 
+# How customers describe a service without naming it: "让你们的人周六晚上打给我", "想约人当面倾下理赔嘅嘢".
+# Names and close synonyms are entities (data/nlu/synonyms.yml); these are the descriptions around them.
+SERVICE_WORDS = {
+    "电话回访": re.compile(
+        r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"),
+    "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里"),
+    "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
+    "柜面办理": re.compile(r"柜台|柜面|窗口办"),
+}
+
+
+def service_in_words(text: str) -> str | None:
+    """The one service a message describes, or None (none, or more than one)."""
+    found = [name for name, words in SERVICE_WORDS.items() if words.search(to_simplified(text))]
+    return found[0] if len(found) == 1 else None
+
+
 class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
@@ -191,6 +232,12 @@ class ValidateAppointmentForm(ContactFormValidator):
             place = {"branch": ["branch"], "address": ["address"]}.get(await place_needed(service), [])
         return ["service_type", *place, "appointment_time", "person_name", "phone", "appointment_confirmed"]
 
+    async def extract_service_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if tracker.get_slot("service_type") or latest_entity(tracker, "service_type"):
+            return {}
+        service = service_in_words(tracker.latest_message.get("text") or "")
+        return {"service_type": service} if service else {}
+
     async def validate_service_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         types = list((await get_policy())["appointment"]["service_types"])
         if value not in types:
@@ -198,8 +245,7 @@ class ValidateAppointmentForm(ContactFormValidator):
                 dispatcher,
                 tracker,
                 "service_type",
-                "请选择要预约的服务：",
-                [choice(t, "inform", service_type=t) for t in types],
+                "抱歉，我没能对应到可预约的服务，请从下面选一项。",
             )
         accepted = self.accepted("service_type", value)
         branch = tracker.get_slot("branch")  # given before the service (not validated then): check it now
@@ -213,9 +259,8 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         branches = (await get_policy())["appointment"]["branches"]
         if value not in branches:
-            return self.reject(
-                dispatcher, tracker, "branch", "请选择办理网点：", [choice(b, "inform", branch=b) for b in branches]
-            )
+            # the question that follows offers the branches as buttons
+            return self.reject(dispatcher, tracker, "branch", "抱歉，这个网点暂不能预约，请从下面的网点中选一个。")
         accepted = self.accepted("branch", value)
         time = tracker.get_slot("appointment_time")
         if time and not time_given_now(tracker):  # said before the branch: check it there now

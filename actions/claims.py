@@ -22,6 +22,9 @@ from actions.handover import hand_over
 CLAIM_RE = re.compile(r"^LP\d{13}$")
 
 
+CASE_NUMBERS = {"claim_number", "policy_number", "complaint_number", "appointment_number"}
+
+
 async def verify_slot(
     validator: BaseFormValidator,
     value: Any,
@@ -30,6 +33,11 @@ async def verify_slot(
     case_number: str | None,
 ) -> dict[str, Any]:
     """Shared validate_id_last4: the backend checks and counts; locked → a human takes over."""
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    if kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
+        # "啊输错了，是LP2026110290102": a case number, not the last digits of a phone (the text mapping would
+        # take "0102" and spend a verification attempt on it); its own slot takes it
+        return {"id_last4": None}
     digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
     if not re.fullmatch(r"\d{3}[\dX]", digits):
         return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")

@@ -107,12 +107,14 @@ class ValidateComplaintForm(ContactFormValidator):
         intent = tracker.latest_message.get("intent", {}).get("name")
         if tracker.get_slot("requested_slot") != "complaint_type":
             return {}
-        if intent == "affirm":
-            return {"complaint_type": tracker.get_slot("complaint_type_suggestion")}
-        # The customer typed a type instead of tapping it (the entity may be missed on a bare answer).
+        # The customer typed a type instead of tapping it (the entity may be missed on a bare answer); "对，就是
+        # 服务质量问题" names it in an agreement, so the name counts before the agreement does.
         text = tracker.latest_message.get("text") or ""
         named = [t for t in (await get_policy())["complaint"]["types"] if t in text]
-        return {"complaint_type": named[0]} if len(named) == 1 else {}
+        if len(named) == 1:
+            return {"complaint_type": named[0]}
+        suggested = tracker.get_slot("complaint_type_suggestion")
+        return {"complaint_type": suggested} if intent == "affirm" and suggested else {}
 
     async def validate_complaint_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         types = (await get_policy())["complaint"]["types"]
@@ -121,8 +123,7 @@ class ValidateComplaintForm(ContactFormValidator):
                 dispatcher,
                 tracker,
                 "complaint_type",
-                "请选择投诉类型：",
-                [choice(t, "inform", complaint_type=t) for t in types],
+                "抱歉，我没能对应到投诉类型，请从下面选一个最接近的。",
             )
         return self.accepted("complaint_type", value)
 

@@ -11,18 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
 from actions.common.reply import choice, say
-from actions.handover import fallback
+from actions.handover import NOTHING_PENDING, fallback, last_bot_text
 from bot.script import to_simplified
 
 WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
     "非常满意": 5, "很满意": 5, "超级满意": 5, "十分满意": 5, "满意": 4, "几满意": 4, "还行": 3, "一般": 3,
-    "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1,
+    "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1, "满分": 5, "五星好评": 5,
 }
+STARS = re.compile(r"[⭐★🌟]")
 
 
 # A rating nobody asked for counts only when it says it is one ("5分", "五星好评", "挺满意的"); a bare "4"
 # outside the question is more likely a digit meant for something else.
-SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星)|好评|差评|满意")
+SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星)|好评|差评|满意|满分|[⭐★🌟]")
 
 
 def score_of(tracker: Tracker) -> int | None:
@@ -31,6 +32,8 @@ def score_of(tracker: Tracker) -> int | None:
     raw = raw.translate(str.maketrans("一二两三四五", "122345"))
     if match := re.search(r"[1-5]", raw):
         return int(match.group())
+    if 1 <= (stars := len(STARS.findall(raw))) <= 5:  # "⭐⭐⭐⭐⭐"
+        return stars
     return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)
 
 
@@ -54,6 +57,24 @@ class ActionAskCsat(Action):
             score_buttons(),
         )
         return [SlotSet("csat_asked", True)]
+
+
+# The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
+ANYTHING_ELSE = re.compile(r"还有(?:其他|别的|什么)(?:问题|需要|事|可以帮)")
+
+
+class ActionAnswerDeny(Action):
+    """"没有了" with no form running: to "还有其他问题吗？" it closes the chat (the rating question, once); to an
+    offer in passing ("需要的话我可以帮您转人工") it is a polite no, and the customer is asked what else."""
+
+    def name(self) -> str:
+        return "action_answer_deny"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if ANYTHING_ELSE.search(to_simplified(last_bot_text(tracker))):
+            return await ActionAskCsat().run(dispatcher, tracker, domain)
+        say(dispatcher, tracker, NOTHING_PENDING)
+        return []
 
 
 class ActionStoreCsat(Action):

@@ -89,6 +89,9 @@ OFFERS_BOOKING = re.compile(r"[帮为]您预约")
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
 
 
+NOTHING_PENDING = "好的。还有什么可以帮您的吗？"  # a no or a stop with nothing to say no to
+
+
 def last_bot_text(tracker: Tracker) -> str:
     return next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "bot"), "")
 
@@ -195,7 +198,7 @@ class ActionStopForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         if not form:
-            dispatcher.utter_message(response="utter_no_pending_task")
+            say(dispatcher, tracker, NOTHING_PENDING)
             return []
         asked = tracker.get_slot("requested_slot")
         if asked and free_text(tracker, asked):  # an unsure "stop" to a question answered in own words

@@ -420,9 +420,20 @@ def _resolve(group: list[_Atom], inherited: list[_Atom] | None, now: datetime) -
 
 
 def _is_figure_of_speech(text: str, group: list[_Atom]) -> bool:
-    """A lone "一点"/"三点" after 快/有/第…: "a bit" or "a point", not a time."""
+    """A lone "一点"/"三点" after 快/有/第…: "a bit" or "a point", not a time; a lone "5号" in an address."""
     only = group[0]
+    if len(group) == 1 and _HOUSE_NUMBER.fullmatch(text, only.start, only.end):
+        before, after = text[only.start - 1: only.start] if only.start else "", text[only.end: only.end + 1]
+        if before in _ADDRESS_BEFORE or (after and after in _ADDRESS_AFTER):
+            return True
     return len(group) == 1 and only.bare_clock and only.start > 0 and text[only.start - 1] in _NOT_A_CLOCK_BEFORE
+
+
+# "张杨路1288弄5号302", "幸福路8号院": a number with 号 right after a street, lane or building word, or right
+# before a room number or a building word, is a house number, not the 5th / 8th of the month.
+_HOUSE_NUMBER = re.compile(r"\d{1,2}号")
+_ADDRESS_BEFORE = set("路街巷道弄里村楼栋幢座院区镇乡")
+_ADDRESS_AFTER = set("0123456789楼栋幢座院室单门铺")
 
 
 def _reference(now: datetime) -> datetime:

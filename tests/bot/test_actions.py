@@ -18,11 +18,14 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import asks, faq, feedback, handover
 from actions.appointments import (
+    SERVICE_WORDS,
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
     ActionSubmitAppointment,
     ValidateAppointmentForm,
+    check_time,
     next_free,
+    service_in_words,
 )
 from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
 from actions.common import api as api_client
@@ -231,6 +234,45 @@ def test_a_typed_complaint_type_fills_the_slot(backend):
     assert out == {"complaint_type": "服务质量问题"}
 
 
+@pytest.mark.parametrize("text", ["对，就是服务质量问题", "是的，服务质量问题"])
+def test_a_type_named_in_an_agreement_is_that_type_even_without_a_suggestion(backend, text):
+    t = tracker({"requested_slot": "complaint_type"}, text=text, intent="affirm", form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {
+        "complaint_type": "服务质量问题"}
+
+
+def test_yes_with_nothing_proposed_is_no_complaint_type_to_refuse(backend):
+    t = tracker({"requested_slot": "complaint_type"}, text="对", intent="affirm", form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_corrected_case_number_is_not_taken_for_the_verification_digits(backend):
+    """"啊输错了，是LP2026110290102" while the digits are asked: the text mapping would spend an attempt on
+    "0102"; the claim number goes to its own slot and nothing is refused."""
+    dispatcher = CollectingDispatcher()
+    t = tracker({"claim_number": "LP2026110290102", "requested_slot": "id_last4"}, text="啊输错了，是LP2026110290102",
+                entities=[{"entity": "claim_number", "value": "LP2026110290102"}], form="claim_progress_form")
+    assert run(ValidateClaimProgressForm().validate_id_last4("啊输错了，是LP2026110290102", dispatcher, t, DOMAIN)) == {
+        "id_last4": None}
+    assert dispatcher.messages == []  # no "验证信息不匹配": no attempt was made
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("白天上班没空接电话，能不能让你们的人周六晚上打给我", "电话回访"),
+    ("唔該，我想約人當面傾下理賠嘅嘢，點樣約？", "理赔面谈"),
+    ("我腿脚不好，能来我家办吗", "上门服务"),
+    ("想去柜台办一下", "柜面办理"),
+    ("我想预约", None),
+    ("上门或者电话回访都行", None),  # two services: the customer chooses
+])
+def test_a_service_described_in_words_is_that_service(backend, text, service):
+    assert service_in_words(text) == service
+
+
+def test_every_described_service_is_a_service_of_the_policy(backend):
+    assert set(SERVICE_WORDS) <= set(run(policy_cache.get_policy())["appointment"]["service_types"])
+
+
 def test_a_new_session_stays_paused_while_an_agent_holds_the_chat(backend):
     t = tracker()
     start = ActionSessionStart()
@@ -252,7 +294,8 @@ def bearer(url: str, username: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
-@pytest.mark.parametrize("text, score", [("超级满意", 5), ("唔滿意", 2), ("很不满意", 1), ("还行吧", 3), ("给四分", 4)])
+@pytest.mark.parametrize("text, score", [("超级满意", 5), ("唔滿意", 2), ("很不满意", 1), ("还行吧", 3), ("给四分", 4),
+                                         ("给你打满分", 5), ("⭐⭐⭐", 3), ("五星好评⭐⭐⭐⭐⭐", 5)])
 def test_rating_words_become_scores(text, score):
     assert feedback.score_of(tracker(text=text, intent="rate")) == score
 
@@ -344,6 +387,39 @@ def test_a_time_said_before_the_branch_that_is_not_bookable_there_is_explained_w
     checked = run(form.validate_branch(branch, dispatcher, t, DOMAIN))
     assert checked["branch"] == branch and checked["appointment_time"] is None
     assert dispatcher.messages[0]["text"].startswith("抱歉") and dispatcher.messages[0]["buttons"]
+
+
+def call_back_at(text: str, said: str, hour: int, minute: int = 0) -> tuple[dict, CollectingDispatcher]:
+    """The call-back time check for `said` (the time's words inside `text`), two days from now."""
+    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(days=2)
+    moment = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    start = text.index(said)
+    entity = {"entity": "time", "value": moment.isoformat(), "start": start, "end": start + len(said),
+              "additional_info": {"grain": "minute" if minute else "hour"}}
+    dispatcher = CollectingDispatcher()
+    t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text=text, entities=[entity],
+                form="appointment_form")
+    return run(check_time(ValidateAppointmentForm(), moment.isoformat(), dispatcher, t, "电话回访", None)), dispatcher
+
+
+def test_a_bare_hour_outside_the_service_hours_is_read_as_the_afternoons():
+    """"那就七点吧" for a call-back (09:00–20:00): 7 in the morning is not bookable, 19:00 is what was meant."""
+    checked, dispatcher = call_back_at("那就七点吧，我叫杨帆", "七点", 7)
+    assert dt.datetime.fromisoformat(checked["appointment_time"]).hour == 19 and not dispatcher.messages
+
+
+def test_an_hour_said_with_its_half_of_the_day_is_taken_as_said():
+    checked, dispatcher = call_back_at("早上七点", "七点", 7)
+    assert checked["appointment_time"] is None and dispatcher.messages
+
+
+def test_a_refused_time_is_offered_the_free_slots_nearest_to_it():
+    """Asked 20:30, after the call-back hours: the evening's slots, not the morning's."""
+    checked, dispatcher = call_back_at("明天晚上八点半", "晚上八点半", 20, 30)
+    assert checked["appointment_time"] is None
+    hours = [dt.datetime.fromisoformat(b["payload"].split('"time": "')[1].split('"')[0]).hour
+             for b in dispatcher.messages[0]["buttons"]]
+    assert hours == [14, 15, 16, 17, 18, 19]
 
 
 GRIEVANCE = "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费"
@@ -835,11 +911,31 @@ def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(mo
     assert said[1].startswith("您的转人工请求已经登记") and "11-25 09:00" in said[1]
 
 
-def test_a_rating_nobody_asked_for_is_stored_when_it_says_it_is_one(backend):
+@pytest.mark.parametrize("text", ["5分", "好滴 没问题了 给你打满分⭐⭐⭐⭐⭐", "⭐⭐⭐⭐"])
+def test_a_rating_nobody_asked_for_is_stored_when_it_says_it_is_one(backend, text):
     """"5分" after "没别的了" had been answered "thank you" instead of a goodbye: it was "not understood"."""
     dispatcher = CollectingDispatcher()
-    events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="5分", intent="rate"), DOMAIN))
+    events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text=text, intent="rate"), DOMAIN))
     assert SlotSet("csat_asked", True) in events and dispatcher.messages[0]["text"].startswith("感谢您的评价")
+
+
+def deny_after(bot_text: str) -> CollectingDispatcher:
+    t = tracker(text="没有了", intent="deny")
+    t.events = [{"event": "bot", "text": bot_text}]
+    dispatcher = CollectingDispatcher()
+    run(feedback.ActionAnswerDeny().run(dispatcher, t, DOMAIN))
+    return dispatcher
+
+
+@pytest.mark.parametrize("bot_text", ["不客气，很高兴能帮到您！还有其他问题吗？", "好的。還有什麼可以幫您的嗎？"])
+def test_no_to_anything_else_closes_with_the_rating_question(backend, bot_text):
+    """"好的明白了 没别的了" to "还有其他问题吗？" had been asked "还有什么可以帮您的吗？" again."""
+    assert deny_after(bot_text).messages[0]["text"].startswith("感谢您的咨询！请为本次服务打个分吧")
+
+
+def test_no_to_an_offer_in_passing_is_acknowledged(backend):
+    dispatcher = deny_after("……需要的话我可以帮您转人工客服。")
+    assert dispatcher.messages[0]["text"] == "好的。还有什么可以帮您的吗？"
 
 
 def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):

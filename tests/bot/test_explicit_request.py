@@ -16,6 +16,10 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("你说的我看不懂,转人工", "request_human"),
     ("算了,找人工客服吧", "request_human"),
     ("你们投诉一般多久能处理?我要投诉", "file_complaint"),   # a question beside the request
+    ("我住北京朝阳区那边……哎算了算了,上门还得在家干等,不约了", "stop"),  # giving up, with an address before it
+    ("我不想约了", "stop"),
+    ("先不办了", "stop"),
+    ("不约了,我要投诉", "file_complaint"),   # giving up one task for another: the new one
 ])
 def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     assert explicit_request(text) == intent
@@ -28,6 +32,9 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "我上次投诉的进度",              # not a clause of its own
     "业务员说可以投诉到监管部门",
     "不用转人工",
+    "算了,改成明天吧",               # a lone 算了 goes on with something else
+    "不用了",                          # no to an offer: deny, not stop
+    "不约了吗?",
 ])
 def test_questions_and_mentions_are_left_to_the_classifiers(text):
     assert explicit_request(text) is None

@@ -24,6 +24,7 @@ def test_each_question_is_found_with_the_words_around_it(text, expected):
 
 
 @pytest.mark.parametrize("text", ["我想问一下，犹豫期多久", "我退保了，钱多久到账", "请问犹豫期多少天，谢谢",
-                                  "你好", "对了，上门服务收费吗", ""])
+                                  "你好", "对了，上门服务收费吗", "",
+                                  "凭什么拒赔？我交了好几年保费了"])  # "好几年" tells, it does not ask
 def test_one_question_is_not_split(text):
     assert questions(text) == []

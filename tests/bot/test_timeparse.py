@@ -168,6 +168,8 @@ def test_expression_resolves_to_the_expected_time_and_grain(text, now, expected,
         *("快一点", "我有三点建议", "第3点", "晚一点再打", "一点点", "晚上好", "下午好", "一时半会儿"),
         *("3号楼", "坐5号线", "7日内", "2月30号", "13812345678", "LP2026110290101", "TS20261120-9001"),
         *("你好", "我要投诉", "等了一上午", "整个下午都没人接", "隻貓兩日唔食嘢"),
+        # house numbers in addresses
+        *("上海 浦东 张杨路1288弄5号302", "幸福路8号院", "建国路5号", "5号302室", "阳光小区9号3单元"),
     ],
 )
 def test_words_that_only_look_like_times_are_not_parsed(text):
