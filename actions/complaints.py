@@ -64,6 +64,43 @@ def complaint_slots(text: str) -> dict[str, str]:
     return {"complaint_description": text}
 
 
+ANSWER_ENTITIES = {"person_name", "phone", "policy_number", "complaint_type"}
+DETAILS = {"person_name", "phone", "policy_number"}
+
+
+def without_details(text: str, tracker: Tracker) -> str:
+    """`text` without the clauses that only give a name, mobile or policy number: "诉求：重新审核，按合同赔付。
+    我是刘芳，手机136…" demands a re-review; the rest fills the contact questions."""
+    raw = tracker.latest_message.get("text") or ""
+    spans = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities", [])
+             if e.get("entity") in DETAILS and isinstance(e.get("start"), int) and e.get("end", 0) > e["start"]]
+    at = raw.find(text)
+    if not spans or at < 0:
+        return text
+    parts = CLAUSES.split(text)
+    kept = []
+    for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        covered = sum(1 for k in range(at, at + len(clause)) if any(a <= k < b for a, b in spans))
+        if not clause or covered * 2 < len(clause):
+            kept.append(clause + sep)
+        at += len(clause) + len(sep)
+    return "".join(kept).strip(" ，,。.") or text
+
+
+def told_more(tracker: Tracker, description: str | None) -> str | None:
+    """More of the story told while another question is asked ("今天不给个说法我就打12378，再不行请律师起诉你们"
+    when the type is asked): it belongs to the description, where the backend's risk rules read it, rather than
+    being refused as a failed answer."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    text = tracker.latest_message.get("text", "")
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    if (not description or tracker.get_slot("requested_slot") in (None, "complaint_description", "complaint_demand")
+            or intent not in ("file_complaint", "urge") or entities & ANSWER_ENTITIES or not is_account(text)):
+        return None
+    more = story_of(text)
+    return more if more and more not in description else None
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -72,14 +109,17 @@ class ValidateComplaintForm(ContactFormValidator):
         text = tracker.latest_message.get("text", "")
         intent = tracker.latest_message.get("intent", {}).get("name")
         # "我要投诉业务员误导我…": the opening message already describes the problem.
-        if tracker.get_slot("complaint_description") is None and intent == "file_complaint" and is_account(text):
+        before = tracker.get_slot("complaint_description")
+        if before is None and intent == "file_complaint" and is_account(text):
             return complaint_slots(text)
+        if more := told_more(tracker, before):
+            return {"complaint_description": f"{before}；{more}"}
         answer = free_text(tracker, "complaint_description")
-        return complaint_slots(answer) if answer else {}
+        return complaint_slots(without_details(answer, tracker)) if answer else {}
 
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")
-        return {"complaint_demand": answer} if answer else {}
+        return {"complaint_demand": without_details(answer, tracker)} if answer else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()

@@ -6,6 +6,7 @@ both answers, one after the other (TopicBlend lists the second topic)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ from typing import Any
 import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.script import to_script
+from bot.questions import ASKS
+from bot.script import to_script, to_simplified
 
 SCRIPT_SLOT = "customer_script"
 _TITLED = ("buttons", "quick_replies")
@@ -34,6 +37,9 @@ CANDIDATE_CONFIDENCE = 0.05
 MAX_CANDIDATES = 3
 MENU_FILE = Path(__file__).with_name("faq_menu.yml")
 CHOOSE_TEXT = "我不太确定您想了解的是哪一项，请选择最接近的问题："
+# A question that leans on the last answer: it starts "那…/要是…" or is too short to name a topic ("要多久？").
+FOLLOW_UP = re.compile(r"^(?:那|如果|要是|还有|另外)|^.{1,8}$")
+FOLLOW_UP_TEXT = "关于刚才的「{question}」：\n"
 NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 
 
@@ -52,6 +58,15 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         """The filled response for `utter_action`, converted after slot values are filled in."""
+        latest_intent = (tracker.latest_message.parse_data.get("intent") or {}).get("name")
+        out_of_scope = utter_action == UNSURE_RESPONSE and latest_intent == "out_of_scope"
+        leaning = follow_up_topic(tracker) if out_of_scope or unsure_answer(utter_action, tracker) else None
+        if leaning and leaning in self.responses:
+            response = await super().generate(leaning, tracker, output_channel, **kwargs)
+            if response and isinstance(response.get("text"), str):
+                topic = leaning.removeprefix(FAQ_ANSWER_PREFIX)
+                response["text"] = FOLLOW_UP_TEXT.format(question=faq_menu().get(topic, topic)) + response["text"]
+                return convert_response(response, tracker.get_slot(SCRIPT_SLOT))
         if unsure_answer(utter_action, tracker):
             buttons = candidate_questions(tracker)
             if buttons:
@@ -88,6 +103,24 @@ def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tupl
         return []
     return [(f"utter_{other['intent_response_key']}", bool(other.get("asked_first"))) for other in faq.get("also") or []
             if other.get("intent_response_key")]
+
+
+def follow_up_topic(tracker: DialogueStateTracker) -> str | None:
+    """The FAQ answer the latest message leans on: "那要带什么去办" right after the surrender answer names no topic
+    of its own, so the topic model is unsure of it or takes it for out of scope. Read as asking more about the
+    last answer's topic, it gets that answer again, said to be it, rather than a menu of strangers."""
+    latest = tracker.latest_message
+    text = to_simplified(latest.text or "").strip(" ？?。.!！~～")
+    if not text or not FOLLOW_UP.search(text) or not ASKS.search(text):
+        return None
+    asked = [e for e in tracker.events if isinstance(e, UserUttered)]
+    previous = asked[-2].parse_data if len(asked) >= 2 else {}
+    if (previous.get("intent") or {}).get("name") != "faq":
+        return None
+    answered = previous.get("response_selector", {}).get("faq", {}).get("response", {})
+    if (answered.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE:
+        return None
+    return answered.get("utter_action")
 
 
 @cache

@@ -241,6 +241,31 @@ def test_a_type_named_in_an_agreement_is_that_type_even_without_a_suggestion(bac
         "complaint_type": "服务质量问题"}
 
 
+def test_more_of_the_story_told_later_is_added_to_the_description(backend):
+    """A threat told while the type is asked reaches the description, where the backend's risk rules read it;
+    it had been refused as a failed answer, and the complaint registered without it."""
+    said = "今天不给个说法我就打12378，再不行请律师起诉你们"
+    story = "业务员说是存款随时能取，现在退保只退一半"
+    t = tracker({"requested_slot": "complaint_type", "complaint_description": story},
+                text=said, intent="file_complaint", form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": f"{story}；{said}"}
+    answer = tracker({"requested_slot": "complaint_type", "complaint_description": "业务员说是存款随时能取"},
+                     text="我叫赵丽萍，电话13307551234，就这样", intent="file_complaint", form="complaint_form",
+                     entities=[{"entity": "person_name", "value": "赵丽萍"}])
+    assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), answer, DOMAIN)) == {}
+
+
+def test_a_demand_given_with_the_contact_details_is_the_demand_alone(backend):
+    said = "诉求：重新审核，按合同赔付。我是刘芳，手机13600136004，保单号P2026000000105"
+    given = [("person_name", "刘芳"), ("phone", "13600136004"), ("policy_number", "P2026000000105")]
+    entities = [{"entity": kind, "value": value, "start": said.index(value), "end": said.index(value) + len(value)}
+                for kind, value in given]
+    t = tracker({"requested_slot": "complaint_demand"}, text=said, entities=entities, form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_demand": "诉求：重新审核，按合同赔付"}
+
+
 def test_yes_with_nothing_proposed_is_no_complaint_type_to_refuse(backend):
     t = tracker({"requested_slot": "complaint_type"}, text="对", intent="affirm", form="complaint_form")
     assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {}

@@ -154,6 +154,40 @@ def test_the_choice_comes_in_the_customers_script():
     assert response["buttons"][0]["title"] == "理賠狀態分別是什麼意思"
 
 
+def after_faq(text: str, intent: str, previous_intent: str = "faq", topic_confidence: float = 0.1) -> dict:
+    """The reply to `text` (read as `intent`) right after a sure answer about the hesitation period."""
+    nlg = NaturalLanguageGenerator.create(EndpointConfig(type="bot.nlg.ScriptAwareNLG"), FAQ_DOMAIN)
+    sure = {"intent": {"name": previous_intent, "confidence": 0.9}, "entities": [], "response_selector": {"faq": {
+        "response": {"utter_action": "utter_faq/hesitation_period", "confidence": 0.8}, "ranking": []}}}
+    latest = {"intent": {"name": intent, "confidence": 0.6}, "entities": [], "response_selector": {"faq": {
+        "response": {"utter_action": "utter_faq/lost_policy", "confidence": topic_confidence},
+        "ranking": [{"intent_response_key": "faq/lost_policy", "confidence": topic_confidence}]}}}
+    tracker = DialogueStateTracker.from_events("c3", [UserUttered("犹豫期多少天", parse_data=sure),
+                                                      UserUttered(text, parse_data=latest)], slots=DOMAIN.slots)
+    action = "utter_out_of_scope" if intent == "out_of_scope" else "utter_faq/lost_policy"
+    return asyncio.run(nlg.generate(action, tracker, "rest"))
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "faq"])
+@pytest.mark.parametrize("text", ["那要带什么去办？", "要多久？"])
+def test_a_question_leaning_on_the_last_answer_gets_that_answer(text, intent):
+    """"那要带什么去办" after an answer names no topic: the unsure reading (or "out of scope") gave way to it."""
+    assert after_faq(text, intent)["text"] == "关于刚才的「什么是犹豫期」：\n犹豫期为15天。"
+
+
+@pytest.mark.parametrize(("text", "intent", "previous"), [
+    ("火星上适合种土豆吗，我想试试", "out_of_scope", "faq"),   # a question of its own
+    ("那要带什么去办？", "out_of_scope", "book_appointment"),  # the last answer was no FAQ answer
+    ("那好吧", "out_of_scope", "faq"),                         # no question
+])
+def test_other_messages_after_an_answer_are_not_read_as_leaning_on_it(text, intent, previous):
+    assert not after_faq(text, intent, previous)["text"].startswith("关于刚才")
+
+
+def test_a_sure_answer_after_an_answer_is_its_own():
+    assert after_faq("那要多久？", "faq", topic_confidence=0.8)["text"] == "保单丢失不影响保障。"
+
+
 def test_an_faq_answer_with_no_likely_topic_becomes_the_honest_out_of_scope_reply():
     """Nothing but a guess at 0.04: no question worth offering, the honest reply instead."""
     assert faq_reply("火星上能买保险吗", 0.04).startswith("抱歉，这个问题超出了")
