@@ -14,7 +14,7 @@ from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
-from actions.common.forms import QUESTION, BaseFormValidator, free_text, says_none
+from actions.common.forms import QUESTION, BaseFormValidator, declined_optional, free_text, latest_entity, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from bot.requests import REQUESTS
@@ -168,8 +168,12 @@ class ValidateComplaintForm(ContactFormValidator):
         return self.accepted("complaint_type", value)
 
     async def extract_complaint_policy_number(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        # a bare 不是/没有 is the `deny` mapping in domain.yml; this takes the worded ones ("没有保单号")
-        return {"complaint_policy_number": "无"} if says_none(tracker) else {}
+        # a bare 不是/没有 is the `deny` mapping in domain.yml; this takes the worded ones ("没有保单号"), also when
+        # said with other answers before the question comes ("丁晓东，135…，保单号不记得了")
+        if latest_entity(tracker, "policy_number"):
+            return {}
+        declined = says_none(tracker) or declined_optional(tracker, ["complaint_policy_number"])
+        return {"complaint_policy_number": "无"} if declined else {}
 
     async def validate_complaint_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         number = str(value or "").strip().upper()

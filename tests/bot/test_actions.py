@@ -887,6 +887,14 @@ def test_declining_the_policy_number_early_skips_it_and_keeps_the_complaint(back
     assert "不填" in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize("text", ["丁晓东，13552468791，保单号不记得了", "赵丽萍，手机13307551234，保单号回头再补"])
+def test_declining_the_policy_number_with_other_answers_skips_its_question(backend, text):
+    t = tracker({"requested_slot": "person_name", "complaint_description": "理赔拖了两个月"}, text=text,
+                intent="inform", form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_policy_number(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_policy_number": "无"}
+
+
 def test_giving_up_without_naming_an_optional_question_still_stops(backend):
     t = tracker({"requested_slot": "complaint_type"}, text="算了不填了", intent="stop", form="complaint_form")
     events = run(handover.ActionStopForm().run(CollectingDispatcher(), t, DOMAIN))
