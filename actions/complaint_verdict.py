@@ -3,6 +3,7 @@ to the handler (the backend applies the rule; the bot asks and passes the answer
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,11 +14,25 @@ from actions.common.api import ApiError, backend
 from actions.common.forms import BaseFormValidator
 from actions.common.reply import choice, say
 from actions.feedback import score_buttons, score_of
+from bot.script import to_simplified
+
+# The verdict said in words: a refusal wins over the words it negates ("不满意" holds "满意").
+REJECTS = re.compile(r"不(?:认可|接受|同意|满意|满|合理|行|公平|服)|没(?:解决|处理好)|怎么行|有意见|唔(?:满意|接受|得)")
+ACCEPTS = re.compile(r"满意|认可|接受|同意|没问题|可以结案|解决了")
 
 
 class ValidateComplaintVerdictForm(BaseFormValidator):
     def name(self) -> str:
         return "validate_complaint_verdict_form"
+
+    async def extract_resolution_satisfied(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "他们给的那个方案我不认可，只赔一半怎么行" is a no in words (the slot maps only affirm / deny)
+        if tracker.get_slot("requested_slot") != "resolution_satisfied":
+            return {}
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if REJECTS.search(text):
+            return {"resolution_satisfied": False}
+        return {"resolution_satisfied": True} if ACCEPTS.search(text) else {}
 
     async def extract_resolution_score(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # A bare digit or 很满意 is a score here even when the NLU did not tag it.

@@ -10,12 +10,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
 from actions.common.reply import choice, say
 from bot.script import to_simplified
 
 MAX_SAME_QUESTION = 2
+OUTRIGHT = 0.9  # an intent this sure was said outright (ExplicitRequest gives a request clause 0.95)
 RETRY_SLOTS = {"retry_slot", "retry_count"}
 
 
@@ -27,6 +29,11 @@ class BaseFormValidator(FormValidationAction):
         """Each concrete form validator names itself validate_<form>."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        latest = tracker.latest_message.get("intent", {})
+        if latest.get("name") == "stop" and (latest.get("confidence") or 0) >= OUTRIGHT and self.replying(tracker):
+            # "我住朝阳那边……哎算了算了，不约了": a place named in it must not be taken as an answer that keeps the
+            # form going. Rejected, the message goes to the rules, which stop the form.
+            raise ActionExecutionRejection(self.name(), "the customer gave up the task")
         said_before = len(dispatcher.messages)
         candidates = dict(tracker.slots_to_validate())  # what Rasa mapped from the message, before validation
         events = await super().run(dispatcher, tracker, domain)

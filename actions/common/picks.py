@@ -40,9 +40,17 @@ def picked_button(text: str, buttons: list[dict]) -> dict | None:
     if match:
         index = len(buttons) - 1 if match.group(2) else ORDINAL_VALUES[match.group(1)] - 1
         return buttons[index] if 0 <= index < len(buttons) else None
-    named = {k for k, b in enumerate(buttons) for part in TITLE_PARTS.findall(str(b.get("title") or ""))
-             if len(part) >= 2 and part in text}
+    parts = [set(TITLE_PARTS.findall(str(b.get("title") or ""))) for b in buttons]
+    named = {k for k, own in enumerate(parts) for part in own - set().union(*parts[:k], *parts[k + 1:])
+             if len(part) >= 2 and said_whole(part, text)}
     return buttons[named.pop()] if len(named) == 1 else None
+
+
+def said_whole(part: str, text: str) -> bool:
+    """Is `part` in `text`, not as a piece of a longer number or word ("13" of 13:00 is not in 13816620457)?"""
+    before = r"(?<![0-9A-Za-z])" if part[0].isascii() and part[0].isalnum() else ""
+    after = r"(?![0-9A-Za-z])" if part[-1].isascii() and part[-1].isalnum() else ""
+    return re.search(before + re.escape(part) + after, text) is not None
 
 
 def picked_button_entities(tracker: Tracker) -> dict:

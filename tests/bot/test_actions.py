@@ -15,6 +15,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+from rasa_sdk.interfaces import ActionExecutionRejection
 
 from actions import asks, faq, feedback, handover
 from actions.appointments import (
@@ -22,6 +23,7 @@ from actions.appointments import (
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
     ActionSubmitAppointment,
+    ValidateAppointmentChangeForm,
     ValidateAppointmentForm,
     check_time,
     next_free,
@@ -31,6 +33,7 @@ from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
+from actions.common.picks import picked_button
 from actions.common.reply import choice
 from actions.common.verification import verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
@@ -347,6 +350,15 @@ def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_back
     assert progress["stage"] == "方案" and not progress["awaiting_confirmation"]
 
 
+@pytest.mark.parametrize(("text", "satisfied"), [
+    ("他们给的那个方案我不认可，只赔一半怎么行", False), ("不满意", False), ("唔接受", False),
+    ("可以，我接受这个方案", True), ("满意", True), ("嗯", None)])
+def test_the_verdict_said_in_words_is_taken(text, satisfied):
+    t = tracker({"requested_slot": "resolution_satisfied"}, text=text, form="complaint_verdict_form")
+    out = run(ValidateComplaintVerdictForm().extract_resolution_satisfied(CollectingDispatcher(), t, DOMAIN))
+    assert out == ({} if satisfied is None else {"resolution_satisfied": satisfied})
+
+
 def test_verdict_score_is_read_from_words_or_digits():
     form = ValidateComplaintVerdictForm()
     for text, expected in [("4", {"resolution_score": "4"}), ("非常满意", {"resolution_score": "5"}), ("嗯", {})]:
@@ -524,6 +536,17 @@ def test_not_remembering_the_claim_number_is_no_reason_to_stop(backend):
     events = run(handover.ActionStopForm().run(dispatcher, claim_turn("不记得案号了", "stop"), DOMAIN))
     assert events == [FollowupAction("claim_progress_form")]
     assert "保单号" in dispatcher.messages[0]["text"] and "人工" in dispatcher.messages[0]["text"]
+
+
+def test_giving_up_with_a_value_in_the_message_is_left_to_the_stop_rule(backend):
+    """"我住北京朝阳区那边……哎算了算了，上门还得在家干等，不约了": the district had been taken as an answer and the
+    booking went on; the form now rejects the message, and the rule for stop inside the form ends it."""
+    t = tracker({"requested_slot": "address", "service_type": "上门服务"}, intent="stop",
+                text="我住北京朝阳区那边……哎算了算了，上门还得在家干等，不约了", form="appointment_form",
+                entities=[{"entity": "branch", "value": "北京朝阳支公司", "start": 2, "end": 6}])
+    t.latest_message["intent"]["confidence"] = 0.95
+    with pytest.raises(ActionExecutionRejection):
+        run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN))
 
 
 def test_giving_up_still_stops_the_form(backend):
@@ -779,6 +802,26 @@ def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
     assert not dispatcher.messages[0].get("buttons") and "下面" not in dispatcher.messages[0]["text"]
 
 
+def test_an_appointment_booked_in_this_chat_is_verified_by_the_mobile_given_for_it(backend):
+    """"刚看了日程…把这个预约取消了吧" right after booking: the customer was asked for digits they had just typed."""
+    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=2), None))[0]["start"]
+    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": "杨帆", "phone": "18611112222",
+             "appointment_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
+    booked = dispatcher.messages[0]["text"]
+    number = re.search(r"YY\d{8}-\d{4}", booked).group()
+    form = ValidateAppointmentChangeForm()
+    t = tracker({"appointment_number": number, "phone": "18611112222"}, text="把这个预约取消了吧",
+                intent="cancel_appointment", form="appointment_change_form")
+    t.events = [{"event": "bot", "text": booked}, {"event": "user", "text": "把这个预约取消了吧"}]
+    assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {"id_last4": "18611112222"}
+    verified = run(form.validate_id_last4("18611112222", CollectingDispatcher(), t, DOMAIN))
+    assert verified["verification_token"] and verified["verified_case"] == number
+    t.events = [{"event": "user", "text": "把这个预约取消了吧"}]  # a number the customer brought: digits asked
+    assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
 def test_a_time_question_is_not_asked_again_after_the_rejection_that_offered_times(backend):
     """"周六上午10点" for a working-days service: the rejection offers Monday's slots; a second question with
     other slots right under it would contradict it."""
@@ -923,6 +966,13 @@ def test_a_claim_picked_by_its_place_in_the_list_is_taken(backend):
                     {"event": "user", "text": text}]
         out = run(form.extract_claim_number(CollectingDispatcher(), t, DOMAIN))
         assert out == ({"claim_number": expected} if expected else {}), text
+
+
+def test_a_number_is_no_pick_of_the_button_whose_title_holds_its_first_digits():
+    """The mobile "13816620457" given while free slots were offered had booked the 13:00 one."""
+    buttons = [choice(f"11月26日（周四）{h}:00", "inform", time=f"2026-11-26T{h}:00:00+08:00") for h in (11, 13, 15)]
+    assert picked_button("13816620457", buttons) is None
+    assert picked_button("13:00那个吧", buttons) is buttons[1]
 
 
 def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(monkeypatch):
