@@ -15,7 +15,7 @@ from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
-from actions.common.forms import BaseFormValidator, free_text, latest_entity
+from actions.common.forms import BaseFormValidator, free_text, latest_entity, values_before_this_turn
 from actions.common.picks import picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
@@ -241,6 +241,10 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def validate_service_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         types = list((await get_policy())["appointment"]["service_types"])
         if value not in types:
+            if tracker.get_slot("requested_slot") != "service_type":
+                # a word read as a service beside other answers ("電話13602223456"): not the customer's choice,
+                # so no refusal, and the service already chosen stays
+                return {"service_type": values_before_this_turn(tracker).get("service_type")}
             return self.reject(
                 dispatcher,
                 tracker,

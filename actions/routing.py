@@ -14,8 +14,14 @@ from actions.common.reply import choice, say
 from actions.complaints import complaint_slots, is_account
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import fallback
+from bot.questions import ASKS
+from bot.script import to_simplified
 
 BOOKING = {"service_type", "branch"}
+# FAQ topic confidences (TopicBlend's) at which an FAQ answer replaces the "not understood" ladder (LIKELY_TOPIC,
+# the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
+LIKELY_TOPIC = 0.3
+SURE_TOPIC = 0.5
 # Intents NLU leans to, after inform, on a grievance told outright: "…三万块交进去退我一万二，今天必须给我个说法"
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 # …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
@@ -52,6 +58,17 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
 
 
+def faq_instead(tracker: Tracker, floor: float) -> str | None:
+    """The FAQ answer for a question NLU read as a bare answer or could not place, when an FAQ was its next guess
+    and the topic model is sure enough of the topic: "退保的话钱能全部退回来么？我这份买了三年了" reads as inform
+    (the second clause tells), and "通过了？？那钱啥时候到账呀" sits between faq and claim progress."""
+    message = tracker.latest_message
+    if runner_up(tracker) != "faq" or not ASKS.search(to_simplified(message.get("text") or "")):
+        return None
+    answer = message.get("response_selector", {}).get("faq", {}).get("response", {})
+    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= floor else None
+
+
 class ActionHandleFallback(Action):
     """First miss: ask to rephrase with options; two misses in a row: a human takes over. Outside a task, a
     grievance NLU could not place (inform, file_complaint and nlu_fallback all near 0.35) starts the complaint."""
@@ -63,6 +80,9 @@ class ActionHandleFallback(Action):
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):
             return grievance
+        if not in_task and (answer := faq_instead(tracker, LIKELY_TOPIC)):
+            dispatcher.utter_message(response=answer)  # an unsure topic still becomes a choice (bot.nlg)
+            return []
         return await fallback(dispatcher, tracker, domain)
 
 
@@ -75,6 +95,10 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        # a sure FAQ topic outranks a stray time or service word: "周六开门吗" asks the hours, books nothing
+        if answer := faq_instead(tracker, SURE_TOPIC):
+            dispatcher.utter_message(response=answer)
+            return []
         if entities & BOOKING:
             return [FollowupAction("appointment_form")]
         if grievance := start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"

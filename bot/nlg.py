@@ -37,8 +37,9 @@ CANDIDATE_CONFIDENCE = 0.05
 MAX_CANDIDATES = 3
 MENU_FILE = Path(__file__).with_name("faq_menu.yml")
 CHOOSE_TEXT = "我不太确定您想了解的是哪一项，请选择最接近的问题："
-# A question that leans on the last answer: it starts "那…/要是…" or is too short to name a topic ("要多久？").
-FOLLOW_UP = re.compile(r"^(?:那|如果|要是|还有|另外)|^.{1,8}$")
+# A question that leans on the last answer: short, and starting "那…/要是…" or too short to name a topic ("要多久？").
+# ("还有个事…" / "另外…" open a new question.)
+FOLLOW_UP = re.compile(r"^(?:那|如果|要是).{0,13}$|^.{1,8}$")
 FOLLOW_UP_TEXT = "关于刚才的「{question}」：\n"
 NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 

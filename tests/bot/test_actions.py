@@ -38,7 +38,7 @@ from actions.common.reply import choice
 from actions.common.verification import verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
 from actions.complaints import ActionComplaintProgress, ValidateComplaintForm
-from actions.routing import ActionRouteInform
+from actions.routing import ActionHandleFallback, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
@@ -297,6 +297,21 @@ def test_a_service_described_in_words_is_that_service(backend, text, service):
     assert service_in_words(text) == service
 
 
+def test_a_word_misread_as_a_service_beside_other_answers_keeps_the_chosen_service(backend):
+    """"我叫黃志偉，電話13602223456" with 理赔面谈 chosen: "電話" read as a service had reset it and refused."""
+    t = tracker({"requested_slot": "person_name", "service_type": "电话"}, text="我叫黃志偉，電話13602223456",
+                form="appointment_form")
+    t.events = [{"event": "slot", "name": "service_type", "value": "理赔面谈"},
+                {"event": "user", "text": "我叫黃志偉，電話13602223456"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().validate_service_type("电话", dispatcher, t, DOMAIN)) == {
+        "service_type": "理赔面谈"}
+    assert dispatcher.messages == []
+    t.slots["requested_slot"] = "service_type"  # asked for the service, an unknown one is refused
+    out = run(ValidateAppointmentForm().validate_service_type("电话", dispatcher, t, DOMAIN))
+    assert out["service_type"] is None and dispatcher.messages
+
+
 def test_every_described_service_is_a_service_of_the_policy(backend):
     assert set(SERVICE_WORDS) <= set(run(policy_cache.get_policy())["appointment"]["service_types"])
 
@@ -512,6 +527,32 @@ def test_a_grievance_naming_a_day_starts_the_complaint_not_a_booking():
 def test_a_bare_time_outside_a_task_starts_a_booking():
     t = ranked("明天下午3点吧", "inform", "book_appointment")
     t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-25T15:00:00+08:00"}]
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+
+
+def with_topic(t: Tracker, topic: str, confidence: float) -> Tracker:
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "utter_action": f"utter_faq/{topic}", "confidence": confidence}}}
+    return t
+
+
+@pytest.mark.parametrize("intent", ["inform", "nlu_fallback"])
+def test_a_question_read_as_an_answer_or_not_placed_gets_its_sure_faq_answer(backend, intent):
+    """"退保的话钱能全部退回来么？我这份买了三年了" read as inform had the "not understood" menu."""
+    t = with_topic(ranked("退保的话钱能全部退回来么？我这份买了三年了", intent, "faq"), "surrender", 0.83)
+    action = ActionRouteInform() if intent == "inform" else ActionHandleFallback()
+    dispatcher = CollectingDispatcher()
+    assert run(action.run(dispatcher, t, DOMAIN)) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/surrender"
+
+
+def test_a_sure_faq_topic_outranks_a_stray_time_outside_a_task(backend):
+    t = with_topic(ranked("周六开门吗", "inform", "faq"), "service_hours", 0.6)
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-28T00:00:00+08:00"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ActionRouteInform().run(dispatcher, t, DOMAIN)) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/service_hours"
+    with_topic(t, "service_hours", 0.35)  # unsure: the time decides, as before
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 

@@ -179,6 +179,8 @@ def test_a_question_leaning_on_the_last_answer_gets_that_answer(text, intent):
     ("火星上适合种土豆吗，我想试试", "out_of_scope", "faq"),   # a question of its own
     ("那要带什么去办？", "out_of_scope", "book_appointment"),  # the last answer was no FAQ answer
     ("那好吧", "out_of_scope", "faq"),                         # no question
+    ("还有个事受益人想改成我女儿要怎么办", "faq", "faq"),      # a new question
+    ("那如果我想把受益人从前妻改成女儿的话，要她本人过来吗", "faq", "faq"),  # long enough to name its topic
 ])
 def test_other_messages_after_an_answer_are_not_read_as_leaning_on_it(text, intent, previous):
     assert not after_faq(text, intent, previous)["text"].startswith("关于刚才")
