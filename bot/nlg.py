@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -41,6 +41,7 @@ CHOOSE_TEXT = "我不太确定您想了解的是哪一项，请选择最接近�
 # ("还有个事…" / "另外…" open a new question.)
 FOLLOW_UP = re.compile(r"^(?:那|如果|要是).{0,13}$|^.{1,8}$")
 FOLLOW_UP_TEXT = "关于刚才的「{question}」：\n"
+ANSWER_HEAD = 12  # an answer is recognised among the bot's words by its first characters (scripts differ)
 NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 
 
@@ -61,7 +62,8 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         """The filled response for `utter_action`, converted after slot values are filled in."""
         latest_intent = (tracker.latest_message.parse_data.get("intent") or {}).get("name")
         out_of_scope = utter_action == UNSURE_RESPONSE and latest_intent == "out_of_scope"
-        leaning = follow_up_topic(tracker) if out_of_scope or unsure_answer(utter_action, tracker) else None
+        leaning = follow_up_topic(tracker, self.responses) if out_of_scope or unsure_answer(utter_action, tracker) \
+            else None
         if leaning and leaning in self.responses:
             response = await super().generate(leaning, tracker, output_channel, **kwargs)
             if response and isinstance(response.get("text"), str):
@@ -106,22 +108,27 @@ def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tupl
             if other.get("intent_response_key")]
 
 
-def follow_up_topic(tracker: DialogueStateTracker) -> str | None:
+def follow_up_topic(tracker: DialogueStateTracker, responses: dict[str, list[dict[str, Any]]]) -> str | None:
     """The FAQ answer the latest message leans on: "那要带什么去办" right after the surrender answer names no topic
     of its own, so the topic model is unsure of it or takes it for out of scope. Read as asking more about the
-    last answer's topic, it gets that answer again, said to be it, rather than a menu of strangers."""
+    last answer's topic, it gets that answer again, said to be it, rather than a menu of strangers. The last
+    answer is the one the bot gave to the previous message (however NLU had read that message)."""
     latest = tracker.latest_message
     text = to_simplified(latest.text or "").strip(" ？?。.!！~～")
     if not text or not FOLLOW_UP.search(text) or not ASKS.search(text):
         return None
-    asked = [e for e in tracker.events if isinstance(e, UserUttered)]
-    previous = asked[-2].parse_data if len(asked) >= 2 else {}
-    if (previous.get("intent") or {}).get("name") != "faq":
+    asked = [k for k, e in enumerate(tracker.events) if isinstance(e, UserUttered)]
+    if len(asked) < 2:
         return None
+    previous = tracker.events[asked[-2]].parse_data
     answered = previous.get("response_selector", {}).get("faq", {}).get("response", {})
-    if (answered.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE:
+    utter = answered.get("utter_action")
+    if not utter or (answered.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE:
         return None
-    return answered.get("utter_action")
+    heads = {to_simplified(r.get("text") or "")[:ANSWER_HEAD] for r in responses.get(utter, []) if r.get("text")}
+    said = [to_simplified(e.text or "")[:ANSWER_HEAD] for e in list(tracker.events)[asked[-2]: asked[-1]]
+            if isinstance(e, BotUttered)]
+    return utter if heads & set(said) else None
 
 
 @cache
