@@ -62,8 +62,9 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         """The filled response for `utter_action`, converted after slot values are filled in."""
         latest_intent = (tracker.latest_message.parse_data.get("intent") or {}).get("name")
         out_of_scope = utter_action == UNSURE_RESPONSE and latest_intent == "out_of_scope"
-        leaning = follow_up_topic(tracker, self.responses) if out_of_scope or unsure_answer(utter_action, tracker) \
-            else None
+        # Only what NLU took for out of scope: an unsure FAQ reading still names a likelier aspect ("咁要幾耐先有錢？"
+        # after the documents answer asks about time), which the choice of questions offers.
+        leaning = follow_up_topic(tracker, self.responses) if out_of_scope else None
         if leaning and leaning in self.responses:
             response = await super().generate(leaning, tracker, output_channel, **kwargs)
             if response and isinstance(response.get("text"), str):
@@ -110,7 +111,7 @@ def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tupl
 
 def follow_up_topic(tracker: DialogueStateTracker, responses: dict[str, list[dict[str, Any]]]) -> str | None:
     """The FAQ answer the latest message leans on: "那要带什么去办" right after the surrender answer names no topic
-    of its own, so the topic model is unsure of it or takes it for out of scope. Read as asking more about the
+    of its own, so NLU takes it for out of scope. Read as asking more about the
     last answer's topic, it gets that answer again, said to be it, rather than a menu of strangers. The last
     answer is the one the bot gave to the previous message (however NLU had read that message)."""
     latest = tracker.latest_message
