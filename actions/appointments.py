@@ -20,6 +20,7 @@ from actions.common.picks import picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from bot.script import to_simplified
+from bot.timeparse import PERIODS
 
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7
@@ -100,8 +101,8 @@ async def check_time(
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
 
 
-# Words that say which half of the day an hour is in.
-PERIOD = re.compile(r"凌晨|早|上午|上昼|中午|下午|晏昼|傍晚|晚|夜|[ap]\.?m", re.IGNORECASE)
+# Words that say which half of the day an hour is in: the time parser's periods, and 半夜 / am / pm.
+PERIOD = re.compile("|".join(sorted(PERIODS, key=len, reverse=True)) + r"|夜|[ap]\.?m", re.IGNORECASE)
 
 
 def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
 from actions.common.format import day
-from actions.common.forms import BaseFormValidator
+from actions.common.forms import IDENTIFIERS, BaseFormValidator
 from actions.common.picks import picked_button_entities
 from actions.common.reply import choice, say
 from actions.common.verification import verify
@@ -22,7 +22,7 @@ from actions.handover import hand_over
 CLAIM_RE = re.compile(r"^LP\d{13}$")
 
 
-CASE_NUMBERS = {"claim_number", "policy_number", "complaint_number", "appointment_number"}
+CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
 
 
 async def verify_slot(
