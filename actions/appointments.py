@@ -11,7 +11,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
@@ -19,6 +18,7 @@ from actions.common.forms import BaseFormValidator, free_text, latest_entity, va
 from actions.common.picks import picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from actions.common.verification import VerifyingForm, case_taken, verify_slot
 from bot.script import to_simplified
 from bot.timeparse import PERIODS
 
@@ -427,7 +427,9 @@ class ActionSubmitAppointment(Action):
         return resets + [SlotSet("appointment_number", out["number"])]
 
 
-class ValidateAppointmentChangeForm(BaseFormValidator):
+class ValidateAppointmentChangeForm(VerifyingForm):
+    case_slot = "appointment_number"
+
     def name(self) -> str:
         return "validate_appointment_change_form"
 
@@ -444,9 +446,7 @@ class ValidateAppointmentChangeForm(BaseFormValidator):
                 "appointment_number",
                 "预约编号格式是 YY + 8位日期 + - + 4位数字（例如 YY20261201-0001），请核对。",
             )
-        if tracker.get_slot("verified_case") != number:
-            return self.accepted("appointment_number", number, id_last4=None, verification_token=None)
-        return self.accepted("appointment_number", number)
+        return await case_taken(self, tracker, "appointment_number", number)
 
     async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         return time_proposed_off_topic(tracker)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,47 +12,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
 from actions.common.format import day
-from actions.common.forms import IDENTIFIERS, BaseFormValidator
 from actions.common.picks import picked_button_entities
 from actions.common.reply import choice, say
-from actions.common.verification import verify
-from actions.handover import hand_over
+from actions.common.verification import VerifyingForm, case_taken, verify_slot
 
 CLAIM_RE = re.compile(r"^LP\d{13}$")
 
 
-CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
+class ValidateClaimProgressForm(VerifyingForm):
+    case_slot = "claim_number"
 
-
-async def verify_slot(
-    validator: BaseFormValidator,
-    value: Any,
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    case_number: str | None,
-) -> dict[str, Any]:
-    """Shared validate_id_last4: the backend checks and counts; locked → a human takes over."""
-    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-    if value == tracker.latest_message.get("text") and kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
-        # "啊输错了，是LP2026110290102": a case number, not the last digits of a phone (the text mapping would
-        # take "0102" and spend a verification attempt on it); its own slot takes it
-        return {"id_last4": None}
-    digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
-    if not re.fullmatch(r"\d{3}[\dX]", digits):
-        return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")
-    if not case_number:
-        return {"id_last4": None}
-    result = await verify(tracker, case_number, digits)
-    if result.ok:
-        return validator.accepted("id_last4", digits, verification_token=result.token, verified_case=case_number)
-    if result.locked:
-        say(dispatcher, tracker, "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。")
-        await hand_over(dispatcher, tracker, "verification_failed", summary=f"案件 {case_number} 身份验证多次失败")
-        return {"id_last4": None, "requested_slot": None}
-    return validator.reject(dispatcher, tracker, "id_last4", result.message)
-
-
-class ValidateClaimProgressForm(BaseFormValidator):
     def name(self) -> str:
         return "validate_claim_progress_form"
 
@@ -81,12 +49,13 @@ class ValidateClaimProgressForm(BaseFormValidator):
                 "claim_number",
                 "理赔案号是 LP 开头加13位数字（例如 LP2026110512345），请核对后重新输入。",
             )
-        if tracker.get_slot("verified_case") not in (number, tracker.get_slot("policy_number")):
-            return self.accepted("claim_number", number, id_last4=None, verification_token=None)
-        return self.accepted("claim_number", number)
+        policy = tracker.get_slot("policy_number")
+        if policy and tracker.get_slot("verified_case") == policy:
+            return self.accepted("claim_number", number)  # chosen among the verified policy's claims
+        return await case_taken(self, tracker, "claim_number", number)
 
     async def validate_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.accepted("policy_number", str(value).strip().upper())
+        return await case_taken(self, tracker, "policy_number", str(value).strip().upper())
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         case = tracker.get_slot("claim_number") or tracker.get_slot("policy_number")

@@ -10,13 +10,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.claims import verify_slot
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
-from actions.common.forms import QUESTION, BaseFormValidator, declined_optional, free_text, latest_entity, says_none
+from actions.common.forms import QUESTION, declined_optional, free_text, latest_entity, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from actions.common.verification import VerifyingForm, case_taken, verify_slot
 from bot.requests import REQUESTS
 
 COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
@@ -303,7 +303,9 @@ class ActionSubmitComplaint(Action):
         return events
 
 
-class ValidateComplaintProgressForm(BaseFormValidator):
+class ValidateComplaintProgressForm(VerifyingForm):
+    case_slot = "complaint_number"
+
     def name(self) -> str:
         return "validate_complaint_progress_form"
 
@@ -316,9 +318,7 @@ class ValidateComplaintProgressForm(BaseFormValidator):
                 "complaint_number",
                 "投诉编号格式是 TS + 8位日期 + - + 4位数字（例如 TS20261122-0001），请核对。",
             )
-        if tracker.get_slot("verified_case") != number:
-            return self.accepted("complaint_number", number, id_last4=None, verification_token=None)
-        return self.accepted("complaint_number", number)
+        return await case_taken(self, tracker, "complaint_number", number)
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("complaint_number"))

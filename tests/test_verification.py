@@ -1,5 +1,6 @@
 """Identity verification: digits of mobile or ID number, attempt limits per conversation and per case."""
 
+import datetime as dt
 import uuid
 
 from tests.conftest import make_claim, make_policy, unique_mobile
@@ -63,3 +64,47 @@ def claim_mobile_last4(agent, claim) -> str:
     """The test policies' holder mobile is only shown masked; the last 4 stay visible."""
     policy = agent.get(f"/api/v1/policies/{claim['policy_number']}").json()
     return policy["holder"]["mobile"][-4:]
+
+
+def _same_owner(bot, number, token, conv):
+    return bot.post("/api/v1/verify/same-owner", json={"case_number": number, "token": token, "conversation_id": conv})
+
+
+def test_a_verified_customer_sees_another_claim_of_theirs_without_the_digits_again(agent, bot):
+    policy = make_policy(agent)
+    first, second = (make_claim(agent, policy_number=policy["number"]) for _ in range(2))
+    conv = f"conv-{uuid.uuid4().hex}"
+    token = _verify(bot, first["number"], claim_mobile_last4(agent, first), conv).json()["token"]
+    out = _same_owner(bot, second["number"], token, conv)
+    assert out.status_code == 200 and out.json()["case_number"] == second["number"]
+    progress = f"/api/v1/claims/{second['number']}/progress"
+    assert bot.get(progress, headers={"X-Verification-Token": out.json()["token"]}).status_code == 200
+    # the first token alone does not open the second claim: only the new one does
+    assert bot.get(progress, headers={"X-Verification-Token": token}).status_code == 403
+
+
+def test_another_customers_case_or_another_conversations_proof_needs_the_digits(agent, bot):
+    mine, theirs = make_claim(agent), make_claim(agent)
+    conv = f"conv-{uuid.uuid4().hex}"
+    token = _verify(bot, mine["number"], claim_mobile_last4(agent, mine), conv).json()["token"]
+    refused = _same_owner(bot, theirs["number"], token, conv)
+    assert refused.status_code == 403 and refused.json()["detail"]["code"] == "verification_required"
+    assert _same_owner(bot, mine["number"], token, "another-conversation").status_code == 403
+    assert _same_owner(bot, "LP2026010112345", token, conv).status_code == 403
+    assert _same_owner(bot, theirs["number"], "not-a-token-at-all", conv).status_code == 403
+    # refusals spend no attempt: all three remain for the digits
+    first = _verify(bot, theirs["number"], "0000", conv)
+    assert first.status_code == 403 and first.json()["detail"]["attempts_left"] == 2
+
+
+def test_the_lock_of_a_conversation_is_told_before_any_digits_are_asked(agent, bot):
+    claim = make_claim(agent)
+    conv = f"conv-{uuid.uuid4().hex}"
+    assert bot.get("/api/v1/verify/lock", params={"conversation_id": conv}).json() == {"locked": False, "until": None}
+    for digits in ("0000", "0001"):
+        _verify(bot, claim["number"], digits, conv)
+    assert bot.get("/api/v1/verify/lock", params={"conversation_id": conv}).json()["locked"] is False
+    _verify(bot, claim["number"], "0002", conv)
+    lock = bot.get("/api/v1/verify/lock", params={"conversation_id": conv}).json()
+    until = dt.datetime.fromisoformat(lock["until"])  # the first failure leaves the 60-minute window
+    assert lock["locked"] is True and until > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=55)

@@ -1,12 +1,27 @@
-"""Identity check through the backend (attempts are counted and limited there, not here)."""
+"""Identity checks before a case's details are told. The backend checks, counts and locks; the forms that
+end in a case's details (claim and complaint progress, changing an appointment) share what is here."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
+from actions.common.forms import IDENTIFIERS, BaseFormValidator
+from actions.common.reply import say
+from actions.handover import hand_over
+
+CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
+PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
+LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
+LOCKED_OUT = {"id_last4": None, "requested_slot": None}  # a requested slot of None ends the form
 
 
 @dataclass(frozen=True)
@@ -26,3 +41,87 @@ async def verify(tracker: Tracker, case_number: str, last4: str) -> Verification
     except ApiError as exc:
         return Verification(False, None, exc.status == 429 or bool(exc.detail.get("locked")), exc.message)
     return Verification(True, out["token"], False, "")
+
+
+async def same_owner(tracker: Tracker, case_number: str) -> str | None:
+    """A token for `case_number` when the customer proved another case of theirs in this chat ("那另一笔呢")."""
+    token = tracker.get_slot("verification_token")
+    if not token:
+        return None
+    try:
+        out = await backend().post(
+            "/api/v1/verify/same-owner",
+            json={"case_number": case_number, "token": token, "conversation_id": tracker.sender_id},
+        )
+    except ApiError:
+        return None  # another customer's case, or the proof has expired: the digits are asked
+    return out["token"]
+
+
+async def locked_out(tracker: Tracker) -> bool:
+    try:
+        out = await backend().get("/api/v1/verify/lock", params={"conversation_id": tracker.sender_id})
+    except ApiError:
+        return False  # the backend refuses the digits itself if it is locked after all
+    return bool(out.get("locked"))
+
+
+async def case_taken(validator: BaseFormValidator, tracker: Tracker, slot: str, number: str) -> dict[str, Any]:
+    """The case number accepted, with what proves it: the verified case keeps its proof, another case of the
+    same customer gets one without the digits, any other case needs the digits."""
+    if tracker.get_slot("verified_case") == number:
+        return validator.accepted(slot, number)
+    if token := await same_owner(tracker, number):
+        return validator.accepted(slot, number, id_last4=PROVEN, verification_token=token, verified_case=number)
+    return validator.accepted(slot, number, id_last4=None, verification_token=None)
+
+
+async def verify_slot(
+    validator: BaseFormValidator,
+    value: Any,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    case_number: str | None,
+) -> dict[str, Any]:
+    """Shared validate_id_last4: the backend checks and counts; locked → the form ends (see VerifyingForm)."""
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    if value == tracker.latest_message.get("text") and kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
+        # "啊输错了，是LP2026110290102": a case number, not the last digits of a phone (the text mapping would
+        # take "0102" and spend a verification attempt on it); its own slot takes it
+        return {"id_last4": None}
+    if value == PROVEN:
+        return {}
+    digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
+    if not re.fullmatch(r"\d{3}[\dX]", digits):
+        return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")
+    if not case_number:
+        return {"id_last4": None}
+    result = await verify(tracker, case_number, digits)
+    if result.ok:
+        return validator.accepted("id_last4", digits, verification_token=result.token, verified_case=case_number)
+    if result.locked:
+        return dict(LOCKED_OUT)
+    return validator.reject(dispatcher, tracker, "id_last4", result.message)
+
+
+class VerifyingForm(BaseFormValidator):
+    """A form that ends in a case's details. Once the conversation is locked out of verification (three wrong
+    answers), it hands over to a human, both when the last attempt fails and when such a form starts again,
+    instead of asking for digits that would only be refused."""
+
+    case_slot = ""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        starting = not tracker.get_slot("requested_slot")
+        if starting and await locked_out(tracker):
+            events: list[EventType] = [SlotSet(name, value) for name, value in LOCKED_OUT.items()]
+        else:
+            events = await super().run(dispatcher, tracker, domain)
+            # only verify_slot ends these forms early (LOCKED_OUT): the last attempt failed
+            if not any(e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value") is None
+                       for e in events):
+                return events
+        case = tracker.get_slot(self.case_slot) or tracker.get_slot("policy_number") or "（未提供）"
+        say(dispatcher, tracker, LOCKED)
+        summary = f"案件 {case} 身份验证多次失败"
+        return events + await hand_over(dispatcher, tracker, "verification_failed", summary=summary)

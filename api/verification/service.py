@@ -107,6 +107,47 @@ def verify(
     return Outcome(True, token=token, attempts_left=left)
 
 
+def conversation_lock(session: Session, conversation_id: str, now: dt.datetime) -> dt.datetime | None:
+    """Until when this conversation may not verify (None: it may). The bot asks before it asks for digits
+    again, instead of collecting them only to have them refused."""
+    rules = get_policy().verification
+    window = dt.timedelta(minutes=rules.window_minutes)
+    failures = session.scalars(
+        select(VerificationAttempt.at)
+        .where(
+            VerificationAttempt.conversation_id == conversation_id,
+            VerificationAttempt.success.is_(False),
+            VerificationAttempt.at >= now - window,
+        )
+        .order_by(VerificationAttempt.at)
+    ).all()
+    over = len(failures) - rules.max_attempts_per_conversation
+    # the lock lifts when the oldest failure that still keeps the count at the limit leaves the window
+    return failures[over] + window if over >= 0 else None
+
+
+def _owner(session: Session, case_number: str) -> int | None:
+    """The customer a case belongs to (None: no such case, or an appointment of no known customer)."""
+    model = {"claim": Claim, "complaint": Complaint, "appointment": Appointment, "policy": InsurancePolicy}.get(
+        case_kind(case_number) or ""
+    )
+    return session.scalar(select(model.customer_id).where(model.number == case_number)) if model else None
+
+
+def extend(session: Session, *, token: str, case_number: str, conversation_id: str, now: dt.datetime) -> Outcome:
+    """A customer who proved one case in this conversation asks about another case of theirs ("那另一笔呢"):
+    the same proof covers it, so the digits are not asked (nor an attempt spent) again. The new token
+    expires with the old one, so chaining cases never prolongs a check."""
+    claims = decode_token(token, scope=SCOPE)
+    if not claims or claims.get("conv") != conversation_id:
+        return Outcome(False, reason="no_proof")
+    owner = _owner(session, case_number)
+    if owner is None or owner != _owner(session, claims["sub"]):
+        return Outcome(False, reason="other_owner")
+    minutes_left = (claims["exp"] - now.timestamp()) / 60
+    return Outcome(True, token=create_token(case_number, scope=SCOPE, minutes=minutes_left, conv=conversation_id))
+
+
 def token_covers(token: str | None, case_number: str, policy_number: str | None = None) -> bool:
     """True when a verification token proves this case (or the policy the case belongs to)."""
     claims = decode_token(token, scope=SCOPE) if token else None

@@ -1,6 +1,6 @@
 """Identity verification for customers asking about their cases."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -46,6 +46,41 @@ def verify(body: VerifyRequest, session: SessionDep, _: StaffOrBot):
                 "field": "last4",
                 "attempts_left": max(out.attempts_left, 0),
                 "locked": out.locked,
+            }
+        },
+    )
+
+
+@router.get("/verify/lock")
+def verify_lock(session: SessionDep, _: StaffOrBot, conversation_id: str = Query(min_length=1, max_length=128)):
+    """Whether this conversation is locked out of verification, and until when."""
+    until = service.conversation_lock(session, conversation_id, utcnow())
+    return {"locked": until is not None, "until": until}
+
+
+class SameOwnerRequest(BaseModel):
+    case_number: str = Field(min_length=5, max_length=32, description="the other case the customer asks about")
+    token: str = Field(min_length=10, max_length=2000, description="a verification token from this conversation")
+    conversation_id: str = Field(min_length=1, max_length=128)
+
+
+@router.post("/verify/same-owner", responses={403: {"description": "not the same customer: verify with digits"}})
+def verify_same_owner(body: SameOwnerRequest, session: SessionDep, _: StaffOrBot):
+    """A token for another case of the customer verified in this conversation; no attempt is counted."""
+    number = body.case_number.strip().upper()
+    out = service.extend(
+        session, token=body.token, case_number=number, conversation_id=body.conversation_id, now=utcnow()
+    )
+    if out.verified:
+        return {"verified": True, "token": out.token, "case_number": number}
+    return JSONResponse(
+        status_code=403,
+        content={
+            "detail": {
+                "code": "verification_required",
+                "message": "查询这件案件需要先验证身份。",
+                "message_en": "This case needs its own verification",
+                "field": "last4",
             }
         },
     )

@@ -35,7 +35,7 @@ from actions.common import policy as policy_cache
 from actions.common import settings
 from actions.common.picks import picked_button
 from actions.common.reply import choice
-from actions.common.verification import verify
+from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
 from actions.complaints import ActionComplaintProgress, ValidateComplaintForm
 from actions.routing import ActionHandleFallback, ActionRouteInform
@@ -188,6 +188,57 @@ def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     out = run(form.validate_id_last4("0000", dispatcher, t, DOMAIN))
     assert out["id_last4"] is None and "verification_token" not in out
     assert dispatcher.messages and dispatcher.messages[0]["text"]
+
+
+def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digits_again(backend):
+    form = ValidateClaimProgressForm()
+    first = tracker({"claim_number": "LP2026110290101"}, text="8001", form="claim_progress_form")
+    proof = run(form.validate_id_last4("8001", CollectingDispatcher(), first, DOMAIN))
+    same_chat = {"verification_token": proof["verification_token"], "verified_case": "LP2026110290101"}
+    for key, value in same_chat.items():
+        first.slots[key] = value
+    # "那另一笔LP2026110290102呢": the same customer's claim (same policy holder)
+    out = run(form.validate_claim_number("LP2026110290102", CollectingDispatcher(), first, DOMAIN))
+    assert out["id_last4"] == PROVEN and out["verified_case"] == "LP2026110290102"
+    dispatcher = CollectingDispatcher()
+    done = tracker({"claim_number": "LP2026110290102", "verification_token": out["verification_token"]})
+    run(ActionClaimProgress().run(dispatcher, done, DOMAIN))
+    assert "LP2026110290102" in dispatcher.messages[0]["text"] and "当前状态" in dispatcher.messages[0]["text"]
+    # another customer's claim still needs that customer's digits
+    other = run(form.validate_claim_number("LP2026110390103", CollectingDispatcher(), first, DOMAIN))
+    assert other["id_last4"] is None and other["verification_token"] is None
+
+
+def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_again(backend):
+    form = ValidateClaimProgressForm()
+    asked = {"claim_number": "LP2026110290102", "requested_slot": "id_last4"}
+    sender = None
+    for digits in ("1111", "2222", "3333"):
+        dispatcher = CollectingDispatcher()
+        t = tracker(dict(asked), text=digits, form="claim_progress_form")
+        t.sender_id = sender = sender or t.sender_id
+        t.slots["id_last4"] = digits
+        t.events = [{"event": "user", "text": digits, "parse_data": t.latest_message},
+                    {"event": "slot", "name": "id_last4", "value": digits}]
+        events = run(form.run(dispatcher, t, DOMAIN))
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "次数过多" in said and "人工" in said
+    assert SlotSet("requested_slot", None) in events and ActiveLoop(None) in events
+    # the customer asks again later in the same chat: told at once, not asked for the claim and the digits
+    dispatcher = CollectingDispatcher()
+    again = tracker({}, text="帮我查下理赔进度", intent="check_claim_progress", form="claim_progress_form")
+    again.sender_id = sender
+    events = run(form.run(dispatcher, again, DOMAIN))
+    assert "次数过多" in dispatcher.messages[0]["text"] and SlotSet("requested_slot", None) in events
+    # a new conversation is not locked
+    fresh = tracker({}, text="帮我查下理赔进度", intent="check_claim_progress", form="claim_progress_form")
+    assert not any(m.get("text", "").startswith("验证未通过") for m in run_form(form, fresh))
+
+
+def run_form(form, t: Tracker) -> list[dict]:
+    dispatcher = CollectingDispatcher()
+    run(form.run(dispatcher, t, DOMAIN))
+    return dispatcher.messages
 
 
 def faq_message(text: str, slot: str, topic: str) -> Tracker:
