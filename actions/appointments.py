@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,10 +16,11 @@ from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
 from actions.common.forms import BaseFormValidator, free_text, latest_entity, values_before_this_turn
-from actions.common.picks import picked_button_entities
+from actions.common.picks import last_buttons, picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
+from bot import timeparse
 from bot.script import to_simplified
 from bot.timeparse import PERIODS
 
@@ -76,6 +78,7 @@ async def check_time(
             dispatcher, tracker, "appointment_time", "没能识别这个时间，请说具体日期和时间，例如“明天下午3点”。"
         )
     grain = ((latest_entity(tracker, "time") or {}).get("additional_info") or {}).get("grain")
+    moment = on_the_offered_day(tracker, moment)
     try:
         slots, reason = await free_slots(service_type, moment.date(), branch)
     except ApiError as exc:  # e.g. no service chosen yet: say why and ask again, never fail the turn
@@ -113,6 +116,33 @@ def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
     if not entity or entity.get("start") is None or not 1 <= moment.hour <= 11:
         return False
     return not PERIOD.search(to_simplified(text[max(0, entity["start"] - 2): entity["end"]]))
+
+
+def offered_day(tracker: Tracker) -> dt.date | None:
+    """The day of the free slots the bot's last reply offered as buttons (None: it offered none)."""
+    for button in last_buttons(tracker):
+        payload = str(button.get("payload") or "")
+        try:
+            start = json.loads(payload[payload.find("{"):]).get("time") if "{" in payload else None
+            return dt.datetime.fromisoformat(start).astimezone(SHANGHAI).date() if start else None
+        except (ValueError, TypeError, AttributeError):
+            return None
+    return None
+
+
+def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
+    """"9点就9点" to the slots offered for 1 December means that day's 09:00, not tomorrow's: a time said
+    without a day refers to the day on the buttons. Read again with that day as "today", a time that has no
+    day of its own lands on it; "明天9点" or "12月2号9点" do not, and keep their own day."""
+    day, entity = offered_day(tracker), latest_entity(tracker, "time")
+    if not day or not entity or entity.get("start") is None or moment.date() == day:
+        return moment
+    said = (tracker.latest_message.get("text") or "")[entity["start"]: entity["end"]]
+    midnight = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
+    again = timeparse.parse(said, midnight)
+    if len(again) == 1 and again[0].grain in ("hour", "minute") and again[0].value.date() == day:
+        return again[0].value.astimezone(moment.tzinfo) if moment.tzinfo else again[0].value
+    return moment
 
 
 def nearest(slots: list[dict], moment: dt.datetime, limit: int = 6) -> list[dict]:

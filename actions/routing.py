@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointments import service_in_words
 from actions.common.reply import choice, say
 from actions.complaints import complaint_slots, is_account
 from actions.handover import ROUTES as CASE_ROUTES
@@ -58,6 +59,15 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
 
 
+def booking_described(tracker: Tracker) -> list | None:
+    """"我今年78了…想让你们来家里一趟，办个改受益人的事": a long story NLU could not place, whose likeliest reading
+    is a booking and which describes one service in words (来家里 → a home visit), starts that booking."""
+    service = service_in_words(tracker.latest_message.get("text") or "")
+    if runner_up(tracker) != "book_appointment" or not service:
+        return None
+    return [SlotSet("service_type", service), FollowupAction("appointment_form")]
+
+
 def faq_instead(tracker: Tracker, floor: float) -> str | None:
     """The FAQ answer for a question NLU read as a bare answer or could not place, when an FAQ was its next guess
     and the topic model is sure enough of the topic: "退保的话钱能全部退回来么？我这份买了三年了" reads as inform
@@ -80,6 +90,8 @@ class ActionHandleFallback(Action):
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):
             return grievance
+        if not in_task and (booking := booking_described(tracker)):
+            return booking
         if not in_task and (answer := faq_instead(tracker, LIKELY_TOPIC)):
             dispatcher.utter_message(response=answer)  # an unsure topic still becomes a choice (bot.nlg)
             return []

@@ -21,7 +21,9 @@ from actions.handover import hand_over
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
-LOCKED_OUT = {"id_last4": None, "requested_slot": None}  # a requested slot of None ends the form
+# A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
+# requested slot to None when a form is simply complete).
+LOCKED_OUT = {"id_last4": None, "requested_slot": None, "handover_reason": "verification_failed"}
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,10 @@ class VerifyingForm(BaseFormValidator):
             events: list[EventType] = [SlotSet(name, value) for name, value in LOCKED_OUT.items()]
         else:
             events = await super().run(dispatcher, tracker, domain)
-            # only verify_slot ends these forms early (LOCKED_OUT): the last attempt failed
-            if not any(e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value") is None
-                       for e in events):
+            if SlotSet("handover_reason", LOCKED_OUT["handover_reason"]) not in events:
                 return events
         case = tracker.get_slot(self.case_slot) or tracker.get_slot("policy_number") or "（未提供）"
         say(dispatcher, tracker, LOCKED)
         summary = f"案件 {case} 身份验证多次失败"
-        return events + await hand_over(dispatcher, tracker, "verification_failed", summary=summary)
+        handed = await hand_over(dispatcher, tracker, LOCKED_OUT["handover_reason"], summary=summary)
+        return [*events, *handed, SlotSet("handover_reason", None)]

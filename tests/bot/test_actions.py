@@ -230,15 +230,22 @@ def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_
     again.sender_id = sender
     events = run(form.run(dispatcher, again, DOMAIN))
     assert "次数过多" in dispatcher.messages[0]["text"] and SlotSet("requested_slot", None) in events
-    # a new conversation is not locked
+    # a new conversation is not locked, and the right digits end the form without a hand-over
     fresh = tracker({}, text="帮我查下理赔进度", intent="check_claim_progress", form="claim_progress_form")
-    assert not any(m.get("text", "").startswith("验证未通过") for m in run_form(form, fresh))
+    assert not any(m.get("text", "").startswith("验证未通过") for m in run_form(form, fresh)[0])
+    right = tracker(dict(asked), text="8001", form="claim_progress_form")
+    right.slots["id_last4"] = "8001"
+    right.events = [{"event": "user", "text": "8001", "parse_data": right.latest_message},
+                    {"event": "slot", "name": "id_last4", "value": "8001"}]
+    said, events = run_form(form, right)
+    assert SlotSet("verified_case", "LP2026110290102") in events and SlotSet("requested_slot", None) in events
+    assert not said and ActiveLoop(None) not in events
 
 
-def run_form(form, t: Tracker) -> list[dict]:
+def run_form(form, t: Tracker) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
-    run(form.run(dispatcher, t, DOMAIN))
-    return dispatcher.messages
+    events = run(form.run(dispatcher, t, DOMAIN))
+    return dispatcher.messages, events
 
 
 def faq_message(text: str, slot: str, topic: str) -> Tracker:
@@ -523,6 +530,29 @@ def test_a_refused_time_is_offered_the_free_slots_nearest_to_it():
     hours = [dt.datetime.fromisoformat(b["payload"].split('"time": "')[1].split('"')[0]).hour
              for b in dispatcher.messages[0]["buttons"]]
     assert hours == [14, 15, 16, 17, 18, 19]
+
+
+def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(backend):
+    """Offered 09:00–14:00 of a day five days ahead, "9点就9点" is 09:00 of that day, not of tomorrow (as the
+    extractor reads a bare hour); "明天9点" keeps its own day."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    offered = (now + dt.timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0)
+    buttons = [choice(f"{offered.month}月{offered.day}日 {h}:00", "inform", time=offered.replace(hour=h).isoformat())
+               for h in range(9, 15)]
+    tomorrow_nine = (now + dt.timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    for text, said, day in (("9点就9点 我们一家五口都要过去可以吗", "9点", offered.date()),
+                            ("明天9点吧", "明天9点", tomorrow_nine.date())):
+        start = text.index(said)
+        entity = {"entity": "time", "value": tomorrow_nine.isoformat(), "start": start, "end": start + len(said),
+                  "additional_info": {"grain": "hour"}}
+        t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text=text,
+                    entities=[entity], form="appointment_form")
+        t.events = [{"event": "bot", "text": "您可以选择以下时间：", "data": {"buttons": buttons}},
+                    {"event": "user", "text": text, "parse_data": t.latest_message}]
+        checked = run(check_time(ValidateAppointmentForm(), tomorrow_nine.isoformat(), CollectingDispatcher(), t,
+                                 "电话回访", None))
+        chosen = dt.datetime.fromisoformat(checked["appointment_time"])
+        assert (chosen.date(), chosen.hour) == (day, 9), text
 
 
 GRIEVANCE = "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费"
@@ -1086,7 +1116,7 @@ def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(mo
     assert said[1].startswith("您的转人工请求已经登记") and "11-25 09:00" in said[1]
 
 
-@pytest.mark.parametrize("text", ["5分", "好滴 没问题了 给你打满分⭐⭐⭐⭐⭐", "⭐⭐⭐⭐"])
+@pytest.mark.parametrize("text", ["5分", "好滴 没问题了 给你打满分⭐⭐⭐⭐⭐", "⭐⭐⭐⭐", "評分？4啦", "一般般吧 3"])
 def test_a_rating_nobody_asked_for_is_stored_when_it_says_it_is_one(backend, text):
     """"5分" after "没别的了" had been answered "thank you" instead of a goodbye: it was "not understood"."""
     dispatcher = CollectingDispatcher()
@@ -1111,6 +1141,16 @@ def test_no_to_anything_else_closes_with_the_rating_question(backend, bot_text):
 def test_no_to_an_offer_in_passing_is_acknowledged(backend):
     dispatcher = deny_after("……需要的话我可以帮您转人工客服。")
     assert dispatcher.messages[0]["text"] == "好的。还有什么可以帮您的吗？"
+
+
+def test_a_story_nlu_could_not_place_that_describes_a_home_visit_starts_that_booking(backend):
+    text = "我年纪大了不会弄这个，想请你们派个人到家里来帮我改一下受益人"
+    t = ranked(text, "nlu_fallback", "book_appointment", "faq")
+    events = run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("service_type", "上门服务") in events and FollowupAction("appointment_form") in events
+    # the same story read as something else is left to the fallback
+    t = ranked(text, "nlu_fallback", "faq", "book_appointment")
+    assert FollowupAction("appointment_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
 
 
 def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
