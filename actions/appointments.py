@@ -99,6 +99,8 @@ async def check_time(
             slot_buttons(slots),
         )
     offer = slots or await next_free(service_type, moment.date() + dt.timedelta(days=1), branch)
+    if not offer and reason:  # "明年1月1号": past the booking horizon, nothing after it either; the soonest then
+        offer = await next_free(service_type, dt.datetime.now(SHANGHAI).date(), branch)
     why = reason or ("该时段已约满" if await on_the_grid(service_type, moment) else "这个时间不在可预约的时段内")
     message = f"抱歉，{why}。" + ("您可以选择以下时间：" if offer else "近期暂无空闲时段，可以转人工为您安排。")
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))

@@ -59,6 +59,36 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
 
 
+PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
+                 "action_complaint_progress": ("投诉", "complaint_number")}
+
+
+def case_just_told(tracker: Tracker) -> tuple[str, str] | None:
+    """(kind, number) of the case whose progress the bot's last reply told, if it did."""
+    for event in reversed(tracker.events[: last_user_index(tracker)]):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "action" and event.get("name") in PROGRESS_TOLD:
+            kind, slot = PROGRESS_TOLD[event["name"]]
+            number = tracker.get_slot(slot)
+            return (kind, number) if number and tracker.get_slot("verified_case") == number else None
+    return None
+
+
+def last_user_index(tracker: Tracker) -> int:
+    return max((k for k, e in enumerate(tracker.events) if e.get("event") == "user"), default=len(tracker.events))
+
+
+def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker, case: tuple[str, str]) -> list:
+    """"幾時先有結果？已經一個星期啦" / "我要今天之内给我结果" right after a case's progress: NLU cannot place it, but
+    it is about that case — most often that it is too slow. Not "not understood": the ways to speed it up."""
+    kind, number = case
+    say(dispatcher, tracker, f"理解您着急的心情。关于您的{kind} {number}，如果觉得进度太慢，我可以马上为您催办，"
+        "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
+        [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
+    return []
+
+
 def booking_described(tracker: Tracker) -> list | None:
     """"我今年78了…想让你们来家里一趟，办个改受益人的事": a long story NLU could not place, whose likeliest reading
     is a booking and which describes one service in words (来家里 → a home visit), starts that booking."""
@@ -88,6 +118,8 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         in_task = (tracker.active_loop or {}).get("name")
+        if not in_task and (case := case_just_told(tracker)):
+            return about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):
             return grievance
         if not in_task and (booking := booking_described(tracker)):

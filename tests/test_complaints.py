@@ -130,6 +130,7 @@ def test_type_is_suggested_from_the_description_in_either_script(bot):
     ("住院花了三万，现在说不给赔", "理赔纠纷"),
     ("买的时候没人提醒我有等待期，业务员根本没说明", "销售误导"),
     ("業務員一早冇講過要等半年先可以賠", "销售误导"),  # Cantonese, Traditional script
+    ("那个代理人就是个骗子，说好的稳赚不赔，保本还有收益，结果亏了一大截", "销售误导"),
 ])
 def test_type_is_suggested_from_everyday_wording(bot, text, kind):
     assert bot.get("/api/v1/complaints/suggest-type", params={"text": text}).json()["type"] == kind

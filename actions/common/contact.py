@@ -10,7 +10,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.forms import BaseFormValidator, free_text, latest_entity
+from bot.names import COMPOUND_SURNAMES, SURNAMES
+from bot.script import to_simplified
 
+# "我姓黄，手机…" / "电话139… 姓吴": the surname alone is how many customers give their name to a service line.
+SURNAME_GIVEN = re.compile(r"(?<![名同])姓\s*([\u4e00-\u9fff]{1,2})\s*(先生|女士|小姐)?")
 NAME_PREFIX = re.compile(r"^(我叫|我是|叫我|姓名是?|名字是?|本人)[:：]?")
 
 
@@ -35,6 +39,8 @@ class ContactFormValidator(BaseFormValidator):
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # A bare name is often not tagged by the NLU: take the words when the name was asked for — unless they
         # carry another answer ("改成明天上午11点行不行" to the name question changes the time, names nobody).
+        if not latest_entity(tracker, "person_name") and (surname := surname_given(tracker)):
+            return {"person_name": surname}
         answer = free_text(tracker, "person_name")
         entities = tracker.latest_message.get("entities", [])
         other = any(e.get("entity") not in ("person_name", "script") for e in entities)
@@ -45,3 +51,13 @@ class ContactFormValidator(BaseFormValidator):
 
     async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return validate_phone(self, value, dispatcher, tracker)
+
+
+def surname_given(tracker: Tracker) -> str | None:
+    """"黄" for "我姓黄" ("黄女士" for "我姓黄，黄女士"), when the message gives the surname and no full name."""
+    match = SURNAME_GIVEN.search(to_simplified(tracker.latest_message.get("text") or ""))
+    if not match:
+        return None
+    said = match.group(1)
+    surname = said if said in COMPOUND_SURNAMES else said[0] if said[0] in SURNAMES else None
+    return surname + (match.group(2) or "") if surname else None

@@ -532,6 +532,31 @@ def test_a_refused_time_is_offered_the_free_slots_nearest_to_it():
     assert hours == [14, 15, 16, 17, 18, 19]
 
 
+@pytest.mark.parametrize(("text", "name"), [("我姓黃，手機13916720588", "黄"), ("电话138… 姓欧阳", "欧阳"),
+                                           ("我姓孙 孙先生", "孙")])
+def test_a_surname_alone_is_taken_for_the_name(text, name):
+    phone = [{"entity": "phone", "value": "13916720588", "start": 0, "end": 1}]
+    t = tracker({"requested_slot": "person_name"}, text=text, entities=phone, form="appointment_form")
+    assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {"person_name": name}
+
+
+def test_the_word_for_name_is_no_surname():
+    t = tracker({"requested_slot": "phone"}, text="姓名刚才说过了", form="appointment_form")
+    assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_day_past_the_booking_horizon_is_offered_the_soonest_free_slots(backend):
+    far = (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(days=40)).replace(
+        hour=10, minute=0, second=0, microsecond=0)
+    dispatcher = CollectingDispatcher()
+    t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text="40天后上午十点",
+                form="appointment_form")
+    checked = run(check_time(ValidateAppointmentForm(), far.isoformat(), dispatcher, t, "电话回访", None))
+    assert checked["appointment_time"] is None
+    said = dispatcher.messages[0]
+    assert "天内" in said["text"] and "暂无空闲" not in said["text"] and said["buttons"]
+
+
 def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(backend):
     """Offered 09:00–14:00 of a day five days ahead, "9点就9点" is 09:00 of that day, not of tomorrow (as the
     extractor reads a bare hour); "明天9点" keeps its own day."""
@@ -1151,6 +1176,26 @@ def test_a_story_nlu_could_not_place_that_describes_a_home_visit_starts_that_boo
     # the same story read as something else is left to the fallback
     t = ranked(text, "nlu_fallback", "faq", "book_appointment")
     assert FollowupAction("appointment_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+
+
+def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_that_case(backend):
+    """"幾時先有結果？已經一個星期啦" after the complaint's stage: the ways to speed it up, not "not understood"."""
+    number = "TS20261118-9002"
+    text = "分析紧？已经一个星期啦，几时先有结果"
+    t = ranked(text, "nlu_fallback", "rate")
+    t.slots.update({"complaint_number": number, "verified_case": number})
+    t.events = [{"event": "user", "text": "电话尾号9002"}, {"event": "action", "name": "action_complaint_progress"},
+                {"event": "bot", "text": "您的投诉…当前处于【分析】阶段"}, {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/urge", "/request_human"]
+    # a turn later (something else was said in between), it is the usual "not understood"
+    t.events[3:3] = [{"event": "user", "text": "嗯"}, {"event": "action", "name": "action_answer_affirm"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert number not in dispatcher.messages[0]["text"]
 
 
 def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
