@@ -146,6 +146,19 @@ ROUTES = [
 ]
 
 
+def case_awaiting_proof(tracker: Tracker) -> str | None:
+    """"哦打错了 是6004" with no task running, after a case was named earlier in the chat ("我的理赔LP…显示拒赔")
+    and not verified: the digits are its verification, so its progress question starts and takes them."""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    if not entities & {"id_last4", "phone"}:
+        return None
+    for slot, form in (("claim_number", "claim_progress_form"), ("complaint_number", "complaint_progress_form")):
+        number = tracker.get_slot(slot)
+        if number and tracker.get_slot("verified_case") != number:
+            return form
+    return None
+
+
 def form_entities(form: str, domain: dict[str, Any]) -> set[str]:
     """The entities that fill the form's slots (from the domain's slot mappings)."""
     required = domain.get("forms", {}).get(form, {}).get("required_slots", [])
@@ -171,6 +184,8 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     for names, case_form in ROUTES:
         if entities & set(names) and not form:
             return [FollowupAction(case_form)]
+    if not form and (case_form := case_awaiting_proof(tracker)):
+        return [FollowupAction(case_form)]
     intents = [
         e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
     ]

@@ -14,7 +14,7 @@ from actions.appointments import service_in_words
 from actions.common.reply import choice, say
 from actions.complaints import complaint_slots, is_account
 from actions.handover import ROUTES as CASE_ROUTES
-from actions.handover import fallback
+from actions.handover import case_awaiting_proof, fallback
 from bot.questions import ASKS
 from bot.script import to_simplified
 
@@ -139,6 +139,8 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        if form := case_awaiting_proof(tracker):
+            return [FollowupAction(form)]
         # a sure FAQ topic outranks a stray time or service word: "周六开门吗" asks the hours, books nothing
         if answer := faq_instead(tracker, SURE_TOPIC):
             dispatcher.utter_message(response=answer)

@@ -1198,6 +1198,18 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     assert number not in dispatcher.messages[0]["text"]
 
 
+def test_digits_after_a_case_named_in_passing_verify_that_case(backend):
+    """"我的理赔LP…显示拒赔 凭什么" drew the meaning of the status; "哦打错了 是6004" then is its verification."""
+    digits = [{"entity": "id_last4", "value": "6004", "start": 6, "end": 10}]
+    t = tracker({"claim_number": "LP2026102890106"}, text="哦打错了 是6004", intent="nlu_fallback", entities=digits)
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
+    t = tracker({"claim_number": "LP2026102890106"}, text="6004", entities=digits)
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
+    # once that case is verified, the digits mean something else
+    t.slots["verified_case"] = "LP2026102890106"
+    assert FollowupAction("claim_progress_form") not in run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
+
+
 def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
     dispatcher = CollectingDispatcher()
     events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="4", intent="rate"), DOMAIN))
