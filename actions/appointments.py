@@ -242,10 +242,25 @@ OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
 SERVICE_WORDS = {
     "电话回访": re.compile(
         r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"),
-    "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里"),
+    "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
     "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
     "柜面办理": re.compile(r"柜台|柜面|窗口办"),
 }
+
+
+# Told, not named: a home address down to the flat is where a home visit goes; meeting in person, in a chat
+# about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
+HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
+IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
+
+
+def service_in_context(tracker: Tracker) -> str | None:
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if service := service_in_words(text):
+        return service
+    if HOME_ADDRESS.search(text):
+        return "上门服务"
+    return "理赔面谈" if IN_PERSON.search(text) and tracker.get_slot("claim_number") else None
 
 
 def service_in_words(text: str) -> str | None:
@@ -268,7 +283,7 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def extract_service_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("service_type") or latest_entity(tracker, "service_type"):
             return {}
-        service = service_in_words(tracker.latest_message.get("text") or "")
+        service = service_in_context(tracker)
         return {"service_type": service} if service else {}
 
     async def validate_service_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

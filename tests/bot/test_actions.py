@@ -355,6 +355,19 @@ def test_a_service_described_in_words_is_that_service(backend, text, service):
     assert service_in_words(text) == service
 
 
+@pytest.mark.parametrize(("text", "slots", "service"), [
+    ("我出不了门 住朝阳区望京西园三区5号楼2单元301", {}, "上门服务"),
+    ("住在长宁路88弄12号601", {}, "上门服务"),
+    ("不如我直接去你们那当面倾啦", {"claim_number": "LP2026110390103"}, "理赔面谈"),
+    ("不如我直接去你们那当面倾啦", {}, None),  # in person, but about what? the customer chooses
+    ("北京朝阳那边", {}, None),
+])
+def test_a_service_told_rather_than_named_is_taken_from_its_context(backend, text, slots, service):
+    t = tracker({"requested_slot": "service_type", **slots}, text=text, form="appointment_form")
+    expected = {"service_type": service} if service else {}
+    assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == expected
+
+
 def test_a_word_misread_as_a_service_beside_other_answers_keeps_the_chosen_service(backend):
     """"我叫黃志偉，電話13602223456" with 理赔面谈 chosen: "電話" read as a service had reset it and refused."""
     t = tracker({"requested_slot": "person_name", "service_type": "电话"}, text="我叫黃志偉，電話13602223456",
