@@ -15,7 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
-from actions.common.forms import BaseFormValidator, free_text, latest_entity, values_before_this_turn
+from actions.common.forms import (
+    CONFIRMS,
+    BaseFormValidator,
+    free_text,
+    latest_entity,
+    values_before_this_turn,
+)
 from actions.common.picks import last_buttons, picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
@@ -482,7 +488,7 @@ class ValidateAppointmentChangeForm(VerifyingForm):
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         extra = ["appointment_time"] if tracker.get_slot("appointment_action") == "reschedule" else []
-        return ["appointment_number", "id_last4", *extra]
+        return ["appointment_number", "id_last4", *extra, "change_confirmed"]
 
     async def validate_appointment_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         number = str(value or "").strip().upper()
@@ -514,6 +520,51 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         appt = await booked_appointment(tracker)
         return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"))
 
+    async def extract_change_confirmed(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "确认取消" / "对，取消吧" reads as cancel_appointment, not affirm: asking the same thing again is a yes
+        if tracker.get_slot("requested_slot") != "change_confirmed":
+            return {}
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if KEEP_IT.search(text):
+            return {"change_confirmed": False}
+        wanted = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}
+        same_again = intent == wanted.get(tracker.get_slot("appointment_action") or "")
+        return {"change_confirmed": True} if same_again or CONFIRMS.search(text) else {}
+
+    async def validate_change_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is False:
+            say(dispatcher, tracker, f"好的，预约 {tracker.get_slot('appointment_number')} 保持不变。")
+        return self.accepted("change_confirmed", bool(value))
+
+
+# "先不取消了" / "算了，不改了" / "别动它": the appointment stays as it is
+KEEP_IT = re.compile(r"不(?:取消|改|用|要|换)|别(?:取消|改|动)|算了|先不|保留|不了")
+
+
+class ActionAskChangeConfirmed(Action):
+    """Read back what will change, before an appointment is cancelled or moved."""
+
+    def name(self) -> str:
+        return "action_ask_change_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        number = tracker.get_slot("appointment_number")
+        try:
+            appt = await booked_appointment(tracker)
+        except ApiError as exc:
+            say(dispatcher, tracker, exc.message)
+            return []
+        booked = f"{appt['service_type']}，{slot_time(appt['start'])}"
+        if tracker.get_slot("appointment_action") == "reschedule":
+            new = slot_time(tracker.get_slot("appointment_time"))
+            say(dispatcher, tracker, f"请确认：把预约 {number}（{booked}）改到 {new}，对吗？",
+                [choice("确认改约", "affirm"), choice("先不改了", "deny")])
+        else:
+            say(dispatcher, tracker, f"请确认：取消预约 {number}（{booked}），对吗？",
+                [choice("确认取消", "affirm"), choice("先不取消", "deny")])
+        return []
+
 
 class ActionChangeAppointment(Action):
     """Cancel or reschedule the verified appointment."""
@@ -528,10 +579,11 @@ class ActionChangeAppointment(Action):
             SlotSet("appointment_action", None),
             SlotSet("appointment_time", None),
             SlotSet("id_last4", None),
+            SlotSet("change_confirmed", None),
             ActiveLoop(None),
         ]
-        if not (number and token):
-            return resets
+        if not (number and token) or s("change_confirmed") is not True:
+            return resets  # not verified, or the customer kept it (validate_change_confirmed said so)
         try:
             if s("appointment_action") == "reschedule":
                 out = await backend().post(

@@ -27,7 +27,8 @@ FORM_SLOTS = {
     ],
     "claim_progress_form": ["claim_number", "policy_number", "id_last4"],
     "complaint_progress_form": ["complaint_number", "id_last4"],
-    "appointment_change_form": ["appointment_number", "id_last4", "appointment_time", "appointment_action"],
+    "appointment_change_form": ["appointment_number", "id_last4", "appointment_time", "appointment_action",
+                                "change_confirmed"],
     "complaint_verdict_form": ["resolution_satisfied", "resolution_score"],
 }
 CASE_SLOTS = ("claim_number", "complaint_number", "appointment_number", "policy_number")

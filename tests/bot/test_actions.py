@@ -22,6 +22,8 @@ from actions.appointments import (
     SERVICE_WORDS,
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
+    ActionAskChangeConfirmed,
+    ActionChangeAppointment,
     ActionSubmitAppointment,
     ValidateAppointmentChangeForm,
     ValidateAppointmentForm,
@@ -124,6 +126,7 @@ def test_complaint_question_apologises_once_per_complaint(backend):
 
 NEVER_ASKED = {"policy_number"}  # claim look-up by policy: only when the customer offers one
 OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number",
+                  "change_confirmed",
                   "resolution_satisfied", "resolution_score"}
 
 
@@ -980,6 +983,33 @@ def test_an_appointment_booked_in_this_chat_is_verified_by_the_mobile_given_for_
     assert verified["verification_token"] and verified["verified_case"] == number
     t.events = [{"event": "user", "text": "把这个预约取消了吧"}]  # a number the customer brought: digits asked
     assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_cancellation_is_read_back_and_done_only_when_confirmed(backend, monkeypatch):
+    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=3), None))[0]["start"]
+    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": "吴强", "phone": "13788889999",
+             "appointment_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
+    number = re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]).group()
+    token = run(verify(tracker(), number, "9999")).token
+    change = {"appointment_number": number, "verification_token": token, "appointment_action": "cancel",
+              "requested_slot": "change_confirmed"}
+    dispatcher = CollectingDispatcher()
+    run(ActionAskChangeConfirmed().run(dispatcher, tracker(change, form="appointment_change_form"), DOMAIN))
+    assert number in dispatcher.messages[0]["text"] and "电话回访" in dispatcher.messages[0]["text"]
+    form = ValidateAppointmentChangeForm()
+    for text, intent, expected in (("先不取消了", "deny", False), ("确认取消", "cancel_appointment", True),
+                                   ("对，取消吧", "cancel_appointment", True), ("嗯 好的", "affirm", True)):
+        t = tracker(dict(change), text=text, intent=intent, form="appointment_change_form")
+        assert run(form.extract_change_confirmed(CollectingDispatcher(), t, DOMAIN)) == {"change_confirmed": expected}
+    kept = CollectingDispatcher()
+    assert run(form.validate_change_confirmed(False, kept, tracker(change), DOMAIN))["change_confirmed"] is False
+    run(ActionChangeAppointment().run(kept, tracker(change | {"change_confirmed": False}), DOMAIN))
+    assert "保持不变" in kept.messages[0]["text"] and len(kept.messages) == 1
+    done = CollectingDispatcher()
+    run(ActionChangeAppointment().run(done, tracker(change | {"change_confirmed": True}), DOMAIN))
+    assert done.messages[0]["text"] == f"预约 {number} 已取消。需要时可以随时重新预约。"
 
 
 def test_a_time_question_is_not_asked_again_after_the_rejection_that_offered_times(backend):
