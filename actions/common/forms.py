@@ -173,6 +173,7 @@ NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 # Courtesies a customer may say between two questions, and what is said back before asking again.
 COURTESY = {"thank": "不客气。", "greet": "您好。"}
 COURTESY_MAX_CHARS = 10  # "谢谢你们，是这样的，上周…" is an answer that starts politely
+CUE_CHARS = 6  # "身份证后四位" / "手机尾号是": the words around verification digits
 
 # Intents that end or redirect a form rather than answer its question.
 LEAVING = {"stop", "request_human"}
@@ -268,5 +269,9 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
     # just a number or just a time ("后天下午两点" to "which address?"): a value for another slot, not words
     spans = [e for e in message.get("entities", []) if e.get("entity") in IDENTIFIERS | {"time"}]
     if spans and sum(e["end"] - e["start"] for e in spans) >= len(re.sub(r"\s", "", text)) - 3:
+        return None
+    # …or verification digits with their cue ("身份证后四位9876", "手机尾号1234"): for the case asked about before
+    proof = [e for e in spans if e.get("entity") in ("id_last4", "phone")]
+    if proof and sum(e["end"] - e["start"] for e in proof) >= len(re.sub(r"\s", "", text)) - CUE_CHARS:
         return None
     return text

@@ -320,6 +320,14 @@ def test_more_of_the_story_told_later_is_added_to_the_description(backend):
     assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), answer, DOMAIN)) == {}
 
 
+def test_verification_digits_with_their_cue_are_no_demand(backend):
+    """"身份证后四位9876" to "what do you want us to do?" (the customer also asked about a claim) was the demand."""
+    said = "身份证后四位9876"
+    entities = [{"entity": "id_last4", "value": "9876", "start": 6, "end": 10}]
+    t = tracker({"requested_slot": "complaint_demand"}, text=said, entities=entities, form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
 def test_a_demand_given_with_the_contact_details_is_the_demand_alone(backend):
     said = "诉求：重新审核，按合同赔付。我是刘芳，手机13600136004，保单号P2026000000105"
     given = [("person_name", "刘芳"), ("phone", "13600136004"), ("policy_number", "P2026000000105")]
