@@ -202,7 +202,8 @@ NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找�
                            r"|(?:回头|以后|之后|晚点|稍后)再?(?:补|给|发|提供)")
 # Optional questions, the word that names their subject and the value that means "none": "保单号不在手边，
 # 不填了" declines the policy number (read as stop), even before it is asked — no reason to drop the complaint.
-OPTIONAL_SUBJECTS = {"complaint_policy_number": ("保单", "无")}
+# ("报单号没有…单号一时找不到": the subject misspelt, or named by its number alone)
+OPTIONAL_SUBJECTS = {"complaint_policy_number": (re.compile(r"保单|报单|单号"), "无")}
 
 
 # "不记得案号了" / "没有单号": the customer cannot give the case number asked for. Say what else works (the
@@ -242,7 +243,7 @@ def declined_optional(tracker: Tracker, form_slots: list[str]) -> tuple[str, str
     if not NONE_ANYWHERE.search(text):
         return None
     return next(((slot, none) for slot, (subject, none) in OPTIONAL_SUBJECTS.items()
-                 if slot in form_slots and subject in text and not tracker.get_slot(slot)), None)
+                 if slot in form_slots and subject.search(text) and not tracker.get_slot(slot)), None)
 
 
 def unsure_stop(intent: str | None, confidence: float, slot: str | None) -> bool:

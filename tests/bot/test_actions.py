@@ -1128,7 +1128,8 @@ def test_declining_the_policy_number_early_skips_it_and_keeps_the_complaint(back
     assert "不填" in dispatcher.messages[0]["text"]
 
 
-@pytest.mark.parametrize("text", ["丁晓东，13552468791，保单号不记得了", "赵丽萍，手机13307551234，保单号回头再补"])
+@pytest.mark.parametrize("text", ["丁晓东，13552468791，保单号不记得了", "赵丽萍，手机13307551234，保单号回头再补",
+                                  "报单号没有 车险的单号一时找不到"])
 def test_declining_the_policy_number_with_other_answers_skips_its_question(backend, text):
     t = tracker({"requested_slot": "person_name", "complaint_description": "理赔拖了两个月"}, text=text,
                 intent="inform", form="complaint_form")
