@@ -7,14 +7,17 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
 from actions.common.forms import BaseFormValidator
 from actions.common.reply import choice, say
 from actions.feedback import score_buttons, score_of
 from bot.script import to_simplified
+
+REASON_CHARS = 6  # longer than "嗯 还行吧": words that explain the verdict
 
 # The verdict said in words: a refusal wins over the words it negates ("不满意" holds "满意").
 REJECTS = re.compile(r"不(?:认可|接受|同意|满意|满|合理|行|公平|服)|没(?:解决|处理好)|怎么行|有意见|唔(?:满意|接受|得)")
@@ -40,6 +43,15 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
             return {}
         score = score_of(tracker)
         return {"resolution_score": str(score)} if score else {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("requested_slot") == "resolution_score" and self.replying(tracker) and not score_of(
+                tracker) and len(to_simplified(tracker.latest_message.get("text") or "").strip()) > REASON_CHARS:
+            # "我要的是全额退保，当时业务员说随时退不亏钱的" to the score question: the why of a verdict, not a
+            # failed answer. It goes to the handler with the verdict (ActionSubmitComplaintVerdict).
+            say(dispatcher, tracker, "您的意见我已经记下，会和您的评价一起转给处理人员。")
+            return [SlotSet("resolution_score", None)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def validate_resolution_score(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if str(value) not in {"1", "2", "3", "4", "5"}:
@@ -82,7 +94,8 @@ class ActionSubmitComplaintVerdict(Action):
             await backend().post(
                 f"/api/v1/complaints/{number}/confirmation",
                 token=token,
-                json={"satisfied": satisfied, "score": int(tracker.get_slot("resolution_score"))},
+                json={"satisfied": satisfied, "score": int(tracker.get_slot("resolution_score")),
+                      "comment": verdict_words(tracker)},
             )
         except ApiError as exc:
             say(dispatcher, tracker, f"抱歉，暂时没能记录您的确认（{exc.message}）。您可以稍后再试，或转人工客服处理。")
@@ -97,3 +110,14 @@ class ActionSubmitComplaintVerdict(Action):
                 "如需当面沟通，也可以说“转人工”。",
             )
         return reset
+
+
+def verdict_words(tracker: Tracker) -> str | None:
+    """What the customer said while giving the verdict (since the question was asked), for the handler."""
+    start = max((k for k, e in enumerate(tracker.events)
+                 if e.get("event") == "active_loop" and e.get("name") == "complaint_verdict_form"), default=None)
+    if start is None:
+        return None
+    said = [e.get("text") or "" for e in tracker.events[start:] if e.get("event") == "user"]
+    said = [text.strip() for text in said if len(text.strip()) > REASON_CHARS and not text.startswith("/")]
+    return "；".join(said)[:2000] or None

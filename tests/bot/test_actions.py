@@ -436,10 +436,23 @@ def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_back
     assert "处理结果" in dispatcher.messages[0]["text"]
     assert SlotSet("complaint_awaiting_verdict", True) in events
 
+    # the reason, told when the score was asked, is acknowledged (not refused) and goes to the handler
+    why = "我要的是全额退保，当时业务员说随时退不亏钱的"
+    dispatcher = CollectingDispatcher()
+    asked = tracker(slots | {"resolution_satisfied": False, "requested_slot": "resolution_score"}, text=why,
+                    form="complaint_verdict_form")
+    events = run(ValidateComplaintVerdictForm().run(dispatcher, asked, DOMAIN))
+    assert "意见我已经记下" in dispatcher.messages[0]["text"] and SlotSet("retry_count", 1) not in events
+
     dispatcher = CollectingDispatcher()
     verdict = tracker(slots | {"resolution_satisfied": False, "resolution_score": "2"})
+    verdict.events = [{"event": "active_loop", "name": "complaint_verdict_form"},
+                      *({"event": "user", "text": said} for said in ("我不满意", why, "2"))]
     run(ActionSubmitComplaintVerdict().run(dispatcher, verdict, DOMAIN))
     assert "重新制定方案" in dispatcher.messages[0]["text"]
+    history = httpx.get(f"{backend}/api/v1/complaints/{number}", timeout=10,
+                        headers=bearer(backend, "agent01", "agent01-demo")).json()["history"]
+    assert any(why in (h.get("note") or "") for h in history)
     async def read() -> dict:
         return await api_client.backend().get(f"/api/v1/complaints/{number}/progress", token=verified.token)
 
@@ -561,7 +574,8 @@ def test_a_refused_time_is_offered_the_free_slots_nearest_to_it():
 def test_a_surname_alone_is_taken_for_the_name(text, name):
     phone = [{"entity": "phone", "value": "13916720588", "start": 0, "end": 1}]
     t = tracker({"requested_slot": "person_name"}, text=text, entities=phone, form="appointment_form")
-    assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {"person_name": name}
+    out = run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"person_name": name}
 
 
 def test_the_word_for_name_is_no_surname():
