@@ -3,6 +3,7 @@ in one breath starts the complaint, and what is not understood gets the fallback
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -10,7 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import service_in_words
+from actions.appointments import SHANGHAI, service_in_words
+from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import complaint_slots, is_account
 from actions.handover import ROUTES as CASE_ROUTES
@@ -89,6 +91,35 @@ def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker, case
     return []
 
 
+BOOKING_WORDS = re.compile(r"约|安排|改到|改成|换到|什么时候方便|有空")
+
+
+async def date_told_about_a_question(tracker: Tracker) -> bool:
+    """"合同是11月12号签收的" right after the hesitation-period answer: a date in the customer's story, not a
+    booking. Told so by three things: the bot just answered a question, nothing asks to book, and the date is
+    out of the booking horizon (a day already past this year reads as next year's)."""
+    message = tracker.latest_message
+    text = to_simplified(message.get("text") or "")
+    if BOOKING_WORDS.search(text) or service_in_words(text) or not faq_answered_last(tracker):
+        return False
+    horizon = (await get_policy())["appointment"]["horizon_days"]
+    latest = dt.datetime.now(SHANGHAI) + dt.timedelta(days=horizon + 1)
+    times = [e.get("value") for e in message.get("entities", []) if e.get("entity") == "time"]
+    try:
+        return bool(times) and all(dt.datetime.fromisoformat(str(t)) > latest for t in times)
+    except ValueError:
+        return False
+
+
+def faq_answered_last(tracker: Tracker) -> bool:
+    """Was the customer's previous message answered from the FAQ?"""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    previous = users[-2].get("parse_data") or {}
+    return (previous.get("intent") or {}).get("name") == "faq"
+
+
 def booking_described(tracker: Tracker) -> list | None:
     """"我今年78了…想让你们来家里一趟，办个改受益人的事": a long story NLU could not place, whose likeliest reading
     is a booking and which describes one service in words (来家里 → a home visit), starts that booking."""
@@ -149,6 +180,10 @@ class ActionRouteInform(Action):
             return [FollowupAction("appointment_form")]
         if grievance := start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
+        if "time" in entities and await date_told_about_a_question(tracker):
+            say(dispatcher, tracker, "好的，明白了。具体到您的日期和情况，如需准确核实，可以为您转人工客服确认。",
+                [choice("转人工客服", "request_human")])
+            return []
         if "time" in entities:
             return [FollowupAction("appointment_form")]
         if "appointment_number" in entities:

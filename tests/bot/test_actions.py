@@ -1276,6 +1276,21 @@ def test_digits_after_a_case_named_in_passing_verify_that_case(backend):
     assert FollowupAction("claim_progress_form") not in run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
 
 
+def test_a_date_in_the_story_after_an_faq_answer_books_nothing(backend):
+    """"合同是11月12号签收的" after the hesitation-period answer: 12 November is past, read as next year's."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    def told(text: str, days: int, previous_intent: str = "faq") -> list:
+        when = (now + dt.timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
+        t = tracker(text=text, entities=[{"entity": "time", "value": when.isoformat(), "start": 0, "end": 2}])
+        t.events = [{"event": "user", "text": "买了后悔了能退吗", "parse_data": {"intent": {"name": previous_intent}}},
+                    {"event": "user", "text": text, "parse_data": t.latest_message}]
+        return run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
+    assert told("合同是11月12号签收的", 353) == []
+    assert told("那就约在11月12号", 353) == [FollowupAction("appointment_form")]  # asks to book
+    assert told("明天吧", 1) == [FollowupAction("appointment_form")]              # a bookable day
+    assert told("合同是11月12号签收的", 353, "greet") == [FollowupAction("appointment_form")]
+
+
 def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
     dispatcher = CollectingDispatcher()
     events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="4", intent="rate"), DOMAIN))
