@@ -343,6 +343,12 @@ class ValidateAppointmentForm(ContactFormValidator):
         return await check_time_when_known(self, value, dispatcher, tracker, service, branch)
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is False:
+            # "不对" / "没了" to the read-back: something to change, or nothing more to ask — never a reason to drop
+            # a booking the customer took the trouble to give (giving up is "先不约了", the stop intent).
+            return self.reject(dispatcher, tracker, "appointment_confirmed",
+                               "好的，请问哪一项需要修改？直接告诉我新的内容就行，例如“改到后天上午10点”或“电话是139…”。"
+                               "不约了的话，回复“先不约了”。")
         return self.accepted("appointment_confirmed", value)
 
 
@@ -425,7 +431,7 @@ class ActionAskAppointmentConfirmed(Action):
                     "确认无误请回复“确认”；要修改可以直接说，例如“改到后天上午10点”。",
                 ]
             ),
-            [choice("确认预约", "affirm"), choice("先不约了", "deny")],
+            [choice("确认预约", "affirm"), choice("先不约了", "stop")],
         )
         return []
 

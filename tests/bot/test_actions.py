@@ -1429,6 +1429,19 @@ def confirm_turn(text: str, intent: str) -> Tracker:
     return t
 
 
+def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
+    """"没了" (nothing more to ask) to the read-back had dropped a booking the customer had just given."""
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateAppointmentForm().validate_appointment_confirmed(False, dispatcher, confirm_turn("没了", "deny"),
+                                                                        DOMAIN))
+    assert out["appointment_confirmed"] is None and "哪一项需要修改" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()
+    t = confirm_turn("", "inform")
+    t.slots |= {"appointment_time": "2026-12-01T10:00:00+08:00", "person_name": "马丽", "phone": "13511112222"}
+    run(ActionAskAppointmentConfirmed().run(dispatcher, t, DOMAIN))
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/stop"]  # giving up is a stop
+
+
 def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     """"確認，謝謝" (read as thank) got "不客氣" and the summary again."""
     form = ValidateAppointmentForm()
