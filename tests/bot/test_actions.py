@@ -967,15 +967,20 @@ def test_yes_to_a_booking_the_bot_offered_starts_it(backend):
     assert events == [SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
 
 
-def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
-    """The change form has no service_type slot: the booked appointment's service gives the free slots; a
-    question with no slots to show does not point at buttons that are not there."""
-    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=1), None))[0]["start"]
-    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": "钱七", "phone": "13700002222",
+def book_call_back(days_ahead: int, name: str, phone: str) -> str:
+    """Book a call-back through the real submit action; its reply (with the YY number) is returned."""
+    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=days_ahead), None))[0]["start"]
+    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": name, "phone": phone,
              "appointment_confirmed": True}
     dispatcher = CollectingDispatcher()
     run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
-    number = re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]).group()
+    return dispatcher.messages[0]["text"]
+
+
+def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
+    """The change form has no service_type slot: the booked appointment's service gives the free slots; a
+    question with no slots to show does not point at buttons that are not there."""
+    number = re.search(r"YY\d{8}-\d{4}", book_call_back(1, "钱七", "13700002222")).group()
     verified = run(verify(tracker(), number, "2222"))
     moving = tracker({"appointment_number": number, "verification_token": verified.token},
                      form="appointment_change_form")
@@ -989,12 +994,7 @@ def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
 
 def test_an_appointment_booked_in_this_chat_is_verified_by_the_mobile_given_for_it(backend):
     """"刚看了日程…把这个预约取消了吧" right after booking: the customer was asked for digits they had just typed."""
-    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=2), None))[0]["start"]
-    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": "杨帆", "phone": "18611112222",
-             "appointment_confirmed": True}
-    dispatcher = CollectingDispatcher()
-    run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
-    booked = dispatcher.messages[0]["text"]
+    booked = book_call_back(2, "杨帆", "18611112222")
     number = re.search(r"YY\d{8}-\d{4}", booked).group()
     form = ValidateAppointmentChangeForm()
     t = tracker({"appointment_number": number, "phone": "18611112222"}, text="把这个预约取消了吧",
@@ -1007,13 +1007,8 @@ def test_an_appointment_booked_in_this_chat_is_verified_by_the_mobile_given_for_
     assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
-def test_a_cancellation_is_read_back_and_done_only_when_confirmed(backend, monkeypatch):
-    start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=3), None))[0]["start"]
-    slots = {"service_type": "电话回访", "appointment_time": start, "person_name": "吴强", "phone": "13788889999",
-             "appointment_confirmed": True}
-    dispatcher = CollectingDispatcher()
-    run(ActionSubmitAppointment().run(dispatcher, tracker(slots), DOMAIN))
-    number = re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]).group()
+def test_a_cancellation_is_read_back_and_done_only_when_confirmed(backend):
+    number = re.search(r"YY\d{8}-\d{4}", book_call_back(3, "吴强", "13788889999")).group()
     token = run(verify(tracker(), number, "9999")).token
     change = {"appointment_number": number, "verification_token": token, "appointment_action": "cancel",
               "requested_slot": "change_confirmed"}
