@@ -32,6 +32,7 @@ from bot.timeparse import PERIODS
 
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7
+SURE = 0.5  # an intent this likely is what the message asks
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -143,14 +144,20 @@ def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
     without a day refers to the day on the buttons. Read again with that day as "today", a time that has no
     day of its own lands on it; "明天9点" or "12月2号9点" do not, and keep their own day."""
     day, entity = offered_day(tracker), latest_entity(tracker, "time")
-    if not day or not entity or entity.get("start") is None or moment.date() == day:
+    if not day or moment.date() == day:
         return moment
-    said = (tracker.latest_message.get("text") or "")[entity["start"]: entity["end"]]
-    midnight = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
-    again = timeparse.parse(said, midnight)
-    if len(again) == 1 and again[0].grain in ("hour", "minute") and again[0].value.date() == day:
-        return again[0].value.astimezone(moment.tzinfo) if moment.tzinfo else again[0].value
+    text = tracker.latest_message.get("text") or ""
+    said = text[entity["start"]: entity["end"]] if entity and entity.get("start") is not None else text
+    again = the_one_clock_time(said, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
+    if again and again.date() == day:
+        return again.astimezone(moment.tzinfo) if moment.tzinfo else again
     return moment
+
+
+def the_one_clock_time(text: str, now: dt.datetime) -> dt.datetime | None:
+    """The time of day `text` proposes, read against `now`, when it proposes exactly one ("9点就9点": one)."""
+    found = {m.value for m in timeparse.parse(text, now) if m.grain in ("hour", "minute")}
+    return found.pop() if len(found) == 1 else None
 
 
 def nearest(slots: list[dict], moment: dt.datetime, limit: int = 6) -> list[dict]:
@@ -207,6 +214,11 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
     if not proposed and not latest_entity(tracker, "time"):
         proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
+    if not proposed and not latest_entity(tracker, "time"):
+        # a bare "9点" the NLU left untagged (the extractor adds none alone: "第3点" is no time), when the time is
+        # what was asked
+        clock = the_one_clock_time(tracker.latest_message.get("text") or "", dt.datetime.now(SHANGHAI))
+        proposed = clock.isoformat() if clock else None
     return {"appointment_time": proposed} if proposed else {}
 
 
@@ -278,6 +290,15 @@ def service_in_words(text: str) -> str | None:
 class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        intent = tracker.latest_message.get("intent", {})
+        if (intent.get("name") == "cancel_appointment" and (intent.get("confidence") or 0) >= SURE
+                and self.replying(tracker) and not latest_entity(tracker, "appointment_number")):
+            # "刚想起来那天有事，刚才那个帮我取消吧" before anything is booked: it is this booking that is called
+            # off. The form ends unconfirmed, and the submit action says nothing was booked.
+            return [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         place: list[str] = []

@@ -616,6 +616,16 @@ def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(back
                                  "电话回访", None))
         chosen = dt.datetime.fromisoformat(checked["appointment_time"])
         assert (chosen.date(), chosen.hour) == (day, 9), text
+    # the NLU left the bare hour untagged: the form still reads it, on the offered day
+    text = "9点就9点 我们一家五口都要过去可以吗"
+    t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text=text, form="appointment_form")
+    t.events = [{"event": "bot", "text": "您可以选择以下时间：", "data": {"buttons": buttons}},
+                {"event": "user", "text": text, "parse_data": t.latest_message}]
+    proposed = run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), t, DOMAIN))
+    checked = run(check_time(ValidateAppointmentForm(), proposed["appointment_time"], CollectingDispatcher(), t,
+                             "电话回访", None))
+    chosen = dt.datetime.fromisoformat(checked["appointment_time"])
+    assert (chosen.date(), chosen.hour) == (offered.date(), 9)
 
 
 GRIEVANCE = "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费"
@@ -1437,6 +1447,15 @@ def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/stop"]  # giving up is a stop
 
 
+def test_cancelling_before_anything_is_booked_calls_off_this_booking(backend):
+    t = confirm_turn("算了 刚想起来周六有事 刚才那个帮我取消吧", "cancel_appointment")
+    t.latest_message["intent"]["confidence"] = 0.63
+    assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    dispatcher = CollectingDispatcher()
+    run(ActionSubmitAppointment().run(dispatcher, tracker({"service_type": "电话回访"}), DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("好的，本次预约没有提交")
+
+
 def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     """"確認，謝謝" (read as thank) got "不客氣" and the summary again."""
     form = ValidateAppointmentForm()
@@ -1444,6 +1463,9 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     assert SlotSet("appointment_confirmed", True) in events
     events = run(form.run(CollectingDispatcher(), confirm_turn("先不要确认，谢谢", "thank"), DOMAIN))
     assert SlotSet("appointment_confirmed", True) not in events
+    for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该"):  # a yes, then thanks
+        events = run(form.run(CollectingDispatcher(), confirm_turn(text, "thank"), DOMAIN))
+        assert SlotSet("appointment_confirmed", True) in events, text
 
 
 def test_a_value_said_again_is_acknowledged_without_a_refusal(backend):
