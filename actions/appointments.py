@@ -26,6 +26,7 @@ from actions.common.picks import last_buttons, picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
+from actions.handover import last_bot_text
 from bot import timeparse
 from bot.script import to_simplified
 from bot.timeparse import PERIODS
@@ -270,6 +271,7 @@ SERVICE_WORDS = {
 # about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
 HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
 IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
+OFFERED = re.compile(r"[帮为]您预约([^，。；！？,.]{2,10})")
 
 
 def service_in_context(tracker: Tracker) -> str | None:
@@ -278,7 +280,17 @@ def service_in_context(tracker: Tracker) -> str | None:
         return service
     if HOME_ADDRESS.search(text):
         return "上门服务"
-    return "理赔面谈" if IN_PERSON.search(text) and tracker.get_slot("claim_number") else None
+    if IN_PERSON.search(text) and tracker.get_slot("claim_number"):
+        return "理赔面谈"
+    return service_offered(tracker)
+
+
+def service_offered(tracker: Tracker) -> str | None:
+    """The one service the bot's last reply offered to book: "行吧，那约明天早上9点朝阳那个" right after the
+    surrender answer's "我可以帮您预约柜面办理" books that counter visit."""
+    offers = OFFERED.findall(to_simplified(last_bot_text(tracker)))
+    named = {service for service in SERVICE_WORDS for offer in offers if service in offer}
+    return named.pop() if len(named) == 1 else None
 
 
 def service_in_words(text: str) -> str | None:

@@ -32,7 +32,7 @@ def score_of(tracker: Tracker) -> int | None:
     """1–5 from the score entity, digits or Chinese numerals in the text, or satisfaction words."""
     raw = to_simplified(str(tracker.get_slot("score") or tracker.latest_message.get("text", "")))
     raw = raw.translate(str.maketrans("一二两三四五", "122345"))
-    if match := re.search(r"[1-5]", raw):
+    if match := re.search(r"(?<!\d)[1-5](?!\d)", raw):  # not the 3 of "尾号7003"
         return int(match.group())
     if 1 <= (stars := len(STARS.findall(raw))) <= 5:  # "⭐⭐⭐⭐⭐"
         return stars

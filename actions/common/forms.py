@@ -35,6 +35,7 @@ class BaseFormValidator(FormValidationAction):
             # form going. Rejected, the message goes to the rules, which stop the form.
             raise ActionExecutionRejection(self.name(), "the customer gave up the task")
         said_before = len(dispatcher.messages)
+        retried = tracker.get_slot("retry_slot"), tracker.get_slot("retry_count")  # rasa_sdk updates the slots
         candidates = dict(tracker.slots_to_validate())  # what Rasa mapped from the message, before validation
         events = await super().run(dispatcher, tracker, domain)
         slot = tracker.get_slot("requested_slot")
@@ -65,6 +66,10 @@ class BaseFormValidator(FormValidationAction):
                 intent in ("deny", "stop") or NOT_CONFIRMING.search(text)):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent)
             events.append(SlotSet(slot, True))
+        elif asking and slot.endswith("_confirmed") and intent in ("rate", "goodbye"):
+            # "謝謝，給5分" to the read-back: the customer thinks it is done; it is not submitted yet
+            say(dispatcher, tracker, "还差最后一步：信息无误的话请回复“确认”提交；要修改的话直接告诉我。")
+            events.append(SlotSet(slot, None))
         elif asking and quiet and restated(candidates, before) and not QUESTION.search(text):
             # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
             say(dispatcher, tracker, "好的。")
@@ -90,11 +95,13 @@ class BaseFormValidator(FormValidationAction):
             retry = self.reject(dispatcher, tracker, slot, why)
             events += [SlotSet(name, value) for name, value in retry.items()]
         # The reply filled something else (a time when the address was asked, a corrected phone): say it
-        # was taken, or the question that comes again reads as if the reply had been ignored.
+        # was taken, or the question that comes again reads as if the reply had been ignored. Counted like a
+        # failed answer: a customer who keeps answering beside a question is offered the way out too.
         filled = early | {e.get("name") for e in news if e.get("value") is not None}
         if (slot and slot not in filled and filled & set(self.domain_slots(domain)) and len(dispatcher.messages)
                 == said_before and replying):
-            say(dispatcher, tracker, "好的，已记下。")
+            retry = self.reject(dispatcher, tracker, slot, "好的，已记下。", retried=retried)
+            events += [SlotSet(name, value) for name, value in retry.items() if name in RETRY_SLOTS]
         return events
 
     def replying(self, tracker: Tracker) -> bool:
@@ -113,9 +120,12 @@ class BaseFormValidator(FormValidationAction):
         slot: str,
         message: str,
         buttons: list[dict] | None = None,
+        retried: tuple[Any, Any] | None = None,
     ) -> dict[str, Any]:
-        """Explain the problem; after repeated failures on one slot, offer a human or stopping."""
-        count = int(tracker.get_slot("retry_count") or 0) + 1 if tracker.get_slot("retry_slot") == slot else 1
+        """Explain the problem; after repeated failures on one slot, offer a human or stopping. (`retried`: the
+        retry slot and count as they were before this turn's validators reset them.)"""
+        retry_slot, retry_count = retried or (tracker.get_slot("retry_slot"), tracker.get_slot("retry_count"))
+        count = int(retry_count or 0) + 1 if retry_slot == slot else 1
         if count >= MAX_SAME_QUESTION:
             message += "\n如果不方便提供，也可以转人工客服为您处理，或者先结束本次办理。"
             buttons = (buttons or []) + [choice("转人工客服", "request_human"), choice("先不办了", "stop")]

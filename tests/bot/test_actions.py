@@ -379,6 +379,17 @@ def test_a_service_told_rather_than_named_is_taken_from_its_context(backend, tex
     assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == expected
 
 
+def test_the_service_the_bot_just_offered_is_the_one_booked(backend):
+    """"行吧，那约明天早上9点朝阳那个" right after the surrender answer offered a counter visit."""
+    t = tracker(text="行吧 那约明天早上9点朝阳那个", intent="book_appointment", form="appointment_form")
+    t.events = [{"event": "bot", "text": "……办理时一般需要保单……我可以帮您预约柜面办理，或转人工客服帮您测算。"},
+                {"event": "user", "text": "行吧 那约明天早上9点朝阳那个"}]
+    assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == {
+        "service_type": "柜面办理"}
+    t.events[0]["text"] = "需要的话我可以帮您预约柜面办理或上门服务。"  # two offered: the customer chooses
+    assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
 def test_a_word_misread_as_a_service_beside_other_answers_keeps_the_chosen_service(backend):
     """"我叫黃志偉，電話13602223456" with 理赔面谈 chosen: "電話" read as a service had reset it and refused."""
     t = tracker({"requested_slot": "person_name", "service_type": "电话"}, text="我叫黃志偉，電話13602223456",
@@ -423,6 +434,10 @@ def bearer(url: str, username: str, password: str) -> dict[str, str]:
                                          ("给你打满分", 5), ("⭐⭐⭐", 3), ("五星好评⭐⭐⭐⭐⭐", 5)])
 def test_rating_words_become_scores(text, score):
     assert feedback.score_of(tracker(text=text, intent="rate")) == score
+
+
+def test_a_digit_inside_a_longer_number_is_no_score():
+    assert feedback.score_of(tracker(text="今天下午都行 就打尾号7003那个")) is None
 
 
 def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_backend(backend):
@@ -891,16 +906,18 @@ def test_a_service_and_an_unbookable_time_in_one_message_are_refused_once(backen
 
 
 def test_answers_beside_the_question_do_not_reset_its_count_so_a_way_out_comes(backend):
-    """Asked for the service, the customer gives a name, then something unusable: that is the second miss
-    on the same question, so a human or stopping is offered (the name in between is kept)."""
+    """Asked for the service a second time, the customer gives a name: kept, and counted as the second time
+    the question went unanswered, so a human or stopping is offered (the service question was asked five times
+    to a customer who kept giving other details). Something unusable counts the same."""
     asked = {"requested_slot": "service_type", "retry_slot": "service_type", "retry_count": 1}
     name = [{"event": "slot", "name": "person_name", "value": "王小明"}]
     t = tracker(dict(asked), text="王小明", form="appointment_form")  # a copy: the SDK updates tracker.slots
     t.events = [{"event": "user", "text": "王小明", "parse_data": t.latest_message}] + name
     t.slots["person_name"] = "王小明"
-    events = run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN))
-    assert SlotSet("person_name", "王小明") in events
-    assert not any(e.get("name") in ("retry_slot", "retry_count") for e in events)
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("person_name", "王小明") in events and SlotSet("retry_count", 2) in events
+    assert dispatcher.messages[0]["text"].startswith("好的，已记下。") and "转人工" in dispatcher.messages[0]["text"]
 
     t = tracker(asked | {"person_name": "王小明"}, text="确认", intent="affirm", form="appointment_form")
     t.events = [{"event": "user", "text": "确认", "parse_data": t.latest_message}]
@@ -1463,6 +1480,9 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     assert SlotSet("appointment_confirmed", True) in events
     events = run(form.run(CollectingDispatcher(), confirm_turn("先不要确认，谢谢", "thank"), DOMAIN))
     assert SlotSet("appointment_confirmed", True) not in events
+    dispatcher = CollectingDispatcher()
+    events = run(form.run(dispatcher, confirm_turn("謝謝，給5分", "rate"), DOMAIN))  # thinks it is done
+    assert "还差最后一步" in dispatcher.messages[0]["text"] and SlotSet("appointment_confirmed", None) in events
     for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该"):  # a yes, then thanks
         events = run(form.run(CollectingDispatcher(), confirm_turn(text, "thank"), DOMAIN))
         assert SlotSet("appointment_confirmed", True) in events, text
