@@ -525,6 +525,15 @@ class ValidateAppointmentChangeForm(VerifyingForm):
     def name(self) -> str:
         return "validate_appointment_change_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if tracker.get_slot("requested_slot") == "appointment_number" and self.replying(tracker) and new_booking(
+                tracker):
+            # "不管了，那重新约一个，明年1月1号 上海浦东 柜台" while the number to cancel is asked: the customer
+            # gave up on it and books anew. The change form ends; action_change_appointment starts the booking.
+            say(dispatcher, tracker, "好的，那先为您办理新的预约。")
+            return [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         extra = ["appointment_time"] if tracker.get_slot("appointment_action") == "reschedule" else []
         return ["appointment_number", "id_last4", *extra, "change_confirmed"]
@@ -605,6 +614,14 @@ class ActionAskChangeConfirmed(Action):
         return []
 
 
+def new_booking(tracker: Tracker) -> bool:
+    """Does the latest message ask for a booking of its own (a service or a branch, or asking to book outright)
+    and give no booking number to change? A time alone may be the new time of the one being moved."""
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
+    return (booking or bool(kinds & {"service_type", "branch"})) and "appointment_number" not in kinds
+
+
 class ActionChangeAppointment(Action):
     """Cancel or reschedule the verified appointment."""
 
@@ -621,6 +638,8 @@ class ActionChangeAppointment(Action):
             SlotSet("change_confirmed", None),
             ActiveLoop(None),
         ]
+        if not number and new_booking(tracker):
+            return [*resets, FollowupAction("appointment_form")]
         if not (number and token) or s("change_confirmed") is not True:
             return resets  # not verified, or the customer kept it (validate_change_confirmed said so)
         try:

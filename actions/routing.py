@@ -180,6 +180,9 @@ class ActionRouteInform(Action):
             return [FollowupAction("appointment_form")]
         if grievance := start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
+        asks_to_book = BOOKING_WORDS.search(to_simplified(tracker.latest_message.get("text") or ""))
+        if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):
+            return about_the_case_told(dispatcher, tracker, told)  # "我要今天之内给我结果" after its progress
         if "time" in entities and await date_told_about_a_question(tracker):
             say(dispatcher, tracker, "好的，明白了。具体到您的日期和情况，如需准确核实，可以为您转人工客服确认。",
                 [choice("转人工客服", "request_human")])

@@ -1034,6 +1034,24 @@ def test_an_appointment_booked_in_this_chat_is_verified_by_the_mobile_given_for_
     assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
+def test_a_new_booking_while_the_number_to_cancel_is_asked_leaves_the_change_for_the_booking(backend):
+    """"不管了 那重新约一个 明年1月1号 上海浦东 柜台" to "请提供您的预约编号": it was refused five times."""
+    text = "不管了 那重新约一个 明年1月1号 上海浦东 柜台"
+    entities = [{"entity": "branch", "value": "上海浦东支公司"}, {"entity": "service_type", "value": "柜面办理"}]
+    t = tracker({"requested_slot": "appointment_number", "appointment_action": "cancel"}, text=text,
+                entities=entities, form="appointment_change_form")
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    events = run(ActionChangeAppointment().run(CollectingDispatcher(), t, DOMAIN))
+    assert events[-1] == FollowupAction("appointment_form")
+    # a new time for the appointment being moved is no new booking
+    when = [{"entity": "time", "value": "2026-11-25T15:00:00+08:00"}]
+    moving = tracker({"requested_slot": "appointment_number", "appointment_action": "reschedule"},
+                     text="改到明天下午3点", entities=when, form="appointment_change_form")
+    events = run(ActionChangeAppointment().run(CollectingDispatcher(), moving, DOMAIN))
+    assert FollowupAction("appointment_form") not in events
+
+
 def test_a_cancellation_is_read_back_and_done_only_when_confirmed(backend):
     number = re.search(r"YY\d{8}-\d{4}", book_call_back(3, "吴强", "13788889999")).group()
     token = run(verify(tracker(), number, "9999")).token
@@ -1279,6 +1297,11 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/urge", "/request_human"]
+    # "我要今天之内给我结果": a time in it, no booking
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-24T23:59:00+08:00", "start": 3, "end": 5}]
+    t.latest_message["intent"] = {"name": "inform", "confidence": 0.6}
+    dispatcher = CollectingDispatcher()
+    assert run(ActionRouteInform().run(dispatcher, t, DOMAIN)) == [] and "催办" in dispatcher.messages[0]["text"]
     # a turn later (something else was said in between), it is the usual "not understood"
     t.events[3:3] = [{"event": "user", "text": "嗯"}, {"event": "action", "name": "action_answer_affirm"}]
     dispatcher = CollectingDispatcher()
