@@ -247,7 +247,10 @@ def address_part(text: str, entities: list[dict]) -> str:
         at = text.find(piece, start)
         start = at + len(piece)
         covered = sum(1 for k in range(at, start) if any(a <= k < b for a, b in other))
-        clause = ADDRESS_CUE.sub("", piece.strip())
+        # "我腿不好 出不了门 住北京朝阳区… 5号楼2单元301": words between spaces that are a sentence, not a place
+        # ("上海 浦东 张杨路…" keeps its short place names)
+        words = [w for w in piece.split() if len(w) < 3 or ADDRESS_MARK.search(w)]
+        clause = ADDRESS_CUE.sub("", " ".join(words))
         if len(clause) >= 4 and covered * 2 < len(piece) and ADDRESS_MARK.search(clause):
             kept.append(clause)
     return "，".join(kept) or text

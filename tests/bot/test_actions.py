@@ -1372,6 +1372,9 @@ def test_the_address_is_taken_from_a_message_that_gives_everything_at_once():
     assert address_part(lone, misread) == lone
     assert address_part("就在公司楼下", []) == "就在公司楼下"
     assert address_part("老地方", []) == "老地方"
+    assert address_part("我腿不好 出不了门 住北京朝阳区望京西园三区 5号楼2单元301", []) == (
+        "住北京朝阳区望京西园三区 5号楼2单元301")
+    assert address_part("上海 浦东 张杨路1288弄5号302", []) == "上海 浦东 张杨路1288弄5号302"
 
 
 def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):
