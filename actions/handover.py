@@ -149,13 +149,14 @@ ROUTES = [
 
 def case_awaiting_proof(tracker: Tracker) -> str | None:
     """"哦打错了 是6004" with no task running, after a case was named earlier in the chat ("我的理赔LP…显示拒赔")
-    and not verified: the digits are its verification, so its progress question starts and takes them."""
+    and never verified in it: the digits are its verification, so its progress question starts and takes them."""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     if not entities & {"id_last4", "phone"}:
         return None
+    proven = {e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "verified_case"}
     for slot, form in (("claim_number", "claim_progress_form"), ("complaint_number", "complaint_progress_form")):
         number = tracker.get_slot(slot)
-        if number and tracker.get_slot("verified_case") != number:
+        if number and number not in proven | {tracker.get_slot("verified_case")}:
             return form
     return None
 

@@ -1316,8 +1316,9 @@ def test_digits_after_a_case_named_in_passing_verify_that_case(backend):
     assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
     t = tracker({"claim_number": "LP2026102890106"}, text="6004", entities=digits)
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
-    # once that case is verified, the digits mean something else
-    t.slots["verified_case"] = "LP2026102890106"
+    # once that case is verified, even if another was verified since, the digits mean something else
+    t.events = [{"event": "slot", "name": "verified_case", "value": "LP2026102890106"}]
+    t.slots["verified_case"] = "TS20261120-9001"
     assert FollowupAction("claim_progress_form") not in run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
 
 
