@@ -154,10 +154,20 @@ class ValidateComplaintForm(ContactFormValidator):
         if len(named) == 1:
             return {"complaint_type": named[0]}
         suggested = tracker.get_slot("complaint_type_suggestion")
-        return {"complaint_type": suggested} if intent == "affirm" and suggested else {}
+        if suggested and intent == "affirm":
+            return {"complaint_type": suggested}
+        # Name, mobile or policy number given instead ("张伟，13512346798"): the customer goes on without objecting,
+        # so the proposal stands for now. The read-back before submitting shows it, where it can be changed.
+        beside = {"person_name", "phone", "complaint_policy_number"} & {
+            name for name, value in tracker.slots_to_validate().items() if value}
+        return {"complaint_type": suggested} if suggested and beside else {}
 
     async def validate_complaint_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         types = (await get_policy())["complaint"]["types"]
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if value == tracker.get_slot("complaint_type_suggestion") and intent != "affirm" and value not in (
+                tracker.latest_message.get("text") or ""):
+            say(dispatcher, tracker, f"投诉类型先按「{value}」登记，提交前的确认信息里可以修改。")
         if value not in types:
             return self.reject(
                 dispatcher,

@@ -500,6 +500,20 @@ def form_turn(text: str, intent: str, slot_events: list[dict] | None = None) -> 
     return t
 
 
+def test_the_proposed_type_stands_when_the_customer_goes_on_with_other_answers(backend):
+    """The type question was asked five times to a customer who gave name, mobile and demand instead."""
+    text = "13512346789 不对不对 是13512346798"
+    t = form_turn(text, "inform", [{"event": "slot", "name": "phone", "value": "13512346798"}])
+    t.slots["complaint_type_suggestion"] = "销售误导"
+    form = ValidateComplaintForm()
+    assert run(form.extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {"complaint_type": "销售误导"}
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_complaint_type("销售误导", dispatcher, t, DOMAIN))["complaint_type"] == "销售误导"
+    assert "先按「销售误导」登记" in dispatcher.messages[0]["text"]
+    # nothing else given, nothing proposed: still asked
+    assert run(form.extract_complaint_type(CollectingDispatcher(), form_turn("嗯……", "inform"), DOMAIN)) == {}
+
+
 def test_a_reply_that_answers_nothing_is_told_so_and_the_question_comes_again(backend):
     dispatcher = CollectingDispatcher()
     events = run(ValidateComplaintForm().run(dispatcher, form_turn("就是上次那个事", "inform"), DOMAIN))
