@@ -49,8 +49,9 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
                 tracker) and len(to_simplified(tracker.latest_message.get("text") or "").strip()) > REASON_CHARS:
             # "我要的是全额退保，当时业务员说随时退不亏钱的" to the score question: the why of a verdict, not a
             # failed answer. It goes to the handler with the verdict (ActionSubmitComplaintVerdict).
-            say(dispatcher, tracker, "您的意见我已经记下，会和您的评价一起转给处理人员。")
-            return [SlotSet("resolution_score", None)]
+            noted = "您的意见我已经记下，会和您的评价一起转给处理人员。"
+            said = self.reject(dispatcher, tracker, "resolution_score", noted)  # counted: the way out comes next
+            return [SlotSet(name, value) for name, value in said.items()]
         return await super().run(dispatcher, tracker, domain)
 
     async def validate_resolution_score(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

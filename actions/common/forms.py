@@ -65,7 +65,7 @@ class BaseFormValidator(FormValidationAction):
         if asking and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
                 intent in ("deny", "stop") or NOT_CONFIRMING.search(text)):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent)
-            events.append(SlotSet(slot, True))
+            events = await self.with_value(dispatcher, tracker, domain, events, SlotSet(slot, True))
         elif asking and slot.endswith("_confirmed") and intent in ("rate", "goodbye"):
             # "謝謝，給5分" to the read-back: the customer thinks it is done; it is not submitted yet
             say(dispatcher, tracker, "还差最后一步：信息无误的话请回复“确认”提交；要修改的话直接告诉我。")
@@ -103,6 +103,16 @@ class BaseFormValidator(FormValidationAction):
             retry = self.reject(dispatcher, tracker, slot, "好的，已记下。", retried=retried)
             events += [SlotSet(name, value) for name, value in retry.items() if name in RETRY_SLOTS]
         return events
+
+    async def with_value(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                         events: list[EventType], value: EventType) -> list[EventType]:
+        """`events` with a slot value set after rasa_sdk chose the next question: chosen again, or the form would
+        ask for the value it has just been given (the confirmation said with thanks was asked for again)."""
+        tracker.add_slots([value])
+        following = await self.next_requested_slot(dispatcher, tracker, domain)
+        if following is None:
+            return [*events, value]  # Rasa itself picks the next slot for forms with the domain's slot list
+        return [*(e for e in events if e.get("name") != "requested_slot"), value, following]
 
     def replying(self, tracker: Tracker) -> bool:
         """Is the form reading the customer's reply (not resuming after an FAQ answer or a hand-back)?

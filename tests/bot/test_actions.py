@@ -457,7 +457,11 @@ def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_back
     asked = tracker(slots | {"resolution_satisfied": False, "requested_slot": "resolution_score"}, text=why,
                     form="complaint_verdict_form")
     events = run(ValidateComplaintVerdictForm().run(dispatcher, asked, DOMAIN))
-    assert "意见我已经记下" in dispatcher.messages[0]["text"] and SlotSet("retry_count", 1) not in events
+    assert "意见我已经记下" in dispatcher.messages[0]["text"] and "没能" not in dispatcher.messages[0]["text"]
+    asked.slots |= {"retry_slot": "resolution_score", "retry_count": 1}  # a second reason: the way out is offered
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintVerdictForm().run(dispatcher, asked, DOMAIN))
+    assert "转人工" in dispatcher.messages[0]["text"]
 
     dispatcher = CollectingDispatcher()
     verdict = tracker(slots | {"resolution_satisfied": False, "resolution_score": "2"})
@@ -1485,7 +1489,9 @@ def test_asking_where_a_complaint_stands_is_no_new_complaint():
 
 
 def confirm_turn(text: str, intent: str) -> Tracker:
-    t = tracker({"requested_slot": "appointment_confirmed", "service_type": "电话回访"}, text=text, intent=intent,
+    """The read-back of a complete call-back booking, answered with `text`."""
+    t = tracker({"requested_slot": "appointment_confirmed", "service_type": "电话回访", "person_name": "马丽",
+                 "appointment_time": "2026-12-01T10:00:00+08:00", "phone": "13511112222"}, text=text, intent=intent,
                 form="appointment_form")
     t.events = [{"event": "slot", "name": "service_type", "value": "电话回访"},
                 {"event": "user", "text": text, "parse_data": t.latest_message}]
@@ -1499,9 +1505,7 @@ def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
                                                                         DOMAIN))
     assert out["appointment_confirmed"] is None and "哪一项需要修改" in dispatcher.messages[0]["text"]
     dispatcher = CollectingDispatcher()
-    t = confirm_turn("", "inform")
-    t.slots |= {"appointment_time": "2026-12-01T10:00:00+08:00", "person_name": "马丽", "phone": "13511112222"}
-    run(ActionAskAppointmentConfirmed().run(dispatcher, t, DOMAIN))
+    run(ActionAskAppointmentConfirmed().run(dispatcher, confirm_turn("", "inform"), DOMAIN))
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/stop"]  # giving up is a stop
 
 
@@ -1527,6 +1531,8 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该"):  # a yes, then thanks
         events = run(form.run(CollectingDispatcher(), confirm_turn(text, "thank"), DOMAIN))
         assert SlotSet("appointment_confirmed", True) in events, text
+        # …and the form is done: it had asked for the confirmation it was just given, again and again
+        assert [e["value"] for e in events if e["name"] == "requested_slot"] == [None], text
 
 
 def test_a_value_said_again_is_acknowledged_without_a_refusal(backend):
