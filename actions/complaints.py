@@ -119,6 +119,10 @@ class ValidateComplaintForm(ContactFormValidator):
 
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")
+        if not answer and tracker.get_slot("requested_slot") == "complaint_confirmed":
+            # "要求全额退还保费，一共交了6万" to the read-back ("需要修改可以直接告诉我"): the demand, restated
+            text = (tracker.latest_message.get("text") or "").strip()
+            answer = text if DEMAND.match("，" + text) else None
         return {"complaint_demand": without_details(answer, tracker)} if answer else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

@@ -320,6 +320,14 @@ def test_more_of_the_story_told_later_is_added_to_the_description(backend):
     assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), answer, DOMAIN)) == {}
 
 
+def test_a_demand_restated_at_the_read_back_replaces_the_demand(backend):
+    form = ValidateComplaintForm()
+    for text, demand in (("要求全额退还保费 一共交了6万", "要求全额退还保费 一共交了6万"), ("确认", None)):
+        t = tracker({"requested_slot": "complaint_confirmed"}, text=text, form="complaint_form")
+        out = run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+        assert out == ({"complaint_demand": demand} if demand else {}), text
+
+
 def test_verification_digits_with_their_cue_are_no_demand(backend):
     """"身份证后四位9876" to "what do you want us to do?" (the customer also asked about a claim) was the demand."""
     said = "身份证后四位9876"
