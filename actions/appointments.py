@@ -34,6 +34,7 @@ from bot.timeparse import PERIODS
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7
 SURE = 0.5  # an intent this likely is what the message asks
+CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧)|不(?:用|要|想)?(?:预)?约了")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -308,8 +309,10 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         intent = tracker.latest_message.get("intent", {})
-        if (intent.get("name") == "cancel_appointment" and (intent.get("confidence") or 0) >= SURE
-                and self.replying(tracker) and not latest_entity(tracker, "appointment_number")):
+        cancels = intent.get("name") == "cancel_appointment" and (intent.get("confidence") or 0) >= SURE or bool(
+            CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")))
+        stop = intent.get("name") == "stop"  # read as giving up: the stop rule ends the form (BaseFormValidator)
+        if cancels and not stop and self.replying(tracker) and not latest_entity(tracker, "appointment_number"):
             # "刚想起来那天有事，刚才那个帮我取消吧" before anything is booked: it is this booking that is called
             # off. The form ends unconfirmed, and the submit action says nothing was booked.
             return [SlotSet("requested_slot", None)]

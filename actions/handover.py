@@ -147,11 +147,14 @@ ROUTES = [
 ]
 
 
+LAST_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{3}[0-9Xx](?![0-9A-Za-z])")  # "是6004" the NLU left untagged
+
+
 def case_awaiting_proof(tracker: Tracker) -> str | None:
     """"哦打错了 是6004" with no task running, after a case was named earlier in the chat ("我的理赔LP…显示拒赔")
     and never verified in it: the digits are its verification, so its progress question starts and takes them."""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-    if not entities & {"id_last4", "phone"}:
+    if not entities & {"id_last4", "phone"} and not LAST_DIGITS.search(tracker.latest_message.get("text") or ""):
         return None
     proven = {e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "verified_case"}
     for slot, form in (("claim_number", "claim_progress_form"), ("complaint_number", "complaint_progress_form")):

@@ -28,7 +28,8 @@ SURE_TOPIC = 0.5
 # Intents NLU leans to, after inform, on a grievance told outright: "…三万块交进去退我一万二，今天必须给我个说法"
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 # …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
-ASKING = re.compile(r"想问|问一?下|请问|进度|进展|到哪|哪一步|怎么样了|结果了?吗|[?？]|吗\s*$")
+ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知道|进度|进展|到哪|哪一步|怎么样了|结果了?吗"
+                    r"|[?？]|吗\s*$")
 PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
 # Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
 ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",

@@ -1342,6 +1342,9 @@ def test_digits_after_a_case_named_in_passing_verify_that_case(backend):
     assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
     t = tracker({"claim_number": "LP2026102890106"}, text="6004", entities=digits)
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
+    untagged = tracker({"claim_number": "LP2026102890106"}, text="哦打错了 是6004")  # no entity from the NLU
+    assert run(ActionRouteInform().run(CollectingDispatcher(), untagged, DOMAIN)) == [
+        FollowupAction("claim_progress_form")]
     # once that case is verified, even if another was verified since, the digits mean something else
     t.events = [{"event": "slot", "name": "verified_case", "value": "LP2026102890106"}]
     t.slots["verified_case"] = "TS20261120-9001"
@@ -1520,6 +1523,8 @@ def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
 def test_cancelling_before_anything_is_booked_calls_off_this_booking(backend):
     t = confirm_turn("算了 刚想起来周六有事 刚才那个帮我取消吧", "cancel_appointment")
     t.latest_message["intent"]["confidence"] = 0.63
+    assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    t = confirm_turn("算了 刚想起来周六有事 刚才那个帮我取消吧", "out_of_scope")  # NLU may read it as anything
     assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
     dispatcher = CollectingDispatcher()
     run(ActionSubmitAppointment().run(dispatcher, tracker({"service_type": "电话回访"}), DOMAIN))
