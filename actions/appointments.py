@@ -34,6 +34,7 @@ from bot.timeparse import PERIODS
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
 LOOKAHEAD_DAYS = 7
 SURE = 0.5  # an intent this likely is what the message asks
+WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)")
 CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧)|不(?:用|要|想)?(?:预)?约了")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -316,6 +317,11 @@ class ValidateAppointmentForm(ContactFormValidator):
             # "刚想起来那天有事，刚才那个帮我取消吧" before anything is booked: it is this booking that is called
             # off. The form ends unconfirmed, and the submit action says nothing was booked.
             return [SlotSet("requested_slot", None)]
+        slot, text = tracker.get_slot("requested_slot"), to_simplified(tracker.latest_message.get("text") or "")
+        if slot and self.replying(tracker) and WHAT_TO_BRING.search(text):
+            # "要带啥" mid-booking is about this appointment, however the topic model reads so short a question
+            dispatcher.utter_message(response="utter_faq/appointment_documents")
+            return [SlotSet(slot, None)]
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:

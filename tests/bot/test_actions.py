@@ -1531,6 +1531,14 @@ def test_cancelling_before_anything_is_booked_calls_off_this_booking(backend):
     assert dispatcher.messages[0]["text"].startswith("好的，本次预约没有提交")
 
 
+@pytest.mark.parametrize("text", ["要带啥", "ok 到时候要带啥", "到時要帶咩去"])
+def test_what_to_bring_asked_mid_booking_is_answered_for_the_appointment(backend, text):
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, confirm_turn(text, "out_of_scope"), DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/appointment_documents"
+    assert events == [SlotSet("appointment_confirmed", None)]
+
+
 def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     """"確認，謝謝" (read as thank) got "不客氣" and the summary again."""
     form = ValidateAppointmentForm()
