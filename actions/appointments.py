@@ -18,6 +18,7 @@ from actions.common.format import slot_time
 from actions.common.forms import (
     CONFIRMS,
     BaseFormValidator,
+    faq_answer,
     free_text,
     latest_entity,
     values_before_this_turn,
@@ -318,10 +319,11 @@ class ValidateAppointmentForm(ContactFormValidator):
             # off. The form ends unconfirmed, and the submit action says nothing was booked.
             return [SlotSet("requested_slot", None)]
         slot, text = tracker.get_slot("requested_slot"), to_simplified(tracker.latest_message.get("text") or "")
-        if slot and self.replying(tracker) and WHAT_TO_BRING.search(text):
-            # "要带啥" mid-booking is about this appointment, however the topic model reads so short a question
+        if slot and self.replying(tracker) and WHAT_TO_BRING.search(text) and not faq_answer(tracker):
+            # "要带啥" mid-booking is about this appointment: when NLU found no FAQ in so short a question (out of
+            # scope), the appointment's answer (a question NLU did place, "去面谈要带啥材料", gets its own topic)
             dispatcher.utter_message(response="utter_faq/appointment_documents")
-            return [SlotSet(slot, None)]
+            return await self.with_value(dispatcher, tracker, domain, [], SlotSet(slot, None))
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:

@@ -106,8 +106,9 @@ class BaseFormValidator(FormValidationAction):
 
     async def with_value(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                          events: list[EventType], value: EventType) -> list[EventType]:
-        """`events` with a slot value set after rasa_sdk chose the next question: chosen again, or the form would
-        ask for the value it has just been given (the confirmation said with thanks was asked for again)."""
+        """`events` with a slot value set after rasa_sdk chose the next question (or instead of asking it): chosen
+        again, or the form would ask for the value it has just been given (the confirmation said with thanks was
+        asked for again) — or, with no choice at all, Rasa would take the next slot of the domain's list."""
         tracker.add_slots([value])
         following = await self.next_requested_slot(dispatcher, tracker, domain)
         if following is None:
