@@ -314,7 +314,8 @@ class ValidateAppointmentForm(ContactFormValidator):
         cancels = intent.get("name") == "cancel_appointment" and (intent.get("confidence") or 0) >= SURE or bool(
             CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")))
         stop = intent.get("name") == "stop"  # read as giving up: the stop rule ends the form (BaseFormValidator)
-        if cancels and not stop and self.replying(tracker) and not latest_entity(tracker, "appointment_number"):
+        # (not only when replying: read as out of scope, the message was answered by a rule before the form resumed)
+        if cancels and not stop and not latest_entity(tracker, "appointment_number"):
             # "刚想起来那天有事，刚才那个帮我取消吧" before anything is booked: it is this booking that is called
             # off. The form ends unconfirmed, and the submit action says nothing was booked.
             return [SlotSet("requested_slot", None)]
@@ -571,9 +572,9 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         # once, as the form starts; asking that customer for digits they just typed would be a formality
         number, phone = tracker.get_slot("appointment_number"), tracker.get_slot("phone")
         if tracker.get_slot("requested_slot") or tracker.get_slot("id_last4") or not (number and phone):
-            return {}
+            return await super().extract_id_last4(dispatcher, tracker, domain)
         booked = any(e.get("event") == "bot" and number in (e.get("text") or "") for e in tracker.events)
-        return {"id_last4": phone} if booked else {}
+        return {"id_last4": phone} if booked else await super().extract_id_last4(dispatcher, tracker, domain)
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("appointment_number"))

@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import declined_optional, free_text, lacks_number
+from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from bot.script import to_simplified
@@ -147,9 +147,6 @@ ROUTES = [
 ]
 
 
-LAST_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{3}[0-9Xx](?![0-9A-Za-z])")  # "是6004" the NLU left untagged
-
-
 def case_awaiting_proof(tracker: Tracker) -> str | None:
     """"哦打错了 是6004" with no task running, after a case was named earlier in the chat ("我的理赔LP…显示拒赔")
     and never verified in it: the digits are its verification, so its progress question starts and takes them."""
@@ -182,6 +179,12 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     if form and entities & form_entities(form, domain):
         # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
         return [FollowupAction(form)]
+    if form == "appointment_change_form" and entities & {"service_type", "branch"} and not entities & {
+            "appointment_number"}:
+        # "不管了，那重新约一个，明年1月1号 上海浦东 柜台" while the number to cancel is asked: a new booking
+        say(dispatcher, tracker, "好的，那先为您办理新的预约。")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("appointment_action", None),
+                FollowupAction("appointment_form")]
     help_text = lacks_number(tracker)
     if form and help_text:  # "我没有投诉编号" to the question for it: say what else works, then ask again
         say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])

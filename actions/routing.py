@@ -122,10 +122,12 @@ def faq_answered_last(tracker: Tracker) -> bool:
 
 
 def booking_described(tracker: Tracker) -> list | None:
-    """"我今年78了…想让你们来家里一趟，办个改受益人的事": a long story NLU could not place, whose likeliest reading
-    is a booking and which describes one service in words (来家里 → a home visit), starts that booking."""
+    """"我今年78了…想让你们来家里一趟，办个改受益人的事": a message NLU could not place, with a booking among its
+    two likeliest readings, that describes one service in words (来家里 → a home visit), starts that booking."""
     service = service_in_words(tracker.latest_message.get("text") or "")
-    if runner_up(tracker) != "book_appointment" or not service:
+    ranked = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
+              if r.get("name") not in ("inform", "nlu_fallback")]
+    if "book_appointment" not in ranked[:2] or not service:  # "能约个电话回访吗" ties faq and booking
         return None
     return [SlotSet("service_type", service), FollowupAction("appointment_form")]
 

@@ -213,6 +213,8 @@ SWITCHING = {
 }
 QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
 IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
+# Four digits standing alone, as verification digits are given ("是6004") — not a year, an amount or a date
+LAST_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{3}[0-9Xx](?![0-9A-Za-z年月日号號元块塊点點分万萬天个個次岁歲])")
 
 # Questions the customer may answer with "none" (the form then goes on without the value).
 SKIPPABLE_SLOTS = {"complaint_policy_number"}

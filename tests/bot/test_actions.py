@@ -1070,6 +1070,10 @@ def test_a_new_booking_while_the_number_to_cancel_is_asked_leaves_the_change_for
     assert run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
     events = run(ActionChangeAppointment().run(CollectingDispatcher(), t, DOMAIN))
     assert events[-1] == FollowupAction("appointment_form")
+    # the same read as nlu_fallback goes to the fallback, not the form: the booking starts from there too
+    t.latest_message["intent"] = {"name": "nlu_fallback", "confidence": 0.4}
+    events = run(handover.fallback(CollectingDispatcher(), t, DOMAIN))
+    assert ActiveLoop(None) in events and events[-1] == FollowupAction("appointment_form")
     # a new time for the appointment being moved is no new booking
     when = [{"entity": "time", "value": "2026-11-25T15:00:00+08:00"}]
     moving = tracker({"requested_slot": "appointment_number", "appointment_action": "reschedule"},
@@ -1305,8 +1309,11 @@ def test_a_story_nlu_could_not_place_that_describes_a_home_visit_starts_that_boo
     t = ranked(text, "nlu_fallback", "book_appointment", "faq")
     events = run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
     assert SlotSet("service_type", "上门服务") in events and FollowupAction("appointment_form") in events
-    # the same story read as something else is left to the fallback
+    # a booking second after a question still starts it ("能约个电话回访吗" ties faq and booking)…
     t = ranked(text, "nlu_fallback", "faq", "book_appointment")
+    assert FollowupAction("appointment_form") in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+    # …but a story read as something else altogether is left to the fallback
+    t = ranked(text, "nlu_fallback", "faq", "out_of_scope", "book_appointment")
     assert FollowupAction("appointment_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
 
 
@@ -1364,6 +1371,14 @@ def test_a_date_in_the_story_after_an_faq_answer_books_nothing(backend):
     assert told("那就约在11月12号", 353) == [FollowupAction("appointment_form")]  # asks to book
     assert told("明天吧", 1) == [FollowupAction("appointment_form")]              # a bookable day
     assert told("合同是11月12号签收的", 353, "greet") == [FollowupAction("appointment_form")]
+
+
+@pytest.mark.parametrize(("text", "digits"), [("哦打错了 是6004", "6004"), ("尾号是667X吧", "667X"),
+                                             ("我2026年买的保险", None), ("赔了3200元", None)])
+def test_digits_starting_a_progress_form_are_its_verification(backend, text, digits):
+    t = tracker({"claim_number": "LP2026102890106"}, text=text, form="claim_progress_form")
+    out = run(ValidateClaimProgressForm().extract_id_last4(CollectingDispatcher(), t, DOMAIN))
+    assert out == ({"id_last4": digits} if digits else {})
 
 
 def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
