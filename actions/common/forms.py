@@ -63,8 +63,9 @@ class BaseFormValidator(FormValidationAction):
         quiet = len(dispatcher.messages) == said_before     # no validator has explained anything yet
         text = to_simplified(tracker.latest_message.get("text") or "")
         if asking and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
-                intent in ("deny", "stop") or NOT_CONFIRMING.search(text)):
-            # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent)
+                intent in ("deny", "stop") or NOT_CONFIRMING.search(text) or QUESTION.search(text)):
+            # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent). Not
+            # "ok 到时候要带啥": a question is answered, and the read-back comes again.
             events = await self.with_value(dispatcher, tracker, domain, events, SlotSet(slot, True))
         elif asking and slot.endswith("_confirmed") and intent in ("rate", "goodbye"):
             # "謝謝，給5分" to the read-back: the customer thinks it is done; it is not submitted yet

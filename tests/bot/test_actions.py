@@ -1562,6 +1562,8 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     assert SlotSet("appointment_confirmed", True) in events
     events = run(form.run(CollectingDispatcher(), confirm_turn("先不要确认，谢谢", "thank"), DOMAIN))
     assert SlotSet("appointment_confirmed", True) not in events
+    events = run(form.run(CollectingDispatcher(), confirm_turn("ok 到时候要带啥", "faq"), DOMAIN))  # booked it
+    assert SlotSet("appointment_confirmed", True) not in events
     dispatcher = CollectingDispatcher()
     events = run(form.run(dispatcher, confirm_turn("謝謝，給5分", "rate"), DOMAIN))  # thinks it is done
     assert "还差最后一步" in dispatcher.messages[0]["text"] and SlotSet("appointment_confirmed", None) in events
