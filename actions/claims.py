@@ -26,8 +26,11 @@ class ValidateClaimProgressForm(VerifyingForm):
         return "validate_claim_progress_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        # A policy number instead of a claim number: verify on the policy, then choose its claim.
-        if tracker.get_slot("policy_number") and not tracker.get_slot("claim_number"):
+        # A policy number instead of a claim number: verify on the policy, then choose its claim. Also when it
+        # comes after a claim was told ("这张保单下面还有一个理赔，保单号P…"): the policy's claims are listed.
+        given = tracker.slots_to_validate()
+        new_policy = "policy_number" in given and "claim_number" not in given
+        if tracker.get_slot("policy_number") and (not tracker.get_slot("claim_number") or new_policy):
             return ["policy_number", "id_last4", "claim_number"]
         return ["claim_number", "id_last4"]
 
@@ -55,7 +58,10 @@ class ValidateClaimProgressForm(VerifyingForm):
         return await case_taken(self, tracker, "claim_number", number)
 
     async def validate_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await case_taken(self, tracker, "policy_number", str(value).strip().upper())
+        taken = await case_taken(self, tracker, "policy_number", str(value).strip().upper())
+        if "claim_number" not in tracker.slots_to_validate():
+            taken["claim_number"] = None  # a policy alone: its claims are offered (not the one told before)
+        return taken
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         case = tracker.get_slot("claim_number") or tracker.get_slot("policy_number")

@@ -72,7 +72,9 @@ async def case_taken(validator: BaseFormValidator, tracker: Tracker, slot: str, 
     """The case number accepted, with what proves it: the verified case keeps its proof, another case of the
     same customer gets one without the digits, any other case needs the digits."""
     if tracker.get_slot("verified_case") == number:
-        return validator.accepted(slot, number)
+        # the case told a moment ago, asked about again: its proof stands (the progress action cleared the digits)
+        proven = tracker.get_slot("verification_token") and not tracker.get_slot("id_last4")
+        return validator.accepted(slot, number, **({"id_last4": PROVEN} if proven else {}))
     if token := await same_owner(tracker, number):
         return validator.accepted(slot, number, id_last4=PROVEN, verification_token=token, verified_case=number)
     return validator.accepted(slot, number, id_last4=None, verification_token=None)

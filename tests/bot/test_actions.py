@@ -210,6 +210,18 @@ def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digit
     # another customer's claim still needs that customer's digits
     other = run(form.validate_claim_number("LP2026110390103", CollectingDispatcher(), first, DOMAIN))
     assert other["id_last4"] is None and other["verification_token"] is None
+    # the same claim asked about again: no digits either
+    again = run(form.validate_claim_number("LP2026110290101", CollectingDispatcher(), first, DOMAIN))
+    assert again["id_last4"] == PROVEN
+    # "这张保单下面还有一个理赔，保单号P2026000000101": the policy's claims are listed, without digits
+    policy = tracker(first.slots | {"claim_number": "LP2026110290101", "policy_number": "P2026000000101"},
+                     text="保单号P2026000000101", form="claim_progress_form")
+    policy.sender_id = first.sender_id  # the same chat: the proof is this conversation's
+    policy.events = [{"event": "user", "text": "保单号P2026000000101"},
+                     {"event": "slot", "name": "policy_number", "value": "P2026000000101"}]
+    assert run(form.required_slots([], CollectingDispatcher(), policy, DOMAIN))[0] == "policy_number"
+    out = run(form.validate_policy_number("P2026000000101", CollectingDispatcher(), policy, DOMAIN))
+    assert out["id_last4"] == PROVEN and out["claim_number"] is None and out["verified_case"] == "P2026000000101"
 
 
 def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_again(backend):
