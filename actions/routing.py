@@ -63,18 +63,22 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
 
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
-                 "action_complaint_progress": ("投诉", "complaint_number")}
+                 "action_complaint_progress": ("投诉", "complaint_number"),
+                 "action_submit_complaint": ("投诉", "complaint_number")}
+REGISTERED = "action_submit_complaint"
 
 
-def case_just_told(tracker: Tracker) -> tuple[str, str] | None:
-    """(kind, number) of the case whose progress the bot's last reply told, if it did."""
+def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
+    """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
+    was registered), if it did."""
     for event in reversed(tracker.events[: last_user_index(tracker)]):
         if event.get("event") == "user":
             return None
         if event.get("event") == "action" and event.get("name") in PROGRESS_TOLD:
             kind, slot = PROGRESS_TOLD[event["name"]]
-            number = tracker.get_slot(slot)
-            return (kind, number) if number and tracker.get_slot("verified_case") == number else None
+            number, registered = tracker.get_slot(slot), event["name"] == REGISTERED
+            return (kind, number, registered) if number and (
+                registered or tracker.get_slot("verified_case") == number) else None
     return None
 
 
@@ -82,10 +86,16 @@ def last_user_index(tracker: Tracker) -> int:
     return max((k for k, e in enumerate(tracker.events) if e.get("event") == "user"), default=len(tracker.events))
 
 
-def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker, case: tuple[str, str]) -> list:
+def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker, case: tuple[str, str, bool]) -> list:
     """"幾時先有結果？已經一個星期啦" / "我要今天之内给我结果" right after a case's progress: NLU cannot place it, but
-    it is about that case — most often that it is too slow. Not "not understood": the ways to speed it up."""
-    kind, number = case
+    it is about that case — most often that it is too slow. Not "not understood": the ways to speed it up. Right
+    after a complaint was registered ("24小时内真的会有人联系我？"): that the promise holds, and what if not."""
+    kind, number, registered = case
+    if registered:
+        say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
+            "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
+            [choice("转人工客服", "request_human")])
+        return []
     say(dispatcher, tracker, f"理解您着急的心情。关于您的{kind} {number}，如果觉得进度太慢，我可以马上为您催办，"
         "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
         [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])

@@ -1347,6 +1347,15 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     t.latest_message["intent"] = {"name": "inform", "confidence": 0.6}
     dispatcher = CollectingDispatcher()
     assert run(ActionRouteInform().run(dispatcher, t, DOMAIN)) == [] and "催办" in dispatcher.messages[0]["text"]
+    # right after a complaint was registered, "24小时内真的会有人联系我？": the promise, not "not understood"
+    registered = ranked("24小时内真的会有人联系我？", "nlu_fallback", "faq")
+    registered.slots.update({"complaint_number": "TS20261125-0001"})
+    registered.events = [{"event": "user", "text": "确认提交"}, {"event": "action", "name": "action_submit_complaint"},
+                         {"event": "bot", "text": "您的投诉已受理……"},
+                         {"event": "user", "text": "24小时内真的会有人联系我？"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, registered, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("会的。您的投诉 TS20261125-0001 已经受理")
     # a turn later (something else was said in between), it is the usual "not understood"
     t.events[3:3] = [{"event": "user", "text": "嗯"}, {"event": "action", "name": "action_answer_affirm"}]
     dispatcher = CollectingDispatcher()
