@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
 from actions.common.format import day
+from actions.common.forms import values_before_this_turn
 from actions.common.picks import picked_button_entities
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
@@ -28,9 +29,7 @@ class ValidateClaimProgressForm(VerifyingForm):
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         # A policy number instead of a claim number: verify on the policy, then choose its claim. Also when it
         # comes after a claim was told ("这张保单下面还有一个理赔，保单号P…"): the policy's claims are listed.
-        given = tracker.slots_to_validate()
-        new_policy = "policy_number" in given and "claim_number" not in given
-        if tracker.get_slot("policy_number") and (not tracker.get_slot("claim_number") or new_policy):
+        if tracker.get_slot("policy_number") and (not tracker.get_slot("claim_number") or policy_given_anew(tracker)):
             return ["policy_number", "id_last4", "claim_number"]
         return ["claim_number", "id_last4"]
 
@@ -59,13 +58,21 @@ class ValidateClaimProgressForm(VerifyingForm):
 
     async def validate_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         taken = await case_taken(self, tracker, "policy_number", str(value).strip().upper())
-        if "claim_number" not in tracker.slots_to_validate():
+        if policy_given_anew(tracker):
             taken["claim_number"] = None  # a policy alone: its claims are offered (not the one told before)
         return taken
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         case = tracker.get_slot("claim_number") or tracker.get_slot("policy_number")
         return await verify_slot(self, value, dispatcher, tracker, case)
+
+
+def policy_given_anew(tracker: Tracker) -> bool:
+    """Did this message give a new policy number and no new claim number? (Compared with the slots before it:
+    at a form's start Rasa lists every slot already filled among the ones to validate.)"""
+    before = values_before_this_turn(tracker)
+    return (tracker.get_slot("policy_number") != before.get("policy_number")
+            and tracker.get_slot("claim_number") == before.get("claim_number"))
 
 
 class ActionAskClaimNumber(Action):

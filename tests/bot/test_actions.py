@@ -217,8 +217,10 @@ def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digit
     policy = tracker(first.slots | {"claim_number": "LP2026110290101", "policy_number": "P2026000000101"},
                      text="保单号P2026000000101", form="claim_progress_form")
     policy.sender_id = first.sender_id  # the same chat: the proof is this conversation's
-    policy.events = [{"event": "user", "text": "保单号P2026000000101"},
-                     {"event": "slot", "name": "policy_number", "value": "P2026000000101"}]
+    policy.events = [{"event": "slot", "name": "claim_number", "value": "LP2026110290101"},  # told before
+                     {"event": "user", "text": "保单号P2026000000101"},
+                     {"event": "slot", "name": "policy_number", "value": "P2026000000101"},
+                     {"event": "slot", "name": "claim_number", "value": "LP2026110290101"}]  # Rasa, at form start
     assert run(form.required_slots([], CollectingDispatcher(), policy, DOMAIN))[0] == "policy_number"
     out = run(form.validate_policy_number("P2026000000101", CollectingDispatcher(), policy, DOMAIN))
     assert out["id_last4"] == PROVEN and out["claim_number"] is None and out["verified_case"] == "P2026000000101"
