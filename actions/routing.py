@@ -24,6 +24,10 @@ BOOKING = {"service_type", "branch"}
 # FAQ topic confidences (TopicBlend's) at which an FAQ answer replaces the "not understood" ladder (LIKELY_TOPIC,
 # the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
 LIKELY_TOPIC = 0.3
+# A message NLU could not place whose likeliest reading is a closing gets that closing's reply.
+CLOSINGS = {"goodbye": "action_ask_csat", "thank": "utter_welcome"}
+LIKELY_CLOSING = 0.3
+CLOSING_CHARS = 16
 SURE_TOPIC = 0.5
 # Intents NLU leans to, after inform, on a grievance told outright: "…三万块交进去退我一万二，今天必须给我个说法"
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
@@ -42,6 +46,12 @@ def runner_up(tracker: Tracker) -> str | None:
         if ranked.get("name") not in ("inform", "nlu_fallback"):
             return ranked.get("name")
     return None
+
+
+def runner_up_confidence(tracker: Tracker) -> float:
+    name = runner_up(tracker)
+    return next((r.get("confidence") or 0.0 for r in tracker.latest_message.get("intent_ranking") or []
+                 if r.get("name") == name), 0.0)
 
 
 def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
@@ -162,6 +172,12 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         in_task = (tracker.active_loop or {}).get("name")
+        closing = CLOSINGS.get(runner_up(tracker) or "")
+        short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
+        if not in_task and closing and short and runner_up_confidence(tracker) >= LIKELY_CLOSING:
+            # "好的謝謝，沒有別的了" torn between goodbye and thanks (0.41 / 0.40): either way a closing, not "not
+            # understood" (nor, right after a case's progress, an offer to urge it)
+            return [FollowupAction(closing)]
         if not in_task and (case := case_just_told(tracker)):
             return about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):

@@ -1349,6 +1349,12 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     t.latest_message["intent"] = {"name": "inform", "confidence": 0.6}
     dispatcher = CollectingDispatcher()
     assert run(ActionRouteInform().run(dispatcher, t, DOMAIN)) == [] and "催办" in dispatcher.messages[0]["text"]
+    # "好的谢谢，没有别的了" torn between goodbye and thanks: a closing, not an offer to urge
+    closing = ranked("好的谢谢，没有别的了", "nlu_fallback", "goodbye", "thank")
+    closing.slots.update(t.slots)
+    closing.events = t.events[:3] + [{"event": "user", "text": "好的谢谢，没有别的了"}]
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), closing, DOMAIN)) == [
+        FollowupAction("action_ask_csat")]
     # right after a complaint was registered, "24小时内真的会有人联系我？": the promise, not "not understood"
     registered = ranked("24小时内真的会有人联系我？", "nlu_fallback", "faq")
     registered.slots.update({"complaint_number": "TS20261125-0001"})
