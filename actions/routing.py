@@ -15,6 +15,7 @@ from actions.appointments import SHANGHAI, service_in_words
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import complaint_slots, is_account
+from actions.feedback import ActionAskCsat
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import case_awaiting_proof, fallback
 from bot.questions import ASKS
@@ -25,7 +26,7 @@ BOOKING = {"service_type", "branch"}
 # the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
 LIKELY_TOPIC = 0.3
 # A message NLU could not place whose likeliest reading is a closing gets that closing's reply.
-CLOSINGS = {"goodbye": "action_ask_csat", "thank": "utter_welcome"}
+CLOSINGS = {"goodbye", "thank"}
 LIKELY_CLOSING = 0.3
 CLOSING_CHARS = 16
 SURE_TOPIC = 0.5
@@ -172,12 +173,16 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         in_task = (tracker.active_loop or {}).get("name")
-        closing = CLOSINGS.get(runner_up(tracker) or "")
+        closing = runner_up(tracker) in CLOSINGS
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
         if not in_task and closing and short and runner_up_confidence(tracker) >= LIKELY_CLOSING:
             # "好的謝謝，沒有別的了" torn between goodbye and thanks (0.41 / 0.40): either way a closing, not "not
-            # understood" (nor, right after a case's progress, an offer to urge it)
-            return [FollowupAction(closing)]
+            # understood" (nor, right after a case's progress, an offer to urge it). Said here: a FollowupAction
+            # to the closing's action left the policies predicting it again and again.
+            if runner_up(tracker) == "goodbye":
+                return await ActionAskCsat().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_welcome")
+            return []
         if not in_task and (case := case_just_told(tracker)):
             return about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):

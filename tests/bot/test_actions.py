@@ -1353,8 +1353,9 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     closing = ranked("好的谢谢，没有别的了", "nlu_fallback", "goodbye", "thank")
     closing.slots.update(t.slots)
     closing.events = t.events[:3] + [{"event": "user", "text": "好的谢谢，没有别的了"}]
-    assert run(ActionHandleFallback().run(CollectingDispatcher(), closing, DOMAIN)) == [
-        FollowupAction("action_ask_csat")]
+    dispatcher = CollectingDispatcher()
+    assert run(ActionHandleFallback().run(dispatcher, closing, DOMAIN)) == [SlotSet("csat_asked", True)]
+    assert dispatcher.messages[0]["text"].startswith("感谢您的咨询！请为本次服务打个分吧")
     # right after a complaint was registered, "24小时内真的会有人联系我？": the promise, not "not understood"
     registered = ranked("24小时内真的会有人联系我？", "nlu_fallback", "faq")
     registered.slots.update({"complaint_number": "TS20261125-0001"})
