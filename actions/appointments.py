@@ -17,6 +17,7 @@ from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
 from actions.common.forms import (
     CONFIRMS,
+    IDENTIFIERS,
     BaseFormValidator,
     faq_answer,
     free_text,
@@ -33,6 +34,9 @@ from bot.script import to_simplified
 from bot.timeparse import PERIODS
 
 APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
+# a reference given after its name, in a shape that is not a booking number ("编号26110388", "单号 YY2026112")
+MOBILE = re.compile(r"1[3-9]\d{9}")
+OTHER_REFERENCE = re.compile(r"(?:编号|单号|预约号)(?:是|为)?[:：\s]*((?:YY)?[\d-]{5,})", re.IGNORECASE)
 LOOKAHEAD_DAYS = 7
 SURE = 0.5  # an intent this likely is what the message asks
 WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)")
@@ -566,6 +570,17 @@ class ValidateAppointmentChangeForm(VerifyingForm):
 
     async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         return time_proposed_off_topic(tracker)
+
+    async def extract_appointment_number(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        # "取消预约 编号26110388": a reference in another shape, taken so that validate_appointment_number says
+        # what a booking number looks like (asked for one, the customer would think theirs had been ignored)
+        numbers = {e.get("entity") for e in tracker.latest_message.get("entities", []) if e.get("entity") in IDENTIFIERS
+                   and not (e.get("entity") == "phone" and not MOBILE.fullmatch(str(e.get("value"))))}  # "26110388"
+        if tracker.get_slot("requested_slot") not in (None, "appointment_number") or numbers or tracker.get_slot(
+                "appointment_number"):
+            return {}
+        match = OTHER_REFERENCE.search(tracker.latest_message.get("text") or "")
+        return {"appointment_number": match.group(1)} if match else {}
 
     async def extract_id_last4(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # "刚才那个预约取消吧": the appointment booked earlier in this chat is verified by the mobile given for it,

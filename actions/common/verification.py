@@ -19,6 +19,7 @@ from actions.common.reply import say
 from actions.handover import hand_over
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
+CASE_FORMAT = re.compile(r"^(?:LP\d{13}|P\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4})$")  # as the backend issues them
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
 # A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
@@ -98,8 +99,8 @@ async def verify_slot(
     digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
     if not re.fullmatch(r"\d{3}[\dX]", digits):
         return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")
-    if not case_number:
-        return {"id_last4": None}
+    if not CASE_FORMAT.match(str(case_number or "")):
+        return {"id_last4": None}  # no case yet, or one its own validator refuses: nothing to spend an attempt on
     result = await verify(tracker, case_number, digits)
     if result.ok:
         return validator.accepted("id_last4", digits, verification_token=result.token, verified_case=case_number)

@@ -633,6 +633,23 @@ def test_a_surname_alone_is_taken_for_the_name(text, name):
     assert out == {"person_name": name}
 
 
+def test_a_number_from_an_earlier_message_refused_as_a_mobile_is_dropped_quietly(backend):
+    """"取消预约 编号26110388" tagged a phone; the booking started after it refused it out of the blue."""
+    t = tracker({"phone": "26110388"}, text="那重新约一个", intent="book_appointment", form="appointment_form")
+    t.events = [{"event": "slot", "name": "phone", "value": "26110388"}, {"event": "user", "text": "那重新约一个"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().validate_phone("26110388", dispatcher, t, DOMAIN)) == {"phone": None}
+    assert not dispatcher.messages
+    t.events = t.events[1:] + t.events[:1]  # given in this message: refused, with the reason
+    assert "11位" in run_validate_phone(t)
+
+
+def run_validate_phone(t: Tracker) -> str:
+    dispatcher = CollectingDispatcher()
+    run(ValidateAppointmentForm().validate_phone(t.slots["phone"], dispatcher, t, DOMAIN))
+    return dispatcher.messages[0]["text"]
+
+
 def test_the_word_for_name_is_no_surname():
     t = tracker({"requested_slot": "phone"}, text="姓名刚才说过了", form="appointment_form")
     assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {}
@@ -1094,6 +1111,25 @@ def test_a_new_booking_while_the_number_to_cancel_is_asked_leaves_the_change_for
                      text="改到明天下午3点", entities=when, form="appointment_change_form")
     events = run(ActionChangeAppointment().run(CollectingDispatcher(), moving, DOMAIN))
     assert FollowupAction("appointment_form") not in events
+
+
+def test_a_reference_in_another_shape_is_told_what_a_booking_number_looks_like(backend):
+    form = ValidateAppointmentChangeForm()
+    t = tracker(text="取消预约 编号26110388", intent="cancel_appointment", form="appointment_change_form",
+                entities=[{"entity": "phone", "value": "26110388"}])  # as the NLU tags it: no mobile either
+    assert run(form.extract_appointment_number(CollectingDispatcher(), t, DOMAIN)) == {"appointment_number": "26110388"}
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_appointment_number("26110388", dispatcher, t, DOMAIN))["appointment_number"] is None
+    assert "YY" in dispatcher.messages[0]["text"]
+    # the same number read as a mobile is no proof: no attempt is spent on a reference the form refuses
+    t.slots["appointment_number"] = "26110388"
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_id_last4("26110388", dispatcher, t, DOMAIN)) == {"id_last4": None}
+    assert not dispatcher.messages
+    # a complaint number or a mobile is no booking reference
+    for text, kind in (("投诉单号TS20261120-9001", "complaint_number"), ("电话号码13800138001", "phone")):
+        t = tracker(text=text, entities=[{"entity": kind, "value": text[4:]}], form="appointment_change_form")
+        assert run(form.extract_appointment_number(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_a_cancellation_is_read_back_and_done_only_when_confirmed(backend):
