@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,26 +15,27 @@ from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
 from actions.common.forms import (
+    CASE_FORMATS,
     CONFIRMS,
     IDENTIFIERS,
+    MOBILE,
     BaseFormValidator,
     faq_answer,
     free_text,
     latest_entity,
     values_before_this_turn,
 )
-from actions.common.picks import last_buttons, picked_button_entities
+from actions.common.picks import button_entities, last_buttons, picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
-from actions.handover import last_bot_text
+from actions.handover import last_bot_text, new_booking
 from bot import timeparse
 from bot.script import to_simplified
 from bot.timeparse import PERIODS
 
-APPOINTMENT_RE = re.compile(r"^YY\d{8}-\d{4}$")
+APPOINTMENT_RE = CASE_FORMATS["appointment_number"]
 # a reference given after its name, in a shape that is not a booking number ("编号26110388", "单号 YY2026112")
-MOBILE = re.compile(r"1[3-9]\d{9}")
 OTHER_REFERENCE = re.compile(r"(?:编号|单号|预约号)(?:是|为)?[:：\s]*((?:YY)?[\d-]{5,})", re.IGNORECASE)
 LOOKAHEAD_DAYS = 7
 SURE = 0.5  # an intent this likely is what the message asks
@@ -138,11 +138,10 @@ def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
 def offered_day(tracker: Tracker) -> dt.date | None:
     """The day of the free slots the bot's last reply offered as buttons (None: it offered none)."""
     for button in last_buttons(tracker):
-        payload = str(button.get("payload") or "")
+        start = button_entities(button).get("time")
         try:
-            start = json.loads(payload[payload.find("{"):]).get("time") if "{" in payload else None
-            return dt.datetime.fromisoformat(start).astimezone(SHANGHAI).date() if start else None
-        except (ValueError, TypeError, AttributeError):
+            return dt.datetime.fromisoformat(str(start)).astimezone(SHANGHAI).date() if start else None
+        except ValueError:
             return None
     return None
 
@@ -642,14 +641,6 @@ class ActionAskChangeConfirmed(Action):
             say(dispatcher, tracker, f"请确认：取消预约 {number}（{booked}），对吗？",
                 [choice("确认取消", "affirm"), choice("先不取消", "deny")])
         return []
-
-
-def new_booking(tracker: Tracker) -> bool:
-    """Does the latest message ask for a booking of its own (a service or a branch, or asking to book outright)
-    and give no booking number to change? A time alone may be the new time of the one being moved."""
-    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-    booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
-    return (booking or bool(kinds & {"service_type", "branch"})) and "appointment_number" not in kinds
 
 
 class ActionChangeAppointment(Action):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,12 +11,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
 from actions.common.format import day
-from actions.common.forms import values_before_this_turn
+from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
 
-CLAIM_RE = re.compile(r"^LP\d{13}$")
+CLAIM_RE = CASE_FORMATS["claim_number"]
 
 
 class ValidateClaimProgressForm(VerifyingForm):

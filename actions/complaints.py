@@ -13,14 +13,14 @@ from rasa_sdk.types import DomainDict
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
-from actions.common.forms import QUESTION, declined_optional, free_text, latest_entity, says_none
+from actions.common.forms import CASE_FORMATS, QUESTION, declined_optional, free_text, latest_entity, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
 from bot.requests import REQUESTS
 
-COMPLAINT_RE = re.compile(r"^TS\d{8}-\d{4}$")
-POLICY_RE = re.compile(r"^P\d{13}$")
+COMPLAINT_RE = CASE_FORMATS["complaint_number"]
+POLICY_RE = CASE_FORMATS["policy_number"]
 
 WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # characters that carry meaning (not emoji or punctuation)
 # Shorter than this once "我要投诉" is taken off, an opening message ("我要投诉你们业务员") tells no story

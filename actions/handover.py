@@ -147,6 +147,14 @@ ROUTES = [
 ]
 
 
+def new_booking(tracker: Tracker) -> bool:
+    """Does the latest message ask for a booking of its own (a service or a branch, or asking to book outright)
+    and give no booking number to change? A time alone may be the new time of the one being moved."""
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
+    return (booking or bool(kinds & {"service_type", "branch"})) and "appointment_number" not in kinds
+
+
 def case_awaiting_proof(tracker: Tracker) -> str | None:
     """"哦打错了 是6004" with no task running, after a case was named earlier in the chat ("我的理赔LP…显示拒赔")
     and never verified in it: the digits are its verification, so its progress question starts and takes them."""
@@ -179,8 +187,7 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     if form and entities & form_entities(form, domain):
         # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
         return [FollowupAction(form)]
-    if form == "appointment_change_form" and entities & {"service_type", "branch"} and not entities & {
-            "appointment_number"}:
+    if form == "appointment_change_form" and new_booking(tracker):
         # "不管了，那重新约一个，明年1月1号 上海浦东 柜台" while the number to cancel is asked: a new booking
         say(dispatcher, tracker, "好的，那先为您办理新的预约。")
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("appointment_action", None),

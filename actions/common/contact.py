@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.forms import BaseFormValidator, free_text, latest_entity, values_before_this_turn
+from actions.common.forms import MOBILE, BaseFormValidator, free_text, latest_entity, values_before_this_turn
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.script import to_simplified
 
@@ -28,7 +28,7 @@ def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDis
 def validate_phone(form: BaseFormValidator, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(value or "")))
     digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
-    if not re.fullmatch(r"1[3-9]\d{9}", digits):
+    if not MOBILE.fullmatch(digits):
         if values_before_this_turn(tracker).get("phone") == value:
             return {"phone": None}  # a number from an earlier message ("编号26110388"), refused only now: dropped
         return form.reject(dispatcher, tracker, "phone", "手机号需要是11位数字（1开头），请重新输入。")

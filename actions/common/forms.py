@@ -214,6 +214,15 @@ SWITCHING = {
 }
 QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
 IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
+# Case numbers as the backend issues them (api/core/numbering.py): what each form accepts, and what verification
+# may be spent on.
+CASE_FORMATS = {
+    "claim_number": re.compile(r"^LP\d{13}$"),
+    "policy_number": re.compile(r"^P\d{13}$"),
+    "complaint_number": re.compile(r"^TS\d{8}-\d{4}$"),
+    "appointment_number": re.compile(r"^YY\d{8}-\d{4}$"),
+}
+MOBILE = re.compile(r"1[3-9]\d{9}")
 # Four digits standing alone, as verification digits are given ("是6004") — not a year, an amount or a date
 LAST_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{3}[0-9Xx](?![0-9A-Za-z年月日号號元块塊点點分万萬天个個次岁歲])")
 

@@ -57,11 +57,15 @@ def picked_button_entities(tracker: Tracker) -> dict:
     """The entities of the button the customer picked in words among the bot's last buttons ({} if none)."""
     buttons = last_buttons(tracker)
     button = picked_button(to_simplified(tracker.latest_message.get("text") or ""), buttons) if buttons else None
-    if not button:
-        return {}
+    return button_entities(button) if button else {}
+
+
+def button_entities(button: dict) -> dict:
+    """The entities a quick-reply button sends ('/inform{"time": "…"}' → {"time": "…"}; {} if none)."""
     payload = str(button.get("payload") or "")
     start = payload.find("{")
     try:
-        return json.loads(payload[start:]) if start > 0 else {}
+        entities = json.loads(payload[start:]) if start > 0 else {}
     except ValueError:
         return {}
+    return entities if isinstance(entities, dict) else {}

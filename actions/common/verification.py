@@ -14,12 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import IDENTIFIERS, LAST_DIGITS, BaseFormValidator
+from actions.common.forms import CASE_FORMATS, IDENTIFIERS, LAST_DIGITS, BaseFormValidator
 from actions.common.reply import say
 from actions.handover import hand_over
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
-CASE_FORMAT = re.compile(r"^(?:LP\d{13}|P\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4})$")  # as the backend issues them
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
 # A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
@@ -99,7 +98,7 @@ async def verify_slot(
     digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
     if not re.fullmatch(r"\d{3}[\dX]", digits):
         return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")
-    if not CASE_FORMAT.match(str(case_number or "")):
+    if not any(form.match(str(case_number or "")) for form in CASE_FORMATS.values()):
         return {"id_last4": None}  # no case yet, or one its own validator refuses: nothing to spend an attempt on
     result = await verify(tracker, case_number, digits)
     if result.ok:
