@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import slot_time
@@ -411,13 +412,8 @@ async def booked_appointment(tracker: Tracker) -> dict[str, Any]:
 
 def slots_offered_this_turn(tracker: Tracker) -> bool:
     """Did a reply to the customer's latest message already offer times as buttons?"""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
-        if any('"time"' in (b.get("payload") or "") for b in buttons):
-            return True
-    return False
+    return any('"time"' in (b.get("payload") or "") for e in turns.reply(tracker) if e.get("event") == "bot"
+               for b in (e.get("data") or {}).get("buttons") or [])
 
 
 def wanted_day(tracker: Tracker) -> dt.date | None:

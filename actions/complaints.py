@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
 from actions.common.format import deadline
@@ -31,6 +32,8 @@ OPENER = re.compile(r"^\s*(?:我|我们)?(?:要|想|想要)?投诉(?:一下)?[�
 DEMAND = re.compile(
     r"[，,。.;；!！\s]+(?=(?:我|我们)?(?:希望|请求)|(?:我|我们)要求|要求(?!我)|(?:我的)?诉求(?:是|[:：]))"
 )
+# …or opens the answer: "诉求就是重新核赔" said when asked what happened.
+DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我们)?要求(?!我)|(?:我的)?诉求)")
 
 
 # "你们投诉一般多久能处理？我要投诉": a question about complaining and the request itself tell no story.
@@ -101,6 +104,30 @@ def told_more(tracker: Tracker, description: str | None) -> str | None:
     return more if more and more not in description else None
 
 
+def opening_story(tracker: Tracker) -> str | None:
+    """What the message that asked to complain told, though too short to count as the description at the time
+    ("拒赔理由你们也没说清楚 我要投诉"), with the claim it is about when one was verified in this chat."""
+    for back in range(1, 4):
+        parse = turns.message(tracker, back)
+        if turns.intent(parse) != "file_complaint":
+            continue
+        story = OPENER.sub("", story_of(parse.get("text") or "")).strip(" ，,。.!！")
+        if len(WORDS.findall(story)) < 4:
+            return None
+        claim = tracker.get_slot("claim_number")
+        return f"（理赔案件 {claim}）{story}" if claim and tracker.get_slot("verified_case") == claim else story
+    return None
+
+
+def demand_first(dispatcher: CollectingDispatcher, tracker: Tracker, demand: str) -> dict[str, Any]:
+    """"诉求就是重新核赔，该赔多少赔多少" answered to "what happened": the demand. What happened is then what the
+    customer said when asking to complain, or is asked again."""
+    if story := opening_story(tracker):
+        return {"complaint_demand": demand, "complaint_description": story}
+    say(dispatcher, tracker, "好的，您的诉求我记下了。")
+    return {"complaint_demand": demand}
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -115,6 +142,8 @@ class ValidateComplaintForm(ContactFormValidator):
         if more := told_more(tracker, before):
             return {"complaint_description": f"{before}；{more}"}
         answer = free_text(tracker, "complaint_description")
+        if answer and DEMAND_FIRST.match(answer):
+            return demand_first(dispatcher, tracker, without_details(answer, tracker))
         return complaint_slots(without_details(answer, tracker)) if answer else {}
 
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import SHANGHAI, service_in_words
+from actions.common import turns
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import complaint_slots, is_account
@@ -81,20 +82,19 @@ REGISTERED = "action_submit_complaint"
 
 def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
     """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
-    was registered), if it did."""
-    for event in reversed(tracker.events[: last_user_index(tracker)]):
-        if event.get("event") == "user":
-            return None
-        if event.get("event") == "action" and event.get("name") in PROGRESS_TOLD:
-            kind, slot = PROGRESS_TOLD[event["name"]]
-            number, registered = tracker.get_slot(slot), event["name"] == REGISTERED
+    was registered), if it did — or the reply before, when the message between was not understood: "查了又说
+    不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
+    for back in (1, 2):
+        told = [e.get("name") for e in turns.reply(tracker, back)
+                if e.get("event") == "action" and e.get("name") in PROGRESS_TOLD]
+        if told:
+            kind, slot = PROGRESS_TOLD[told[-1]]
+            number, registered = tracker.get_slot(slot), told[-1] == REGISTERED
             return (kind, number, registered) if number and (
                 registered or tracker.get_slot("verified_case") == number) else None
+        if not turns.ran(turns.reply(tracker, back), "action_handle_fallback"):
+            return None
     return None
-
-
-def last_user_index(tracker: Tracker) -> int:
-    return max((k for k, e in enumerate(tracker.events) if e.get("event") == "user"), default=len(tracker.events))
 
 
 def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker, case: tuple[str, str, bool]) -> list:
@@ -135,11 +135,7 @@ async def date_told_about_a_question(tracker: Tracker) -> bool:
 
 def faq_answered_last(tracker: Tracker) -> bool:
     """Was the customer's previous message answered from the FAQ?"""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    if len(users) < 2:
-        return False
-    previous = users[-2].get("parse_data") or {}
-    return (previous.get("intent") or {}).get("name") == "faq"
+    return turns.intent(turns.message(tracker, 1)) == "faq"
 
 
 def booking_described(tracker: Tracker) -> list | None:

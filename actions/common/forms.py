@@ -13,6 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
+from actions.common import turns
 from actions.common.reply import choice, say
 from bot.script import to_simplified
 
@@ -170,13 +171,7 @@ def faq_answer(tracker: Tracker) -> str | None:
 def values_before_this_turn(tracker: Tracker) -> dict[str, Any]:
     """Slot values as they were before the latest message (Rasa sets the slots it maps from a message right
     after it, before the form runs: those are this turn's, not earlier ones)."""
-    events = tracker.events
-    last_user = max((k for k, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    values: dict[str, Any] = {}
-    for event in events[:last_user]:
-        if event.get("event") == "slot":
-            values[event.get("name")] = event.get("value")
-    return values
+    return {e.get("name"): e.get("value") for e in turns.before_this_turn(tracker) if e.get("event") == "slot"}
 
 
 def latest_entity(tracker: Tracker, entity: str) -> dict | None:

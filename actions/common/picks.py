@@ -7,6 +7,7 @@ import re
 
 from rasa_sdk import Tracker
 
+from actions.common import turns
 from bot.script import to_simplified
 
 # "第二个那笔", "第2个", "最后一个": a button picked by its place instead of a click.
@@ -18,16 +19,11 @@ ORDINAL_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "�
 
 
 def last_buttons(tracker: Tracker) -> list[dict]:
-    """The buttons the bot showed last, in its reply to the customer's previous message."""
-    users = 0
-    for event in reversed(tracker.events):
-        users += event.get("event") == "user"
-        if users > 1:
-            break
-        buttons = (event.get("data") or {}).get("buttons") if event.get("event") == "bot" else None
-        if buttons:
-            return buttons
-    return []
+    """The buttons the bot showed last, in its reply to the customer's previous message (or already in this
+    turn)."""
+    shown = [(e.get("data") or {}).get("buttons") for e in turns.reply(tracker, 1) + turns.reply(tracker)
+             if e.get("event") == "bot"]
+    return next((buttons for buttons in reversed(shown) if buttons), [])
 
 
 TITLE_PARTS = re.compile(r"[^（）()，,、：:\s|]+")

@@ -1408,6 +1408,50 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     assert number not in dispatcher.messages[0]["text"]
 
 
+def test_a_case_told_stays_the_context_across_one_message_not_understood(backend):
+    """Set 4: "24小时内反馈？？都过去好几天了" came one not-understood turn after the complaint's stage, and got
+    "not understood" again (then a hand-over) instead of the ways to speed it up."""
+    number = "TS20261118-9002"
+    text = "都过去好几天了好吧"
+    t = ranked(text, "nlu_fallback", "rate")
+    t.slots.update({"complaint_number": number, "verified_case": number})
+    t.events = [{"event": "user", "text": "电话尾号9002"}, {"event": "action", "name": "action_complaint_progress"},
+                {"event": "bot", "text": "您的投诉…当前处于【受理】阶段"}, {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "啥玩意儿"}, {"event": "action", "name": "action_handle_fallback"},
+                {"event": "bot", "text": "抱歉，我没太明白"}, {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
+    # two turns back with an answered message between: that answer is the context now
+    t.events[5] = {"event": "action", "name": "action_answer_affirm"}
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert number not in dispatcher.messages[0]["text"]
+
+
+DEMAND_ANSWER = "诉求就是重新核赔 该赔多少赔多少"
+
+
+def test_a_demand_answered_to_what_happened_is_the_demand_and_the_opening_words_the_story(backend):
+    """Set 4: "诉求就是重新核赔…" to "what happened" was registered as the description."""
+    opening = {"text": "拒赔理由你们也没说清楚 我要投诉", "intent": {"name": "file_complaint"}}
+    t = tracker({"requested_slot": "complaint_description", "claim_number": "LP2026102890106",
+                 "verified_case": "LP2026102890106"}, text=DEMAND_ANSWER, form="complaint_form")
+    t.events = [{"event": "user", "text": opening["text"], "parse_data": opening},
+                {"event": "action", "name": "complaint_form"},
+                {"event": "user", "text": DEMAND_ANSWER, "parse_data": t.latest_message}]
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_demand": DEMAND_ANSWER,
+                   "complaint_description": "（理赔案件 LP2026102890106）拒赔理由你们也没说清楚"}
+    # nothing told before ("我要投诉"): the demand is kept and what happened is asked again
+    t.events[0]["parse_data"] = {"text": "我要投诉", "intent": {"name": "file_complaint"}}
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateComplaintForm().extract_complaint_description(dispatcher, t, DOMAIN)) == {
+        "complaint_demand": DEMAND_ANSWER}
+    assert "诉求我记下了" in dispatcher.messages[0]["text"]
+
+
 def test_digits_after_a_case_named_in_passing_verify_that_case(backend):
     """"我的理赔LP…显示拒赔 凭什么" drew the meaning of the status; "哦打错了 是6004" then is its verification."""
     digits = [{"entity": "id_last4", "value": "6004", "start": 6, "end": 10}]

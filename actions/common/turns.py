@@ -1,0 +1,47 @@
+"""The tracker read as turns: each customer message and the bot's reply to it. Several rules look at "what the
+bot said to the previous message" or "what was set before this one"; they all read the events through here.
+
+Events are the dicts rasa_sdk hands the actions. Turn 0 is the latest message; turn 1 the one before it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+
+def _user_indexes(tracker: Tracker) -> list[int]:
+    return [k for k, e in enumerate(tracker.events) if e.get("event") == "user"]
+
+
+def message(tracker: Tracker, back: int = 0) -> dict[str, Any]:
+    """What NLU made of the customer's message `back` turns ago ({} before the conversation had one)."""
+    users = _user_indexes(tracker)
+    return (tracker.events[users[-1 - back]].get("parse_data") or {}) if len(users) > back else {}
+
+
+def reply(tracker: Tracker, back: int = 0) -> list[dict[str, Any]]:
+    """The events after the customer's message `back` turns ago and before the next one: the bot's reply to it
+    (turn 0: what has happened since the latest message, in this very turn). One turn beyond the first message
+    is what came before it (a welcome)."""
+    users = _user_indexes(tracker)
+    if len(users) < back:
+        return []
+    start = users[-1 - back] + 1 if len(users) > back else 0
+    end = users[-back] if back else len(tracker.events)
+    return tracker.events[start:end]
+
+
+def before_this_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """Every event before the latest message (all of them before the first)."""
+    users = _user_indexes(tracker)
+    return tracker.events[: users[-1]] if users else list(tracker.events)
+
+
+def intent(parse: dict[str, Any]) -> str | None:
+    return (parse.get("intent") or {}).get("name")
+
+
+def ran(events: list[dict[str, Any]], *names: str) -> bool:
+    """Did one of these actions run among the events?"""
+    return any(e.get("event") == "action" and e.get("name") in names for e in events)
