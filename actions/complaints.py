@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -304,7 +304,7 @@ class ActionSubmitComplaint(Action):
         ]
         if not s("complaint_confirmed"):
             say(dispatcher, tracker, "好的，本次投诉未提交。如需帮助随时告诉我。")
-            return resets
+            return resets + claim_left_aside(dispatcher, tracker)
         policy = s("complaint_policy_number")
         try:
             out = await backend().post(
@@ -343,7 +343,29 @@ class ActionSubmitComplaint(Action):
                 [choice("转人工客服", "request_human"), choice("暂时不用", "deny")],
             )
             events.append(SlotSet("handover_reason", "high_risk"))
-        return events
+            return events  # a human is offered now: the claim is theirs to look up with the customer
+        return events + claim_left_aside(dispatcher, tracker)
+
+
+LOOKS_UP = re.compile(r"查|进度|进展|到哪|怎么样了|结果")
+
+
+def claim_left_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """"查理赔LP2026110490104 顺便我要投诉你们定损员…": two requests in one message; the complaint came first, the
+    claim is next — looked up at once when it was asked about, offered otherwise. Only a claim never looked up
+    in this chat: one verified or refused (locked out) since is not brought up again."""
+    claim = tracker.get_slot("claim_number")
+    looked_up = any(e.get("event") == "action" and e.get("name") == "claim_progress_form" for e in tracker.events)
+    if not claim or looked_up or tracker.get_slot("verified_case") == claim:
+        return []
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user" and any(
+        x.get("entity") == "claim_number" for x in (e.get("parse_data") or {}).get("entities", []))]
+    if any(LOOKS_UP.search(text) for text in said):
+        say(dispatcher, tracker, f"接下来为您查询理赔案件 {claim} 的进度。")
+        return [FollowupAction("claim_progress_form")]
+    say(dispatcher, tracker, f"需要的话，我也可以帮您查询理赔案件 {claim} 的进度。",
+        [choice("查询理赔进度", "check_claim_progress", claim_number=claim), choice("不用了", "deny")])
+    return []
 
 
 class ValidateComplaintProgressForm(VerifyingForm):

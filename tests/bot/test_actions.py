@@ -39,7 +39,7 @@ from actions.common.picks import picked_button
 from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
-from actions.complaints import ActionComplaintProgress, ValidateComplaintForm
+from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm
 from actions.routing import ActionHandleFallback, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
@@ -1450,6 +1450,36 @@ def test_a_demand_answered_to_what_happened_is_the_demand_and_the_opening_words_
     assert run(ValidateComplaintForm().extract_complaint_description(dispatcher, t, DOMAIN)) == {
         "complaint_demand": DEMAND_ANSWER}
     assert "诉求我记下了" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("opening", "looked_up"), [
+    ("查理赔LP2026110490104 顺便我要投诉你们定损员 态度差还拖 说好加急的", True),
+    ("LP2026110490104这单的定损员态度太差了，我要投诉他", False)])
+def test_a_claim_named_with_a_complaint_is_taken_up_once_the_complaint_is_registered(backend, opening, looked_up):
+    """Set 4: claim progress and a complaint asked in one message; only the complaint was handled."""
+    claim = "LP2026110490104"
+    parse = {"text": opening, "intent": {"name": "file_complaint"},
+             "entities": [{"entity": "claim_number", "value": claim}]}
+    t = tracker({"claim_number": claim, "complaint_description": "定损员态度差还拖，说好加急的",
+                 "complaint_demand": "希望换人处理", "complaint_type": "服务质量问题", "person_name": "周强",
+                 "phone": f"137{uuid.uuid4().int % 10**8:08d}",  # a first complaint: a repeat is high risk
+                 "complaint_policy_number": "无", "complaint_confirmed": True},
+                text="确认提交", intent="affirm")
+    t.events = [{"event": "user", "text": opening, "parse_data": parse}, {"event": "action", "name": "complaint_form"},
+                {"event": "user", "text": "确认提交", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSubmitComplaint().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("您的投诉已受理")
+    assert claim in dispatcher.messages[-1]["text"]
+    assert (FollowupAction("claim_progress_form") in events) is looked_up
+    assert bool(dispatcher.messages[-1].get("buttons")) is not looked_up
+    # once looked up in this chat (verified, or refused), it is not brought up again
+    t.slots["phone"] = f"137{uuid.uuid4().int % 10**8:08d}"
+    t.events.insert(2, {"event": "action", "name": "claim_progress_form"})
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSubmitComplaint().run(dispatcher, t, DOMAIN))
+    assert FollowupAction("claim_progress_form") not in events
+    assert not any(claim in m["text"] for m in dispatcher.messages)
 
 
 def test_digits_after_a_case_named_in_passing_verify_that_case(backend):
