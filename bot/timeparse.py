@@ -114,8 +114,10 @@ _CLOCK_RE = (
     rf"(?:(?P<half>半)|(?P<quarter>[一三13])刻|(?P<sharp>整)|(?P<m>{_MINUTE})分?)?(?![儿点])"
 )
 _HHMM_RE = r"(?<![0-9:])(?P<h>[01]?[0-9]|2[0-4])[:：](?P<m>[0-5][0-9])(?![0-9:])"
-# Before a bare "一点"/"三点" these mean "a bit"/"point" ("快一点", "有三点建议"), not a clock time.
+# Before a bare "一点"/"三点" these mean "a bit"/"point" ("快一点", "有三点建议"), not a clock time. Written in
+# digits only a count reads so ("第3点", "有3点"): "那11点可以吗", "那4点吧" are times.
 _NOT_A_CLOCK_BEFORE = set("第有这那几差快慢早晚多少大小好高低近远长短稍")
+_NOT_A_CLOCK_BEFORE_DIGITS = set("第有几")
 
 
 @dataclass
@@ -426,7 +428,10 @@ def _is_figure_of_speech(text: str, group: list[_Atom]) -> bool:
         before, after = text[only.start - 1: only.start] if only.start else "", text[only.end: only.end + 1]
         if before in _ADDRESS_BEFORE or (after and after in _ADDRESS_AFTER):
             return True
-    return len(group) == 1 and only.bare_clock and only.start > 0 and text[only.start - 1] in _NOT_A_CLOCK_BEFORE
+    if len(group) != 1 or not only.bare_clock or only.start == 0:
+        return False
+    before = _NOT_A_CLOCK_BEFORE_DIGITS if text[only.start].isdigit() else _NOT_A_CLOCK_BEFORE
+    return text[only.start - 1] in before
 
 
 # "张杨路1288弄5号302", "幸福路8号院": a number with 号 right after a street, lane or building word, or right

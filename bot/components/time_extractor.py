@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 ADDITIONAL_INFO = "additional_info"
 # "三点" alone is as often "three points" as "three o'clock"; only DIET, which sees the context, may tag it.
-BARE_CLOCK = re.compile(r"\s*[0-9零〇一二两三四五六七八九十]+[点點时時]\s*")
+# Written in digits ("11点") it is a clock time.
+BARE_CLOCK = re.compile(r"\s*[零〇一二两三四五六七八九十]+[点點时時]\s*")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)

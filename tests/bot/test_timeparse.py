@@ -176,6 +176,13 @@ def test_words_that_only_look_like_times_are_not_parsed(text):
     assert parse(text, MON) == []
 
 
+@pytest.mark.parametrize("text", ["那11点可以吗", "那4点吧", "这3点钟呢"])
+def test_a_clock_in_digits_after_that_or_then_is_a_time(text):
+    """Set 5: "那11点可以吗" to a read-back found no time (那 before "一点" is "that point")."""
+    [match] = parse(text, MON)
+    assert match.value.hour % 12 in (3, 4, 11)
+
+
 def test_expression_is_found_inside_a_sentence_with_its_offsets():
     text = "我想预约下周三下午3点半，谢谢"
     [match] = parse(text, MON)
