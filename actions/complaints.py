@@ -46,8 +46,12 @@ def story_of(text: str) -> str:
     parts = CLAUSES.split((text or "").strip())
     kept = []
     for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
-        if REQUEST_CLAUSE.fullmatch(clause) or ("投诉" in clause and QUESTION.search(clause + sep)):
+        if "投诉" in clause and QUESTION.search(clause + sep):
             continue
+        if REQUEST_CLAUSE.fullmatch(clause):  # "我要投诉你们业务员": whom it is about stays in the story
+            clause = clause.split("投诉", 1)[1].removeprefix("一下")
+            if len(clause) < 2:
+                continue
         kept.append(clause + sep)
     return "".join(kept).strip(" ，,")
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 
+# Whom a complaint is about, when the request names them: "我要投诉你们业务员", "我想投诉你哋个经纪" (Cantonese).
+PARTY = (r"(?:你们|你哋|你们公司|贵公司|他|她|佢|那个|这个|嗰个)?(?:的|个|嘅)?"
+         r"(?:业务员|经纪|经纪人|代理人|代理|客服|理赔员|定损员|销售|工作人员)?")
 # Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
 REQUESTS = {
     "file_complaint": re.compile(
-        r"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:你们|你们公司|一下|他|她|到底)?"
+        rf"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:一下)?{PARTY}(?:到底)?"
     ),
     "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),
     # giving up the task at hand: "…哎算了算了，上门还得在家干等，不约了" (a lone 算了 may go on "，改成明天吧")
@@ -19,11 +22,16 @@ REQUESTS = {
 }
 QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
 CLAUSE = re.compile(r"[^,，.。!！;；?？~～\s]+")
+# Asked in English, often beside Chinese: "算了 跟机器说不清楚 pls transfer me to a human agent ASAP".
+HUMAN_IN_ENGLISH = re.compile(r"\bhuman\b|\breal person\b|\b(?:transfer|talk|speak|connect)\b[^.?!]*"
+                              r"\b(?:agent|person|someone|staff)\b", re.IGNORECASE)
 
 
 def explicit_request(text: str) -> str | None:
     """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
     beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
+    if HUMAN_IN_ENGLISH.search(text):
+        return "request_human"
     clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():
         if any(pattern.fullmatch(clause) for clause in clauses):

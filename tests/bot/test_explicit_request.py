@@ -20,6 +20,10 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("我不想约了", "stop"),
     ("先不办了", "stop"),
     ("不约了,我要投诉", "file_complaint"),   # giving up one task for another: the new one
+    ("喂 我想投诉你哋个经纪 佢呃我阿妈买咗份保险", "file_complaint"),  # Cantonese, with whom it is about
+    ("我要投诉你们的理赔员", "file_complaint"),
+    ("算了算了 跟机器说不清楚 pls transfer me to a human agent ASAP", "request_human"),  # English beats 算了
+    ("can I talk to a real person", "request_human"),
 ])
 def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     assert explicit_request(text) == intent
@@ -35,6 +39,8 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "算了,改成明天吧",               # a lone 算了 goes on with something else
     "不用了",                          # no to an offer: deny, not stop
     "不约了吗?",
+    "我上次投诉你们客服的进度",        # the complaint mentioned, not asked for
+    "your agent told me it was a deposit",  # an insurance agent, not a human agent
 ])
 def test_questions_and_mentions_are_left_to_the_classifiers(text):
     assert explicit_request(text) is None
