@@ -27,6 +27,8 @@ WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # characters that carry meaning
 # Shorter than this once "我要投诉" is taken off, an opening message ("我要投诉你们业务员") tells no story
 # yet: the form asks what happened.
 ACCOUNT_MIN_CHARS = 12
+# Longer than this, an answer to the type question tells more of the story rather than naming a type.
+TYPE_ANSWER_CHARS = 20
 OPENER = re.compile(r"^\s*(?:我|我们)?(?:要|想|想要)?投诉(?:一下)?[，,。.!！:：\s]+")
 # A demand begins a clause: "…，我希望退还全部保费" / "…。要求道歉" — but "，要求我补交材料" is the story.
 DEMAND = re.compile(
@@ -108,6 +110,24 @@ def told_more(tracker: Tracker, description: str | None) -> str | None:
     return more if more and more not in description else None
 
 
+# Words of a grievance: a message without any is no complaint, however NLU leans ("六十天。是从哪天算。").
+GRIEVANCE = re.compile(
+    r"投诉|不满|骗|忽悠|误导|态度|拖|推诿|踢皮球|凭什么|坑|说法|不合理|欺诈|冒用|伪造|挂.{0,2}电话|电话.{0,3}挂"
+    r"|没人(?:管|理|接|联系|回)|不耐烦|太慢|太差|差劲|垃圾|退还|退钱|赔偿|道歉|曝光|起诉|律师|12378|监管|报警"
+    r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我")
+
+
+def grievance_before(tracker: Tracker) -> str | None:
+    """The grievance told in the message just before the one that asked to complain, which a bare request ("我要
+    投诉她") refers to — not a question the bot answered (faq)."""
+    parse = turns.message(tracker, 1)
+    text = parse.get("text") or ""
+    if turns.intent(parse) == "faq" or not is_account(text) or not GRIEVANCE.search(text):
+        return None
+    claim = tracker.get_slot("claim_number")
+    return f"（理赔案件 {claim}）{text}" if claim and claim not in text else text
+
+
 def opening_story(tracker: Tracker) -> str | None:
     """What the message that asked to complain told, though too short to count as the description at the time
     ("拒赔理由你们也没说清楚 我要投诉"), with the claim it is about when one was verified in this chat."""
@@ -132,6 +152,16 @@ def demand_first(dispatcher: CollectingDispatcher, tracker: Tracker, demand: str
     return {"complaint_demand": demand}
 
 
+async def type_in_words(text: str) -> str | None:
+    """The type a short answer names in its own words, as the backend reads a description ("理赔的问题" → 理赔纠纷)."""
+    if not WORDS.search(text) or len(text) > TYPE_ANSWER_CHARS:
+        return None
+    try:
+        return (await backend().get("/api/v1/complaints/suggest-type", params={"text": text}))["type"]
+    except ApiError:
+        return None
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -143,6 +173,8 @@ class ValidateComplaintForm(ContactFormValidator):
         before = tracker.get_slot("complaint_description")
         if before is None and intent == "file_complaint" and is_account(text):
             return complaint_slots(text)
+        if before is None and intent == "file_complaint" and (story := grievance_before(tracker)):
+            return complaint_slots(story)  # "你们客服什么态度…把我电话挂了" then "我要投诉她"
         if more := told_more(tracker, before):
             return {"complaint_description": f"{before}；{more}"}
         answer = free_text(tracker, "complaint_description")
@@ -152,10 +184,12 @@ class ValidateComplaintForm(ContactFormValidator):
 
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")
-        if not answer and tracker.get_slot("requested_slot") == "complaint_confirmed":
-            # "要求全额退还保费，一共交了6万" to the read-back ("需要修改可以直接告诉我"): the demand, restated
+        asked = tracker.get_slot("requested_slot")
+        if not answer and asked not in (None, "complaint_description", "complaint_demand"):
+            # "要求马上注销这份保单，把扣的钱全退回来" to another question, or to the read-back ("需要修改可以直接
+            # 告诉我"): the demand, (re)stated — the latest statement of it stands
             text = (tracker.latest_message.get("text") or "").strip()
-            answer = text if DEMAND.match("，" + text) else None
+            answer = text if DEMAND_FIRST.match(text) else None
         return {"complaint_demand": without_details(answer, tracker)} if answer else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -190,6 +224,8 @@ class ValidateComplaintForm(ContactFormValidator):
         named = [t for t in (await get_policy())["complaint"]["types"] if t in text]
         if len(named) == 1:
             return {"complaint_type": named[0]}
+        if inferred := await type_in_words(text):  # "对 就是理赔的问题", "服务态度的问题": named in other words
+            return {"complaint_type": inferred}
         suggested = tracker.get_slot("complaint_type_suggestion")
         if suggested and intent == "affirm":
             return {"complaint_type": suggested}

@@ -15,7 +15,7 @@ from actions.appointments import SHANGHAI, service_in_words
 from actions.common import turns
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.complaints import complaint_slots, is_account
+from actions.complaints import GRIEVANCE, complaint_slots, is_account
 from actions.feedback import ActionAskCsat
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import case_awaiting_proof, fallback
@@ -35,7 +35,7 @@ SURE_TOPIC = 0.5
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 # …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
 ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知道|进度|进展|到哪|哪一步|怎么样了|结果了?吗"
-                    r"|[?？]|吗\s*$")
+                    r"|咋办|怎么办|咋整|[?？]|吗\s*$")
 PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
 # Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
 ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",
@@ -68,7 +68,8 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
     guess = runner_up(tracker)
     if guess in PROGRESS_FORMS and ASKING.search(text):
         return [FollowupAction(PROGRESS_FORMS[guess])]
-    if guess not in COMPLAINT_LIKE or not is_account(text) or entities & ANSWER_ENTITIES or ASKING.search(text):
+    if (guess not in COMPLAINT_LIKE or not is_account(text) or not GRIEVANCE.search(text)
+            or entities & ANSWER_ENTITIES or ASKING.search(text)):
         return None
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]

@@ -340,6 +340,34 @@ def test_a_demand_restated_at_the_read_back_replaces_the_demand(backend):
         t = tracker({"requested_slot": "complaint_confirmed"}, text=text, form="complaint_form")
         out = run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
         assert out == ({"complaint_demand": demand} if demand else {}), text
+    # set 5: said when the policy number was asked, it was refused twice as no policy number
+    said = "要求马上注销这份保单 把扣的钱全退回来 查清楚是谁干的"
+    t = tracker({"requested_slot": "complaint_policy_number", "complaint_demand": "每个月从我卡里扣800"}, text=said,
+                form="complaint_form")
+    assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {"complaint_demand": said}
+
+
+@pytest.mark.parametrize(("text", "kind"), [("对 就是理赔的问题", "理赔纠纷"), ("就是服务态度的问题", "服务质量问题"),
+                                            ("对，就是这个", None)])
+def test_a_type_named_in_other_words_is_that_type(backend, text, kind):
+    """Set 5: "对 就是理赔的问题" to the type question was refused as naming no type."""
+    t = tracker({"requested_slot": "complaint_type"}, text=text, intent="affirm", form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
+    assert out == ({"complaint_type": kind} if kind else {})
+
+
+def test_a_bare_request_to_complain_takes_the_grievance_told_just_before(backend):
+    """Set 5: "你们那个客服什么态度啊…把我电话挂了" then "我要投诉她": the story was asked for again."""
+    story = "你们那个客服什么态度啊！！我就多问了两句就不耐烦 最后直接把我电话挂了"
+    t = tracker(text="我要投诉她", intent="file_complaint", form="complaint_form")
+    t.events = [{"event": "user", "text": story, "parse_data": {"text": story, "intent": {"name": "goodbye"}}},
+                {"event": "user", "text": "我要投诉她", "parse_data": t.latest_message}]
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": story}
+    # a question the bot answered before is no grievance
+    question = "你们投诉一般多久处理完？我怕投了也白投，之前态度很差"
+    t.events[0] = {"event": "user", "text": question, "parse_data": {"text": question, "intent": {"name": "faq"}}}
+    assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_verification_digits_with_their_cue_are_no_demand(backend):
@@ -737,6 +765,14 @@ def test_a_grievance_outside_any_task_starts_the_complaint_with_its_words():
         FollowupAction("complaint_form"),
     ]
     assert "投诉" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["六十天。是从哪天算。你说慢一点 我年纪大了", "那如果超过了呢 一直拖着不给咋办"])
+def test_a_message_that_tells_no_grievance_or_asks_what_to_do_starts_no_complaint(text):
+    """Set 5: an elderly customer's question and "…咋办" each started a complaint (NLU leaned to urge)."""
+    t = ranked(text, "nlu_fallback", "urge", "stop")
+    events = run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+    assert FollowupAction("complaint_form") not in events
 
 
 def test_a_grievance_naming_a_day_starts_the_complaint_not_a_booking():
