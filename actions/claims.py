@@ -19,6 +19,19 @@ from actions.common.verification import VerifyingForm, case_taken, verify_slot
 CLAIM_RE = CASE_FORMATS["claim_number"]
 
 
+def outlook(p: dict[str, Any]) -> list[str]:
+    """What the customer still has to do and when the claim should be done, from the backend's progress."""
+    lines = []
+    if p["missing_documents"]:
+        lines.append("还需要您补充：" + "、".join(p["missing_documents"]) + "。材料齐全后我们会继续处理。")
+    if not p["finished"]:
+        lines.append(
+            f"预计 {day(p['expected_completion_date'])} 前完成"
+            + ("（补充材料期间时限暂停，收到材料后顺延）。" if p["paused"] else "。")
+        )
+    return lines
+
+
 class ValidateClaimProgressForm(VerifyingForm):
     case_slot = "claim_number"
 
@@ -133,14 +146,8 @@ class ActionClaimProgress(Action):
             f"您的理赔案件 {number}（{p['product_name']}）当前状态：【{p['status']}】",
             p["status_text"],
             f"当前环节：{p['current_step']}。",
+            *outlook(p),
         ]
-        if p["missing_documents"]:
-            lines.append("还需要您补充：" + "、".join(p["missing_documents"]) + "。材料齐全后我们会继续处理。")
-        if not p["finished"]:
-            lines.append(
-                f"预计 {day(p['expected_completion_date'])} 前完成"
-                + ("（补充材料期间时限暂停，收到材料后顺延）。" if p["paused"] else "。")
-            )
         if p["overdue"]:
             await backend().post(
                 f"/api/v1/claims/{number}/urge",

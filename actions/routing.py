@@ -12,7 +12,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import SHANGHAI, service_in_words
+from actions.claims import outlook
 from actions.common import turns
+from actions.common.api import ApiError, backend
+from actions.common.format import deadline
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import GRIEVANCE, complaint_slots, is_account
@@ -98,20 +101,35 @@ def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
     return None
 
 
-def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker, case: tuple[str, str, bool]) -> list:
-    """"幾時先有結果？已經一個星期啦" / "我要今天之内给我结果" right after a case's progress: NLU cannot place it, but
-    it is about that case — most often that it is too slow. Not "not understood": the ways to speed it up. Right
-    after a complaint was registered ("24小时内真的会有人联系我？"): that the promise holds, and what if not."""
+async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker,
+                              case: tuple[str, str, bool]) -> list:
+    """"幾時先有結果？已經一個星期啦" / "到底还缺什么" right after a case's progress: NLU cannot place it, or finds
+    it out of scope, but it is about that case — what is still missing, when it should be done, and the ways to
+    speed it up. Right after a complaint was registered ("24小时内真的会有人联系我？"): that the promise holds,
+    and what if not."""
     kind, number, registered = case
     if registered:
         say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
             "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
             [choice("转人工客服", "request_human")])
         return []
-    say(dispatcher, tracker, f"理解您着急的心情。关于您的{kind} {number}，如果觉得进度太慢，我可以马上为您催办，"
+    facts = "".join(await case_outlook(tracker, number))
+    say(dispatcher, tracker, f"关于您的{kind} {number}：{facts}如果对进度有疑问或觉得太慢，我可以马上为您催办，"
         "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
         [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
     return []
+
+
+async def case_outlook(tracker: Tracker, number: str) -> list[str]:
+    """The told case's outlook (what is missing, when it should be done), asked again of the backend."""
+    kind = "claims" if number.startswith("LP") else "complaints"
+    try:
+        p = await backend().get(f"/api/v1/{kind}/{number}/progress", token=tracker.get_slot("verification_token"))
+    except ApiError:
+        return []
+    if kind == "claims":
+        return outlook(p)
+    return [] if p.get("finished") else [f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。"]
 
 
 BOOKING_WORDS = re.compile(r"约|安排|改到|改成|换到|什么时候方便|有空")
@@ -181,7 +199,7 @@ class ActionHandleFallback(Action):
             dispatcher.utter_message(response="utter_welcome")
             return []
         if not in_task and (case := case_just_told(tracker)):
-            return about_the_case_told(dispatcher, tracker, case)
+            return await about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):
             return grievance
         if not in_task and (booking := booking_described(tracker)):
@@ -190,6 +208,19 @@ class ActionHandleFallback(Action):
             dispatcher.utter_message(response=answer)  # an unsure topic still becomes a choice (bot.nlg)
             return []
         return await fallback(dispatcher, tracker, domain)
+
+
+class ActionOutOfScope(Action):
+    """The honest "I cannot answer that" — unless it is about the case just told ("到底还缺什么 我都交过两次了")."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if not (tracker.active_loop or {}).get("name") and (case := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, case)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
 
 
 class ActionRouteInform(Action):
@@ -213,7 +244,7 @@ class ActionRouteInform(Action):
             return grievance
         asks_to_book = BOOKING_WORDS.search(to_simplified(tracker.latest_message.get("text") or ""))
         if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):
-            return about_the_case_told(dispatcher, tracker, told)  # "我要今天之内给我结果" after its progress
+            return await about_the_case_told(dispatcher, tracker, told)  # "我要今天之内给我结果" after its progress
         if "time" in entities and await date_told_about_a_question(tracker):
             say(dispatcher, tracker, "好的，明白了。具体到您的日期和情况，如需准确核实，可以为您转人工客服确认。",
                 [choice("转人工客服", "request_human")])

@@ -40,7 +40,7 @@ from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
 from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm
-from actions.routing import ActionHandleFallback, ActionRouteInform
+from actions.routing import ActionHandleFallback, ActionOutOfScope, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
@@ -1464,6 +1464,29 @@ def test_a_case_told_stays_the_context_across_one_message_not_understood(backend
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number not in dispatcher.messages[0]["text"]
+
+
+def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_outlook(backend):
+    """Set 5: "到底还缺什么 我都交过两次了" right after the claim's missing documents was out of scope."""
+    claim = "LP2026110390103"
+    t = tracker({"claim_number": claim, "id_last4": "9002"}, text="尾号9002",
+                entities=[{"entity": "id_last4", "value": "9002"}], form="claim_progress_form")
+    events = run(ValidateClaimProgressForm().validate_id_last4("9002", CollectingDispatcher(), t, DOMAIN))
+    token = events["verification_token"]
+    t = ranked("到底还缺什么 我都交过两次了", "out_of_scope", "goodbye")
+    t.slots.update({"claim_number": claim, "verified_case": claim, "verification_token": token})
+    t.events = [{"event": "user", "text": "尾号9002"}, {"event": "action", "name": "action_claim_progress"},
+                {"event": "bot", "text": "您的理赔案件…【待补充材料】"}, {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "到底还缺什么 我都交过两次了"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert claim in said and "医疗记录" in said and "时限暂停" in said and "催办" in said
+    # with no case told just before: the honest out-of-scope reply
+    t.events = t.events[-1:]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
 
 
 DEMAND_ANSWER = "诉求就是重新核赔 该赔多少赔多少"
