@@ -41,7 +41,7 @@ OTHER_REFERENCE = re.compile(r"(?:编号|单号|预约号)(?:是|为)?[:：\s]*(
 LOOKAHEAD_DAYS = 7
 SURE = 0.5  # an intent this likely is what the message asks
 WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)")
-CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧)|不(?:用|要|想)?(?:预)?约了")
+CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧|咗|佢|它)|不(?:用|要|想)?(?:预)?约了")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -241,6 +241,8 @@ def time_given_now(tracker: Tracker) -> bool:
 ADDRESS_CUE = re.compile(r"^(?:我的|我家|家里|上门)?(?:详细)?(?:地址|住址)(?:是|在|为)?[:：]?\s*")
 ADDRESS_MARK = re.compile(r"省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|栋|幢|楼|单元|室|小区|花园|大厦|公寓|苑")
 CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]+")
+# …and an address given, cue first, among the answers that start a booking
+ADDRESS_SAID = re.compile(r"(?:地址|住址)(?:是|在|为)?[:：]?\s*([^，,。；;！!？?\s]{4,60})")
 
 
 def address_part(text: str, entities: list[dict]) -> str:
@@ -273,7 +275,7 @@ SERVICE_WORDS = {
         r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"),
     "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
     "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
-    "柜面办理": re.compile(r"柜台|柜面|窗口办"),
+    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜"),
 }
 
 
@@ -379,11 +381,16 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def extract_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "address")
-        return {"address": address_part(answer, tracker.latest_message.get("entities", []))} if answer else {}
+        if answer:
+            return {"address": address_part(answer, tracker.latest_message.get("entities", []))}
+        said = ADDRESS_SAID.search(tracker.latest_message.get("text") or "")
+        if said and not tracker.get_slot("address") and ADDRESS_MARK.search(said.group(1)):
+            return {"address": said.group(1)}  # "想约个上门服务 下周三上午10点 地址深圳市福田区益田路6009号 我叫…"
+        return {}
 
     async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
-        if len(text) < 6:
+        if len(text) < 6 or not ADDRESS_MARK.search(text):  # "晚上7点以后行吗 白天家里没人" is no address
             return self.reject(dispatcher, tracker, "address", "请提供详细地址，包括城市、区、街道和门牌号。")
         return self.accepted("address", text[:200])
 

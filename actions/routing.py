@@ -229,6 +229,9 @@ class ActionRouteInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if "service_type" in entities and not entities & {"claim_number", "complaint_number"}:
+            # "保单P… 我是林美华 想去广州天河那边柜台办": a service to book; the policy number is its context
+            return [FollowupAction("appointment_form")]
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]

@@ -184,7 +184,8 @@ def latest_entity(tracker: Tracker, entity: str) -> dict | None:
 ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
 
 # A summary confirmed in words NLU read otherwise ("確認，謝謝" → thank), and what undoes such a reading.
-CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok|^\s*(?:好|行|嗯|对)", re.IGNORECASE)
+CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok|搞掂|搞定|^\s*(?:好|行|嗯|对)",
+                      re.IGNORECASE)
 NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 
 # Courtesies a customer may say between two questions, and what is said back before asking again.

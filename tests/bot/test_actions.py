@@ -409,6 +409,7 @@ def test_a_corrected_case_number_is_not_taken_for_the_verification_digits(backen
     ("唔該，我想約人當面傾下理賠嘅嘢，點樣約？", "理赔面谈"),
     ("我腿脚不好，能来我家办吗", "上门服务"),
     ("想去柜台办一下", "柜面办理"),
+    ("請問可以預約臨櫃辦理變更地址嗎？我在深圳福田", "柜面办理"),  # Taiwan's word for the counter
     ("我想预约", None),
     ("上门或者电话回访都行", None),  # two services: the customer chooses
 ])
@@ -1740,6 +1741,8 @@ def test_cancelling_before_anything_is_booked_calls_off_this_booking(backend):
     assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
     t = confirm_turn("算了 刚想起来周六有事 刚才那个帮我取消吧", "out_of_scope")  # NLU may read it as anything
     assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    t = confirm_turn("啊唔啱 星期六要饮喜酒 帮我取消咗佢先", "inform")  # Cantonese: it showed Saturday's slots
+    assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
     dispatcher = CollectingDispatcher()
     run(ActionSubmitAppointment().run(dispatcher, tracker({"service_type": "电话回访"}), DOMAIN))
     assert dispatcher.messages[0]["text"].startswith("好的，本次预约没有提交")
@@ -1766,11 +1769,35 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     dispatcher = CollectingDispatcher()
     events = run(form.run(dispatcher, confirm_turn("謝謝，給5分", "rate"), DOMAIN))  # thinks it is done
     assert "还差最后一步" in dispatcher.messages[0]["text"] and SlotSet("appointment_confirmed", None) in events
+    events = run(form.run(CollectingDispatcher(), confirm_turn("搞掂 唔该晒 俾4分", "rate"), DOMAIN))  # "done"
+    assert SlotSet("appointment_confirmed", True) in events
     for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该"):  # a yes, then thanks
         events = run(form.run(CollectingDispatcher(), confirm_turn(text, "thank"), DOMAIN))
         assert SlotSet("appointment_confirmed", True) in events, text
         # …and the form is done: it had asked for the confirmation it was just given, again and again
         assert [e["value"] for e in events if e["name"] == "requested_slot"] == [None], text
+
+
+def test_an_address_must_look_like_one_and_is_taken_when_given_with_the_request(backend):
+    """Set 5: "晚上7点以后行吗 白天家里没人" to the address question became the address; "地址深圳市福田区益田路
+    6009号" in the opening message was asked for again."""
+    form = ValidateAppointmentForm()
+    t = tracker({"requested_slot": "address", "service_type": "上门服务"}, text="晚上7点以后行吗 白天家里没人",
+                form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_address("晚上7点以后行吗 白天家里没人", dispatcher, t, DOMAIN))["address"] is None
+    assert "详细地址" in dispatcher.messages[0]["text"]
+    opening = "想约个上门服务 下周三上午10点 地址深圳市福田区益田路6009号 我叫郑宇 电话18825256677"
+    t = tracker({"service_type": "上门服务"}, text=opening, intent="book_appointment", form="appointment_form")
+    assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {"address": "深圳市福田区益田路6009号"}
+
+
+def test_a_service_named_beside_a_policy_number_is_booked(backend):
+    """Set 5: "保单P… 我是林美华 想去广州天河那边柜台办" started claim progress instead of the counter booking."""
+    t = tracker(text="保单P2026000000103 我是林美华 想去广州天河那边柜台办", entities=[
+        {"entity": "policy_number", "value": "P2026000000103"}, {"entity": "service_type", "value": "柜面办理"},
+        {"entity": "branch", "value": "广州天河支公司"}])
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
 def test_a_value_said_again_is_acknowledged_without_a_refusal(backend):
