@@ -93,7 +93,9 @@ async def check_time(
         return form.reject(
             dispatcher, tracker, "appointment_time", "没能识别这个时间，请说具体日期和时间，例如“明天下午3点”。"
         )
-    grain = ((latest_entity(tracker, "time") or {}).get("additional_info") or {}).get("grain")
+    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    entity = next((e for e in times if e.get("value") == str(value)), latest_entity(tracker, "time"))
+    grain = ((entity or {}).get("additional_info") or {}).get("grain")  # of the time being checked
     moment = on_the_offered_day(tracker, moment)
     try:
         slots, reason = await free_slots(service_type, moment.date(), branch)
@@ -399,6 +401,7 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
+        value = the_time_wanted(tracker) or value
         return await check_time_when_known(self, value, dispatcher, tracker, service, branch)
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -409,6 +412,14 @@ class ValidateAppointmentForm(ContactFormValidator):
                                "好的，请问哪一项需要修改？直接告诉我新的内容就行，例如“改到后天上午10点”或“电话是139…”。"
                                "不约了的话，回复“先不约了”。")
         return self.accepted("appointment_confirmed", value)
+
+
+def the_time_wanted(tracker: Tracker) -> str | None:
+    """Of several times in one message, the one with a clock time, said first: "还是改到下周二上午9点吧 周一怕赶
+    不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason)."""
+    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    timed = [e for e in times if (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
+    return timed[0].get("value") if len(times) > 1 and timed else None
 
 
 async def booked_appointment(tracker: Tracker) -> dict[str, Any]:

@@ -1724,6 +1724,21 @@ def confirm_turn(text: str, intent: str) -> Tracker:
     return t
 
 
+def test_of_two_times_in_one_message_the_clock_time_is_the_one_wanted(backend):
+    """Set 5: "还是改到下周二上午9点吧 周一怕赶不回来" showed Monday's slots: the reason's day was taken."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    tuesday = (now + dt.timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+    monday = (now + dt.timedelta(days=6)).replace(hour=0, minute=0, second=0, microsecond=0)
+    entities = [{"entity": "time", "value": tuesday.isoformat(), "additional_info": {"grain": "hour"}},
+                {"entity": "time", "value": monday.isoformat(), "additional_info": {"grain": "day"}}]
+    t = confirm_turn("还是改到下周二上午9点吧 周一怕赶不回来", "reschedule_appointment")
+    t.latest_message["entities"] = entities
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateAppointmentForm().validate_appointment_time(monday.isoformat(), dispatcher, t, DOMAIN))
+    assert out["appointment_time"] and dt.datetime.fromisoformat(out["appointment_time"]) == tuesday, (
+        dispatcher.messages[0]["text"])
+
+
 def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
     """"没了" (nothing more to ask) to the read-back had dropped a booking the customer had just given."""
     dispatcher = CollectingDispatcher()
