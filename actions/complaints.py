@@ -448,7 +448,9 @@ class ActionComplaintProgress(Action):
         elif not p.get("finished"):
             lines.append(f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。")
         if p["overdue"]:
-            lines.append("非常抱歉处理超出了承诺时限，您可以回复“催办”，我会立即为您催办。")
+            # the result may still be days away while the promised first contact was missed: say which
+            missed = "与您联系反馈进展" if p.get("breached") == ["feedback"] else "给出处理结果"
+            lines.append(f"非常抱歉，我们没能在承诺的时限内{missed}。您可以回复“催办”，我会立即为您催办。")
         say(dispatcher, tracker, "\n".join(lines))
         # The case closes only on the customer's own verdict (RULES §4); the rules ask for it next.
         return [SlotSet("id_last4", None), SlotSet("complaint_awaiting_verdict", bool(p.get("awaiting_confirmation")))]

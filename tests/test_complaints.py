@@ -97,6 +97,7 @@ def test_complaint_progress_after_verification_and_urge(bot, supervisor):
     headers = {"X-Verification-Token": token}
     progress = bot.get(f"/api/v1/complaints/{c['number']}/progress", headers=headers).json()
     assert progress["stage"] == "受理" and progress["overdue"] is False and progress["finished"] is False
+    assert progress["breached"] == []
     assert progress["resolution_due"].endswith("T00:00:00+08:00")  # 24:00 of the 7th working day
     bot.post(f"/api/v1/complaints/{c['number']}/urge", json={}, headers=headers)
     queue = supervisor.get("/api/v1/queue/supervisor").json()

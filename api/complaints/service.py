@@ -321,6 +321,8 @@ def progress(complaint: Complaint, *, now: dt.datetime) -> dict:
         "feedback_due": local(statuses["feedback"].due_at).isoformat(),
         "resolution_due": local(statuses["resolution"].due_at).isoformat(),
         "overdue": any(s.state is TargetState.BREACHED for s in statuses.values()),
+        # which promise was missed: a late first contact is not a late result
+        "breached": sorted(name for name, s in statuses.items() if s.state is TargetState.BREACHED),
         "resolution": complaint.resolution if stage in (ComplaintStage.FEEDBACK, ComplaintStage.CLOSED) else None,
         "awaiting_confirmation": stage == ComplaintStage.FEEDBACK,
         "finished": stage == ComplaintStage.CLOSED,
