@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -87,6 +88,12 @@ def policy_given_anew(tracker: Tracker) -> bool:
             and tracker.get_slot("claim_number") == before.get("claim_number"))
 
 
+def yuan(amount: str) -> str:
+    """"12800.00" → "12800": how a customer names the amount."""
+    value = Decimal(amount)
+    return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
 class ActionAskClaimNumber(Action):
     """Ask for the claim; after a verified policy number, offer that policy's claims as choices."""
 
@@ -115,7 +122,7 @@ class ActionAskClaimNumber(Action):
                 f"保单 {policy} 下有以下理赔案件，请选择要查询的一件：",
                 [
                     choice(
-                        f"{c['number']}（{c['status']}，{day(c['reported_at'])}报案）",
+                        f"{c['number']}（{c['status']}，{day(c['reported_at'])}报案，{yuan(c['amount'])}元）",
                         "inform",
                         claim_number=c["number"],
                     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import cn2an
 from rasa_sdk import Tracker
 
 from actions.common import turns
@@ -36,10 +37,26 @@ def picked_button(text: str, buttons: list[dict]) -> dict | None:
     if match:
         index = len(buttons) - 1 if match.group(2) else ORDINAL_VALUES[match.group(1)] - 1
         return buttons[index] if 0 <= index < len(buttons) else None
+    if (by_amount := picked_by_amount(text, buttons)) is not None:
+        return by_amount
     parts = [set(TITLE_PARTS.findall(str(b.get("title") or ""))) for b in buttons]
     named = {k for k, own in enumerate(parts) for part in own - set().union(*parts[:k], *parts[k + 1:])
              if len(part) >= 2 and said_whole(part, text)}
     return buttons[named.pop()] if len(named) == 1 else None
+
+
+AMOUNT = re.compile(r"(\d+)元")
+NUMBER = re.compile(r"\d+")
+
+
+def picked_by_amount(text: str, buttons: list[dict]) -> dict | None:
+    """The one button whose amount ("…，12800元）") the customer said, in digits or words ("一万二千八的那笔")."""
+    try:
+        said = {int(n) for n in NUMBER.findall(cn2an.transform(text, "cn2an"))}
+    except (ValueError, KeyError, IndexError):  # cn2an gives up on some mixed wording
+        said = {int(n) for n in NUMBER.findall(text)}
+    named = [b for b in buttons if said & {int(a) for a in AMOUNT.findall(str(b.get("title") or ""))}]
+    return named[0] if len(named) == 1 else None
 
 
 def said_whole(part: str, text: str) -> bool:

@@ -1345,6 +1345,16 @@ def test_a_number_is_no_pick_of_the_button_whose_title_holds_its_first_digits():
     assert picked_button("13:00那个吧", buttons) is buttons[1]
 
 
+def test_a_claim_picked_by_its_amount_in_digits_or_words_is_taken():
+    """Set 5: "是那个一万二千八的 住院那次" among the policy's two claims was "没能从您的回复里找到"."""
+    buttons = [choice("LP2026110290101（受理中，11月24日报案，3200元）", "inform", claim_number="LP2026110290101"),
+               choice("LP2026110290102（审核中，11月21日报案，12800元）", "inform", claim_number="LP2026110290102")]
+    assert picked_button("是那个一万二千八的 住院那次", buttons) is buttons[1]
+    assert picked_button("3200那笔", buttons) is buttons[0]
+    assert picked_button("三千二百块那个", buttons) is buttons[0]
+    assert picked_button("一万那笔", buttons) is None  # no claim of that amount
+
+
 def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(monkeypatch):
     """"就要人工，别问了" after the off-duty answer got the same paragraph again. The backend says whether the
     hand-over is new (tests/test_handovers.py checks that flag); the wording follows it."""
