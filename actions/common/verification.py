@@ -80,6 +80,9 @@ async def case_taken(validator: BaseFormValidator, tracker: Tracker, slot: str, 
     return validator.accepted(slot, number, id_last4=None, verification_token=None)
 
 
+WORDS = re.compile(r"[\u4e00-\u9fff]")
+
+
 async def verify_slot(
     validator: BaseFormValidator,
     value: Any,
@@ -97,6 +100,10 @@ async def verify_slot(
         return {}
     digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
     if not re.fullmatch(r"\d{3}[\dX]", digits):
+        if len(digits) < 3 and len(WORDS.findall(str(value or ""))) >= 4:
+            # "加急就是这个效率？？" instead of the digits: why they are needed, not a format lesson
+            return validator.reject(dispatcher, tracker, "id_last4", "理解您着急的心情。查看和催办案件都需要先核对"
+                                    "身份，这是为了保护您的信息安全，核对后我马上为您处理。")
         return validator.reject(dispatcher, tracker, "id_last4", "请输入手机号或身份证号的最后4位（例如 5678）。")
     if not any(form.match(str(case_number or "")) for form in CASE_FORMATS.values()):
         return {"id_last4": None}  # no case yet, or one its own validator refuses: nothing to spend an attempt on

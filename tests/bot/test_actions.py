@@ -193,6 +193,16 @@ def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     assert dispatcher.messages and dispatcher.messages[0]["text"]
 
 
+def test_words_instead_of_the_digits_are_told_why_the_digits_are_needed(backend):
+    """Set 5: an angry "加急就是这个效率？？" to the digits question got a format lesson, turn after turn."""
+    form = ValidateClaimProgressForm()
+    for text, said in (("加急就是这个效率？？你们自己说的48小时呢", "保护您的信息"), ("56", "例如 5678")):
+        dispatcher = CollectingDispatcher()
+        t = tracker({"claim_number": "LP2026110490104"}, text=text, form="claim_progress_form")
+        assert run(form.validate_id_last4(text, dispatcher, t, DOMAIN))["id_last4"] is None
+        assert said in dispatcher.messages[0]["text"], text
+
+
 def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digits_again(backend):
     form = ValidateClaimProgressForm()
     first = tracker({"claim_number": "LP2026110290101"}, text="8001", form="claim_progress_form")
