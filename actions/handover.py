@@ -86,6 +86,8 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
 # booking ("需要的话我可以帮您预约柜面办理。"). Not "我已记录您的转人工请求" (already handed over).
 OFFERS_HUMAN = re.compile(r"(?<!正在为您)转(?:人工|接)(?!请求)")
 ASKS_HUMAN = re.compile(r"转(?:人工|接)[^。！？]*吗[？?]\s*$")
+# The bot offered to urge the case just told ("您可以回复“催办”", "我可以马上为您催办"), not said it did.
+OFFERS_URGE = re.compile(r"回复“催办”|可以马上为您催办")
 OFFERS_BOOKING = re.compile(r"[帮为]您预约")
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
 
@@ -114,6 +116,8 @@ class ActionAnswerAffirm(Action):
         human, book = OFFERS_HUMAN.search(said), OFFERS_BOOKING.search(said)
         if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
             return await hand_over(dispatcher, tracker, "requested")
+        if OFFERS_URGE.search(said):  # "…您可以回复“催办”" → "行 尽快"
+            return [FollowupAction("action_urge")]
         if human and book:
             buttons = [*booking, choice("转人工客服", "request_human")]
             say(dispatcher, tracker, "好的，请问您是想预约办理，还是转人工客服？", buttons)

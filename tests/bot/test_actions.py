@@ -1059,6 +1059,16 @@ async def open_handover(conversation: str) -> dict:
     return await api_client.backend().get(f"/api/v1/handovers/by-conversation/{conversation}")
 
 
+def test_yes_to_the_urge_the_bot_offered_urges(backend):
+    """Set 5: "行 尽快" after "…您可以回复“催办”" got the rating question instead of the urge."""
+    events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(
+        "非常抱歉，我们没能在承诺的时限内与您联系反馈进展。您可以回复“催办”，我会立即为您催办。"), DOMAIN))
+    assert events == [FollowupAction("action_urge")]
+    events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(
+        "已为您催办（第1次），案件已提交主管优先处理。"), DOMAIN))  # done already: nothing more to do
+    assert events == []
+
+
 def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
     """After "…需要我现在帮您转人工吗？" a "好的" hands over (a record in the backend); after an offer made in passing
     it is confirmed first; with nothing offered it is only acknowledged."""
