@@ -210,6 +210,23 @@ class ActionHandleFallback(Action):
         return await fallback(dispatcher, tracker, domain)
 
 
+class ActionFaqAfterCase(Action):
+    """A question right after a case was told (data/rules/conversation.yml): the FAQ answer when the topic is
+    clear ("审核中是啥意思"), else it is about that case ("那大概还要多久", "「問題分析」即是甚麼？"): its outlook and
+    the ways to speed it up, rather than a menu of unrelated questions."""
+
+    def name(self) -> str:
+        return "action_faq_after_case"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
+        utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
+        if not sure and (case := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, case)
+        dispatcher.utter_message(response=utter or "utter_out_of_scope")
+        return []
+
+
 class ActionOutOfScope(Action):
     """The honest "I cannot answer that" — unless it is about the case just told ("到底还缺什么 我都交过两次了")."""
 

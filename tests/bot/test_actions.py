@@ -40,7 +40,7 @@ from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
 from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm
-from actions.routing import ActionHandleFallback, ActionOutOfScope, ActionRouteInform
+from actions.routing import ActionFaqAfterCase, ActionHandleFallback, ActionOutOfScope, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
@@ -1513,7 +1513,18 @@ def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_o
     run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
     said = dispatcher.messages[0]["text"]
     assert claim in said and "医疗记录" in said and "时限暂停" in said and "催办" in said
+    # "那大概还要多久" read as an FAQ of unsure topic: about the claim too; a clear topic gets its answer
+    t.latest_message.update({"intent": {"name": "faq", "confidence": 0.8}, "response_selector": {"faq": {
+        "response": {"utter_action": "utter_faq/claim_duration", "confidence": 0.12}}}})
+    dispatcher = CollectingDispatcher()
+    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    assert "4月" in dispatcher.messages[0]["text"] or "前完成" in dispatcher.messages[0]["text"]
+    t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.7
+    dispatcher = CollectingDispatcher()
+    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/claim_duration"
     # with no case told just before: the honest out-of-scope reply
+    t.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.6}
     t.events = t.events[-1:]
     dispatcher = CollectingDispatcher()
     run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
