@@ -19,6 +19,7 @@ from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
 from bot.requests import REQUESTS
+from bot.script import to_simplified
 
 COMPLAINT_RE = CASE_FORMATS["complaint_number"]
 POLICY_RE = CASE_FORMATS["policy_number"]
@@ -27,6 +28,8 @@ WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # characters that carry meaning
 # Shorter than this once "我要投诉" is taken off, an opening message ("我要投诉你们业务员") tells no story
 # yet: the form asks what happened.
 ACCOUNT_MIN_CHARS = 12
+TYPE_QUESTION = "请问您的投诉属于哪一类？"
+OTHER_TYPE = "其他"  # the policy's catch-all type, corrected at the read-back if need be
 # Longer than this, an answer to the type question tells more of the story rather than naming a type.
 TYPE_ANSWER_CHARS = 20
 OPENER = re.compile(r"^\s*(?:我|我们)?(?:要|想|想要)?投诉(?:一下)?[，,。.!！:：\s]+")
@@ -35,7 +38,10 @@ DEMAND = re.compile(
     r"[，,。.;；!！\s]+(?=(?:我|我们)?(?:希望|请求)|(?:我|我们)要求|要求(?!我)|(?:我的)?诉求(?:是|[:：]))"
 )
 # …or opens the answer: "诉求就是重新核赔" said when asked what happened.
-DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我们)?要求(?!我)|(?:我的)?诉求)")
+DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我们|我的)?要求(?!我)|(?:我的)?诉求)")
+# What a demand says (退/赔/道歉/说法…); an answer to the demand question with none of it tells more story.
+DEMANDS = re.compile(r"要|希望|求|退|赔|补|道歉|说法|交代|解释|处理|解决|负责|撤销|注销|取消|恢复|还我|给我|换人|改|查"
+                     r"|没有|无|不用|算了|攞返|俾返")
 
 
 # "你们投诉一般多久能处理？我要投诉": a question about complaining and the request itself tell no story.
@@ -93,7 +99,7 @@ def without_details(text: str, tracker: Tracker) -> str:
         if not clause or covered * 2 < len(clause):
             kept.append(clause + sep)
         at += len(clause) + len(sep)
-    return "".join(kept).strip(" ，,。.") or text
+    return "".join(kept).strip(" ，,。.")  # "" when the message only gave details
 
 
 def told_more(tracker: Tracker, description: str | None) -> str | None:
@@ -114,7 +120,13 @@ def told_more(tracker: Tracker, description: str | None) -> str | None:
 GRIEVANCE = re.compile(
     r"投诉|不满|骗|忽悠|误导|态度|拖|推诿|踢皮球|凭什么|坑|说法|不合理|欺诈|冒用|伪造|挂.{0,2}电话|电话.{0,3}挂"
     r"|没人(?:管|理|接|联系|回)|不耐烦|太慢|太差|差劲|垃圾|退还|退钱|赔偿|道歉|曝光|起诉|律师|12378|监管|报警"
-    r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我")
+    r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我|只(?:能)?(?:拿回|退)|亏了|蚀")
+
+
+# …and the ones that make a story a complaint even when NLU leaned elsewhere (not a claim refused: "…说是既往症不赔"
+# may ask what can be done)
+FIRM_GRIEVANCE = re.compile(r"投诉|骗|忽悠|误导|坑|凭什么|态度|说法|退还|退钱|道歉|曝光|起诉|律师|12378|监管|报警"
+                            r"|只(?:能)?(?:拿回|退)|亏了|蚀|呃|冒用|伪造")
 
 
 def grievance_before(tracker: Tracker) -> str | None:
@@ -126,6 +138,11 @@ def grievance_before(tracker: Tracker) -> str | None:
         return None
     claim = tracker.get_slot("claim_number")
     return f"（理赔案件 {claim}）{text}" if claim and claim not in text else text
+
+
+def more_story(answer: str) -> bool:
+    """Does an answer to the demand question tell more of what happened rather than what the customer wants?"""
+    return is_account(answer) and not DEMANDS.search(answer)
 
 
 def opening_story(tracker: Tracker) -> str | None:
@@ -152,14 +169,26 @@ def demand_first(dispatcher: CollectingDispatcher, tracker: Tracker, demand: str
     return {"complaint_demand": demand}
 
 
-async def type_in_words(text: str) -> str | None:
-    """The type a short answer names in its own words, as the backend reads a description ("理赔的问题" → 理赔纠纷)."""
-    if not WORDS.search(text) or len(text) > TYPE_ANSWER_CHARS:
+async def type_in_words(text: str, longest: int | None = TYPE_ANSWER_CHARS) -> str | None:
+    """The type a short answer names in its own words, as the backend reads a description ("理赔的问题" → 理赔纠纷);
+    `longest=None`: the type a whole story points to."""
+    if not WORDS.search(text) or (longest is not None and len(text) > longest):
         return None
     try:
         return (await backend().get("/api/v1/complaints/suggest-type", params={"text": text}))["type"]
     except ApiError:
         return None
+
+
+def type_asked(tracker: Tracker) -> int:
+    """How often the type question (without a proposal) was asked in this complaint."""
+    asked = 0
+    for event in tracker.events:
+        if event.get("event") == "active_loop" and event.get("name") == "complaint_form":
+            asked = 0  # a new complaint starts afresh
+        elif event.get("event") == "bot" and TYPE_QUESTION in to_simplified(event.get("text") or ""):
+            asked += 1
+    return asked
 
 
 class ValidateComplaintForm(ContactFormValidator):
@@ -177,10 +206,10 @@ class ValidateComplaintForm(ContactFormValidator):
             return complaint_slots(story)  # "你们客服什么态度…把我电话挂了" then "我要投诉她"
         if more := told_more(tracker, before):
             return {"complaint_description": f"{before}；{more}"}
-        answer = free_text(tracker, "complaint_description")
+        answer = without_details(free_text(tracker, "complaint_description") or "", tracker)
         if answer and DEMAND_FIRST.match(answer):
-            return demand_first(dispatcher, tracker, without_details(answer, tracker))
-        return complaint_slots(without_details(answer, tracker)) if answer else {}
+            return demand_first(dispatcher, tracker, answer)
+        return complaint_slots(answer) if answer else {}
 
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")
@@ -190,7 +219,13 @@ class ValidateComplaintForm(ContactFormValidator):
             # 告诉我"): the demand, (re)stated — the latest statement of it stands
             text = (tracker.latest_message.get("text") or "").strip()
             answer = text if DEMAND_FIRST.match(text) else None
-        return {"complaint_demand": without_details(answer, tracker)} if answer else {}
+        answer = without_details(answer or "", tracker)
+        if answer and asked == "complaint_demand" and more_story(answer):
+            # "每个月从我卡里扣800 已经扣了半年了" to "what do you want": more of what happened, no demand yet
+            before = tracker.get_slot("complaint_description")
+            say(dispatcher, tracker, "明白了，这些情况我补充到问题描述里。")
+            return {"complaint_description": f"{before}；{answer}" if before else answer}
+        return {"complaint_demand": answer} if answer else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
@@ -233,6 +268,8 @@ class ValidateComplaintForm(ContactFormValidator):
         # so the proposal stands for now. The read-back before submitting shows it, where it can be changed.
         beside = {"person_name", "phone", "complaint_policy_number"} & {
             name for name, value in tracker.slots_to_validate().items() if value}
+        if beside and not suggested and type_asked(tracker) >= 2:  # nothing to propose, passed over twice: no third
+            return {"complaint_type": OTHER_TYPE, "complaint_type_suggestion": OTHER_TYPE}
         return {"complaint_type": suggested} if suggested and beside else {}
 
     async def validate_complaint_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -293,7 +330,7 @@ class ActionAskComplaintType(Action):
                 + [b for b in buttons if out["type"] not in b["payload"]],
             )
             return [SlotSet("complaint_type_suggestion", out["type"])]
-        say(dispatcher, tracker, "请问您的投诉属于哪一类？", buttons)
+        say(dispatcher, tracker, TYPE_QUESTION, buttons)
         return []
 
 

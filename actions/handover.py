@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
@@ -142,6 +143,7 @@ class ActionHandover(Action):
 
 
 MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
+NOT_UNDERSTOOD = "抱歉，我没有完全理解您的意思。"
 
 
 # A message we could not classify that still carries a case number belongs to that case's look-up.
@@ -208,7 +210,9 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     intents = [
         e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
     ]
-    if len(intents) >= 2 and intents[-2] in MISUNDERSTOOD:
+    said_before = [to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1) if e.get("event") == "bot"]
+    # the message before was not understood either: read as such, or routed here as a bare answer to nothing
+    if len(intents) >= 2 and intents[-2] in MISUNDERSTOOD or any(NOT_UNDERSTOOD in text for text in said_before):
         say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
         summary = tracker.latest_message.get("text", "")
         return await hand_over(dispatcher, tracker, "fallback", summary=summary) + [UserUtteranceReverted()]
@@ -218,7 +222,7 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
         choice("我要投诉", "file_complaint"),
         choice("转人工客服", "request_human"),
     ]
-    say(dispatcher, tracker, "抱歉，我没有完全理解您的意思。可以换个说法，或者直接选择您要办理的业务：", options)
+    say(dispatcher, tracker, f"{NOT_UNDERSTOOD}可以换个说法，或者直接选择您要办理的业务：", options)
     # As Rasa's own fallback does: forget the message we could not place, so no policy keeps reacting to it.
     return [UserUtteranceReverted()]
 

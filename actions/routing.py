@@ -18,7 +18,7 @@ from actions.common.api import ApiError, backend
 from actions.common.format import deadline
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.complaints import GRIEVANCE, complaint_slots, is_account
+from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
 from actions.feedback import ActionAskCsat
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import case_awaiting_proof, fallback
@@ -59,7 +59,7 @@ def runner_up_confidence(tracker: Tracker) -> float:
                  if r.get("name") == name), 0.0)
 
 
-def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     """"你们业务员说保证返利，结果根本没有，我希望退还全部保费": a grievance told in one breath reads like the
     answers the complaint form collects (inform), or like nothing NLU is sure of. Start the complaint with it
     rather than lose it: when NLU's best guess after those leans to a complaint and the message tells a story.
@@ -71,11 +71,16 @@ def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracke
     guess = runner_up(tracker)
     if guess in PROGRESS_FORMS and ASKING.search(text):
         return [FollowupAction(PROGRESS_FORMS[guess])]
-    if (guess not in COMPLAINT_LIKE or not is_account(text) or not GRIEVANCE.search(text)
-            or entities & ANSWER_ENTITIES or ASKING.search(text)):
+    if not is_account(text) or not GRIEVANCE.search(text) or entities & ANSWER_ENTITIES or ASKING.search(text):
+        return None
+    # NLU leaning to a complaint, or the message demanding ("我要求全额退还保费…") or telling a story the policy's
+    # complaint types recognise ("业务员说是存钱的…退保只能拿回一半") though NLU leaned elsewhere
+    if guess not in COMPLAINT_LIKE and not DEMAND_FIRST.match(text) and not (
+            FIRM_GRIEVANCE.search(text) and await type_in_words(text, longest=None)):
         return None
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
-    return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
+    slots = {"complaint_demand": text} if DEMAND_FIRST.match(text) else complaint_slots(text)  # then "what happened"
+    return [SlotSet(slot, value) for slot, value in slots.items()] + [FollowupAction("complaint_form")]
 
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
@@ -200,7 +205,7 @@ class ActionHandleFallback(Action):
             return []
         if not in_task and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
-        if not in_task and (grievance := start_complaint_with_story(dispatcher, tracker)):
+        if not in_task and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance
         if not in_task and (booking := booking_described(tracker)):
             return booking
@@ -260,7 +265,7 @@ class ActionRouteInform(Action):
             return []
         if entities & BOOKING:
             return [FollowupAction("appointment_form")]
-        if grievance := start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
+        if grievance := await start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
         asks_to_book = BOOKING_WORDS.search(to_simplified(tracker.latest_message.get("text") or ""))
         if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):

@@ -297,7 +297,9 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
     if name in SWITCHING and confidence >= 0.9 and len(text) <= 12:
         return None
     # just a number or just a time ("后天下午两点" to "which address?"): a value for another slot, not words
-    spans = [e for e in message.get("entities", []) if e.get("entity") in IDENTIFIERS | {"time"}]
+    # (a name alone, "何静", answers the name question, not "what happened" or "what do you want")
+    kinds = IDENTIFIERS | {"time"} | ({"person_name"} if slot != "person_name" else set())
+    spans = [e for e in message.get("entities", []) if e.get("entity") in kinds]
     if spans and sum(e["end"] - e["start"] for e in spans) >= len(re.sub(r"\s", "", text)) - 3:
         return None
     # …or verification digits with their cue ("身份证后四位9876", "手机尾号1234"): for the case asked about before

@@ -380,6 +380,39 @@ def test_a_bare_request_to_complain_takes_the_grievance_told_just_before(backend
     assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
+def test_a_name_or_contact_details_alone_are_no_demand_and_more_story_is_no_demand_either(backend):
+    """Set 5: "何静" and "刘芳 电话就是136… 保单号P…" became the demand; "每个月从我卡里扣800 已经扣了半年了"
+    too, though it tells what happened."""
+    form = ValidateComplaintForm()
+    for text, entities in (("何静", [{"entity": "person_name", "value": "何静", "start": 0, "end": 2}]),
+                           ("刘芳 电话就是13600136004 保单号P2026000000105", [
+                               {"entity": "person_name", "value": "刘芳", "start": 0, "end": 2},
+                               {"entity": "phone", "value": "13600136004", "start": 7, "end": 18},
+                               {"entity": "policy_number", "value": "P2026000000105", "start": 22, "end": 36}])):
+        t = tracker({"requested_slot": "complaint_demand", "complaint_description": "客服挂我电话"}, text=text,
+                    entities=entities, form="complaint_form")
+        assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {}, text
+    story = "每个月从我卡里扣800 已经扣了半年了 一直没发现"
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "有人冒用我的身份买了保险"},
+                text=story, form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    assert run(form.extract_complaint_demand(dispatcher, t, DOMAIN)) == {
+        "complaint_description": f"有人冒用我的身份买了保险；{story}"}
+    assert "补充到问题描述" in dispatcher.messages[0]["text"]
+
+
+def test_a_type_question_passed_over_twice_with_nothing_to_propose_is_other(backend):
+    """Set 5: the type was asked five times to a customer who went on with other answers."""
+    phone = [{"event": "slot", "name": "phone", "value": "13922226789"}]
+    t = form_turn("黄志强 电话13922226789", "inform", phone)
+    t.events[:0] = [{"event": "active_loop", "name": "complaint_form"},
+                    {"event": "bot", "text": "请问您的投诉属于哪一类？"}]
+    assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {}
+    t.events[2:2] = [{"event": "bot", "text": "请问您的投诉属于哪一类？"}]
+    assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {
+        "complaint_type": "其他", "complaint_type_suggestion": "其他"}
+
+
 def test_verification_digits_with_their_cue_are_no_demand(backend):
     """"身份证后四位9876" to "what do you want us to do?" (the customer also asked about a claim) was the demand."""
     said = "身份证后四位9876"
@@ -837,6 +870,26 @@ def test_other_bare_answers_outside_a_task_get_the_options_menu(text, runner_up)
     dispatcher = CollectingDispatcher()
     events = run(ActionRouteInform().run(dispatcher, ranked(text, "inform", runner_up), DOMAIN))
     assert events[-1]["event"] == "rewind" and "换个说法" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "slot"), [
+    ("我要求全额退还保费 6万块一分都不能少", "complaint_demand"),
+    ("当初业务员说这个是存钱的 三年保本还有返利 现在去退保只能拿回一半不到", "complaint_description")])
+def test_a_demand_or_a_story_the_complaint_types_know_starts_the_complaint(backend, text, slot):
+    """Set 5: both were "not understood" (NLU leaned to an FAQ), five times in a row."""
+    events = run(ActionRouteInform().run(CollectingDispatcher(), ranked(text, "inform", "faq"), DOMAIN))
+    assert events == [SlotSet(slot, text), FollowupAction("complaint_form")]
+
+
+def test_a_second_message_not_understood_in_a_row_is_handed_over(backend):
+    """Set 5: five bare answers to nothing each got "not understood" and the menu again."""
+    t = ranked("孙丽 13671234509", "inform", "faq")
+    t.events = [{"event": "user", "text": "嗯"}, {"event": "action", "name": "action_route_inform"},
+                {"event": "bot", "text": "抱歉，我没有完全理解您的意思。可以换个说法……"},
+                {"event": "user", "text": "孙丽 13671234509", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(handover.fallback(dispatcher, t, DOMAIN))
+    assert "转人工" in dispatcher.messages[0]["text"] and "换个说法" not in dispatcher.messages[0]["text"]
 
 
 def claim_turn(text: str, intent: str) -> Tracker:
