@@ -139,14 +139,15 @@ def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
 
 
 def offered_day(tracker: Tracker) -> dt.date | None:
-    """The day of the free slots the bot's last reply offered as buttons (None: it offered none)."""
-    for button in last_buttons(tracker):
-        start = button_entities(button).get("time")
-        try:
-            return dt.datetime.fromisoformat(str(start)).astimezone(SHANGHAI).date() if start else None
-        except ValueError:
-            return None
-    return None
+    """The day of the free slots the bot's last reply offered as buttons, or at the read-back the day being
+    confirmed ("那11点可以吗" moves the booking's hour, not its day); None: no day is in play."""
+    starts = [button_entities(button).get("time") for button in last_buttons(tracker)][:1]
+    if not starts and tracker.get_slot("requested_slot") == "appointment_confirmed":
+        starts = [values_before_this_turn(tracker).get("appointment_time")]
+    try:
+        return dt.datetime.fromisoformat(str(starts[0])).astimezone(SHANGHAI).date() if starts and starts[0] else None
+    except ValueError:
+        return None
 
 
 def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:

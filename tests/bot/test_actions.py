@@ -1833,6 +1833,21 @@ def test_of_two_times_in_one_message_the_clock_time_is_the_one_wanted(backend):
         dispatcher.messages[0]["text"])
 
 
+def test_an_hour_said_at_the_read_back_moves_the_hour_of_the_day_being_confirmed(backend):
+    """Set 5: "那11点可以吗" to the read-back of 2 December 10:00 booked tomorrow 11:00."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    day = (now + dt.timedelta(days=6)).replace(hour=10, minute=0, second=0, microsecond=0)
+    tomorrow = (now + dt.timedelta(days=1)).replace(hour=11, minute=0, second=0, microsecond=0)
+    t = confirm_turn("那11点可以吗", "nlu_fallback")
+    t.slots["appointment_time"] = tomorrow.isoformat()
+    t.latest_message["entities"] = [{"entity": "time", "value": tomorrow.isoformat(), "start": 1, "end": 4,
+                                     "additional_info": {"grain": "hour"}}]
+    t.events.insert(0, {"event": "slot", "name": "appointment_time", "value": day.isoformat()})
+    checked = run(check_time(ValidateAppointmentForm(), tomorrow.isoformat(), CollectingDispatcher(), t, "电话回访",
+                             None))
+    assert dt.datetime.fromisoformat(checked["appointment_time"]) == day.replace(hour=11)
+
+
 def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
     """"没了" (nothing more to ask) to the read-back had dropped a booking the customer had just given."""
     dispatcher = CollectingDispatcher()
