@@ -96,7 +96,7 @@ async def check_time(
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     entity = next((e for e in times if e.get("value") == str(value)), latest_entity(tracker, "time"))
     grain = ((entity or {}).get("additional_info") or {}).get("grain")  # of the time being checked
-    moment = on_the_offered_day(tracker, moment)
+    moment = a_day_just_past(tracker, on_the_offered_day(tracker, moment))
     try:
         slots, reason = await free_slots(service_type, moment.date(), branch)
     except ApiError as exc:  # e.g. no service chosen yet: say why and ask again, never fail the turn
@@ -163,6 +163,24 @@ def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
     if again and again.date() == day:
         return again.astimezone(moment.tzinfo) if moment.tzinfo else again
     return moment
+
+
+YEAR_SAID = re.compile(r"今年|明年|后年|\d{4}\s*年|[零〇一二三四五六七八九]{4}年")
+JUST_PAST_DAYS = 60
+
+
+def a_day_just_past(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
+    """"11月20號上午" on 25 November: the parser reads a date without a year as the next such date (2027), which
+    the backend refuses as beyond the booking horizon. Said in a booking, it is far likelier a day that has just
+    passed — and is told so."""
+    if YEAR_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
+        return moment
+    try:
+        earlier = moment.replace(year=moment.year - 1)
+    except ValueError:  # 29 February
+        return moment
+    now = dt.datetime.now(moment.tzinfo or SHANGHAI)
+    return earlier if now - dt.timedelta(days=JUST_PAST_DAYS) < earlier < now else moment
 
 
 def the_one_clock_time(text: str, now: dt.datetime) -> dt.datetime | None:
@@ -384,6 +402,9 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def extract_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "address")
+        others = {e.get("entity") for e in tracker.latest_message.get("entities", [])} & OTHER_ANSWERS
+        if answer and others and not ADDRESS_MARK.search(answer):
+            return {}  # "晚上7点以后行吗 白天家里没人": the time is checked; the address is asked again, not refused
         if answer:
             return {"address": address_part(answer, tracker.latest_message.get("entities", []))}
         said = ADDRESS_SAID.search(tracker.latest_message.get("text") or "")

@@ -137,7 +137,7 @@ async def case_outlook(tracker: Tracker, number: str) -> list[str]:
     return [] if p.get("finished") else [f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。"]
 
 
-BOOKING_WORDS = re.compile(r"约|安排|改到|改成|换到|什么时候方便|有空")
+BOOKING_WORDS = re.compile(r"约|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
 
 
 async def date_told_about_a_question(tracker: Tracker) -> bool:
@@ -209,6 +209,10 @@ class ActionHandleFallback(Action):
             return grievance
         if not in_task and (booking := booking_described(tracker)):
             return booking
+        entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if not in_task and "time" in entities and BOOKING_WORDS.search(to_simplified(
+                tracker.latest_message.get("text") or "")):
+            return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (answer := faq_instead(tracker, LIKELY_TOPIC)):
             dispatcher.utter_message(response=answer)  # an unsure topic still becomes a choice (bot.nlg)
             return []

@@ -892,6 +892,13 @@ def test_a_second_message_not_understood_in_a_row_is_handed_over(backend):
     assert "转人工" in dispatcher.messages[0]["text"] and "换个说法" not in dispatcher.messages[0]["text"]
 
 
+def test_a_new_time_to_book_said_after_calling_a_booking_off_starts_a_booking(backend):
+    """Set 5: "改做下个礼拜一朝早十点啦" (NLU unsure) right after "取消咗佢先" was handed over as not understood."""
+    t = ranked("改做下个礼拜一朝早十点啦", "nlu_fallback", "reschedule_appointment")
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-30T10:00:00+08:00", "start": 2, "end": 10}]
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+
+
 def claim_turn(text: str, intent: str) -> Tracker:
     t = tracker({"requested_slot": "claim_number"}, text=text, intent=intent, form="claim_progress_form")
     t.events = [{"event": "user", "text": text, "parse_data": t.latest_message}]
@@ -1848,6 +1855,23 @@ def test_an_hour_said_at_the_read_back_moves_the_hour_of_the_day_being_confirmed
     assert dt.datetime.fromisoformat(checked["appointment_time"]) == day.replace(hour=11)
 
 
+def test_a_date_just_past_is_told_it_has_passed_not_that_it_is_too_far_ahead(backend):
+    """Set 5: "11月20號上午可以嗎" on 25 November was refused as beyond the 30-day horizon (read as next year's)."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    past = (now - dt.timedelta(days=5)).replace(hour=10, minute=0, second=0, microsecond=0)
+    read = past.replace(year=past.year + 1)  # what the parser gives for a date without a year
+    t = tracker({"requested_slot": "appointment_time", "service_type": "电话回访"},
+                text=f"{past.month}月{past.day}号上午10点可以吗", form="appointment_form",
+                entities=[{"entity": "time", "value": read.isoformat(), "additional_info": {"grain": "hour"}}])
+    dispatcher = CollectingDispatcher()
+    checked = run(check_time(ValidateAppointmentForm(), read.isoformat(), dispatcher, t, "电话回访", None))
+    assert checked["appointment_time"] is None and "已过" in dispatcher.messages[0]["text"]
+    t.latest_message["text"] = f"明年{past.month}月{past.day}号上午10点"  # the year said: the horizon it is
+    dispatcher = CollectingDispatcher()
+    run(check_time(ValidateAppointmentForm(), read.isoformat(), dispatcher, t, "电话回访", None))
+    assert "天内" in dispatcher.messages[0]["text"]
+
+
 def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
     """"没了" (nothing more to ask) to the read-back had dropped a booking the customer had just given."""
     dispatcher = CollectingDispatcher()
@@ -1911,6 +1935,9 @@ def test_an_address_must_look_like_one_and_is_taken_when_given_with_the_request(
     dispatcher = CollectingDispatcher()
     assert run(form.validate_address("晚上7点以后行吗 白天家里没人", dispatcher, t, DOMAIN))["address"] is None
     assert "详细地址" in dispatcher.messages[0]["text"]
+    # …and with its time tagged, it is not taken for an address at all (the time is checked instead)
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-25T19:00:00+08:00", "start": 0, "end": 4}]
+    assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {}
     opening = "想约个上门服务 下周三上午10点 地址深圳市福田区益田路6009号 我叫郑宇 电话18825256677"
     t = tracker({"service_type": "上门服务"}, text=opening, intent="book_appointment", form="appointment_form")
     assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {"address": "深圳市福田区益田路6009号"}
