@@ -258,6 +258,10 @@ class ActionRouteInform(Action):
         if "service_type" in entities and not entities & {"claim_number", "complaint_number"}:
             # "保单P… 我是林美华 想去广州天河那边柜台办": a service to book; the policy number is its context
             return [FollowupAction("appointment_form")]
+        described = service_in_words(tracker.latest_message.get("text") or "")
+        if described and entities & {"phone", "time", "person_name"}:
+            # "那就让人打给我 15011119988": a call-back described, with what it needs
+            return [SlotSet("service_type", described), FollowupAction("appointment_form")]
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]

@@ -1949,6 +1949,10 @@ def test_a_service_named_beside_a_policy_number_is_booked(backend):
         {"entity": "policy_number", "value": "P2026000000103"}, {"entity": "service_type", "value": "柜面办理"},
         {"entity": "branch", "value": "广州天河支公司"}])
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+    # set 5: "那就让人打给我 15011119988" — a call-back described, with the number to call
+    t = tracker(text="那就让人打给我 15011119988", entities=[{"entity": "phone", "value": "15011119988"}])
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
 
 
 def test_a_value_said_again_is_acknowledged_without_a_refusal(backend):
