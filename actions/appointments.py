@@ -141,8 +141,8 @@ def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
 def offered_day(tracker: Tracker) -> dt.date | None:
     """The day of the free slots the bot's last reply offered as buttons, or at the read-back the day being
     confirmed ("那11点可以吗" moves the booking's hour, not its day); None: no day is in play."""
-    starts = [button_entities(button).get("time") for button in last_buttons(tracker)][:1]
-    if not starts and tracker.get_slot("requested_slot") == "appointment_confirmed":
+    starts = [t for t in (button_entities(button).get("time") for button in last_buttons(tracker)) if t][:1]
+    if not starts and tracker.get_slot("requested_slot") == "appointment_confirmed":  # buttons: 确认/先不约了
         starts = [values_before_this_turn(tracker).get("appointment_time")]
     try:
         return dt.datetime.fromisoformat(str(starts[0])).astimezone(SHANGHAI).date() if starts and starts[0] else None

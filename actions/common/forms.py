@@ -102,8 +102,11 @@ class BaseFormValidator(FormValidationAction):
         filled = early | {e.get("name") for e in news if e.get("value") is not None}
         if (slot and slot not in filled and filled & set(self.domain_slots(domain)) and len(dispatcher.messages)
                 == said_before and replying):
-            retry = self.reject(dispatcher, tracker, slot, "好的，已记下。", retried=retried)
-            events += [SlotSet(name, value) for name, value in retry.items() if name in RETRY_SLOTS]
+            if slot.endswith("_confirmed"):  # a change at the read-back is what it invites: not counted
+                say(dispatcher, tracker, "好的，已记下。")
+            else:
+                retry = self.reject(dispatcher, tracker, slot, "好的，已记下。", retried=retried)
+                events += [SlotSet(name, value) for name, value in retry.items() if name in RETRY_SLOTS]
         return events
 
     async def with_value(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,

@@ -1849,7 +1849,9 @@ def test_an_hour_said_at_the_read_back_moves_the_hour_of_the_day_being_confirmed
     t.slots["appointment_time"] = tomorrow.isoformat()
     t.latest_message["entities"] = [{"entity": "time", "value": tomorrow.isoformat(), "start": 1, "end": 4,
                                      "additional_info": {"grain": "hour"}}]
-    t.events.insert(0, {"event": "slot", "name": "appointment_time", "value": day.isoformat()})
+    t.events[:0] = [{"event": "slot", "name": "appointment_time", "value": day.isoformat()},
+                    {"event": "bot", "text": "请确认预约信息：…", "data": {"buttons": [
+                        choice("确认预约", "affirm"), choice("先不约了", "stop")]}}]  # the read-back's buttons
     checked = run(check_time(ValidateAppointmentForm(), tomorrow.isoformat(), CollectingDispatcher(), t, "电话回访",
                              None))
     assert dt.datetime.fromisoformat(checked["appointment_time"]) == day.replace(hour=11)
@@ -1870,6 +1872,17 @@ def test_a_date_just_past_is_told_it_has_passed_not_that_it_is_too_far_ahead(bac
     dispatcher = CollectingDispatcher()
     run(check_time(ValidateAppointmentForm(), read.isoformat(), dispatcher, t, "电话回访", None))
     assert "天内" in dispatcher.messages[0]["text"]
+
+
+def test_a_change_at_the_read_back_is_acknowledged_without_offering_a_way_out(backend):
+    """Set 5: "还是改到下周二上午9点吧" at the read-back got "好的，已记下" plus "如果不方便提供…转人工"."""
+    t = confirm_turn("电话改成13911112222", "inform")
+    t.slots.update({"retry_slot": "appointment_confirmed", "retry_count": 2, "phone": "13911112222"})
+    t.events.insert(1, {"event": "slot", "name": "phone", "value": "13511112222"})
+    t.events.append({"event": "slot", "name": "phone", "value": "13911112222"})
+    dispatcher = CollectingDispatcher()
+    run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert [m["text"] for m in dispatcher.messages] == ["好的，已记下。"]
 
 
 def test_a_no_to_the_summary_asks_what_to_change_and_keeps_the_booking(backend):
