@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import SHANGHAI, service_in_words
+from actions.appointments import CALLS_OFF, SHANGHAI, service_in_words
 from actions.claims import outlook
 from actions.common import turns
 from actions.common.api import ApiError, backend
@@ -87,13 +87,17 @@ PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
                  "action_complaint_progress": ("投诉", "complaint_number"),
                  "action_submit_complaint": ("投诉", "complaint_number")}
 REGISTERED = "action_submit_complaint"
+# Turns that keep the case told before them in view: a message not understood, or a question about the case
+# ("审核中是啥意思" then "那大概还要多久"), up to CASE_TURNS messages back.
+STILL_ON_THE_CASE = ("action_handle_fallback", "action_faq_after_case", "action_out_of_scope")
+CASE_TURNS = 3
 
 
 def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
     """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
-    was registered), if it did — or the reply before, when the message between was not understood: "查了又说
-    不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
-    for back in (1, 2):
+    was registered), if it did — or a reply before, when the messages between were not understood or asked
+    about it: "查了又说不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
+    for back in range(1, CASE_TURNS + 1):
         told = [e.get("name") for e in turns.reply(tracker, back)
                 if e.get("event") == "action" and e.get("name") in PROGRESS_TOLD]
         if told:
@@ -101,7 +105,7 @@ def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
             number, registered = tracker.get_slot(slot), told[-1] == REGISTERED
             return (kind, number, registered) if number and (
                 registered or tracker.get_slot("verified_case") == number) else None
-        if not turns.ran(turns.reply(tracker, back), "action_handle_fallback"):
+        if not turns.ran(turns.reply(tracker, back), *STILL_ON_THE_CASE):
             return None
     return None
 
@@ -243,8 +247,11 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if not (tracker.active_loop or {}).get("name") and (case := case_just_told(tracker)):
+        form = (tracker.active_loop or {}).get("name")
+        if not form and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
+            return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

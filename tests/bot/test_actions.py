@@ -1550,6 +1550,11 @@ def test_a_case_told_stays_the_context_across_one_message_not_understood(backend
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
+    # …or across a question about it ("审核中是啥意思" answered, then "那大概还要多久")
+    t.events[5] = {"event": "action", "name": "action_faq_after_case"}
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"]
     # two turns back with an answered message between: that answer is the context now
     t.events[5] = {"event": "action", "name": "action_answer_affirm"}
     dispatcher = CollectingDispatcher()
@@ -1904,6 +1909,10 @@ def test_cancelling_before_anything_is_booked_calls_off_this_booking(backend):
     assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
     t = confirm_turn("啊唔啱 星期六要饮喜酒 帮我取消咗佢先", "inform")  # Cantonese: it showed Saturday's slots
     assert run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    # read as out of scope, the rule answers before the form resumes: no "out of scope" said to it
+    t = confirm_turn("啊唔啱 星期六要饮喜酒 帮我取消咗佢先", "out_of_scope")
+    dispatcher = CollectingDispatcher()
+    assert run(ActionOutOfScope().run(dispatcher, t, DOMAIN)) == [] and dispatcher.messages == []
     dispatcher = CollectingDispatcher()
     run(ActionSubmitAppointment().run(dispatcher, tracker({"service_type": "电话回访"}), DOMAIN))
     assert dispatcher.messages[0]["text"].startswith("好的，本次预约没有提交")
