@@ -14,6 +14,7 @@ from actions.common.api import ApiError, backend
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from bot.questions import ASKS
 from bot.script import to_simplified
 
 FORM_SLOTS = {
@@ -235,6 +236,9 @@ class ActionStopForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = tracker.active_loop.get("name") if tracker.active_loop else None
+        if not form and ASKS.search(to_simplified(tracker.latest_message.get("text") or "")):
+            # "那如果超过了呢 一直拖着不给咋办" read as giving up, with nothing to give up: a question, not a no
+            return await fallback(dispatcher, tracker, domain)
         if not form:
             say(dispatcher, tracker, NOTHING_PENDING)
             return []

@@ -1119,6 +1119,17 @@ async def open_handover(conversation: str) -> dict:
     return await api_client.backend().get(f"/api/v1/handovers/by-conversation/{conversation}")
 
 
+def test_a_question_read_as_giving_up_with_nothing_to_give_up_is_not_answered_with_ok(backend):
+    """Set 5: "那如果超过了呢 一直拖着不给咋办" (read as stop) got "好的。还有什么可以帮您的吗？"."""
+    dispatcher = CollectingDispatcher()
+    run(handover.ActionStopForm().run(dispatcher, tracker(text="那如果超过了呢 一直拖着不给咋办", intent="stop"),
+                                      DOMAIN))
+    assert "换个说法" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()
+    run(handover.ActionStopForm().run(dispatcher, tracker(text="算了", intent="stop"), DOMAIN))
+    assert dispatcher.messages[0]["text"] == handover.NOTHING_PENDING
+
+
 def test_yes_to_the_urge_the_bot_offered_urges(backend):
     """Set 5: "行 尽快" after "…您可以回复“催办”" got the rating question instead of the urge."""
     events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(
