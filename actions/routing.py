@@ -103,8 +103,9 @@ def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
         if told:
             kind, slot = PROGRESS_TOLD[told[-1]]
             number, registered = tracker.get_slot(slot), told[-1] == REGISTERED
-            return (kind, number, registered) if number and (
-                registered or tracker.get_slot("verified_case") == number) else None
+            verified = tracker.get_slot("verified_case")
+            proven = bool(verified) and verified in (number, tracker.get_slot("policy_number"))  # or its policy
+            return (kind, number, registered) if number and (registered or proven) else None
         if not turns.ran(turns.reply(tracker, back), *STILL_ON_THE_CASE):
             return None
     return None

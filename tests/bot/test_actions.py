@@ -1599,6 +1599,16 @@ def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_o
     dispatcher = CollectingDispatcher()
     run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_faq/claim_duration"
+    # verified on its policy (the claim chosen among the policy's): the same
+    t.slots.update({"verified_case": "P2026000000102", "policy_number": "P2026000000102"})
+    t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.12
+    dispatcher = CollectingDispatcher()
+    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    assert claim in dispatcher.messages[0]["text"]
+    t.slots.update({"verified_case": None, "policy_number": None})  # never verified: not told as that case
+    dispatcher = CollectingDispatcher()
+    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/claim_duration"
     # with no case told just before: the honest out-of-scope reply
     t.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.6}
     t.events = t.events[-1:]
