@@ -10,6 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.case_context import outlook
 from actions.common.api import ApiError, backend
 from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
@@ -18,19 +19,6 @@ from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
-
-
-def outlook(p: dict[str, Any]) -> list[str]:
-    """What the customer still has to do and when the claim should be done, from the backend's progress."""
-    lines = []
-    if p["missing_documents"]:
-        lines.append("还需要您补充：" + "、".join(p["missing_documents"]) + "。材料齐全后我们会继续处理。")
-    if not p["finished"]:
-        lines.append(
-            f"预计 {day(p['expected_completion_date'])} 前完成"
-            + ("（补充材料期间时限暂停，收到材料后顺延）。" if p["paused"] else "。")
-        )
-    return lines
 
 
 class ValidateClaimProgressForm(VerifyingForm):

@@ -12,10 +12,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import CALLS_OFF, SHANGHAI, service_in_words
-from actions.claims import outlook
+from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
-from actions.common.api import ApiError, backend
-from actions.common.format import deadline
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
@@ -81,65 +79,6 @@ async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: 
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
     slots = {"complaint_demand": text} if DEMAND_FIRST.match(text) else complaint_slots(text)  # then "what happened"
     return [SlotSet(slot, value) for slot, value in slots.items()] + [FollowupAction("complaint_form")]
-
-
-PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
-                 "action_complaint_progress": ("投诉", "complaint_number"),
-                 "action_submit_complaint": ("投诉", "complaint_number")}
-REGISTERED = "action_submit_complaint"
-# Turns that keep the case told before them in view: a message not understood, or a question about the case
-# ("审核中是啥意思" then "那大概还要多久"), up to CASE_TURNS messages back.
-STILL_ON_THE_CASE = ("action_handle_fallback", "action_faq_after_case", "action_out_of_scope")
-CASE_TURNS = 3
-
-
-def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
-    """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
-    was registered), if it did — or a reply before, when the messages between were not understood or asked
-    about it: "查了又说不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
-    for back in range(1, CASE_TURNS + 1):
-        told = [e.get("name") for e in turns.reply(tracker, back)
-                if e.get("event") == "action" and e.get("name") in PROGRESS_TOLD]
-        if told:
-            kind, slot = PROGRESS_TOLD[told[-1]]
-            number, registered = tracker.get_slot(slot), told[-1] == REGISTERED
-            verified = tracker.get_slot("verified_case")
-            proven = bool(verified) and verified in (number, tracker.get_slot("policy_number"))  # or its policy
-            return (kind, number, registered) if number and (registered or proven) else None
-        if not turns.ran(turns.reply(tracker, back), *STILL_ON_THE_CASE):
-            return None
-    return None
-
-
-async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker,
-                              case: tuple[str, str, bool]) -> list:
-    """"幾時先有結果？已經一個星期啦" / "到底还缺什么" right after a case's progress: NLU cannot place it, or finds
-    it out of scope, but it is about that case — what is still missing, when it should be done, and the ways to
-    speed it up. Right after a complaint was registered ("24小时内真的会有人联系我？"): that the promise holds,
-    and what if not."""
-    kind, number, registered = case
-    if registered:
-        say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
-            "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
-            [choice("转人工客服", "request_human")])
-        return []
-    facts = "".join(await case_outlook(tracker, number))
-    say(dispatcher, tracker, f"关于您的{kind} {number}：{facts}如果对进度有疑问或觉得太慢，我可以马上为您催办，"
-        "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
-        [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
-    return []
-
-
-async def case_outlook(tracker: Tracker, number: str) -> list[str]:
-    """The told case's outlook (what is missing, when it should be done), asked again of the backend."""
-    kind = "claims" if number.startswith("LP") else "complaints"
-    try:
-        p = await backend().get(f"/api/v1/{kind}/{number}/progress", token=tracker.get_slot("verification_token"))
-    except ApiError:
-        return []
-    if kind == "claims":
-        return outlook(p)
-    return [] if p.get("finished") else [f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。"]
 
 
 BOOKING_WORDS = re.compile(r"约|安排|改到|改成|改做|改为|换到|什么时候方便|有空")

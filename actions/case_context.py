@@ -1,0 +1,85 @@
+"""The case just told in this chat: what the customer says next is most likely about it ("到底还缺什么",
+"那大概还要多久", "24小时内真的会有人联系我？"). Read from the tracker's turns; the outlook asked of the backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import turns
+from actions.common.api import ApiError, backend
+from actions.common.format import day, deadline
+from actions.common.reply import choice, say
+
+PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
+                 "action_complaint_progress": ("投诉", "complaint_number"),
+                 "action_submit_complaint": ("投诉", "complaint_number")}
+REGISTERED = "action_submit_complaint"
+# Turns that keep the case told before them in view: a message not understood, or a question about the case
+# ("审核中是啥意思" then "那大概还要多久"), up to CASE_TURNS messages back.
+STILL_ON_THE_CASE = ("action_handle_fallback", "action_faq_after_case", "action_out_of_scope")
+CASE_TURNS = 3
+
+
+def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
+    """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
+    was registered), if it did — or a reply before, when the messages between were not understood or asked
+    about it: "查了又说不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
+    for back in range(1, CASE_TURNS + 1):
+        told = [e.get("name") for e in turns.reply(tracker, back)
+                if e.get("event") == "action" and e.get("name") in PROGRESS_TOLD]
+        if told:
+            kind, slot = PROGRESS_TOLD[told[-1]]
+            number, registered = tracker.get_slot(slot), told[-1] == REGISTERED
+            verified = tracker.get_slot("verified_case")
+            proven = bool(verified) and verified in (number, tracker.get_slot("policy_number"))  # or its policy
+            return (kind, number, registered) if number and (registered or proven) else None
+        if not turns.ran(turns.reply(tracker, back), *STILL_ON_THE_CASE):
+            return None
+    return None
+
+
+async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker,
+                              case: tuple[str, str, bool]) -> list:
+    """"幾時先有結果？已經一個星期啦" / "到底还缺什么" right after a case's progress: NLU cannot place it, or finds
+    it out of scope, but it is about that case — what is still missing, when it should be done, and the ways to
+    speed it up. Right after a complaint was registered ("24小时内真的会有人联系我？"): that the promise holds,
+    and what if not."""
+    kind, number, registered = case
+    if registered:
+        say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
+            "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
+            [choice("转人工客服", "request_human")])
+        return []
+    facts = "".join(await case_outlook(tracker, number))
+    say(dispatcher, tracker, f"关于您的{kind} {number}：{facts}如果对进度有疑问或觉得太慢，我可以马上为您催办，"
+        "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
+        [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
+    return []
+
+
+async def case_outlook(tracker: Tracker, number: str) -> list[str]:
+    """The told case's outlook (what is missing, when it should be done), asked again of the backend."""
+    kind = "claims" if number.startswith("LP") else "complaints"
+    try:
+        p = await backend().get(f"/api/v1/{kind}/{number}/progress", token=tracker.get_slot("verification_token"))
+    except ApiError:
+        return []
+    if kind == "claims":
+        return outlook(p)
+    return [] if p.get("finished") else [f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。"]
+
+
+def outlook(p: dict[str, Any]) -> list[str]:
+    """What the customer still has to do and when the claim should be done, from the backend's progress."""
+    lines = []
+    if p["missing_documents"]:
+        lines.append("还需要您补充：" + "、".join(p["missing_documents"]) + "。材料齐全后我们会继续处理。")
+    if not p["finished"]:
+        lines.append(
+            f"预计 {day(p['expected_completion_date'])} 前完成"
+            + ("（补充材料期间时限暂停，收到材料后顺延）。" if p["paused"] else "。")
+        )
+    return lines
