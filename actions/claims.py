@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case_context import outlook
+from actions.case_context import about_the_case_told, case_just_told, outlook
 from actions.common.api import ApiError, backend
 from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
@@ -161,6 +161,9 @@ class ActionUrge(Action):
         return "action_urge"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        told = case_just_told(tracker)
+        if told and told[2]:  # "多久能给我回复" read as an urge, right after registering: nothing to urge yet
+            return await about_the_case_told(dispatcher, tracker, told)
         case, token = tracker.get_slot("verified_case"), tracker.get_slot("verification_token")
         number = tracker.get_slot("claim_number") if case and case.startswith("P") else case
         if not (number and token):

@@ -131,10 +131,12 @@ FIRM_GRIEVANCE = re.compile(r"投诉|骗|忽悠|误导|坑|凭什么|态度|说�
 
 def grievance_before(tracker: Tracker) -> str | None:
     """The grievance told in the message just before the one that asked to complain, which a bare request ("我要
-    投诉她") refers to — not a question the bot answered (faq)."""
+    投诉她") refers to — not a question the bot answered (faq), unless it was a firm grievance ("凭什么拒赔啊…")."""
     parse = turns.message(tracker, 1)
     text = parse.get("text") or ""
-    if turns.intent(parse) == "faq" or not is_account(text) or not GRIEVANCE.search(text):
+    story = story_of(text)  # without asking about complaints ("你们投诉一般多久处理完？")
+    asked = turns.intent(parse) == "faq"
+    if not is_account(text) or not GRIEVANCE.search(story) or asked and not FIRM_GRIEVANCE.search(story):
         return None
     claim = tracker.get_slot("claim_number")
     return f"（理赔案件 {claim}）{text}" if claim and claim not in text else text

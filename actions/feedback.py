@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
+from actions.common.rating import SAYS_RATING
 from actions.common.reply import choice, say
 from actions.handover import NOTHING_PENDING, fallback, last_bot_text
 from bot.script import to_simplified
@@ -19,13 +20,6 @@ WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
     "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1, "满分": 5, "五星好评": 5,
 }
 STARS = re.compile(r"[⭐★🌟]")
-
-
-# A rating nobody asked for counts only when it says it is one ("5分", "五星好评", "挺满意的"); a bare "4"
-# outside the question is more likely a digit meant for something else.
-# …or a digit after a word that grades: "评分？4啦", "一般般吧 3" (a bare "3" is no rating unasked)
-SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星)|好评|差评|满意|满分|[⭐★🌟]"
-                         r"|(?:评分|打分|评价|给你?|一般|还行|还可以|凑合|不错)\D{0,4}[1-5](?!\d)")
 
 
 def score_of(tracker: Tracker) -> int | None:

@@ -14,6 +14,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
 from actions.common import turns
+from actions.common.rating import SAYS_RATING
 from actions.common.reply import choice, say
 from bot.script import to_simplified
 
@@ -68,13 +69,17 @@ class BaseFormValidator(FormValidationAction):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent). Not
             # "ok 到时候要带啥": a question is answered, and the read-back comes again.
             events = await self.with_value(dispatcher, tracker, domain, events, SlotSet(slot, True))
-        elif asking and slot.endswith("_confirmed") and intent in ("rate", "goodbye"):
+        elif asking and slot.endswith("_confirmed") and (intent in ("rate", "goodbye") or SAYS_RATING.search(text)):
             # "謝謝，給5分" to the read-back: the customer thinks it is done; it is not submitted yet
             say(dispatcher, tracker, "还差最后一步：信息无误的话请回复“确认”提交；要修改的话直接告诉我。")
             events.append(SlotSet(slot, None))
         elif asking and quiet and restated(candidates, before) and not QUESTION.search(text):
             # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
             say(dispatcher, tracker, "好的。")
+            events.append(SlotSet(slot, None))
+        elif asking and intent == FORM_INTENTS.get(self.form_name()):
+            # "我要投诉她" while the complaint is being taken: it is under way — no "not understood" mid-task
+            say(dispatcher, tracker, "好的，正在为您办理，我们接着来：")
             events.append(SlotSet(slot, None))
         elif asking and intent in COURTESY:
             # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry
@@ -191,6 +196,9 @@ CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就�
                       re.IGNORECASE)
 NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 
+# The request that starts each form: said again while the form runs, it asks for what is under way.
+FORM_INTENTS = {"complaint_form": "file_complaint", "appointment_form": "book_appointment",
+                "claim_progress_form": "check_claim_progress", "complaint_progress_form": "check_complaint_progress"}
 # Courtesies a customer may say between two questions, and what is said back before asking again.
 COURTESY = {"thank": "不客气。", "greet": "您好。"}
 COURTESY_MAX_CHARS = 10  # "谢谢你们，是这样的，上周…" is an answer that starts politely

@@ -31,7 +31,7 @@ from actions.appointments import (
     next_free,
     service_in_words,
 )
-from actions.claims import ActionClaimProgress, ValidateClaimProgressForm
+from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgressForm
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
@@ -375,9 +375,14 @@ def test_a_bare_request_to_complain_takes_the_grievance_told_just_before(backend
     out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
     assert out == {"complaint_description": story}
     # a question the bot answered before is no grievance
-    question = "你们投诉一般多久处理完？我怕投了也白投，之前态度很差"
+    question = "你们投诉一般多久处理完？我怕投了也白投，等太久了"
     t.events[0] = {"event": "user", "text": question, "parse_data": {"text": question, "intent": {"name": "faq"}}}
     assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
+    # …but a firm grievance NLU took for a question still is the story (set 5, "凭什么拒赔啊…")
+    firm = "凭什么拒赔啊 水管爆了泡坏的地板 这不就是家财险该管的吗"
+    t.events[0] = {"event": "user", "text": firm, "parse_data": {"text": firm, "intent": {"name": "faq"}}}
+    assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {
+        "complaint_description": firm}
 
 
 def test_a_name_or_contact_details_alone_are_no_demand_and_more_story_is_no_demand_either(backend):
@@ -625,6 +630,25 @@ def test_a_reply_that_fills_another_slot_or_starts_a_new_task_is_not_questioned(
         dispatcher = CollectingDispatcher()
         run(ValidateComplaintForm().run(dispatcher, turn, DOMAIN))
         assert not any("没能从您的回复" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+def test_asking_again_for_the_task_under_way_is_no_failed_answer(backend):
+    """Set 5: "我要投诉她" while the complaint was being taken got the "not understood" menu."""
+    t = form_turn("我要投诉她", "file_complaint")
+    t.latest_message["intent"]["confidence"] = 0.99
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("好的，正在为您办理") and SlotSet("complaint_type", None) in events
+
+
+def test_a_rating_said_to_the_complaint_read_back_is_told_it_is_not_submitted(backend):
+    """Set 5: "2分吧 希望这次别再拖" to the read-back (NLU: not a rating) got "没能找到需要的信息"."""
+    t = tracker({"requested_slot": "complaint_confirmed", "complaint_description": "客服态度差"},
+                text="2分吧 希望这次别再拖", intent="urge", form="complaint_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert "还差最后一步" in dispatcher.messages[0]["text"]
 
 
 def test_a_value_for_another_question_is_acknowledged(backend):
@@ -1128,6 +1152,16 @@ def test_a_question_read_as_giving_up_with_nothing_to_give_up_is_not_answered_wi
     dispatcher = CollectingDispatcher()
     run(handover.ActionStopForm().run(dispatcher, tracker(text="算了", intent="stop"), DOMAIN))
     assert dispatcher.messages[0]["text"] == handover.NOTHING_PENDING
+
+
+def test_an_urge_right_after_a_complaint_was_registered_gets_its_promise(backend):
+    """Set 5: "多久能给我回复" (read as urge) right after registering started a verification to urge it."""
+    t = tracker({"complaint_number": "TS20261125-0001"}, text="多久能给我回复", intent="urge")
+    t.events = [{"event": "user", "text": "确认"}, {"event": "action", "name": "action_submit_complaint"},
+                {"event": "bot", "text": "您的投诉已受理……"}, {"event": "user", "text": "多久能给我回复"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ActionUrge().run(dispatcher, t, DOMAIN)) == []
+    assert dispatcher.messages[0]["text"].startswith("会的。您的投诉 TS20261125-0001 已经受理")
 
 
 def test_yes_to_the_urge_the_bot_offered_urges(backend):
