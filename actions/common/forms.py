@@ -40,9 +40,11 @@ class BaseFormValidator(FormValidationAction):
         retried = tracker.get_slot("retry_slot"), tracker.get_slot("retry_count")  # rasa_sdk updates the slots
         candidates = dict(tracker.slots_to_validate())  # what Rasa mapped from the message, before validation
         events = await super().run(dispatcher, tracker, domain)
-        slot = tracker.get_slot("requested_slot")
-        intent = tracker.latest_message.get("intent", {}).get("name")
         form_slots = set(self.domain_slots(domain)) | {"retry_slot"}  # not e.g. customer_script, set on every turn
+        slot = tracker.get_slot("requested_slot")
+        # a question another form asked ("我要投诉…" while the claim's digits were asked) is not this form's
+        slot = slot if slot in form_slots else None
+        intent = tracker.latest_message.get("intent", {}).get("name")
         # A value for a question the form does not ask yet ("朝阳支公司" before the service is known) is kept
         # by its slot mapping, though rasa_sdk validates only the slots required now: it counts as an answer.
         validated = {e.get("name") for e in events if e.get("event") == "slot"}

@@ -641,6 +641,18 @@ def test_asking_again_for_the_task_under_way_is_no_failed_answer(backend):
     assert dispatcher.messages[0]["text"].startswith("好的，正在为您办理") and SlotSet("complaint_type", None) in events
 
 
+def test_a_form_started_while_another_asked_its_question_reads_nothing_into_that_question(backend):
+    """Set 5: "我要投诉 这个结果我不接受" while the claim's digits were asked: the complaint form, starting, took the
+    claim form's question for its own ("好的，已记下" and a way out, or "正在为您办理")."""
+    t = tracker({"requested_slot": "id_last4", "retry_slot": "id_last4", "retry_count": 2},
+                text="我要投诉 这个结果我不接受", intent="file_complaint", form="complaint_form")
+    t.latest_message["intent"]["confidence"] = 0.99
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages == []
+
+
 def test_a_rating_said_to_the_complaint_read_back_is_told_it_is_not_submitted(backend):
     """Set 5: "2分吧 希望这次别再拖" to the read-back (NLU: not a rating) got "没能找到需要的信息"."""
     t = tracker({"requested_slot": "complaint_confirmed", "complaint_description": "客服态度差"},
