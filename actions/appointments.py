@@ -223,11 +223,11 @@ async def check_time_when_known(
     return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None)
 
 
-def proposed_time(tracker: Tracker) -> str | None:
+def proposed_time(tracker: Tracker, asked: str = "appointment_time") -> str | None:
     """A time of day offered when the time is asked, even in a message read as a question or off-topic:
     "这周六下午两点可以吗，工作日我上班走不开" (faq) proposes Saturday 14:00. The slot mapping leaves such
     intents out ("周末能预约上门吗" names a day but proposes nothing), so a clock time is what tells them apart."""
-    if tracker.get_slot("requested_slot") != "appointment_time":
+    if tracker.get_slot("requested_slot") != asked:
         return None
     entity = latest_entity(tracker, "time")
     grain = ((entity or {}).get("additional_info") or {}).get("grain")
@@ -237,9 +237,13 @@ def proposed_time(tracker: Tracker) -> str | None:
 def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
     or a free slot picked by its place in the list."""
-    if tracker.get_slot("requested_slot") != "appointment_time":
-        return {}
+    asked = tracker.get_slot("requested_slot")
     intent = tracker.latest_message.get("intent", {}).get("name")
+    if asked == "appointment_confirmed" and intent in ("faq", "out_of_scope", "nlu_fallback"):
+        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed)
+        return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
+    if asked != "appointment_time":
+        return {}
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
     if not proposed and not latest_entity(tracker, "time"):
         proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
@@ -293,7 +297,8 @@ OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
 # Names and close synonyms are entities (data/nlu/synonyms.yml); these are the descriptions around them.
 SERVICE_WORDS = {
     "电话回访": re.compile(
-        r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"),
+        r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"
+        r"|打(?:个)?电话返|打返(?:个)?电话|打俾我|打畀我"),  # Cantonese: "打电话返嚟", "打返电话俾我"
     "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
     "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
     "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜"),

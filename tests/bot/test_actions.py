@@ -458,6 +458,7 @@ def test_a_corrected_case_number_is_not_taken_for_the_verification_digits(backen
     ("我腿脚不好，能来我家办吗", "上门服务"),
     ("想去柜台办一下", "柜面办理"),
     ("請問可以預約臨櫃辦理變更地址嗎？我在深圳福田", "柜面办理"),  # Taiwan's word for the counter
+    ("唔该 我想预约你哋打电话返嚟 解释下我份保单", "电话回访"),  # Cantonese: "call me back"
     ("我想预约", None),
     ("上门或者电话回访都行", None),  # two services: the customer chooses
 ])
@@ -1927,6 +1928,12 @@ def test_an_hour_said_at_the_read_back_moves_the_hour_of_the_day_being_confirmed
     checked = run(check_time(ValidateAppointmentForm(), tomorrow.isoformat(), CollectingDispatcher(), t, "电话回访",
                              None))
     assert dt.datetime.fromisoformat(checked["appointment_time"]) == day.replace(hour=11)
+    # read as a question (faq), the whole form takes it as the new time rather than answering a question
+    t.latest_message["intent"] = {"name": "faq", "confidence": 0.5}
+    t.slots["appointment_time"] = day.isoformat()
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("appointment_time", day.replace(hour=11).isoformat()) in events, dispatcher.messages
 
 
 def test_a_date_just_past_is_told_it_has_passed_not_that_it_is_too_far_ahead(backend):
