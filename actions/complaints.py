@@ -120,13 +120,14 @@ def told_more(tracker: Tracker, description: str | None) -> str | None:
 GRIEVANCE = re.compile(
     r"投诉|不满|骗|忽悠|误导|态度|拖|推诿|踢皮球|凭什么|坑|说法|不合理|欺诈|冒用|伪造|挂.{0,2}电话|电话.{0,3}挂"
     r"|没人(?:管|理|接|联系|回)|不耐烦|太慢|太差|差劲|垃圾|退还|退钱|赔偿|道歉|曝光|起诉|律师|12378|监管|报警"
-    r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我|只(?:能)?(?:拿回|退)|亏了|蚀")
+    r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我|只(?:能)?(?:拿回|退)|亏了|蚀"
+    r"|拍胸脯|说好的|全额退")
 
 
 # …and the ones that make a story a complaint even when NLU leaned elsewhere (not a claim refused: "…说是既往症不赔"
 # may ask what can be done)
 FIRM_GRIEVANCE = re.compile(r"投诉|骗|忽悠|误导|坑|凭什么|态度|说法|退还|退钱|道歉|曝光|起诉|律师|12378|监管|报警"
-                            r"|只(?:能)?(?:拿回|退)|亏了|蚀|呃|冒用|伪造")
+                            r"|只(?:能)?(?:拿回|退)|亏了|蚀|呃|冒用|伪造|拍胸脯|全额退")
 
 
 def grievance_before(tracker: Tracker) -> str | None:

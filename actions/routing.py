@@ -24,6 +24,9 @@ from bot.questions import ASKS
 from bot.script import to_simplified
 
 BOOKING = {"service_type", "branch"}
+# A change of a booking as NLU's close second reading of a bare answer: the change form takes the number.
+CHANGES = {"cancel_appointment": "cancel", "reschedule_appointment": "reschedule"}
+LIKELY_CHANGE = 0.3
 # FAQ topic confidences (TopicBlend's) at which an FAQ answer replaces the "not understood" ladder (LIKELY_TOPIC,
 # the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
 LIKELY_TOPIC = 0.3
@@ -117,6 +120,17 @@ def booking_described(tracker: Tracker) -> list | None:
     return [SlotSet("service_type", service), FollowupAction("appointment_form")]
 
 
+def change_with_a_number(tracker: Tracker) -> list | None:
+    """"取消预约 编号26110388": a number (NLU took it for a phone) with a change of a booking as NLU's close second
+    reading starts that change; its form says what a booking number looks like. (A time alone is no booking
+    to change: "改做下个礼拜一朝早十点啦" after calling a booking off is a new one.)"""
+    change = CHANGES.get(runner_up(tracker))
+    numbers = {e.get("entity") for e in tracker.latest_message.get("entities", [])} & {"phone", "appointment_number"}
+    if not change or not numbers or runner_up_confidence(tracker) < LIKELY_CHANGE:
+        return None
+    return [SlotSet("appointment_action", change), FollowupAction("appointment_change_form")]
+
+
 def faq_instead(tracker: Tracker, floor: float) -> str | None:
     """The FAQ answer for a question NLU read as a bare answer or could not place, when an FAQ was its next guess
     and the topic model is sure enough of the topic: "退保的话钱能全部退回来么？我这份买了三年了" reads as inform
@@ -151,6 +165,8 @@ class ActionHandleFallback(Action):
             return await about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance
+        if not in_task and (change := change_with_a_number(tracker)):
+            return change
         if not in_task and (booking := booking_described(tracker)):
             return booking
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
@@ -212,6 +228,8 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        if change := change_with_a_number(tracker):
+            return change
         if form := case_awaiting_proof(tracker):
             return [FollowupAction(form)]
         # a sure FAQ topic outranks a stray time or service word: "周六开门吗" asks the hours, books nothing

@@ -911,7 +911,8 @@ def test_other_bare_answers_outside_a_task_get_the_options_menu(text, runner_up)
 
 @pytest.mark.parametrize(("text", "slot"), [
     ("我要求全额退还保费 6万块一分都不能少", "complaint_demand"),
-    ("当初业务员说这个是存钱的 三年保本还有返利 现在去退保只能拿回一半不到", "complaint_description")])
+    ("当初业务员说这个是存钱的 三年保本还有返利 现在去退保只能拿回一半不到", "complaint_description"),
+    ("我要的是全额退保 当时业务员拍胸脯说随时退不亏钱的", "complaint_description")])
 def test_a_demand_or_a_story_the_complaint_types_know_starts_the_complaint(backend, text, slot):
     """Set 5: both were "not understood" (NLU leaned to an FAQ), five times in a row."""
     events = run(ActionRouteInform().run(CollectingDispatcher(), ranked(text, "inform", "faq"), DOMAIN))
@@ -934,6 +935,16 @@ def test_a_new_time_to_book_said_after_calling_a_booking_off_starts_a_booking(ba
     t = ranked("改做下个礼拜一朝早十点啦", "nlu_fallback", "reschedule_appointment")
     t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-30T10:00:00+08:00", "start": 2, "end": 10}]
     assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+
+
+def test_a_cancellation_nlu_read_second_to_a_bare_number_starts_the_change(backend):
+    """Set 4 again: "取消预约 编号26110388" read as inform (the number a phone), cancel 0.46: "not understood"."""
+    t = ranked("取消预约 编号26110388", "inform", "cancel_appointment")
+    t.latest_message["intent_ranking"] = [{"name": "inform", "confidence": 0.52},
+                                          {"name": "cancel_appointment", "confidence": 0.46}]
+    t.latest_message["entities"] = [{"entity": "phone", "value": "26110388"}]
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("appointment_action", "cancel"), FollowupAction("appointment_change_form")]
 
 
 def claim_turn(text: str, intent: str) -> Tracker:
