@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import CASE_FORMATS, IDENTIFIERS, LAST_DIGITS, BaseFormValidator
-from actions.common.reply import say
+from actions.common.forms import CASE_FORMATS, IDENTIFIERS, LAST_DIGITS, MAX_SAME_QUESTION, BaseFormValidator
+from actions.common.reply import choice, say
 from actions.handover import hand_over
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
@@ -115,6 +115,18 @@ async def verify_slot(
     return validator.reject(dispatcher, tracker, "id_last4", result.message)
 
 
+PUT_OFF = ("好的，那先不核对了。没有核对身份，我没法查看或催办这件案件；您方便时把登记手机号或身份证号的后4位发给我，"
+           "我马上接着办；也可以转人工客服，由专人核实后为您处理。")
+
+
+def put_off(tracker: Tracker, events: list[EventType]) -> bool:
+    """Has the digits question now gone unanswered a third time, with words rather than digits?"""
+    counts = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "retry_count"]
+    asked = tracker.get_slot("requested_slot") == "id_last4" and tracker.get_slot("retry_slot") == "id_last4"
+    digits = re.search(r"\d{3}", tracker.latest_message.get("text") or "")
+    return asked and not digits and bool(counts) and int(counts[-1] or 0) > MAX_SAME_QUESTION
+
+
 class VerifyingForm(BaseFormValidator):
     """A form that ends in a case's details. Once the conversation is locked out of verification (three wrong
     answers), it hands over to a human, both when the last attempt fails and when such a form starts again,
@@ -138,6 +150,12 @@ class VerifyingForm(BaseFormValidator):
             events: list[EventType] = [SlotSet(name, value) for name, value in LOCKED_OUT.items()]
         else:
             events = await super().run(dispatcher, tracker, domain)
+            if put_off(tracker, events):
+                # asked three times, and three times answered with something else ("我不管 今天之内必须给我个答复"):
+                # the question is not asked a fourth time; the way back and a human stay open
+                say(dispatcher, tracker, PUT_OFF, [choice("转人工客服", "request_human")])
+                return [*events, SlotSet("requested_slot", None), SlotSet("retry_slot", None),
+                        SlotSet("retry_count", 0)]
             if SlotSet("handover_reason", LOCKED_OUT["handover_reason"]) not in events:
                 return events
         case = tracker.get_slot(self.case_slot) or tracker.get_slot("policy_number") or "（未提供）"

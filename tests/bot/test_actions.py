@@ -203,6 +203,18 @@ def test_words_instead_of_the_digits_are_told_why_the_digits_are_needed(backend)
         assert said in dispatcher.messages[0]["text"], text
 
 
+def test_the_digits_question_answered_three_times_with_words_is_not_asked_a_fourth(backend):
+    """Set 5: an angry customer who kept writing instead of giving digits got the question on every turn."""
+    for count, ends in ((1, False), (2, True)):
+        t = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4", "retry_slot": "id_last4",
+                     "retry_count": count}, text="我不管 今天之内必须给我个答复", form="claim_progress_form")
+        t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+        dispatcher = CollectingDispatcher()
+        events = run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
+        assert (SlotSet("requested_slot", None) in events) is ends, count
+        assert ("先不核对了" in dispatcher.messages[-1]["text"]) is ends
+
+
 def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digits_again(backend):
     form = ValidateClaimProgressForm()
     first = tracker({"claim_number": "LP2026110290101"}, text="8001", form="claim_progress_form")
