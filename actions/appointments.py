@@ -367,8 +367,11 @@ class ValidateAppointmentForm(ContactFormValidator):
         return ["service_type", *place, "appointment_time", "person_name", "phone", "appointment_confirmed"]
 
     async def extract_service_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if tracker.get_slot("service_type") or latest_entity(tracker, "service_type"):
+        entity = latest_entity(tracker, "service_type")
+        named = entity and entity.get("value") in (await get_policy())["appointment"]["service_types"]
+        if tracker.get_slot("service_type") and not entity or named:
             return {}
+        # nothing named, or a span NLU tagged that names no service ("打电话返" of "打电话返嚟"): the words tell
         service = service_in_context(tracker)
         return {"service_type": service} if service else {}
 

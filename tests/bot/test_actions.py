@@ -478,6 +478,15 @@ def test_a_service_described_in_words_is_that_service(backend, text, service):
     assert service_in_words(text) == service
 
 
+def test_a_span_nlu_tagged_that_names_no_service_leaves_the_service_to_the_words(backend):
+    """Set 5: "…打电话返嚟…" had "打电话返" tagged as the service; refused quietly, the service was asked for."""
+    text = "唔该 我想预约你哋打电话返嚟 解释下我份保单"
+    t = tracker({"service_type": "打电话返"}, text=text, intent="book_appointment", form="appointment_form",
+                entities=[{"entity": "service_type", "value": "打电话返", "start": 8, "end": 12}])
+    assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == {
+        "service_type": "电话回访"}
+
+
 @pytest.mark.parametrize(("text", "slots", "service"), [
     ("我出不了门 住朝阳区望京西园三区5号楼2单元301", {}, "上门服务"),
     ("住在长宁路88弄12号601", {}, "上门服务"),
