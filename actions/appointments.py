@@ -291,6 +291,24 @@ def address_part(text: str, entities: list[dict]) -> str:
 
 
 OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
+# "是5单元502 不是3单元" / "不是3单元，是5单元": a part of the address put right
+CORRECTION = re.compile(r"(?:是|改成|应该是)\s*(?P<new>[^，,。\s]+?)\s*[，,]?\s*不是\s*(?P<old>[^，,。\s]+)"
+                        r"|不是\s*(?P<old2>[^，,。\s]+?)\s*[，,]?\s*(?:而)?是\s*(?P<new2>[^，,。\s]+)")
+
+
+def corrected_address(address: str, text: str) -> str | None:
+    """`address` with the part the customer says was wrong replaced, if that part is in it. Only as much of the
+    new part as stands for the old ("5单元502" for "3单元": "5单元") replaces it."""
+    match = CORRECTION.search(to_simplified(text))
+    if not match:
+        return None
+    old, new = match.group("old") or match.group("old2"), match.group("new") or match.group("new2")
+    if not old or not new or old not in address or not ADDRESS_MARK.search(old):
+        return None
+    mark = ADDRESS_MARK.findall(old)[-1]
+    if old.endswith(mark) and mark in new:
+        new = new[: new.index(mark) + len(mark)]
+    return address.replace(old, new, 1)
 
 
 # How customers describe a service without naming it: "让你们的人周六晚上打给我", "想约人当面倾下理赔嘅嘢".
@@ -415,6 +433,9 @@ class ValidateAppointmentForm(ContactFormValidator):
             return {}  # "晚上7点以后行吗 白天家里没人": the time is checked; the address is asked again, not refused
         if answer:
             return {"address": address_part(answer, tracker.latest_message.get("entities", []))}
+        if (address := tracker.get_slot("address")) and (corrected := corrected_address(
+                address, tracker.latest_message.get("text") or "")):
+            return {"address": corrected}  # "写错了 是5单元502 不是3单元" at the read-back
         said = ADDRESS_SAID.search(tracker.latest_message.get("text") or "")
         if said and not tracker.get_slot("address") and ADDRESS_MARK.search(said.group(1)):
             return {"address": said.group(1)}  # "想约个上门服务 下周三上午10点 地址深圳市福田区益田路6009号 我叫…"

@@ -2071,6 +2071,18 @@ def test_an_address_must_look_like_one_and_is_taken_when_given_with_the_request(
     assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {"address": "深圳市福田区益田路6009号"}
 
 
+@pytest.mark.parametrize(("text", "address"), [
+    ("写错了 是5单元502 不是3单元", "北京市朝阳区望京西路18号院5单元502"),
+    ("不是18号院，是28号院", "北京市朝阳区望京西路28号院3单元502"),
+    ("不是周一 是周二", None)])  # no part of the address
+def test_a_part_of_the_address_put_right_at_the_read_back_replaces_that_part(backend, text, address):
+    """Set 5: "写错了 是5单元502 不是3单元" to the read-back was "没能从您的回复里找到需要的信息"."""
+    t = tracker({"requested_slot": "appointment_confirmed", "service_type": "上门服务",
+                 "address": "北京市朝阳区望京西路18号院3单元502"}, text=text, form="appointment_form")
+    out = run(ValidateAppointmentForm().extract_address(CollectingDispatcher(), t, DOMAIN))
+    assert out == ({"address": address} if address else {})
+
+
 def test_a_service_named_beside_a_policy_number_is_booked(backend):
     """Set 5: "保单P… 我是林美华 想去广州天河那边柜台办" started claim progress instead of the counter booking."""
     t = tracker(text="保单P2026000000103 我是林美华 想去广州天河那边柜台办", entities=[
