@@ -19,7 +19,7 @@ PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
 REGISTERED = "action_submit_complaint"
 # Turns that keep the case told before them in view: a message not understood, or a question about the case
 # ("审核中是啥意思" then "那大概还要多久"), up to CASE_TURNS messages back.
-STILL_ON_THE_CASE = ("action_handle_fallback", "action_faq_after_case", "action_out_of_scope")
+STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope")
 CASE_TURNS = 3
 
 

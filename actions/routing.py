@@ -179,21 +179,30 @@ class ActionHandleFallback(Action):
         return await fallback(dispatcher, tracker, domain)
 
 
-class ActionFaqAfterCase(Action):
-    """A question right after a case was told (data/rules/conversation.yml): the FAQ answer when the topic is
-    clear ("审核中是啥意思"), else it is about that case ("那大概还要多久", "「問題分析」即是甚麼？"): its outlook and
-    the ways to speed it up, rather than a menu of unrelated questions."""
+class ActionAnswerFaq(Action):
+    """An FAQ question outside a task (data/rules/conversation.yml). The answer when the topic is clear
+    ("审核中是啥意思"); when it is not, what the conversation makes of it: right after a case was told it is about
+    that case ("那大概还要多久", "「問題分析」即是甚麼？") — its outlook and the ways to speed it up; a time
+    proposed as a question ("明天上午十点。十点。可以吗") books; otherwise the NLG offers the likeliest questions."""
 
     def name(self) -> str:
-        return "action_faq_after_case"
+        return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if not sure and time_proposed(tracker):
+            return [FollowupAction("appointment_form")]
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
         return []
+
+
+def time_proposed(tracker: Tracker) -> bool:
+    """Does the message propose a time of day ("明天上午十点可以吗"), rather than name a day in a question?"""
+    return any(e.get("entity") == "time" and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")
+               for e in tracker.latest_message.get("entities", []))
 
 
 class ActionOutOfScope(Action):

@@ -40,7 +40,7 @@ from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
 from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm
-from actions.routing import ActionFaqAfterCase, ActionHandleFallback, ActionOutOfScope, ActionRouteInform
+from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
@@ -1641,7 +1641,7 @@ def test_a_case_told_stays_the_context_across_one_message_not_understood(backend
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
     # …or across a question about it ("审核中是啥意思" answered, then "那大概还要多久")
-    t.events[5] = {"event": "action", "name": "action_faq_after_case"}
+    t.events[5] = {"event": "action", "name": "action_answer_faq"}
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"]
@@ -1672,21 +1672,21 @@ def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_o
     t.latest_message.update({"intent": {"name": "faq", "confidence": 0.8}, "response_selector": {"faq": {
         "response": {"utter_action": "utter_faq/claim_duration", "confidence": 0.12}}}})
     dispatcher = CollectingDispatcher()
-    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert "4月" in dispatcher.messages[0]["text"] or "前完成" in dispatcher.messages[0]["text"]
     t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.7
     dispatcher = CollectingDispatcher()
-    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_faq/claim_duration"
     # verified on its policy (the claim chosen among the policy's): the same
     t.slots.update({"verified_case": "P2026000000102", "policy_number": "P2026000000102"})
     t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.12
     dispatcher = CollectingDispatcher()
-    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert claim in dispatcher.messages[0]["text"]
     t.slots.update({"verified_case": None, "policy_number": None})  # never verified: not told as that case
     dispatcher = CollectingDispatcher()
-    run(ActionFaqAfterCase().run(dispatcher, t, DOMAIN))
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_faq/claim_duration"
     # with no case told just before: the honest out-of-scope reply
     t.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.6}
@@ -1694,6 +1694,20 @@ def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_o
     dispatcher = CollectingDispatcher()
     run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_a_time_proposed_as_a_question_books_rather_than_offering_questions(backend):
+    """Set 5: "明天上午十点。十点。可以吗" after the call-back was offered got a choice of FAQ questions."""
+    t = ranked("明天上午十点。十点。可以吗", "faq", "inform")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/branches",
+                                                                  "confidence": 0.1}}}
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-26T10:00:00+08:00",
+                                     "additional_info": {"grain": "hour"}}]
+    assert run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+    t.latest_message["entities"][0]["additional_info"]["grain"] = "day"  # "周六开门吗": a day, no booking
+    dispatcher = CollectingDispatcher()
+    assert run(ActionAnswerFaq().run(dispatcher, t, DOMAIN)) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/branches"
 
 
 DEMAND_ANSWER = "诉求就是重新核赔 该赔多少赔多少"
