@@ -79,6 +79,10 @@ class BaseFormValidator(FormValidationAction):
             # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
             say(dispatcher, tracker, "好的。")
             events.append(SlotSet(slot, None))
+        elif asking and not slot.endswith("_confirmed") and (intent == "rate" or SAYS_RATING.search(text)):
+            # "好的谢谢 5分" while the mobile is still asked: the customer thinks it is done; it is not yet
+            say(dispatcher, tracker, "谢谢您的评价！不过这件事还差一点信息才能办好：")
+            events.append(SlotSet(slot, None))
         elif asking and intent == FORM_INTENTS.get(self.form_name()):
             # "我要投诉她" while the complaint is being taken: it is under way — no "not understood" mid-task
             say(dispatcher, tracker, "好的，正在为您办理，我们接着来：")

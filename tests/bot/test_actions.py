@@ -663,6 +663,16 @@ def test_asking_again_for_the_task_under_way_is_no_failed_answer(backend):
     assert dispatcher.messages[0]["text"].startswith("好的，正在为您办理") and SlotSet("complaint_type", None) in events
 
 
+def test_a_rating_said_while_a_question_is_pending_is_told_the_task_is_not_done(backend):
+    """Set 5: "好的谢谢 5分" while the mobile was asked got the "not understood" menu."""
+    t = tracker({"requested_slot": "phone", "service_type": "理赔面谈", "person_name": "林美华"},
+                text="好的谢谢 5分", intent="thank", form="appointment_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+    assert "还差一点信息" in dispatcher.messages[0]["text"] and SlotSet("phone", None) in events
+
+
 def test_a_form_started_while_another_asked_its_question_reads_nothing_into_that_question(backend):
     """Set 5: "我要投诉 这个结果我不接受" while the claim's digits were asked: the complaint form, starting, took the
     claim form's question for its own ("好的，已记下" and a way out, or "正在为您办理")."""
