@@ -1594,15 +1594,20 @@ def test_a_story_nlu_could_not_place_that_describes_a_home_visit_starts_that_boo
     assert FollowupAction("appointment_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
 
 
-def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_that_case(backend):
-    """"幾時先有結果？已經一個星期啦" after the complaint's stage: the ways to speed it up, not "not understood"."""
-    number = "TS20261118-9002"
-    text = "分析紧？已经一个星期啦，几时先有结果"
+def after_complaint_progress(number: str, text: str, between: list[dict] | None = None) -> Tracker:
+    """`text` (NLU unsure) said after the complaint's verified progress, with `between` turns in between."""
     t = ranked(text, "nlu_fallback", "rate")
     t.slots.update({"complaint_number": number, "verified_case": number})
     t.events = [{"event": "user", "text": "电话尾号9002"}, {"event": "action", "name": "action_complaint_progress"},
                 {"event": "bot", "text": "您的投诉…当前处于【分析】阶段"}, {"event": "action", "name": "action_listen"},
-                {"event": "user", "text": text}]
+                *(between or []), {"event": "user", "text": text}]
+    return t
+
+
+def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_that_case(backend):
+    """"幾時先有結果？已經一個星期啦" after the complaint's stage: the ways to speed it up, not "not understood"."""
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "分析紧？已经一个星期啦，几时先有结果")
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
@@ -1639,14 +1644,9 @@ def test_a_case_told_stays_the_context_across_one_message_not_understood(backend
     """Set 4: "24小时内反馈？？都过去好几天了" came one not-understood turn after the complaint's stage, and got
     "not understood" again (then a hand-over) instead of the ways to speed it up."""
     number = "TS20261118-9002"
-    text = "都过去好几天了好吧"
-    t = ranked(text, "nlu_fallback", "rate")
-    t.slots.update({"complaint_number": number, "verified_case": number})
-    t.events = [{"event": "user", "text": "电话尾号9002"}, {"event": "action", "name": "action_complaint_progress"},
-                {"event": "bot", "text": "您的投诉…当前处于【受理】阶段"}, {"event": "action", "name": "action_listen"},
-                {"event": "user", "text": "啥玩意儿"}, {"event": "action", "name": "action_handle_fallback"},
-                {"event": "bot", "text": "抱歉，我没太明白"}, {"event": "action", "name": "action_listen"},
-                {"event": "user", "text": text}]
+    t = after_complaint_progress(number, "都过去好几天了好吧", [
+        {"event": "user", "text": "啥玩意儿"}, {"event": "action", "name": "action_handle_fallback"},
+        {"event": "bot", "text": "抱歉，我没太明白"}, {"event": "action", "name": "action_listen"}])
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
