@@ -223,7 +223,7 @@ async def check_time_when_known(
     return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None)
 
 
-def proposed_time(tracker: Tracker, asked: str = "appointment_time") -> str | None:
+def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> str | None:
     """A time of day offered when the time is asked, even in a message read as a question or off-topic:
     "这周六下午两点可以吗，工作日我上班走不开" (faq) proposes Saturday 14:00. The slot mapping leaves such
     intents out ("周末能预约上门吗" names a day but proposes nothing), so a clock time is what tells them apart."""
@@ -239,8 +239,9 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     or a free slot picked by its place in the list."""
     asked = tracker.get_slot("requested_slot")
     intent = tracker.latest_message.get("intent", {}).get("name")
-    if asked == "appointment_confirmed" and intent in ("faq", "out_of_scope", "nlu_fallback"):
-        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed)
+    if asked in (None, "appointment_confirmed") and intent in ("faq", "out_of_scope", "nlu_fallback"):
+        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed);
+        # "明天上午十点。十点。可以吗" starting the booking (action_answer_faq): the time it starts with
         return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
     if asked != "appointment_time":
         return {}

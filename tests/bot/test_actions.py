@@ -1714,6 +1714,11 @@ def test_a_time_proposed_as_a_question_books_rather_than_offering_questions(back
     t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-26T10:00:00+08:00",
                                      "additional_info": {"grain": "hour"}}]
     assert run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+    # …and the booking form, starting with that message, takes its time (the slot mapping leaves faq out)
+    form = tracker({"service_type": "电话回访"}, text=t.latest_message["text"], intent="faq", form="appointment_form",
+                   entities=t.latest_message["entities"])
+    assert run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), form, DOMAIN)) == {
+        "appointment_time": "2026-11-26T10:00:00+08:00"}
     t.latest_message["entities"][0]["additional_info"]["grain"] = "day"  # "周六开门吗": a day, no booking
     dispatcher = CollectingDispatcher()
     assert run(ActionAnswerFaq().run(dispatcher, t, DOMAIN)) == []
