@@ -102,6 +102,11 @@ class BaseFormValidator(FormValidationAction):
             # "对了，今天北京天气咋样啊" mid-complaint: not a failed answer, a question we do not answer here
             say(dispatcher, tracker, "抱歉，这个问题我回答不了。我们先把当前的事办完：")
             events.append(SlotSet(slot, None))
+        elif asking and quiet and slot in OPTIONAL_SUBJECTS and not re.search(r"\d", text):
+            # "行 我等你们电话" to the optional policy number: the customer has moved on — not asked again
+            say(dispatcher, tracker, "好的，这一项先不填，提交前的确认信息里还可以补上。")
+            events = await self.with_value(dispatcher, tracker, domain, events,
+                                           SlotSet(slot, OPTIONAL_SUBJECTS[slot][1]))
         elif asking and quiet and intent in ANSWER_LIKE:
             # (not when a validator has just explained what was wrong: one refusal per reply)
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"

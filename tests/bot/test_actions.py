@@ -673,6 +673,18 @@ def test_a_rating_said_while_a_question_is_pending_is_told_the_task_is_not_done(
     assert "还差一点信息" in dispatcher.messages[0]["text"] and SlotSet("phone", None) in events
 
 
+def test_an_optional_question_answered_with_something_else_is_left_empty_not_asked_again(backend):
+    """Sets 4 and 5: "行 我等你们电话" to the optional policy number was refused, twice, with a way out."""
+    t = tracker({"requested_slot": "complaint_policy_number", "complaint_description": "有人冒用我的身份买了保险",
+                 "complaint_demand": "注销保单", "complaint_type": "欺诈行为", "person_name": "冯伟",
+                 "phone": "18611112233"}, text="行 我等你们电话", form="complaint_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("complaint_policy_number", "无") in events and "先不填" in dispatcher.messages[0]["text"]
+    assert not any(e.get("name") == "requested_slot" and e.get("value") == "complaint_policy_number" for e in events)
+
+
 def test_a_form_started_while_another_asked_its_question_reads_nothing_into_that_question(backend):
     """Set 5: "我要投诉 这个结果我不接受" while the claim's digits were asked: the complaint form, starting, took the
     claim form's question for its own ("好的，已记下" and a way out, or "正在为您办理")."""
