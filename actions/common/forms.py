@@ -14,7 +14,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
 from actions.common import turns
-from actions.common.rating import SAYS_RATING
+from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
 from bot.script import to_simplified
 
@@ -71,7 +71,7 @@ class BaseFormValidator(FormValidationAction):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent). Not
             # "ok 到时候要带啥": a question is answered, and the read-back comes again.
             events = await self.with_value(dispatcher, tracker, domain, events, SlotSet(slot, True))
-        elif asking and slot.endswith("_confirmed") and (intent in ("rate", "goodbye") or SAYS_RATING.search(text)):
+        elif asking and slot.endswith("_confirmed") and (intent in ("rate", "goodbye") or SCORE_SAID.search(text)):
             # "謝謝，給5分" to the read-back: the customer thinks it is done; it is not submitted yet
             say(dispatcher, tracker, "还差最后一步：信息无误的话请回复“确认”提交；要修改的话直接告诉我。")
             events.append(SlotSet(slot, None))
@@ -79,7 +79,7 @@ class BaseFormValidator(FormValidationAction):
             # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
             say(dispatcher, tracker, "好的。")
             events.append(SlotSet(slot, None))
-        elif asking and not slot.endswith("_confirmed") and (intent == "rate" or SAYS_RATING.search(text)):
+        elif asking and not slot.endswith("_confirmed") and (intent == "rate" or SCORE_SAID.search(text)):
             # "好的谢谢 5分" while the mobile is still asked: the customer thinks it is done; it is not yet
             say(dispatcher, tracker, "谢谢您的评价！不过这件事还差一点信息才能办好：")
             events.append(SlotSet(slot, None))

@@ -9,3 +9,5 @@ import re
 # …or a digit after a word that grades: "评分？4啦", "一般般吧 3" (a bare "3" is no rating unasked)
 SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星)|好评|差评|满意|满分|[⭐★🌟]"
                          r"|(?:评分|打分|评价|给你?|一般|还行|还可以|凑合|不错)\D{0,4}[1-5](?!\d)")
+# …and a score said outright ("5分", "给四星"): what a customer says who thinks the task is done
+SCORE_SAID = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星)|[⭐★🌟]")
