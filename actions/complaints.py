@@ -39,8 +39,13 @@ DEMAND = re.compile(
 )
 # …or opens the answer: "诉求就是重新核赔" said when asked what happened.
 DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我们|我的)?要求(?!我)|(?:我的)?诉求)")
+# After a demand said first, what makes the rest a story ("当初业务员拍胸脯说随时能取") rather than more of the
+# demand ("6万块一分都不能少").
+STORY_MARKS = re.compile(r"当初|当时|之前|那时|去年|上个月|结果|说是|说好|业务员|代理人|经纪|客服|理赔员|定损员")
+STORY_CHARS = 8
 # What a demand says (退/赔/道歉/说法…); an answer to the demand question with none of it tells more story.
-DEMANDS = re.compile(r"要|希望|求|退|赔|补|道歉|说法|交代|解释|处理|解决|负责|撤销|注销|取消|恢复|还我|给我|换人|改|查"
+DEMANDS = re.compile(r"要|希望|求|退(?:钱|款|还|回|给|保费|费)|赔|补|道歉|说法|交代|解释|处理|解决|负责|撤销|注销|取消"
+                     r"|恢复|还我|给我|换人|改|查"
                      r"|没有|无|不用|算了|攞返|俾返")
 
 
@@ -70,9 +75,15 @@ def is_account(text: str) -> bool:
 
 
 def complaint_slots(text: str) -> dict[str, str]:
-    """One message may hold the whole complaint: what happened, then what the customer wants."""
+    """One message may hold the whole complaint: what happened, then what the customer wants — or the demand
+    first ("我要求退还全部保费 当初业务员拍胸脯说随时能取"), then what happened, or the demand alone."""
     text = story_of(text) or text.strip()
     text = OPENER.sub("", text.strip()) or text.strip()
+    if DEMAND_FIRST.match(text):
+        demand, _, story = (CLAUSES.split(text, maxsplit=1) + ["", ""])[:3]  # the first clause, the rest
+        story = story.strip(" ，,。.")
+        told = len(WORDS.findall(story)) >= STORY_CHARS and (GRIEVANCE.search(story) or STORY_MARKS.search(story))
+        return {"complaint_demand": demand, "complaint_description": story} if told else {"complaint_demand": text}
     parts = DEMAND.split(text, maxsplit=1)
     if len(parts) == 2 and len(parts[0].strip()) >= 4 and len(parts[1].strip()) >= 4:
         return {"complaint_description": parts[0].strip(), "complaint_demand": parts[1].strip()}

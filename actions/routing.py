@@ -80,8 +80,7 @@ async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: 
             FIRM_GRIEVANCE.search(text) and await type_in_words(text, longest=None)):
         return None
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
-    slots = {"complaint_demand": text} if DEMAND_FIRST.match(text) else complaint_slots(text)  # then "what happened"
-    return [SlotSet(slot, value) for slot, value in slots.items()] + [FollowupAction("complaint_form")]
+    return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
 
 
 BOOKING_WORDS = re.compile(r"约|安排|改到|改成|改做|改为|换到|什么时候方便|有空")

@@ -39,7 +39,7 @@ from actions.common.picks import picked_button
 from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
-from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm
+from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm, complaint_slots
 from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
@@ -853,6 +853,16 @@ def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(back
 
 
 GRIEVANCE = "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费"
+
+
+@pytest.mark.parametrize(("text", "slots"), [
+    ("我要求退还全部保费 当初业务员拍胸脯说随时能取",
+     {"complaint_demand": "我要求退还全部保费", "complaint_description": "当初业务员拍胸脯说随时能取"}),
+    ("我要求全额退还保费 6万块一分都不能少", {"complaint_demand": "我要求全额退还保费 6万块一分都不能少"})])
+def test_a_demand_said_first_is_the_demand_and_a_story_after_it_the_description(text, slots):
+    """Found checking as a user: the demand-first message became the description, and the story told next the
+    demand (it has 退 in it)."""
+    assert complaint_slots(text) == slots
 
 
 def test_a_complaint_told_in_one_breath_fills_description_and_demand():
