@@ -466,12 +466,17 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("appointment_confirmed", value)
 
 
+def clock_time_said(tracker: Tracker) -> str | None:
+    """The first time in the message that has a time of day ("明天上午十点"), not only a day."""
+    return next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+                 and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")), None)
+
+
 def the_time_wanted(tracker: Tracker) -> str | None:
     """Of several times in one message, the one with a clock time, said first: "还是改到下周二上午9点吧 周一怕赶
     不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason)."""
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
-    timed = [e for e in times if (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
-    return timed[0].get("value") if len(times) > 1 and timed else None
+    return clock_time_said(tracker) if len(times) > 1 else None
 
 
 async def booked_appointment(tracker: Tracker) -> dict[str, Any]:

@@ -69,15 +69,20 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 
 def asked_before(tracker: Tracker, question: str) -> bool:
-    """Did the bot already ask `question` (as the customer read it) since the current form started?
+    """Did the bot already ask `question` (as the customer read it) since the current form started?"""
+    return times_asked(tracker, question) > 0
+
+
+def times_asked(tracker: Tracker, question: str) -> int:
+    """How often the bot asked `question` (as the customer read it) since the current form started.
     The form's ask actions leave no ActionExecuted of their own in the tracker; what was said does."""
     said = to_script(question, tracker.get_slot("customer_script"))
-    asked = False
+    asked = 0
     for event in tracker.events:
         if event.get("event") == "active_loop" and event.get("name"):
-            asked = False  # a new form run (a second complaint) starts afresh
+            asked = 0  # a new form run (a second complaint) starts afresh
         elif event.get("event") == "bot" and said in (event.get("text") or ""):
-            asked = True
+            asked += 1
     return asked
 
 

@@ -10,6 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.asks import times_asked
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
@@ -19,7 +20,6 @@ from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
 from bot.requests import REQUESTS
-from bot.script import to_simplified
 
 COMPLAINT_RE = CASE_FORMATS["complaint_number"]
 POLICY_RE = CASE_FORMATS["policy_number"]
@@ -194,17 +194,6 @@ async def type_in_words(text: str, longest: int | None = TYPE_ANSWER_CHARS) -> s
         return None
 
 
-def type_asked(tracker: Tracker) -> int:
-    """How often the type question (without a proposal) was asked in this complaint."""
-    asked = 0
-    for event in tracker.events:
-        if event.get("event") == "active_loop" and event.get("name") == "complaint_form":
-            asked = 0  # a new complaint starts afresh
-        elif event.get("event") == "bot" and TYPE_QUESTION in to_simplified(event.get("text") or ""):
-            asked += 1
-    return asked
-
-
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -282,7 +271,8 @@ class ValidateComplaintForm(ContactFormValidator):
         # so the proposal stands for now. The read-back before submitting shows it, where it can be changed.
         beside = {"person_name", "phone", "complaint_policy_number"} & {
             name for name, value in tracker.slots_to_validate().items() if value}
-        if beside and not suggested and type_asked(tracker) >= 2:  # nothing to propose, passed over twice: no third
+        # nothing to propose, and the question passed over twice: no third asking
+        if beside and not suggested and times_asked(tracker, TYPE_QUESTION) >= 2:
             return {"complaint_type": OTHER_TYPE, "complaint_type_suggestion": OTHER_TYPE}
         return {"complaint_type": suggested} if suggested and beside else {}
 

@@ -208,12 +208,9 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
             return [FollowupAction(case_form)]
     if not form and (case_form := case_awaiting_proof(tracker)):
         return [FollowupAction(case_form)]
-    intents = [
-        e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
-    ]
     said_before = [to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1) if e.get("event") == "bot"]
     # the message before was not understood either: read as such, or routed here as a bare answer to nothing
-    if len(intents) >= 2 and intents[-2] in MISUNDERSTOOD or any(NOT_UNDERSTOOD in text for text in said_before):
+    if turns.intent(turns.message(tracker, 1)) in MISUNDERSTOOD or any(NOT_UNDERSTOOD in t for t in said_before):
         say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
         summary = tracker.latest_message.get("text", "")
         return await hand_over(dispatcher, tracker, "fallback", summary=summary) + [UserUtteranceReverted()]

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import CALLS_OFF, SHANGHAI, service_in_words
+from actions.appointments import CALLS_OFF, SHANGHAI, clock_time_said, service_in_words
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.policy import get_policy
@@ -63,7 +63,8 @@ def runner_up_confidence(tracker: Tracker) -> float:
 async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     """"你们业务员说保证返利，结果根本没有，我希望退还全部保费": a grievance told in one breath reads like the
     answers the complaint form collects (inform), or like nothing NLU is sure of. Start the complaint with it
-    rather than lose it: when NLU's best guess after those leans to a complaint and the message tells a story.
+    rather than lose it: when the message tells a story with a grievance in it, and NLU's best guess after those
+    leans to a complaint, or the message opens with the demand, or a firm grievance the policy's types recognise.
     A time in it ("今天必须给我个说法") is part of the story, not a booking. Asking where a case stands, with
     NLU's guess a progress intent, starts that progress question instead."""
     message = tracker.latest_message
@@ -192,16 +193,10 @@ class ActionAnswerFaq(Action):
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
-        if not sure and time_proposed(tracker):
+        if not sure and clock_time_said(tracker):  # a time of day proposed, not a day named in a question
             return [FollowupAction("appointment_form")]
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
         return []
-
-
-def time_proposed(tracker: Tracker) -> bool:
-    """Does the message propose a time of day ("明天上午十点可以吗"), rather than name a day in a question?"""
-    return any(e.get("entity") == "time" and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")
-               for e in tracker.latest_message.get("entities", []))
 
 
 class ActionOutOfScope(Action):
