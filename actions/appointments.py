@@ -30,7 +30,7 @@ from actions.common.picks import button_entities, last_buttons, picked_button_en
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
-from actions.handover import last_bot_text, new_booking
+from actions.handover import booking_dropped, booking_remade, last_bot_text, new_booking
 from bot import timeparse
 from bot.script import to_simplified
 from bot.timeparse import PERIODS
@@ -43,6 +43,10 @@ SURE = 0.5  # an intent this likely is what the message asks
 WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)")
 CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧|咗|佢|它)|不(?:用|要|想)?(?:预)?约了")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# "下周一同一时间" / "时间不变" / "还是原来那个点" / "一样嘅钟数": a new day at the hour already chosen
+SAME_HOUR = re.compile(r"同(?:一|样)?(?:个)?(?:的|嘅)?(?:时间|时段|钟点|钟数|点钟)"
+                       r"|(?:时间|钟点|时段|几点)(?:不变|照旧|一样)|原来(?:的|那个|嘅)?(?:时间|时段|钟点|点)|还是(?:那个|这个|嗰个)(?:时间|时段|点|钟点|钟数)"
+                       r"|一样(?:的|嘅)?(?:时间|时段|点|钟数)")
 
 
 def slot_buttons(slots: list[dict], limit: int = 6) -> list[dict]:
@@ -85,8 +89,10 @@ async def check_time(
     tracker: Tracker,
     service_type: str,
     branch: str | None,
+    same_hour: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Accept a time only if it is a free slot now; otherwise explain and offer nearby free slots."""
+    """Accept a time only if it is a free slot now; otherwise explain and offer nearby free slots. `same_hour`:
+    the time being replaced, whose hour a day said with "同一时间" keeps."""
     try:
         moment = dt.datetime.fromisoformat(str(value))
     except ValueError:
@@ -96,6 +102,9 @@ async def check_time(
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     entity = next((e for e in times if e.get("value") == str(value)), latest_entity(tracker, "time"))
     grain = ((entity or {}).get("additional_info") or {}).get("grain")  # of the time being checked
+    if grain == "day" and same_hour and SAME_HOUR.search(to_simplified(tracker.latest_message.get("text") or "")):
+        # "改成下周一同一时间": that day, at the hour of the time it replaces
+        moment, grain = moment.replace(hour=same_hour.hour, minute=same_hour.minute, second=0), "minute"
     moment = a_day_just_past(tracker, on_the_offered_day(tracker, moment))
     try:
         slots, reason = await free_slots(service_type, moment.date(), branch)
@@ -214,13 +223,15 @@ async def check_time_when_known(
     tracker: Tracker,
     service_type: str | None,
     branch: str | None,
+    same_hour: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """check_time once it can be done. "下周三上午十点" before the service, or "柜面办理，下周三上午十点"
     before the branch: the time is kept, and validate_service_type / validate_branch check it later."""
     need = await place_needed(service_type)
     if not service_type or (need == "branch" and not branch):
         return {"appointment_time": value}
-    return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None)
+    return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None,
+                            same_hour)
 
 
 def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> str | None:
@@ -292,6 +303,14 @@ def address_part(text: str, entities: list[dict]) -> str:
 
 
 OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
+
+
+def address_words_beside_answers(tracker: Tracker) -> bool:
+    """Does the latest message have an address word outside the other answers in it?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    spans = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities", [])
+             if e.get("entity") in OTHER_ANSWERS and isinstance(e.get("start"), int)]
+    return bool(ADDRESS_MARK.search("".join(c for k, c in enumerate(text) if not any(a <= k < b for a, b in spans))))
 # "是5单元502 不是3单元" / "不是3单元，是5单元": a part of the address put right
 CORRECTION = re.compile(r"(?:是|改成|应该是)\s*(?P<new>[^，,。\s]+?)\s*[，,]?\s*不是\s*(?P<old>[^，,。\s]+)"
                         r"|不是\s*(?P<old2>[^，,。\s]+?)\s*[，,]?\s*(?:而)?是\s*(?P<new2>[^，,。\s]+)")
@@ -430,8 +449,10 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def extract_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "address")
         others = {e.get("entity") for e in tracker.latest_message.get("entities", [])} & OTHER_ANSWERS
-        if answer and others and not ADDRESS_MARK.search(answer):
-            return {}  # "晚上7点以后行吗 白天家里没人": the time is checked; the address is asked again, not refused
+        if answer and others and not address_words_beside_answers(tracker):
+            # "晚上7点以后行吗 白天家里没人", "那平安夜 12月24號下午呢" (号 of a date): the time is checked, and
+            # the address asked again, not refused
+            return {}
         if answer:
             return {"address": address_part(answer, tracker.latest_message.get("entities", []))}
         if (address := tracker.get_slot("address")) and (corrected := corrected_address(
@@ -454,7 +475,7 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
         value = the_time_wanted(tracker) or value
-        return await check_time_when_known(self, value, dispatcher, tracker, service, branch)
+        return await check_time_when_known(self, value, dispatcher, tracker, service, branch, hour_chosen(tracker))
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if value is False:
@@ -491,20 +512,32 @@ def slots_offered_this_turn(tracker: Tracker) -> bool:
                for b in (e.get("data") or {}).get("buttons") or [])
 
 
-def wanted_day(tracker: Tracker) -> dt.date | None:
-    """The day of the time the customer last proposed (refused since: its slot was taken, or 9:30 is not a slot
-    start). Asked again, they see that day's free slots, not tomorrow's."""
+def time_proposed(events: list[dict[str, Any]]) -> dt.datetime | None:
+    """The time the customer last proposed in this booking, among `events` (whether or not it was free)."""
     proposed = None
-    for event in reversed(tracker.events):  # within this form only: an earlier booking's time is not a wish
+    for event in reversed(events):  # within this form only: an earlier booking's time is not a wish
         if event.get("event") == "active_loop" and event.get("name"):
             break
         if event.get("event") == "slot" and event.get("name") == "appointment_time" and event.get("value"):
             proposed = event.get("value")
             break
     try:
-        return dt.datetime.fromisoformat(str(proposed)).astimezone(SHANGHAI).date() if proposed else None
+        return dt.datetime.fromisoformat(str(proposed)).astimezone(SHANGHAI) if proposed else None
     except ValueError:
         return None
+
+
+def wanted_day(tracker: Tracker) -> dt.date | None:
+    """The day of the time the customer last proposed (refused since: its slot was taken, or 9:30 is not a slot
+    start). Asked again, they see that day's free slots, not tomorrow's."""
+    proposed = time_proposed(tracker.events)
+    return proposed.date() if proposed else None
+
+
+def hour_chosen(tracker: Tracker) -> dt.datetime | None:
+    """The time proposed before this message, if it had an hour: "改成下周一同一时间" keeps it."""
+    proposed = time_proposed(turns.before_this_turn(tracker))
+    return proposed if proposed and (proposed.hour, proposed.minute) != (0, 0) else None
 
 
 class ActionAskAppointmentTime(Action):
@@ -615,11 +648,16 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         return "validate_appointment_change_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if tracker.get_slot("requested_slot") == "appointment_number" and self.replying(tracker) and new_booking(
-                tracker):
+        asked = tracker.get_slot("requested_slot")
+        if asked == "appointment_number" and self.replying(tracker) and new_booking(tracker):
             # "不管了，那重新约一个，明年1月1号 上海浦东 柜台" while the number to cancel is asked: the customer
             # gave up on it and books anew. The change form ends; action_change_appointment starts the booking.
             say(dispatcher, tracker, "好的，那先为您办理新的预约。")
+            return [SlotSet("requested_slot", None)]
+        if not asked and booking_remade(tracker):
+            # "取消咗佢先", then "改做下个礼拜一朝早十点啦" (read as a reschedule): the booking just called off, at
+            # the new time — nothing was booked that a number could move
+            say(dispatcher, tracker, "好的，按新的时间为您重新预约。")
             return [SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
 
@@ -666,7 +704,9 @@ class ValidateAppointmentChangeForm(VerifyingForm):
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         appt = await booked_appointment(tracker)
-        return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"))
+        booked = dt.datetime.fromisoformat(appt["start"]).astimezone(SHANGHAI)
+        value = the_time_wanted(tracker) or value
+        return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"), booked)
 
     async def extract_change_confirmed(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # "确认取消" / "对，取消吧" reads as cancel_appointment, not affirm: asking the same thing again is a yes
@@ -674,10 +714,11 @@ class ValidateAppointmentChangeForm(VerifyingForm):
             return {}
         text = to_simplified(tracker.latest_message.get("text") or "")
         intent = tracker.latest_message.get("intent", {}).get("name")
-        if KEEP_IT.search(text):
+        action = tracker.get_slot("appointment_action") or ""
+        if KEEP_IT[action].search(text) if action in KEEP_IT else False:
             return {"change_confirmed": False}
         wanted = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}
-        same_again = intent == wanted.get(tracker.get_slot("appointment_action") or "")
+        same_again = intent == wanted.get(action) or bool(action == "cancel" and "取消" in text)
         return {"change_confirmed": True} if same_again or CONFIRMS.search(text) else {}
 
     async def validate_change_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -687,7 +728,11 @@ class ValidateAppointmentChangeForm(VerifyingForm):
 
 
 # "先不取消了" / "算了，不改了" / "别动它": the appointment stays as it is
-KEEP_IT = re.compile(r"不(?:取消|改|用|要|换)|别(?:取消|改|动)|算了|先不|保留|不了")
+# …said of the change asked about: "取消就行 不用改时间" cancels (it is the time that stays)
+KEEP_IT = {
+    "cancel": re.compile(r"不(?:用|要|想)?取消|别取消|^\s*不(?:用|要)了?\s*$|^\s*算了|先不|保留|不了"),
+    "reschedule": re.compile(r"不(?:用|要|想)?(?:改|换)|别(?:改|动|换)|^\s*不(?:用|要)了?\s*$|^\s*算了|先不|保留|不了"),
+}
 
 
 class ActionAskChangeConfirmed(Action):
@@ -705,9 +750,19 @@ class ActionAskChangeConfirmed(Action):
             return []
         booked = f"{appt['service_type']}，{slot_time(appt['start'])}"
         if tracker.get_slot("appointment_action") == "reschedule":
-            new = slot_time(tracker.get_slot("appointment_time"))
+            # A new time said as the change starts ("能不能改到12月3号 同样时间") was set before the form knew it
+            # needed one, and so never checked: it is checked here, before it is read back.
+            wanted = the_time_wanted(tracker) or tracker.get_slot("appointment_time")
+            start = dt.datetime.fromisoformat(appt["start"]).astimezone(SHANGHAI)
+            checked = await check_time(ValidateAppointmentChangeForm(), wanted, dispatcher, tracker,
+                                       appt["service_type"], appt.get("branch"), start)
+            events = [SlotSet(name, value) for name, value in checked.items()]
+            if not checked.get("appointment_time"):  # refused, with the reason and free slots said
+                return [*events, SlotSet("requested_slot", "appointment_time")]
+            new = slot_time(checked["appointment_time"])
             say(dispatcher, tracker, f"请确认：把预约 {number}（{booked}）改到 {new}，对吗？",
                 [choice("确认改约", "affirm"), choice("先不改了", "deny")])
+            return events
         else:
             say(dispatcher, tracker, f"请确认：取消预约 {number}（{booked}），对吗？",
                 [choice("确认取消", "affirm"), choice("先不取消", "deny")])
@@ -731,7 +786,8 @@ class ActionChangeAppointment(Action):
             ActiveLoop(None),
         ]
         if not number and new_booking(tracker):
-            return [*resets, FollowupAction("appointment_form")]
+            again = [SlotSet(name, value) for name, value in booking_dropped(tracker).items()]
+            return [*resets, *again, FollowupAction("appointment_form")]
         if not (number and token) or s("change_confirmed") is not True:
             return resets  # not verified, or the customer kept it (validate_change_confirmed said so)
         try:

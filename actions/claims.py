@@ -11,12 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.case_context import about_the_case_told, case_just_told, outlook
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
-from actions.common.picks import picked_button_entities
+from actions.common.picks import picked_button_entities, picked_by_amount
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, case_taken, verify_slot
+from actions.common.verification import AMOUNT_SAID, VerifyingForm, case_taken, verify_slot
+from bot.script import to_simplified
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
 
@@ -65,7 +67,25 @@ class ValidateClaimProgressForm(VerifyingForm):
 
     async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         case = tracker.get_slot("claim_number") or tracker.get_slot("policy_number")
-        return await verify_slot(self, value, dispatcher, tracker, case)
+        checked = await verify_slot(self, value, dispatcher, tracker, case)
+        policy, token = tracker.get_slot("policy_number"), checked.get("verification_token")
+        if token and case == policy and (claim := await claim_named_by_amount(tracker, policy, token)):
+            checked["claim_number"] = claim  # "3200块那个" said before the digits: that claim, no list to pick from
+        return checked
+
+
+async def claim_named_by_amount(tracker: Tracker, policy: str, token: str) -> str | None:
+    """The policy's one claim whose amount the customer named in this task's last few messages."""
+    said = [text for back in range(4) if AMOUNT_SAID.search(text := turns.message(tracker, back).get("text") or "")]
+    if not said:
+        return None
+    try:
+        claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
+    except ApiError:
+        return None
+    amounts = [{"title": f"{yuan(c['amount'])}元", "claim": c["number"]} for c in claims]
+    picked = next((b for text in said if (b := picked_by_amount(to_simplified(text), amounts))), None)
+    return picked["claim"] if picked else None
 
 
 def policy_given_anew(tracker: Tracker) -> bool:

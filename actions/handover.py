@@ -156,10 +156,34 @@ ROUTES = [
 
 def new_booking(tracker: Tracker) -> bool:
     """Does the latest message ask for a booking of its own (a service or a branch, or asking to book outright)
-    and give no booking number to change? A time alone may be the new time of the one being moved."""
+    and give no booking number to change? A time alone may be the new time of the one being moved — unless the
+    booking in progress was just called off: "取消咗佢先", then "改做下个礼拜一朝早十点" makes it again."""
     kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
-    return (booking or bool(kinds & {"service_type", "branch"})) and "appointment_number" not in kinds
+    return (booking or booking_remade(tracker) or bool(kinds & {"service_type", "branch"})) and (
+        "appointment_number" not in kinds)
+
+
+def booking_remade(tracker: Tracker) -> bool:
+    """A time said, and no booking number, right after the booking in progress was called off."""
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    return "time" in kinds and "appointment_number" not in kinds and bool(booking_dropped(tracker))
+
+
+BOOKING_CHOICES = ("service_type", "branch", "address")
+
+
+def booking_dropped(tracker: Tracker) -> dict[str, Any]:
+    """The service and place of the booking in progress that the customer's previous message called off, before
+    anything was booked ({} if it did not): said again with a new time, that is the booking wanted."""
+    previous = turns.reply(tracker, 1)
+    slots = [e for e in previous if e.get("event") == "slot"]
+    if any(e.get("name") == "appointment_number" and e.get("value") for e in slots) or not any(
+            e.get("name") == "service_type" and e.get("value") is None for e in slots):
+        return {}
+    chosen = {e.get("name"): e.get("value") for e in turns.before(tracker, 1)
+              if e.get("event") == "slot" and e.get("name") in BOOKING_CHOICES}
+    return {name: value for name, value in chosen.items() if value}
 
 
 def case_awaiting_proof(tracker: Tracker) -> str | None:

@@ -244,6 +244,34 @@ def _day_of_month(m: re.Match, now: datetime) -> _Atom | None:
     return _Atom(m.start(), m.end(), dates=candidates[:2], recurring=True)
 
 
+def _month_end(m: re.Match, now: datetime) -> _Atom | None:
+    """"月底" is the month's last day, this month's until it has passed; "下个月底" next month's; "12月底"
+    December's."""
+    first = _add_months(now.date().replace(day=1), 1 if m["rel"] else 0)
+    if m["mo"]:
+        month = _number(m["mo"])
+        if not month or month > 12:
+            return None
+        first = first.replace(month=month, year=first.year + (month < first.month))
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if last < now.date():
+        first = _add_months(first, 12 if m["mo"] else 1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return _Atom(m.start(), m.end(), dates=[last])
+
+
+# Days known by name that fall on the same date every year (lunar festivals do not, and are left out).
+# (国庆 and 五一 name week-long holidays, not a day.)
+_NAMED_DAYS = {"元旦": (1, 1), "平安夜": (12, 24), "圣诞节": (12, 25), "圣诞": (12, 25)}
+
+
+def _named_day(m: re.Match, now: datetime) -> _Atom | None:
+    month, day = _NAMED_DAYS[m.group()]
+    today = now.date()
+    found = [d for y in (today.year, today.year + 1) if (d := _date_or_none(y, month, day)) and d >= today]
+    return _Atom(m.start(), m.end(), dates=found[:1]) if found else None
+
+
 def _period(m: re.Match, now: datetime) -> _Atom | None:
     return _Atom(m.start(), m.end(), period=m.group())
 
@@ -289,6 +317,8 @@ _GRAMMAR: list[tuple[re.Pattern, Callable[[re.Match, datetime], _Atom | None]]] 
     (re.compile(rf"(?:(?P<yrel>今年|明年|去年))?{_B}(?P<mo>{_N})月份?(?P<d>{_N})[日号]"), _month_day),
     (re.compile(r"(?<![0-9/])(?P<mo>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?![0-9/])"), _month_day),
     (re.compile(rf"(?P<rel>下下|下|这|本|上)个?月的?(?P<d>{_N})[日号]"), _month_relative_day),
+    (re.compile(rf"(?:(?P<rel>下个?)|这个?|本|{_B}(?P<mo>{_N}))?月(?:底|尾|末)"), _month_end),
+    (re.compile("|".join(sorted(_NAMED_DAYS, key=len, reverse=True))), _named_day),
     # "3号楼", "5号线", "3日内" are places and durations, not dates; nor is "两日" (two days).
     (re.compile(rf"{_B}(?!两)(?P<d>{_N})(?:号(?![线楼房室栋院门窗柜台位床车机码单])|日(?![内前后]))"), _day_of_month),
     # "晚上好" is a greeting and "一上午"/"整个下午" a duration (but "周一上午" a time); single-character
@@ -305,7 +335,8 @@ _GRAMMAR: list[tuple[re.Pattern, Callable[[re.Match, datetime], _Atom | None]]] 
 ]
 _ORDER = ("date", "period", "clock")
 # Parentheses let "12月1日（周二）15:00", the way the bot itself writes slots, read as one expression.
-_JOINER = re.compile(r"[\s()（）]*的?[\s()（）]*")
+# "下周一 还是下午两点": a filler word between a day and its hour keeps them one expression.
+_JOINER = re.compile(r"[\s()（）]*(?:的|还是|也是|都是|就)?[\s()（）]*")
 _RANGE = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
 
 

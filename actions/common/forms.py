@@ -79,7 +79,9 @@ class BaseFormValidator(FormValidationAction):
             # "电话回访" when the time is asked and the service is known: nothing new, nothing wrong either
             say(dispatcher, tracker, "好的。")
             events.append(SlotSet(slot, None))
-        elif asking and not slot.endswith("_confirmed") and (intent == "rate" or SCORE_SAID.search(text)):
+        elif asking and not slot.endswith("_confirmed") and (intent == "rate" and not re.search(r"\d{2}", text)
+                                                            or SCORE_SAID.search(text)):
+            # (not "0138" to the digits question, which NLU may read as a rating)
             # "好的谢谢 5分" while the mobile is still asked: the customer thinks it is done; it is not yet
             say(dispatcher, tracker, "谢谢您的评价！不过这件事还差一点信息才能办好：")
             events.append(SlotSet(slot, None))

@@ -32,10 +32,15 @@ def reply(tracker: Tracker, back: int = 0) -> list[dict[str, Any]]:
     return tracker.events[start:end]
 
 
-def before_this_turn(tracker: Tracker) -> list[dict[str, Any]]:
-    """Every event before the latest message (all of them before the first)."""
+def before(tracker: Tracker, back: int = 0) -> list[dict[str, Any]]:
+    """Every event before the customer's message `back` turns ago (all of them before the first)."""
     users = _user_indexes(tracker)
-    return tracker.events[: users[-1]] if users else list(tracker.events)
+    return tracker.events[: users[-1 - back]] if len(users) > back else list(tracker.events)
+
+
+def before_this_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """Every event before the latest message."""
+    return before(tracker, 0)
 
 
 def intent(parse: dict[str, Any]) -> str | None:

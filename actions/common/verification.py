@@ -19,6 +19,8 @@ from actions.common.reply import choice, say
 from actions.handover import hand_over
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
+# an amount of money, or a number with "the one": "3200块那个", "一万二的", "5600那筆"
+AMOUNT_SAID = re.compile(r"\d+(?:\.\d+)?\s*(?:块|塊|元|蚊|万|萬)|\d+\s*的?\s*(?:那|嗰)\s*(?:笔|筆|单|單|个|個|次)")
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
 # A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
@@ -98,7 +100,19 @@ async def verify_slot(
         return {"id_last4": None}
     if value == PROVEN:
         return {}
-    digits = re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", str(value or "")).upper())[-4:]
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    if value == tracker.latest_message.get("text") and not kinds & {"id_last4", "phone"}:
+        if AMOUNT_SAID.search(text):
+            # "3200块那个" / "5600那筆" to the digits question: the claim wanted, not digits (no attempt spent);
+            # once verified, the policy's claim of that amount is the one told (claims.claim_named_by_amount)
+            say(dispatcher, tracker, "好的，记下了您要查的那一笔。查看之前需要先核对身份：")
+            return {"id_last4": None}
+        # digits in a sentence count only as a number of their own ("尾号是9002"), not pieces of an address
+        # or a date run together ("望京西园三区301号楼2单元502" is no "2502")
+        if not re.fullmatch(r"[\d\sXx-]+", text.strip()):
+            runs = LAST_DIGITS.findall(text)
+            text = runs[-1] if runs else re.sub(r"\d", "", text)
+    digits = re.sub(r"[^0-9X]", "", text.upper())[-4:]
     if not re.fullmatch(r"\d{3}[\dX]", digits):
         if len(digits) < 3 and len(WORDS.findall(str(value or ""))) >= 4:
             # "加急就是这个效率？？" instead of the digits: why they are needed, not a format lesson

@@ -68,9 +68,11 @@ class TimeExtractor(GraphComponent, EntityExtractorMixin):
             matches = timeparse.parse(text, self._clock())
             entities = message.get(ENTITIES, [])
             if any(e.get(ENTITY_ATTRIBUTE_TYPE) == self._entity for e in entities):
-                updated = self._resolve_predicted(entities, matches)
+                entities_now = self._resolve_predicted(entities, matches)
             else:
-                updated = entities + self._found_by_parser(entities, matches)
+                entities_now = entities
+            # and the times DIET missed beside the ones it found ("30号要带孩子打疫苗 能不能改到12月3号": both)
+            updated = entities_now + self._found_by_parser(entities_now, matches)
             if updated != entities:
                 message.set(ENTITIES, updated, add_to_output=True)
         return messages

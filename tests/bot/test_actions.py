@@ -27,6 +27,7 @@ from actions.appointments import (
     ActionSubmitAppointment,
     ValidateAppointmentChangeForm,
     ValidateAppointmentForm,
+    booked_appointment,
     check_time,
     next_free,
     service_in_words,
@@ -246,6 +247,25 @@ def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digit
     assert run(form.required_slots([], CollectingDispatcher(), policy, DOMAIN))[0] == "policy_number"
     out = run(form.validate_policy_number("P2026000000101", CollectingDispatcher(), policy, DOMAIN))
     assert out["id_last4"] == PROVEN and out["claim_number"] is None and out["verified_case"] == "P2026000000101"
+
+
+def test_a_claim_named_by_its_amount_at_the_digits_question_costs_no_attempt_and_is_the_one_told(backend):
+    """Set 6: "3200块那个" / "5600那筆" to the digits question were a failed attempt, and the list came later."""
+    form = ValidateClaimProgressForm()
+    asked = {"policy_number": "P2026000000101", "requested_slot": "id_last4"}
+    t = tracker(dict(asked), text="3200块那个", form="claim_progress_form")
+    t.events = [{"event": "user", "text": "3200块那个", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_id_last4("3200块那个", dispatcher, t, DOMAIN)) == {"id_last4": None}
+    assert "核对身份" in dispatcher.messages[0]["text"]
+    t.latest_message = {"text": "身份证后四位1234", "intent": {"name": "inform"}, "entities": []}
+    t.events.append({"event": "user", "text": "身份证后四位1234", "parse_data": t.latest_message})
+    out = run(form.validate_id_last4("身份证后四位1234", CollectingDispatcher(), t, DOMAIN))
+    assert out["verification_token"] and out["claim_number"] == "LP2026110290101"
+    # digits run together from an address are no answer either ("…301号楼2单元502" is not "2502")
+    t = tracker(dict(asked), text="先约上门吧 北京朝阳区望京西园三区301号楼2单元502", form="claim_progress_form")
+    out = run(form.validate_id_last4(t.latest_message["text"], CollectingDispatcher(), t, DOMAIN))
+    assert out["id_last4"] is None and "verification_token" not in out
 
 
 def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_again(backend):
@@ -1300,6 +1320,34 @@ def book_call_back(days_ahead: int, name: str, phone: str) -> str:
     return dispatcher.messages[0]["text"]
 
 
+def test_a_new_time_said_as_the_change_starts_is_checked_before_the_read_back(backend):
+    """Set 6: "能不能改到12月3号 同样时间" was read back as 12月3日 00:00, unchecked; the backend then refused it."""
+    number = re.search(r"YY\d{8}-\d{4}", book_call_back(2, "周八", "13700003333")).group()
+    token = run(verify(tracker(), number, "3333")).token
+    booked = run(booked_appointment(tracker({"appointment_number": number, "verification_token": token})))
+    start = dt.datetime.fromisoformat(booked["start"])
+    day = (start + dt.timedelta(days=2)).replace(hour=0, minute=0)
+    change = {"appointment_number": number, "verification_token": token, "appointment_action": "reschedule",
+              "appointment_time": day.isoformat(), "requested_slot": "change_confirmed"}
+    when = [{"entity": "time", "value": day.isoformat(), "additional_info": {"grain": "day"}}]
+    t = tracker(change, text=f"能不能改到{day.month}月{day.day}号 同样时间", intent="reschedule_appointment",
+                entities=when, form="appointment_change_form")
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAskChangeConfirmed().run(dispatcher, t, DOMAIN))
+    moved = dt.datetime.combine(day.date(), start.timetz())
+    assert SlotSet("appointment_time", moved.isoformat()) in events and slot_time_said(moved) in dispatcher.messages[0][
+        "text"]
+    t.latest_message["text"] = f"能不能改到{day.month}月{day.day}号"  # a day alone: that day's slots to pick from
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAskChangeConfirmed().run(dispatcher, t, DOMAIN))
+    assert SlotSet("requested_slot", "appointment_time") in events and dispatcher.messages[0]["buttons"]
+    assert "请确认" not in dispatcher.messages[0]["text"]
+
+
+def slot_time_said(moment: dt.datetime) -> str:
+    return f"{moment.month}月{moment.day}日"
+
+
 def test_moving_an_appointment_offers_free_slots_of_its_own_service(backend):
     """The change form has no service_type slot: the booked appointment's service gives the free slots; a
     question with no slots to show does not point at buttons that are not there."""
@@ -1381,7 +1429,9 @@ def test_a_cancellation_is_read_back_and_done_only_when_confirmed(backend):
     assert number in dispatcher.messages[0]["text"] and "电话回访" in dispatcher.messages[0]["text"]
     form = ValidateAppointmentChangeForm()
     for text, intent, expected in (("先不取消了", "deny", False), ("确认取消", "cancel_appointment", True),
-                                   ("对，取消吧", "cancel_appointment", True), ("嗯 好的", "affirm", True)):
+                                   ("对，取消吧", "cancel_appointment", True), ("嗯 好的", "affirm", True),
+                                   ("取消就行 不用改时间", "nlu_fallback", True),  # set 6: it was kept
+                                   ("不用了", "deny", False), ("算了 别取消", "deny", False)):
         t = tracker(dict(change), text=text, intent=intent, form="appointment_change_form")
         assert run(form.extract_change_confirmed(CollectingDispatcher(), t, DOMAIN)) == {"change_confirmed": expected}
     kept = CollectingDispatcher()
@@ -2019,6 +2069,51 @@ def test_an_hour_said_at_the_read_back_moves_the_hour_of_the_day_being_confirmed
     assert SlotSet("appointment_time", day.replace(hour=11).isoformat()) in events, dispatcher.messages
 
 
+def test_a_new_day_at_the_same_time_keeps_the_hour_being_replaced(backend):
+    """Set 5: "改成下周一同一时间可以吗" to the read-back of Friday 10:00 showed Monday's free slots."""
+    first = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=1), None))
+    day = dt.datetime.fromisoformat(first[0]["start"]).date()
+    later = run(next_free("电话回访", day + dt.timedelta(days=1), None))
+    hours = {dt.datetime.fromisoformat(s["start"]).time() for s in later}
+    was = next(dt.datetime.fromisoformat(s["start"]) for s in first if dt.datetime.fromisoformat(s["start"]).time()
+               in hours and dt.datetime.fromisoformat(s["start"]).hour)
+    new_day = dt.datetime.fromisoformat(later[0]["start"]).replace(hour=0, minute=0)
+    t = confirm_turn("哎等下 周五要加班 改成下周一同一时间可以吗", "reschedule_appointment")
+    t.events.insert(0, {"event": "slot", "name": "appointment_time", "value": was.isoformat()})
+    t.latest_message["entities"] = [{"entity": "time", "value": new_day.isoformat(),
+                                     "additional_info": {"grain": "day"}}]
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateAppointmentForm().validate_appointment_time(new_day.isoformat(), dispatcher, t, DOMAIN))
+    assert dt.datetime.fromisoformat(out["appointment_time"]) == dt.datetime.combine(new_day.date(), was.timetz())
+    # without the words, a day alone still shows that day's free slots to choose from
+    t.latest_message["text"] = "改成下周一可以吗"
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateAppointmentForm().validate_appointment_time(new_day.isoformat(), dispatcher, t, DOMAIN))
+    assert out["appointment_time"] is None and dispatcher.messages[0]["buttons"]
+
+
+def test_a_new_time_right_after_calling_a_booking_off_books_it_again(backend):
+    """Set 5: "取消咗佢先", then "改做下个礼拜一朝早十点啦" (read as a reschedule) asked for a booking number."""
+    when = [{"entity": "time", "value": "2026-11-30T10:00:00+08:00", "additional_info": {"grain": "hour"}}]
+    t = tracker({"appointment_action": "reschedule", "person_name": "李嘉欣"}, text="改做下个礼拜一朝早十点啦",
+                intent="reschedule_appointment", entities=when, form="appointment_change_form")
+    t.events = [{"event": "slot", "name": "service_type", "value": "电话回访"},
+                {"event": "user", "text": "帮我取消咗佢先"},
+                {"event": "bot", "text": "好的，本次预约没有提交。需要时随时找我预约。"},
+                {"event": "slot", "name": "service_type", "value": None},
+                {"event": "user", "text": "改做下个礼拜一朝早十点啦", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    events = run(ActionChangeAppointment().run(CollectingDispatcher(), t, DOMAIN))
+    assert events[-2:] == [SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
+    # after a booking was made, a new time is a change of it: its number is asked
+    t.events[2:4] = [{"event": "bot", "text": "预约成功！预约编号：YY20261127-0001"},
+                     {"event": "slot", "name": "service_type", "value": None},
+                     {"event": "slot", "name": "appointment_number", "value": "YY20261127-0001"}]
+    assert SlotSet("requested_slot", None) not in run(ValidateAppointmentChangeForm().run(CollectingDispatcher(), t,
+                                                                                            DOMAIN))
+
+
 def test_a_date_just_past_is_told_it_has_passed_not_that_it_is_too_far_ahead(backend):
     """Set 5: "11月20號上午可以嗎" on 25 November was refused as beyond the 30-day horizon (read as next year's)."""
     now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
@@ -2116,6 +2211,12 @@ def test_an_address_must_look_like_one_and_is_taken_when_given_with_the_request(
     assert "详细地址" in dispatcher.messages[0]["text"]
     # …and with its time tagged, it is not taken for an address at all (the time is checked instead)
     t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-25T19:00:00+08:00", "start": 0, "end": 4}]
+    assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {}
+    # set 6: nor a date whose 号 is an address word ("喔 那平安夜 12月24號下午呢" became the address)
+    t = tracker({"requested_slot": "address", "service_type": "上门服务"}, text="喔 那平安夜 12月24號下午呢",
+                form="appointment_form", entities=[
+                    {"entity": "time", "value": "2026-12-24T00:00:00+08:00", "start": 3, "end": 6},
+                    {"entity": "time", "value": "2026-12-24T14:00:00+08:00", "start": 7, "end": 15}])
     assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {}
     opening = "想约个上门服务 下周三上午10点 地址深圳市福田区益田路6009号 我叫郑宇 电话18825256677"
     t = tracker({"service_type": "上门服务"}, text=opening, intent="book_appointment", form="appointment_form")

@@ -193,6 +193,14 @@ def test_diet_fragments_of_one_expression_become_one_entity(times, user_messages
     assert (entity["start"], entity["end"], entity["value"]) == (0, 6, "2026-11-24T15:00:00+08:00")
 
 
+def test_a_time_diet_missed_beside_one_it_found_is_added(times, user_messages):
+    """Set 6: "30号要带孩子打疫苗 能不能改到12月3号" — DIET tagged only 30号, and the day wanted was lost."""
+    text = "30号要带孩子打疫苗 能不能改到12月3号 同样时间"
+    [message] = times.process([with_predictions(user_messages, text, diet("time", text, "30号"))])
+    assert [(e["value"], e["additional_info"]) for e in message.get(ENTITIES)] == [
+        ("2026-11-30T00:00:00+08:00", {"grain": "day"}), ("2026-12-03T00:00:00+08:00", {"grain": "day"})]
+
+
 def test_time_entity_that_is_no_time_is_dropped_so_the_form_asks_again(times, user_messages):
     text = "等我有空再说"
     name = diet("person_name", text, "我")

@@ -38,6 +38,15 @@ TABLE = [
     ("明早8点", MON, at(2026, 11, 24, 8), "hour"),
     ("今晚8点", MON, at(2026, 11, 23, 20), "hour"),
     ("明天的上午十点", MON, at(2026, 11, 24, 10), "hour"),
+    # a filler between the day and its hour ("改成下周一 还是下午两点"): one time, not today's 14:00
+    ("下周一 还是下午两点", MON, at(2026, 11, 30, 14), "hour"),
+    ("明天就下午三点", MON, at(2026, 11, 24, 15), "hour"),
+    # the end of a month, and days known by name
+    ("月底", MON, at(2026, 11, 30), "day"),
+    ("下个月底", MON, at(2026, 12, 31), "day"),
+    ("1月底上午", MON, at(2027, 1, 31, 9), "hour"),
+    ("元旦", MON, at(2027, 1, 1), "day"),
+    ("平安夜下午", MON, at(2026, 12, 24, 14), "hour"),
     # weekdays: calendar weeks start on Monday; a bare weekday is the nearest one still ahead
     ("下周三", MON, at(2026, 12, 2), "day"),
     ("下星期三", MON, at(2026, 12, 2), "day"),
