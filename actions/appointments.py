@@ -347,10 +347,17 @@ SERVICE_WORDS = {
 # about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
 HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
 IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
+COUNTER_ERRAND = re.compile(r"办(?:理|个|点|下|一下)?(?:业务|手续|事|嘢|变更)|改(?:一)?下|变更|改受益人|改地址|改电话"
+                            r"|退保|补发|补办|签(?:个)?字")
 OFFERED = re.compile(r"[帮为]您预约([^，。；！？,.]{2,10})")
 
 
 def service_in_context(tracker: Tracker) -> str | None:
+    return service_described(tracker) or service_offered(tracker)
+
+
+def service_described(tracker: Tracker) -> str | None:
+    """The service the latest message describes, in words or by what it gives (a flat's address)."""
     text = to_simplified(tracker.latest_message.get("text") or "")
     if service := service_in_words(text):
         return service
@@ -358,7 +365,21 @@ def service_in_context(tracker: Tracker) -> str | None:
         return "上门服务"
     if IN_PERSON.search(text) and tracker.get_slot("claim_number"):
         return "理赔面谈"
-    return service_offered(tracker)
+    if latest_entity(tracker, "branch") and COUNTER_ERRAND.search(text):
+        return "柜面办理"  # "去你哋天河嗰度办嘢 改下受益人": an errand at a named branch is done at its counter
+    return None
+
+
+async def booking_asked(tracker: Tracker) -> list | None:
+    """A branch or service named ("当面问问 广州天河那个"), or a visit described, whatever NLU made of the
+    message: the booking starts. (A span that names no branch, "北京下雪" of "今天北京下雪没", starts nothing.)"""
+    offered = (await get_policy())["appointment"]
+    named = [e for e in tracker.latest_message.get("entities", []) if e.get("value") in {
+        "branch": offered["branches"], "service_type": offered["service_types"]}.get(e.get("entity"), ())]
+    described = service_described(tracker)
+    if not named and not described:
+        return None
+    return [*([SlotSet("service_type", described)] if described else []), FollowupAction("appointment_form")]
 
 
 def service_offered(tracker: Tracker) -> str | None:
@@ -514,9 +535,11 @@ def slots_offered_this_turn(tracker: Tracker) -> bool:
 
 def time_proposed(events: list[dict[str, Any]]) -> dt.datetime | None:
     """The time the customer last proposed in this booking, among `events` (whether or not it was free)."""
-    proposed = None
-    for event in reversed(events):  # within this form only: an earlier booking's time is not a wish
+    proposed, started = None, False
+    for event in reversed(events):  # within this form only: an earlier booking's time is not a wish…
         if event.get("event") == "active_loop" and event.get("name"):
+            started = True  # …but the message that started it counts ("12月2号上午十点半…柜台")
+        if started and event.get("event") == "user":
             break
         if event.get("event") == "slot" and event.get("name") == "appointment_time" and event.get("value"):
             proposed = event.get("value")

@@ -12,6 +12,7 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.format import day, deadline
 from actions.common.reply import choice, say
+from bot.script import to_simplified
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
                  "action_complaint_progress": ("投诉", "complaint_number"),
@@ -21,12 +22,16 @@ REGISTERED = "action_submit_complaint"
 # ("审核中是啥意思" then "那大概还要多久"), up to CASE_TURNS messages back.
 STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope")
 CASE_TURNS = 3
+OUTLOOK_OFFER = "如果对进度有疑问或觉得太慢"
 
 
 def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
     """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
     was registered), if it did — or a reply before, when the messages between were not understood or asked
     about it: "查了又说不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
+    if any(OUTLOOK_OFFER in to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1)
+           if e.get("event") == "bot"):
+        return None  # its outlook was just given: said again, it would answer nothing new
     for back in range(1, CASE_TURNS + 1):
         told = [e.get("name") for e in turns.reply(tracker, back)
                 if e.get("event") == "action" and e.get("name") in PROGRESS_TOLD]
@@ -54,7 +59,7 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
             [choice("转人工客服", "request_human")])
         return []
     facts = "".join(await case_outlook(tracker, number))
-    say(dispatcher, tracker, f"关于您的{kind} {number}：{facts}如果对进度有疑问或觉得太慢，我可以马上为您催办，"
+    say(dispatcher, tracker, f"关于您的{kind} {number}：{facts}{OUTLOOK_OFFER}，我可以马上为您催办，"
         "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
         [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
     return []

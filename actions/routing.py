@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import CALLS_OFF, SHANGHAI, clock_time_said, service_in_words
+from actions.appointments import CALLS_OFF, SHANGHAI, booking_asked, clock_time_said, service_in_words
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.policy import get_policy
@@ -162,7 +162,8 @@ class ActionHandleFallback(Action):
             dispatcher.utter_message(response="utter_welcome")
             return []
         if not in_task and (case := case_just_told(tracker)):
-            return await about_the_case_told(dispatcher, tracker, case)
+            # "那我能不能去你们公司当面问问 广州天河那个": a visit asked for, or else about the case
+            return await booking_asked(tracker) or await about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance
         if not in_task and (change := change_with_a_number(tracker)):
@@ -191,6 +192,8 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
+        if not sure and (booking := await booking_asked(tracker)):
+            return booking
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
         if not sure and clock_time_said(tracker):  # a time of day proposed, not a day named in a question
@@ -207,6 +210,8 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = (tracker.active_loop or {}).get("name")
+        if not form and (booking := await booking_asked(tracker)):
+            return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
@@ -239,8 +244,8 @@ class ActionRouteInform(Action):
         if answer := faq_instead(tracker, SURE_TOPIC):
             dispatcher.utter_message(response=answer)
             return []
-        if entities & BOOKING:
-            return [FollowupAction("appointment_form")]
+        if entities & BOOKING and (booking := await booking_asked(tracker)):
+            return booking
         if grievance := await start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
         asks_to_book = BOOKING_WORDS.search(to_simplified(tracker.latest_message.get("text") or ""))

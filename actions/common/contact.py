@@ -35,10 +35,47 @@ def validate_phone(form: BaseFormValidator, value: Any, dispatcher: CollectingDi
     return form.accepted("phone", digits)
 
 
+# "是中华的华 不是花" / "不是花，是中华的华": one character of the name put right, told by a word it is in
+NAME_CHAR_FIX = re.compile(r"(?:是|应该是|写成)\s*[\u4e00-\u9fff]{0,3}的(?P<new>[\u4e00-\u9fff])\s*[，,]?\s*不是\s*"
+                           r"[\u4e00-\u9fff]{0,3}?的?(?P<old>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+                           r"|不是\s*[\u4e00-\u9fff]{0,3}?的?(?P<old2>[\u4e00-\u9fff])\s*[，,]?\s*(?:而)?是\s*"
+                           r"[\u4e00-\u9fff]{0,3}的(?P<new2>[\u4e00-\u9fff])")
+# "最后三位是002" / "后四位改成9002": the end of the mobile put right
+PHONE_TAIL_FIX = re.compile(r"(?:最后|后|末)\s*(?P<n>[一二两三四五六七八\d])\s*位(?:数字|数)?"
+                            r"\s*(?:是|应该是|改成|为|换成)?\s*(?P<digits>\d{1,8})(?!\d)")
+COUNTS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+
+
+def name_char_fixed(name: str | None, text: str) -> str | None:
+    """`name` with the character the customer says was wrong replaced ("林美花" → "林美华"), if it is in it."""
+    match = NAME_CHAR_FIX.search(to_simplified(text))
+    if not name or not match:
+        return None
+    old, new = match.group("old") or match.group("old2"), match.group("new") or match.group("new2")
+    return name.replace(old, new) if old in name and old != new else None
+
+
+def phone_tail_fixed(phone: str | None, text: str) -> str | None:
+    """`phone` with its last digits as the customer now says them, if they say as many as they count."""
+    match = PHONE_TAIL_FIX.search(unicodedata.normalize("NFKC", text))
+    if not phone or not match:
+        return None
+    count, digits = COUNTS.get(match.group("n")) or int(match.group("n")), match.group("digits")
+    return phone[: -count] + digits if len(digits) == count < len(phone) else None
+
+
 class ContactFormValidator(BaseFormValidator):
     """Base for the forms that take the customer's name and mobile (appointments, complaints)."""
 
+    async def extract_phone(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if latest_entity(tracker, "phone"):
+            return {}
+        fixed = phone_tail_fixed(tracker.get_slot("phone"), tracker.latest_message.get("text") or "")
+        return {"phone": fixed} if fixed else {}  # "电话也错了 最后三位是002"
+
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if fixed := name_char_fixed(tracker.get_slot("person_name"), tracker.latest_message.get("text") or ""):
+            return {"person_name": fixed}  # "哎名字打错了 是中华的华 不是花"
         # A bare name is often not tagged by the NLU: take the words when the name was asked for — unless they
         # carry another answer ("改成明天上午11点行不行" to the name question changes the time, names nobody).
         if not latest_entity(tracker, "person_name") and (surname := surname_given(tracker)):

@@ -13,8 +13,9 @@ from bot.script import to_simplified
 
 # "第二个那笔", "第2个", "最后一个": a button picked by its place instead of a click.
 # (Not "第二天下午" or "第三次": days and times are dates, not places in a list.)
+# (Nor "最后三位是002": the last digits of a number.)
 ORDINAL = re.compile(r"第\s*([一二两三四五六七八1-8])(?![\d一二三四五六七八九十]|\s*[天周年月日次期号])"
-                     r"|(最后|倒数第一)")
+                     r"|(最后|倒数第一)(?!\s*[一二两三四五六七八九\d]\s*(?:位|码|个数|个号|个字))")
 ORDINAL_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8} | {
     str(n): n for n in range(1, 9)}
 

@@ -31,6 +31,7 @@ from actions.appointments import (
     check_time,
     next_free,
     service_in_words,
+    wanted_day,
 )
 from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgressForm
 from actions.common import api as api_client
@@ -513,9 +514,14 @@ def test_a_span_nlu_tagged_that_names_no_service_leaves_the_service_to_the_words
     ("不如我直接去你们那当面倾啦", {"claim_number": "LP2026110390103"}, "理赔面谈"),
     ("不如我直接去你们那当面倾啦", {}, None),  # in person, but about what? the customer chooses
     ("北京朝阳那边", {}, None),
+    # set 6: an errand at a named branch is a counter visit
+    ("喂 我想约个时间去你哋天河嗰度办嘢 改下受益人", {}, "柜面办理"),
+    ("我要预约去北京朝阳那边办个业务 大后天上午", {}, "柜面办理"),
 ])
 def test_a_service_told_rather_than_named_is_taken_from_its_context(backend, text, slots, service):
-    t = tracker({"requested_slot": "service_type", **slots}, text=text, form="appointment_form")
+    branch = next((b for b in POLICY["appointment"]["branches"] if b[2:4] in text), None)
+    t = tracker({"requested_slot": "service_type", **slots}, text=text, form="appointment_form",
+                entities=[{"entity": "branch", "value": branch}] if branch else [])
     expected = {"service_type": service} if service else {}
     assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == expected
 
@@ -1581,7 +1587,8 @@ def test_a_claim_picked_by_its_place_in_the_list_is_taken(backend):
     for text, expected in [("第二个那笔详细说说呢", "LP2026110290102"), ("第1个", "LP2026110290101"),
                            ("最后那个", "LP2026110290102"), ("第三个", None), ("说说详细的", None),
                            ("第二天再说", None), ("审核中的那个，催一下", "LP2026110290102"),
-                           ("受理中那笔", "LP2026110290101"), ("LP20261102901那个", None)]:
+                           ("受理中那笔", "LP2026110290101"), ("LP20261102901那个", None),
+                           ("最后一个吧", "LP2026110290102"), ("电话也错了 最后三位是002", None)]:
         t = tracker({"requested_slot": "claim_number", "policy_number": "P2026000000101"}, text=text,
                     form="claim_progress_form")
         t.events = [{"event": "user", "text": "8001"}, {"event": "bot", "text": "请选择", "data": {"buttons": buttons}},
@@ -1732,6 +1739,30 @@ def test_a_case_told_stays_the_context_across_one_message_not_understood(backend
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number not in dispatcher.messages[0]["text"]
+
+
+def test_a_visit_asked_for_right_after_a_case_was_told_is_booked_and_its_outlook_is_not_said_twice(backend):
+    """Set 6: "那我能不能去你们公司当面问问 广州天河那个" and "下下周一上午吧" after a claim's progress got the
+    claim's outlook three times in a row, and no booking."""
+    claim = "LP2026110390103"
+    t = ranked("那我能不能去你们公司当面问问 广州天河那个", "out_of_scope", "faq")
+    t.latest_message["entities"] = [{"entity": "branch", "value": "广州天河支公司"}]
+    t.slots.update({"claim_number": claim, "verified_case": claim})
+    t.events = [{"event": "user", "text": "尾号9002"}, {"event": "action", "name": "action_claim_progress"},
+                {"event": "bot", "text": "您的理赔案件…【待补充材料】"}, {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": t.latest_message["text"]}]
+    assert run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("service_type", "理赔面谈"), FollowupAction("appointment_form")]
+    # a span that names no branch books nothing ("今天北京下雪没")
+    t.latest_message.update({"text": "今天北京下雪没", "entities": [{"entity": "branch", "value": "北京下雪"}]})
+    assert FollowupAction("appointment_form") not in run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN))
+    # the outlook just given is not given again for the next unclear message
+    t.latest_message.update({"text": "这个到底咋回事", "entities": []})
+    t.events[2:2] = [{"event": "user", "text": "到底还缺什么"}, {"event": "action", "name": "action_out_of_scope"},
+                     {"event": "bot", "text": "关于您的理赔案件 LP2026110390103：…如果对进度有疑问或觉得太慢，…"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
 
 
 def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_outlook(backend):
@@ -2112,6 +2143,35 @@ def test_a_new_time_right_after_calling_a_booking_off_books_it_again(backend):
                      {"event": "slot", "name": "appointment_number", "value": "YY20261127-0001"}]
     assert SlotSet("requested_slot", None) not in run(ValidateAppointmentChangeForm().run(CollectingDispatcher(), t,
                                                                                             DOMAIN))
+
+
+def test_a_name_or_mobile_put_right_in_part_is_corrected(backend):
+    """Set 6: "哎名字打错了 是中华的华 不是花" and "电话也错了 最后三位是002" were not understood."""
+    form = ValidateAppointmentForm()
+    slots = {"requested_slot": "appointment_time", "person_name": "林美花", "phone": "13900139020"}
+    t = tracker(dict(slots), text="哎名字打错了 是中华的华 不是花", form="appointment_form")
+    assert run(form.extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {"person_name": "林美华"}
+    t = tracker(dict(slots), text="电话也错了 最后三位是002", form="appointment_form")
+    assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {"phone": "13900139002"}
+    t = tracker(dict(slots), text="最后三位是12", form="appointment_form")  # two digits for three: not a fix
+    assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_the_day_asked_for_as_the_booking_started_is_the_day_shown_again(backend):
+    """Set 6: "12月2号上午十点半…柜台" was offered 2 December's slots; after the name and phone, the time question
+    showed today's."""
+    t = tracker({"requested_slot": "appointment_time"}, text="林美花 13900139020", form="appointment_form")
+    t.events = [{"event": "user", "text": "我想12月2号上午十点半去上海浦东那边柜台办个变更"},
+                {"event": "slot", "name": "appointment_time", "value": "2026-12-02T10:30:00+08:00"},
+                {"event": "active_loop", "name": "appointment_form"},
+                {"event": "slot", "name": "appointment_time", "value": None},
+                {"event": "user", "text": "林美花 13900139020"}]
+    assert wanted_day(t) == dt.date(2026, 12, 2)
+    # an earlier booking's time is not this one's (this one started with no time)
+    del t.events[1]
+    t.events[:0] = [{"event": "user", "text": "明天上午十点"},
+                    {"event": "slot", "name": "appointment_time", "value": "2026-11-26T10:00:00+08:00"}]
+    assert wanted_day(t) is None
 
 
 def test_a_date_just_past_is_told_it_has_passed_not_that_it_is_too_far_ahead(backend):
