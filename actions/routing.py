@@ -255,8 +255,12 @@ class ActionRouteInform(Action):
             say(dispatcher, tracker, "好的，明白了。具体到您的日期和情况，如需准确核实，可以为您转人工客服确认。",
                 [choice("转人工客服", "request_human")])
             return []
-        if "time" in entities:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if "time" in entities and (clock_time_said(tracker) or asks_to_book or not ASKS.search(text)):
             return [FollowupAction("appointment_form")]
+        if "time" in entities and (answer := faq_instead(tracker, LIKELY_TOPIC)):
+            dispatcher.utter_message(response=answer)  # a day in a question books nothing: "周六开门吗"
+            return []
         if "appointment_number" in entities:
             say(
                 dispatcher,

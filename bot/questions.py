@@ -8,7 +8,8 @@ import re
 # A piece ends at punctuation; "对了" / "另外" / "还有" start a new one. The mark stays with its piece: "？" asks.
 PIECE = re.compile(r".+?(?:[,，.。!！;；?？\n]+|$|(?=对了|另外|还有就是|还有|顺便问|再问))", re.S)
 ASKS = re.compile(
-    r"[?？]|吗|呢|怎么|怎样|如何|什么|啥|咋|(?<![好十这那没])几|多久|多少|多长|哪|是否|能否|能不能|可不可以|有没有|要不要|咩|点样")
+    r"[?？]|吗|呢|怎么|怎样|如何|什么|啥|咋|(?<![好十这那没])几|多久|多少|多长|哪|是否|能否|能不能|可不可以|有没有|要不要|咩|点样"
+    r"|(?<![还都也])没有?\s*$")  # "北京下雪没"
 
 
 def question_spans(text: str) -> list[tuple[int, int]]:

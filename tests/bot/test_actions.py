@@ -974,7 +974,10 @@ def test_a_sure_faq_topic_outranks_a_stray_time_outside_a_task(backend):
     dispatcher = CollectingDispatcher()
     assert run(ActionRouteInform().run(dispatcher, t, DOMAIN)) == []
     assert dispatcher.messages[0]["response"] == "utter_faq/service_hours"
-    with_topic(t, "service_hours", 0.35)  # unsure: the time decides, as before
+    with_topic(t, "service_hours", 0.35)  # unsure: still a question (the NLG offers a choice), no booking
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == []
+    t.latest_message["text"] = "周六上午十点"  # a time proposed, not asked about: the booking
+    t.latest_message["entities"][0].update({"value": "2026-11-28T10:00:00+08:00", "additional_info": {"grain": "hour"}})
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
@@ -1756,6 +1759,11 @@ def test_a_visit_asked_for_right_after_a_case_was_told_is_booked_and_its_outlook
     # a span that names no branch books nothing ("今天北京下雪没")
     t.latest_message.update({"text": "今天北京下雪没", "entities": [{"entity": "branch", "value": "北京下雪"}]})
     assert FollowupAction("appointment_form") not in run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN))
+    snow = ranked("今天北京下雪没", "inform", "out_of_scope")  # read as an answer, with 今天 a time: no booking
+    snow.latest_message["entities"] = [{"entity": "branch", "value": "北京下雪"},
+                                       {"entity": "time", "value": "2026-11-25T00:00:00+08:00"}]
+    assert FollowupAction("appointment_form") not in run(ActionRouteInform().run(CollectingDispatcher(), snow,
+                                                                                 DOMAIN))
     # the outlook just given is not given again for the next unclear message
     t.latest_message.update({"text": "这个到底咋回事", "entities": []})
     t.events[2:2] = [{"event": "user", "text": "到底还缺什么"}, {"event": "action", "name": "action_out_of_scope"},
