@@ -267,6 +267,20 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     return {"appointment_time": proposed} if proposed else {}
 
 
+# "都行 你看着办" / "随便" / "哪天都行" to the time question: no wish of the customer's own
+ANY_TIME = re.compile(r"都行|都可以|都得|随便|看着办|你定|你们定|你安排|你们安排|无所谓|什么时候都|哪天都|几点都"
+                      r"|任何时间")
+
+
+def soonest_offered(tracker: Tracker) -> str | None:
+    """The first of the free slots just offered, when the customer leaves the time to us and names none."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if tracker.get_slot("requested_slot") != "appointment_time" or latest_entity(tracker, "time") or not (
+            ANY_TIME.search(text)):
+        return None
+    return next((t for t in (button_entities(b).get("time") for b in last_buttons(tracker)) if t), None)
+
+
 def time_given_now(tracker: Tracker) -> bool:
     """Is the time in the same message? Then validate_appointment_time checks it (with the service and branch
     of this message, already in the tracker); checking it here too said every rejection twice."""
@@ -491,6 +505,10 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("address", text[:200])
 
     async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if any_time := soonest_offered(tracker):
+            say(dispatcher, tracker, f"好的，为您选最近的空闲时段：{slot_time(any_time)}。提交前还会跟您确认，"
+                "要换时间直接说就行。")
+            return {"appointment_time": any_time}
         return time_proposed_off_topic(tracker)
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

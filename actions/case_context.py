@@ -23,6 +23,7 @@ REGISTERED = "action_submit_complaint"
 STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope")
 CASE_TURNS = 3
 OUTLOOK_OFFER = "如果对进度有疑问或觉得太慢"
+REJECTED = "已拒赔"  # the backend's status of a rejected claim
 
 
 def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
@@ -58,21 +59,39 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
             "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
             [choice("转人工客服", "request_human")])
         return []
-    facts = "".join(await case_outlook(tracker, number))
+    p = await progress(tracker, number)
+    if p.get("status") == REJECTED:
+        # "凭什么拒陪？？…保险不赔买来干嘛": nothing left to urge on a rejected claim — a review or a complaint
+        say(dispatcher, tracker, f"理解您的心情。您的{kind} {number} 的结论是拒赔。如果对结论有异议，可以申请复核，"
+            "也可以登记投诉（理赔纠纷），会有专人重新核查，并在承诺时限内答复您；也可以转人工客服跟您沟通。",
+            [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")])
+        return []
+    if p.get("finished") and p.get("status_text"):
+        # "即系啲钱已经俾咗我啦？" after a closed claim: what that status means, not an offer to speed it up
+        say(dispatcher, tracker, f"关于您的{kind} {number}（{p['status']}）：{p['status_text']}如有疑问，可以转人工客服"
+            "为您核实。", [choice("转人工客服", "request_human")])
+        return []
+    facts = "".join(case_outlook(number, p))
     say(dispatcher, tracker, f"关于您的{kind} {number}：{facts}{OUTLOOK_OFFER}，我可以马上为您催办，"
         "案件会提交主管优先跟进；也可以为您转人工客服，由专人跟您沟通。",
         [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
     return []
 
 
-async def case_outlook(tracker: Tracker, number: str) -> list[str]:
-    """The told case's outlook (what is missing, when it should be done), asked again of the backend."""
+async def progress(tracker: Tracker, number: str) -> dict[str, Any]:
+    """The told case's progress, asked again of the backend ({} if it cannot be had)."""
     kind = "claims" if number.startswith("LP") else "complaints"
     try:
-        p = await backend().get(f"/api/v1/{kind}/{number}/progress", token=tracker.get_slot("verification_token"))
+        return await backend().get(f"/api/v1/{kind}/{number}/progress", token=tracker.get_slot("verification_token"))
     except ApiError:
+        return {}
+
+
+def case_outlook(number: str, p: dict[str, Any]) -> list[str]:
+    """The told case's outlook (what is missing, when it should be done)."""
+    if not p:
         return []
-    if kind == "claims":
+    if number.startswith("LP"):
         return outlook(p)
     return [] if p.get("finished") else [f"我们会在 {deadline(p['resolution_due'])} 前给出处理结果。"]
 

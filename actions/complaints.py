@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.asks import times_asked
+from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
@@ -19,7 +20,9 @@ from actions.common.forms import CASE_FORMATS, QUESTION, declined_optional, free
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
+from actions.handover import FORM_SLOTS
 from bot.requests import REQUESTS
+from bot.script import to_simplified
 
 COMPLAINT_RE = CASE_FORMATS["complaint_number"]
 POLICY_RE = CASE_FORMATS["policy_number"]
@@ -194,9 +197,25 @@ async def type_in_words(text: str, longest: int | None = TYPE_ANSWER_CHARS) -> s
         return None
 
 
+# "另外还要投诉…" / "再投诉一个": a new complaint, even right after another one's progress
+ANOTHER_COMPLAINT = re.compile(r"另外|另一|再投诉|还要投诉|新的投诉|再登记|也要投诉|还有一件|还有个事")
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        case = case_just_told(tracker)
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if not tracker.get_slot("requested_slot") and case and case[0] == "投诉" and not case[2] and not (
+                ANOTHER_COMPLAINT.search(text)):
+            # "你们就是拖 这都三天了还在分析" right after that complaint's stage: a grievance about its handling, for
+            # which it is urged or a human takes over — not a second complaint about the same thing
+            say(dispatcher, tracker, "非常抱歉让您久等了，您的心情我们理解。")
+            await about_the_case_told(dispatcher, tracker, case)
+            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+        return await super().run(dispatcher, tracker, domain)
 
     async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         text = tracker.latest_message.get("text", "")
@@ -383,6 +402,9 @@ class ActionSubmitComplaint(Action):
                 "complaint_type_suggestion",
             )
         ]
+        if not s("complaint_confirmed") and not s("complaint_description") and any(
+                e.get("event") == "bot" for e in turns.reply(tracker)):
+            return resets  # never begun: the form ended as it started, and said why (ValidateComplaintForm.run)
         if not s("complaint_confirmed"):
             say(dispatcher, tracker, "好的，本次投诉未提交。如需帮助随时告诉我。")
             return resets + claim_left_aside(dispatcher, tracker)

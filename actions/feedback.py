@@ -57,6 +57,7 @@ class ActionAskCsat(Action):
 
 # The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
 ANYTHING_ELSE = re.compile(r"还有(?:其他|别的|什么)(?:问题|需要|事|可以帮)")
+BARE_SCORE = re.compile(r"\s*[1-5一二三四五]\s*[!！。.~]*\s*")
 
 
 class ActionAnswerDeny(Action):
@@ -80,7 +81,10 @@ class ActionStoreCsat(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         score = score_of(tracker)
         unasked = not tracker.get_slot("csat_asked")
-        if unasked and not SAYS_RATING.search(to_simplified(tracker.latest_message.get("text") or "")):
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        # a bare "5" right after "还有其他问题吗？": the customer closing with a score
+        closing = ANYTHING_ELSE.search(to_simplified(last_bot_text(tracker))) and BARE_SCORE.fullmatch(text)
+        if unasked and not SAYS_RATING.search(text) and not closing:
             return await fallback(dispatcher, tracker, domain)
         if score is None:
             say(

@@ -92,6 +92,10 @@ ASKS_HUMAN = re.compile(r"转(?:人工|接)[^。！？]*吗[？?]\s*$")
 OFFERS_URGE = re.compile(r"回复“催办”|可以马上为您催办")
 OFFERS_BOOKING = re.compile(r"[帮为]您预约")
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
+NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$")
+# "好 让人马上联系我" to "…现在为您转接人工客服吗？": a yes, in words NLU could not place
+HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?:让|叫|找)(?:个)?人|联系我|转吧|转人工",
+                       re.IGNORECASE)
 
 
 NOTHING_PENDING = "好的。还有什么可以帮您的吗？"  # a no or a stop with nothing to say no to
@@ -118,6 +122,10 @@ class ActionAnswerAffirm(Action):
         human, book = OFFERS_HUMAN.search(said), OFFERS_BOOKING.search(said)
         if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
             return await hand_over(dispatcher, tracker, "requested")
+        if NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")):
+            # "行 就这些" after an answer that offered a booking: OK, and that is all — the closing
+            from actions.feedback import ActionAskCsat  # (feedback builds on this module)
+            return await ActionAskCsat().run(dispatcher, tracker, domain)
         if OFFERS_URGE.search(said):  # "…您可以回复“催办”" → "行 尽快"
             return [FollowupAction("action_urge")]
         if human and book:
@@ -211,10 +219,19 @@ def form_entities(form: str, domain: dict[str, Any]) -> set[str]:
     }
 
 
+def human_accepted(tracker: Tracker) -> bool:
+    """Is the message a yes, in words NLU could not place, to the bot's question whether to hand over?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    asked = ASKS_HUMAN.search(to_simplified(last_bot_text(tracker)))
+    return bool(asked and HUMAN_YES.search(text) and not re.search(r"不|别|暂时", text))
+
+
 async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
     """Ask to rephrase with the main options; when the previous message was not understood either, hand over."""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     form = (tracker.active_loop or {}).get("name")
+    if not form and human_accepted(tracker):
+        return await hand_over(dispatcher, tracker, "requested")
     if form and entities & form_entities(form, domain):
         # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
         return [FollowupAction(form)]

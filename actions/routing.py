@@ -19,7 +19,7 @@ from actions.common.reply import choice, say
 from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
 from actions.feedback import ActionAskCsat
 from actions.handover import ROUTES as CASE_ROUTES
-from actions.handover import case_awaiting_proof, fallback
+from actions.handover import case_awaiting_proof, fallback, hand_over, human_accepted
 from bot.questions import ASKS
 from bot.script import to_simplified
 
@@ -151,6 +151,8 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         in_task = (tracker.active_loop or {}).get("name")
+        if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
+            return await hand_over(dispatcher, tracker, "requested")
         closing = runner_up(tracker) in CLOSINGS
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
         if not in_task and closing and short and runner_up_confidence(tracker) >= LIKELY_CLOSING:

@@ -1722,6 +1722,27 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     assert number not in dispatcher.messages[0]["text"]
 
 
+def test_a_grievance_about_the_complaint_just_told_is_no_second_complaint(backend):
+    """Set 6: "你们就是拖 这都三天了还在分析" right after the complaint's stage started a new complaint form."""
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "你们就是拖 这都三天了还在分析")
+    t.latest_message["intent"] = {"name": "file_complaint", "confidence": 0.5}
+    t.active_loop = {"name": "complaint_form"}
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("requested_slot", None) in events
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "抱歉" in said and number in said and "催办" in said
+    t.events.append({"event": "bot", "text": said})
+    done = CollectingDispatcher()
+    run(ActionSubmitComplaint().run(done, t, DOMAIN))
+    assert done.messages == []  # no "本次投诉未提交" after it
+    # "另外还要投诉一个业务员" is a new one
+    t.latest_message["text"] = "另外我还要投诉一个业务员 态度太差了"
+    events = run(ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("requested_slot", None) not in events
+
+
 def test_a_case_told_stays_the_context_across_one_message_not_understood(backend):
     """Set 4: "24小时内反馈？？都过去好几天了" came one not-understood turn after the complaint's stage, and got
     "not understood" again (then a hand-over) instead of the ways to speed it up."""
@@ -1771,6 +1792,23 @@ def test_a_visit_asked_for_right_after_a_case_was_told_is_booked_and_its_outlook
     dispatcher = CollectingDispatcher()
     run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_a_grievance_after_a_rejected_claim_is_offered_a_review_or_complaint_not_an_urge(backend):
+    """Set 6: "凭什么拒陪？？…保险不赔买来干嘛" after the rejection was offered an urge."""
+    claim = "LP2026102890106"
+    t = tracker({"claim_number": claim, "id_last4": "3333"}, text="3333", form="claim_progress_form")
+    token = run(ValidateClaimProgressForm().validate_id_last4("3333", CollectingDispatcher(), t, DOMAIN))[
+        "verification_token"]
+    t = ranked("凭什么拒陪？？家里水管爆了泡坏那么多东西 保险不赔买来干嘛", "out_of_scope", "faq")
+    t.slots.update({"claim_number": claim, "verified_case": claim, "verification_token": token})
+    t.events = [{"event": "user", "text": "3333"}, {"event": "action", "name": "action_claim_progress"},
+                {"event": "bot", "text": "您的理赔案件…【已拒赔】"},
+                {"event": "user", "text": t.latest_message["text"]}]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
+    assert "复核" in dispatcher.messages[0]["text"] and "催办" not in dispatcher.messages[0]["text"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/file_complaint", "/request_human"]
 
 
 def test_what_looks_out_of_scope_right_after_a_claim_was_told_gets_that_claims_outlook(backend):
@@ -1932,6 +1970,37 @@ def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
     events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="4", intent="rate"), DOMAIN))
     assert SlotSet("csat_asked", True) not in events
     assert not dispatcher.messages[0]["text"].startswith("感谢您的评价")
+    # …but right after "还有其他问题吗？" it is the customer closing with a score (set 6, twice)
+    t = tracker(text="5", intent="rate")
+    t.events = [{"event": "bot", "text": "不客气，很高兴能帮到您！还有其他问题吗？"}, {"event": "user", "text": "5"}]
+    dispatcher = CollectingDispatcher()
+    assert SlotSet("csat_asked", True) in run(feedback.ActionStoreCsat().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("感谢您的评价")
+
+
+def test_ok_thats_all_to_an_offer_in_passing_closes_the_chat(backend):
+    """Set 6: "行 就这些" after the FAQ's "需要的话我可以帮您预约柜面办理" asked which service to book."""
+    t = tracker(text="行 就这些", intent="affirm")
+    t.events = [{"event": "bot", "text": "……需要的话我可以帮您预约柜面办理。"}, {"event": "user", "text": "行 就这些"}]
+    dispatcher = CollectingDispatcher()
+    run(handover.ActionAnswerAffirm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("感谢您的咨询！请为本次服务打个分吧")
+
+
+def test_a_yes_in_words_to_the_question_whether_to_hand_over_hands_over(backend):
+    """Set 6: "好 让人马上联系我" to "…现在为您转接人工客服吗？" got the complaint's promise instead."""
+    t = ranked("好 让人马上联系我", "nlu_fallback", "faq")
+    t.slots["complaint_number"] = "TS20261125-0002"
+    t.events = [{"event": "action", "name": "action_submit_complaint"},
+                {"event": "bot", "text": "您反映的情况我们非常重视，已为您加急。现在为您转接人工客服吗？"},
+                {"event": "user", "text": "好 让人马上联系我"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))  # (in agent hours or not: the request is recorded)
+    assert re.search("正在为您转接人工客服|记录您的转人工请求|转人工请求已经登记", dispatcher.messages[0]["text"])
+    t.latest_message["text"] = "暂时不用 等你们电话就行"
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert not re.search("转接人工客服，请稍候|转人工请求", dispatcher.messages[0].get("text") or "")
 
 
 def test_a_value_rasa_mapped_from_this_very_message_is_an_answer(backend):
@@ -2151,6 +2220,23 @@ def test_a_new_time_right_after_calling_a_booking_off_books_it_again(backend):
                      {"event": "slot", "name": "appointment_number", "value": "YY20261127-0001"}]
     assert SlotSet("requested_slot", None) not in run(ValidateAppointmentChangeForm().run(CollectingDispatcher(), t,
                                                                                             DOMAIN))
+
+
+def test_leaving_the_time_to_us_takes_the_soonest_free_slot_offered(backend):
+    """Set 6: "都行 你看着办" to the time question got the bot's self-description, and the question again."""
+    slots = [choice("11月26日（周四）10:00", "inform", time="2026-11-26T10:00:00+08:00"),
+             choice("11月26日（周四）11:00", "inform", time="2026-11-26T11:00:00+08:00")]
+    t = tracker({"requested_slot": "appointment_time", "service_type": "电话回访"}, text="都行 你看着办",
+                intent="bot_challenge", form="appointment_form")
+    t.events = [{"event": "bot", "text": "请问您想预约什么时间？", "data": {"buttons": slots}},
+                {"event": "user", "text": "都行 你看着办"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().extract_appointment_time(dispatcher, t, DOMAIN)) == {
+        "appointment_time": "2026-11-26T10:00:00+08:00"}
+    assert "最近的空闲时段" in dispatcher.messages[0]["text"]
+    t.latest_message["text"] = "周四都行"  # a day said with it: that day is the wish, checked as usual
+    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-26T00:00:00+08:00"}]
+    assert run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_a_name_or_mobile_put_right_in_part_is_corrected(backend):
