@@ -107,3 +107,21 @@ def outlook(p: dict[str, Any]) -> list[str]:
             + ("（补充材料期间时限暂停，收到材料后顺延）。" if p["paused"] else "。")
         )
     return lines
+
+
+OTHER_KINDS = {"claim_number": ("理赔", "check_claim_progress"),
+               "complaint_number": ("投诉", "check_complaint_progress")}
+
+
+def other_case_offered(tracker: Tracker, told: str) -> tuple[str, list[dict]] | None:
+    """"投诉TS…处理到哪了 还有理赔LP… 也一起看下": once the first case is told, the other one named in the
+    messages that led to it is offered next (a line and its button), unless it was told already."""
+    said = " ".join(e.get("text") or "" for e in tracker.events if e.get("event") == "bot")
+    for back in range(CASE_TURNS + 1):
+        for entity in turns.message(tracker, back).get("entities", []):
+            number = str(entity.get("value") or "")
+            if entity.get("entity") in OTHER_KINDS and number and number != told and number not in said:
+                kind, intent = OTHER_KINDS[entity["entity"]]
+                return (f"您刚才还提到{kind} {number}，需要现在为您查询吗？",
+                        [choice(f"查询{kind} {number}", intent, **{entity["entity"]: number})])
+    return None

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case_context import about_the_case_told, case_just_told, outlook
+from actions.case_context import about_the_case_told, case_just_told, other_case_offered, outlook
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.format import day
@@ -170,7 +170,8 @@ class ActionClaimProgress(Action):
                 json={"note": "客户查询时案件已超时，机器人自动催办", "conversation_id": tracker.sender_id},
             )
             lines.append("非常抱歉，您的案件已超过承诺的处理时限。我已为您自动催办，主管会优先跟进处理。")
-        say(dispatcher, tracker, "\n".join(lines))
+        other = other_case_offered(tracker, number)
+        say(dispatcher, tracker, "\n".join([*lines, *(other[:1] if other else [])]), other[1] if other else None)
         return [SlotSet("id_last4", None)]
 
 

@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import BaseFormValidator
+from actions.common.forms import BaseFormValidator, latest_entity, values_before_this_turn
 from actions.common.reply import choice, say
 from actions.feedback import score_buttons, score_of
 from bot.script import to_simplified
@@ -45,6 +45,11 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
         return {"resolution_score": str(score)} if score else {}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        judged = values_before_this_turn(tracker).get("complaint_number")
+        if (other := latest_entity(tracker, "complaint_number")) and judged and other.get("value") != judged:
+            # "还有一个TS20261121-9005 那个呢": the verdict on the first can wait; the other one is looked up
+            say(dispatcher, tracker, f"好的，投诉 {judged} 的评价可以稍后再给。先为您查询 {other.get('value')}：")
+            return [SlotSet("requested_slot", None)]
         if tracker.get_slot("requested_slot") == "resolution_score" and self.replying(tracker) and not score_of(
                 tracker) and len(to_simplified(tracker.latest_message.get("text") or "").strip()) > REASON_CHARS:
             # "我要的是全额退保，当时业务员说随时退不亏钱的" to the score question: the why of a verdict, not a
@@ -89,8 +94,10 @@ class ActionSubmitComplaintVerdict(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         number, token = tracker.get_slot("complaint_number"), tracker.get_slot("verification_token")
-        satisfied = bool(tracker.get_slot("resolution_satisfied"))
+        satisfied = tracker.get_slot("resolution_satisfied")
         reset = [SlotSet(s, None) for s in ("resolution_satisfied", "resolution_score", "complaint_awaiting_verdict")]
+        if satisfied is None or not tracker.get_slot("resolution_score"):  # left for another case: nothing to send
+            return [*reset, SlotSet("id_last4", None), FollowupAction("complaint_progress_form")]
         try:
             await backend().post(
                 f"/api/v1/complaints/{number}/confirmation",

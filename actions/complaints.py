@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.asks import times_asked
-from actions.case_context import about_the_case_told, case_just_told
+from actions.case_context import about_the_case_told, case_just_told, other_case_offered
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
@@ -157,6 +157,20 @@ def grievance_before(tracker: Tracker) -> str | None:
     return f"（理赔案件 {claim}）{text}" if claim and claim not in text else text
 
 
+# "还是要投诉" / "继续投诉吧": a complaint given up earlier in the chat, taken up again
+RESUMED = re.compile(r"还是(?:要|得|想)?投诉|继续投诉|接着投诉|还是投|重新投诉")
+STORY_TURNS = 6
+
+
+def story_told(tracker: Tracker) -> str | None:
+    """The grievance the customer told earlier in this chat (the latest one), within STORY_TURNS messages."""
+    for back in range(1, STORY_TURNS + 1):
+        text = turns.message(tracker, back).get("text") or ""
+        if is_account(text) and GRIEVANCE.search(story_of(text)):
+            return text
+    return None
+
+
 def more_story(answer: str) -> bool:
     """Does an answer to the demand question tell more of what happened rather than what the customer wants?"""
     return is_account(answer) and not DEMANDS.search(answer)
@@ -222,6 +236,8 @@ class ValidateComplaintForm(ContactFormValidator):
         intent = tracker.latest_message.get("intent", {}).get("name")
         # "我要投诉业务员误导我…": the opening message already describes the problem.
         before = tracker.get_slot("complaint_description")
+        if before is None and intent == "file_complaint" and RESUMED.search(text) and (told := story_told(tracker)):
+            return complaint_slots(told)  # "算了 不投了" … "不行 越想越气 还是要投诉": what was told the first time
         if before is None and intent == "file_complaint" and is_account(text):
             return complaint_slots(text)
         if before is None and intent == "file_complaint" and (story := grievance_before(tracker)):
@@ -514,6 +530,7 @@ class ActionComplaintProgress(Action):
             # the result may still be days away while the promised first contact was missed: say which
             missed = "与您联系反馈进展" if p.get("breached") == ["feedback"] else "给出处理结果"
             lines.append(f"非常抱歉，我们没能在承诺的时限内{missed}。您可以回复“催办”，我会立即为您催办。")
-        say(dispatcher, tracker, "\n".join(lines))
+        other = None if p.get("awaiting_confirmation") else other_case_offered(tracker, number)
+        say(dispatcher, tracker, "\n".join([*lines, *(other[:1] if other else [])]), other[1] if other else None)
         # The case closes only on the customer's own verdict (RULES §4); the rules ask for it next.
         return [SlotSet("id_last4", None), SlotSet("complaint_awaiting_verdict", bool(p.get("awaiting_confirmation")))]

@@ -41,7 +41,13 @@ from actions.common.picks import picked_button
 from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
-from actions.complaints import ActionComplaintProgress, ActionSubmitComplaint, ValidateComplaintForm, complaint_slots
+from actions.complaints import (
+    ActionComplaintProgress,
+    ActionSubmitComplaint,
+    ValidateComplaintForm,
+    ValidateComplaintProgressForm,
+    complaint_slots,
+)
 from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope, ActionRouteInform
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
@@ -633,6 +639,29 @@ def test_the_verdict_said_in_words_is_taken(text, satisfied):
     t = tracker({"requested_slot": "resolution_satisfied"}, text=text, form="complaint_verdict_form")
     out = run(ValidateComplaintVerdictForm().extract_resolution_satisfied(CollectingDispatcher(), t, DOMAIN))
     assert out == ({} if satisfied is None else {"resolution_satisfied": satisfied})
+
+
+def test_another_complaint_asked_about_at_the_verdict_question_is_looked_up_and_the_verdict_waits(backend):
+    """Set 6: "还有一个TS20261121-9005 那个呢" to "对处理结果满意吗？" was "没能从您的回复里找到需要的信息"."""
+    t = tracker({"requested_slot": "resolution_satisfied", "complaint_number": "TS20261121-9005"},
+                text="还有一个TS20261121-9005 那个呢", form="complaint_verdict_form",
+                entities=[{"entity": "complaint_number", "value": "TS20261121-9005"}])
+    t.events = [{"event": "slot", "name": "complaint_number", "value": "TS20261115-9003"},
+                {"event": "user", "text": "还有一个TS20261121-9005 那个呢"},
+                {"event": "slot", "name": "complaint_number", "value": "TS20261121-9005"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateComplaintVerdictForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    assert "TS20261115-9003 的评价可以稍后再给" in dispatcher.messages[0]["text"]
+    events = run(ActionSubmitComplaintVerdict().run(CollectingDispatcher(), t, DOMAIN))
+    assert events[-1] == FollowupAction("complaint_progress_form")  # and nothing was sent as a verdict
+
+
+def test_what_the_verdict_question_asks_is_explained(backend):
+    t = tracker({"requested_slot": "resolution_satisfied"}, text="什么意思 等我反馈？我要干嘛", intent="faq",
+                form="complaint_verdict_form")
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+    assert "是否满意" in dispatcher.messages[0]["text"]
 
 
 def test_verdict_score_is_read_from_words_or_digits():
@@ -1741,6 +1770,35 @@ def test_a_grievance_about_the_complaint_just_told_is_no_second_complaint(backen
     t.latest_message["text"] = "另外我还要投诉一个业务员 态度太差了"
     events = run(ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN))
     assert SlotSet("requested_slot", None) not in events
+
+
+def test_the_other_case_named_with_the_first_is_offered_once_the_first_is_told(backend):
+    """Set 6: "投诉TS20261118-9002处理到哪了 还有理赔LP2026110390103 也一起看下": the claim was never looked up."""
+    first = "帮我查一下投诉TS20261118-9002处理到哪了 还有理赔LP2026110390103 也一起看下"
+    t = tracker({"complaint_number": "TS20261118-9002", "claim_number": "LP2026110390103", "id_last4": "9002"},
+                text="9002", form="complaint_progress_form")
+    checked = run(ValidateComplaintProgressForm().validate_id_last4("9002", CollectingDispatcher(), t, DOMAIN))
+    t.slots.update(checked)
+    t.events = [{"event": "user", "text": first, "parse_data": {"text": first, "entities": [
+                    {"entity": "complaint_number", "value": "TS20261118-9002"},
+                    {"entity": "claim_number", "value": "LP2026110390103"}]}},
+                {"event": "bot", "text": "为保护您的隐私，请提供……后4位"},
+                {"event": "user", "text": "9002", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ActionComplaintProgress().run(dispatcher, t, DOMAIN))
+    assert "您刚才还提到理赔 LP2026110390103" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == '/check_claim_progress{"claim_number": "LP2026110390103"}'
+
+
+def test_a_complaint_taken_up_again_takes_what_was_told_the_first_time(backend):
+    """Set 6: "算了算了 不投了", then "不行 越想越气 还是要投诉": the description became "不行 越想越气 还是要投诉"."""
+    story = "我要投诉你们那个客服 电话里态度差的要命 还挂我电话"
+    t = tracker(text="不行 越想越气 还是要投诉", intent="file_complaint", form="complaint_form")
+    t.events = [{"event": "user", "text": story, "parse_data": {"text": story, "intent": {"name": "file_complaint"}}},
+                {"event": "user", "text": "算了算了 说了也没用 不投了"}, {"event": "user", "text": "。。。"},
+                {"event": "user", "text": "不行 越想越气 还是要投诉", "parse_data": t.latest_message}]
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": story}
 
 
 def test_a_case_told_stays_the_context_across_one_message_not_understood(backend):
