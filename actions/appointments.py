@@ -40,11 +40,12 @@ APPOINTMENT_RE = CASE_FORMATS["appointment_number"]
 OTHER_REFERENCE = re.compile(r"(?:编号|单号|预约号)(?:是|为)?[:：\s]*((?:YY)?[\d-]{5,})", re.IGNORECASE)
 LOOKAHEAD_DAYS = 7
 SURE = 0.5  # an intent this likely is what the message asks
-WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)")
+WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)"
+                           r"|(?:使唔使|要唔要|需唔需要|要不要|需不需要|用不用)(?:带|准备)")
 CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧|咗|佢|它)|不(?:用|要|想)?(?:预)?约了")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # "下周一同一时间" / "时间不变" / "还是原来那个点" / "一样嘅钟数": a new day at the hour already chosen
-SAME_HOUR = re.compile(r"同(?:一|样)?(?:个)?(?:的|嘅)?(?:时间|时段|钟点|钟数|点钟)"
+SAME_HOUR = re.compile(r"同(?:一|样)?(?:个)?(?:的|嘅)?(?:时间|时段|钟点|钟数|点钟|钟(?!头))"
                        r"|(?:时间|钟点|时段|几点)(?:不变|照旧|一样)|原来(?:的|那个|嘅)?(?:时间|时段|钟点|点)|还是(?:那个|这个|嗰个)(?:时间|时段|点|钟点|钟数)"
                        r"|一样(?:的|嘅)?(?:时间|时段|点|钟数)")
 
@@ -102,8 +103,8 @@ async def check_time(
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     entity = next((e for e in times if e.get("value") == str(value)), latest_entity(tracker, "time"))
     grain = ((entity or {}).get("additional_info") or {}).get("grain")  # of the time being checked
-    if grain == "day" and same_hour and SAME_HOUR.search(to_simplified(tracker.latest_message.get("text") or "")):
-        # "改成下周一同一时间": that day, at the hour of the time it replaces
+    if grain == "day" and same_hour:
+        # "改成下周一同一时间", or "周日吧" once 19:00 was agreed: that day, at the hour of the time it replaces
         moment, grain = moment.replace(hour=same_hour.hour, minute=same_hour.minute, second=0), "minute"
     moment = a_day_just_past(tracker, on_the_offered_day(tracker, moment))
     try:
@@ -514,7 +515,7 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
         value = the_time_wanted(tracker) or value
-        return await check_time_when_known(self, value, dispatcher, tracker, service, branch, hour_chosen(tracker))
+        return await check_time_when_known(self, value, dispatcher, tracker, service, branch, hour_kept(tracker))
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if value is False:
@@ -579,6 +580,17 @@ def hour_chosen(tracker: Tracker) -> dt.datetime | None:
     """The time proposed before this message, if it had an hour: "改成下周一同一时间" keeps it."""
     proposed = time_proposed(turns.before_this_turn(tracker))
     return proposed if proposed and (proposed.hour, proposed.minute) != (0, 0) else None
+
+
+def same_hour_said(tracker: Tracker) -> bool:
+    return bool(SAME_HOUR.search(to_simplified(tracker.latest_message.get("text") or "")))
+
+
+def hour_kept(tracker: Tracker) -> dt.datetime | None:
+    """The hour a day said alone keeps: asked for in words ("同一时间"), or agreed already — "周日吧" after 19:00
+    was accepted moves the booking to Sunday 19:00 (the read-back confirms it)."""
+    agreed = values_before_this_turn(tracker).get("appointment_time") is not None
+    return hour_chosen(tracker) if same_hour_said(tracker) or agreed else None
 
 
 class ActionAskAppointmentTime(Action):
@@ -747,7 +759,8 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         appt = await booked_appointment(tracker)
         booked = dt.datetime.fromisoformat(appt["start"]).astimezone(SHANGHAI)
         value = the_time_wanted(tracker) or value
-        return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"), booked)
+        kept = booked if same_hour_said(tracker) else None
+        return await check_time(self, value, dispatcher, tracker, appt["service_type"], appt.get("branch"), kept)
 
     async def extract_change_confirmed(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # "确认取消" / "对，取消吧" reads as cancel_appointment, not affirm: asking the same thing again is a yes
@@ -795,8 +808,9 @@ class ActionAskChangeConfirmed(Action):
             # needed one, and so never checked: it is checked here, before it is read back.
             wanted = the_time_wanted(tracker) or tracker.get_slot("appointment_time")
             start = dt.datetime.fromisoformat(appt["start"]).astimezone(SHANGHAI)
+            kept = start if same_hour_said(tracker) else None
             checked = await check_time(ValidateAppointmentChangeForm(), wanted, dispatcher, tracker,
-                                       appt["service_type"], appt.get("branch"), start)
+                                       appt["service_type"], appt.get("branch"), kept)
             events = [SlotSet(name, value) for name, value in checked.items()]
             if not checked.get("appointment_time"):  # refused, with the reason and free slots said
                 return [*events, SlotSet("requested_slot", "appointment_time")]

@@ -19,7 +19,7 @@ from actions.common.format import deadline
 from actions.common.forms import CASE_FORMATS, QUESTION, declined_optional, free_text, latest_entity, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, case_taken, verify_slot
+from actions.common.verification import VerifyingForm, booking_instead, case_taken, verify_slot
 from actions.handover import FORM_SLOTS
 from bot.requests import REQUESTS
 from bot.script import to_simplified
@@ -515,7 +515,7 @@ class ActionComplaintProgress(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         number, token = tracker.get_slot("complaint_number"), tracker.get_slot("verification_token")
         if not (number and token):
-            return []
+            return [FollowupAction("appointment_form")] if await booking_instead(tracker) else []
         try:
             p = await backend().get(f"/api/v1/complaints/{number}/progress", token=token)
         except ApiError as exc:

@@ -89,7 +89,7 @@ class BaseFormValidator(FormValidationAction):
             # "我要投诉她" while the complaint is being taken: it is under way — no "not understood" mid-task
             say(dispatcher, tracker, "好的，正在为您办理，我们接着来：")
             events.append(SlotSet(slot, None))
-        elif asking and intent in COURTESY:
+        elif asking and quiet and intent in COURTESY:
             # "谢谢" / "你好" between two questions: answered in kind, then the question again (no retry
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
@@ -205,8 +205,8 @@ def latest_entity(tracker: Tracker, entity: str) -> dict | None:
 ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
 
 # A summary confirmed in words NLU read otherwise ("確認，謝謝" → thank), and what undoes such a reading.
-CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok|搞掂|搞定|^\s*(?:好|行|嗯|对)",
-                      re.IGNORECASE)
+CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok|搞掂|搞定|^\s*(?:好|行|嗯|对)"
+                      r"|啱晒|冇问题|book咗|就咁(?:啦|吧)", re.IGNORECASE)
 NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 
 # The request that starts each form: said again while the form runs, it asks for what is under way.

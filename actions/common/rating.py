@@ -7,7 +7,7 @@ import re
 # A rating nobody asked for counts only when it says it is one ("5分", "五星好评", "挺满意的"); a bare "4"
 # outside the question is more likely a digit meant for something else.
 # …or a digit after a word that grades: "评分？4啦", "一般般吧 3" (a bare "3" is no rating unasked)
-SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星)|好评|差评|满意|满分|[⭐★🌟]"
-                         r"|(?:评分|打分|评价|给你?|一般|还行|还可以|凑合|不错)\D{0,4}[1-5](?!\d)")
+SAYS_RATING = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星|stars?\b)|好评|差评|满意|满分|[⭐★🌟]"
+                         r"|(?:评分|打分|评价|给你?|一般|还行|还可以|凑合|不错)\D{0,4}[1-5](?!\d)", re.IGNORECASE)
 # …and a score said outright ("5分", "给四星"): what a customer says who thinks the task is done
-SCORE_SAID = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星)|[⭐★🌟]")
+SCORE_SAID = re.compile(r"[1-5一二两三四五]\s*(?:分|星|颗星|stars?\b)|[⭐★🌟]", re.IGNORECASE)

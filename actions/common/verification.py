@@ -14,7 +14,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
-from actions.common.forms import CASE_FORMATS, IDENTIFIERS, LAST_DIGITS, MAX_SAME_QUESTION, BaseFormValidator
+from actions.common.forms import (
+    CASE_FORMATS,
+    IDENTIFIERS,
+    LAST_DIGITS,
+    MAX_SAME_QUESTION,
+    BaseFormValidator,
+    latest_entity,
+)
+from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.handover import hand_over
 
@@ -129,6 +137,14 @@ async def verify_slot(
     return validator.reject(dispatcher, tracker, "id_last4", result.message)
 
 
+async def booking_instead(tracker: Tracker) -> bool:
+    """Does the message ask for a booking rather than answer (the intent, or a service named)?"""
+    services = (await get_policy())["appointment"]["service_types"]
+    service = latest_entity(tracker, "service_type")
+    booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
+    return booking or bool(service and service.get("value") in services)
+
+
 PUT_OFF = ("好的，那先不核对了。没有核对身份，我没法查看或催办这件案件；您方便时把登记手机号或身份证号的后4位发给我，"
            "我马上接着办；也可以转人工客服，由专人核实后为您处理。")
 
@@ -160,6 +176,11 @@ class VerifyingForm(BaseFormValidator):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         starting = not tracker.get_slot("requested_slot")
+        if tracker.get_slot("requested_slot") == "id_last4" and self.replying(tracker) and await booking_instead(
+                tracker):
+            # "先约上门吧 下周二上午 …" to the digits question: that first — the progress action hands it on
+            say(dispatcher, tracker, "好的，先为您办理预约，案件进度稍后随时可以再查。")
+            return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if starting and await locked_out(tracker):
             events: list[EventType] = [SlotSet(name, value) for name, value in LOCKED_OUT.items()]
         else:

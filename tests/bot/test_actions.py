@@ -275,6 +275,21 @@ def test_a_claim_named_by_its_amount_at_the_digits_question_costs_no_attempt_and
     assert out["id_last4"] is None and "verification_token" not in out
 
 
+def test_a_booking_asked_for_at_the_digits_question_comes_first(backend):
+    """Set 6: "查下理陪LP… 另外我想约个上门服务", then "先约上门吧 下周二上午 …" to the digits question: a failed
+    verification, and the booking was lost."""
+    text = "先约上门吧 下周二上午 北京朝阳区望京西园三区301号楼2单元502"
+    t = tracker({"claim_number": "LP2026110290102", "requested_slot": "id_last4", "id_last4": text}, text=text,
+                form="claim_progress_form", entities=[{"entity": "service_type", "value": "上门服务"}])
+    t.events = [{"event": "bot", "text": "为保护您的隐私，请提供……后4位"}, {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None),
+                                                                            SlotSet("id_last4", None)]
+    assert "先为您办理预约" in dispatcher.messages[0]["text"]
+    t.slots["requested_slot"] = None
+    assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+
+
 def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_again(backend):
     form = ValidateClaimProgressForm()
     asked = {"claim_number": "LP2026110290102", "requested_slot": "id_last4"}
@@ -2036,6 +2051,18 @@ def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
     assert dispatcher.messages[0]["text"].startswith("感谢您的评价")
 
 
+def test_cantonese_and_english_closings_are_understood(backend):
+    """Set 6: "啱晒 book咗佢" to the read-back and "5 stars" unasked were not understood."""
+    t = confirm_turn("啱晒 book咗佢", "nlu_fallback")
+    events = run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("appointment_confirmed", True) in events
+    dispatcher = CollectingDispatcher()
+    events = run(feedback.ActionStoreCsat().run(dispatcher, tracker(text="5 stars", intent="rate",
+                                                                    entities=[{"entity": "score", "value": "5"}]),
+                                                DOMAIN))
+    assert SlotSet("csat_asked", True) in events
+
+
 def test_ok_thats_all_to_an_offer_in_passing_closes_the_chat(backend):
     """Set 6: "行 就这些" after the FAQ's "需要的话我可以帮您预约柜面办理" asked which service to book."""
     t = tracker(text="行 就这些", intent="affirm")
@@ -2251,8 +2278,13 @@ def test_a_new_day_at_the_same_time_keeps_the_hour_being_replaced(backend):
     dispatcher = CollectingDispatcher()
     out = run(ValidateAppointmentForm().validate_appointment_time(new_day.isoformat(), dispatcher, t, DOMAIN))
     assert dt.datetime.fromisoformat(out["appointment_time"]) == dt.datetime.combine(new_day.date(), was.timetz())
-    # without the words, a day alone still shows that day's free slots to choose from
+    # without the words, once a time was agreed, the day alone moves it too (set 6: "周日吧" after 19:00 agreed)
     t.latest_message["text"] = "改成下周一可以吗"
+    out = run(ValidateAppointmentForm().validate_appointment_time(new_day.isoformat(), CollectingDispatcher(), t,
+                                                                  DOMAIN))
+    assert dt.datetime.fromisoformat(out["appointment_time"]) == dt.datetime.combine(new_day.date(), was.timetz())
+    # …but with no time agreed yet, a day alone shows that day's free slots to choose from
+    del t.events[0]
     dispatcher = CollectingDispatcher()
     out = run(ValidateAppointmentForm().validate_appointment_time(new_day.isoformat(), dispatcher, t, DOMAIN))
     assert out["appointment_time"] is None and dispatcher.messages[0]["buttons"]
