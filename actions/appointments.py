@@ -362,6 +362,8 @@ SERVICE_WORDS = {
 # about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
 HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
 IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
+# the words that change a service already chosen: "那算了 你们能上门吗", "还是改成电话回访吧"
+SWITCH = re.compile(r"算了|改成|换成|改为|还是|能不能|可不可以|能.{0,4}吗|行不行|不如")
 COUNTER_ERRAND = re.compile(r"办(?:理|个|点|下|一下)?(?:业务|手续|事|嘢|变更)|改(?:一)?下|变更|改受益人|改地址|改电话"
                             r"|退保|补发|补办|签(?:个)?字")
 OFFERED = re.compile(r"[帮为]您预约([^，。；！？,.]{2,10})")
@@ -443,7 +445,12 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def extract_service_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         entity = latest_entity(tracker, "service_type")
         named = entity and entity.get("value") in (await get_policy())["appointment"]["service_types"]
-        if tracker.get_slot("service_type") and not entity or named:
+        current = tracker.get_slot("service_type")
+        switched = service_in_words(tracker.latest_message.get("text") or "")
+        if current and not entity and switched and switched != current and SWITCH.search(
+                to_simplified(tracker.latest_message.get("text") or "")):
+            return {"service_type": switched}  # "周六不上班啊？那算了 你们能上门吗": the service changes
+        if current and not entity or named:
             return {}
         # nothing named, or a span NLU tagged that names no service ("打电话返" of "打电话返嚟"): the words tell
         service = service_in_context(tracker)
@@ -473,6 +480,10 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         branches = (await get_policy())["appointment"]["branches"]
+        chosen = values_before_this_turn(tracker).get("branch")
+        if value not in branches and chosen in branches and tracker.get_slot("requested_slot") != "branch":
+            # "朝阳区" of a home address read as a branch: not the customer's choice — the branch chosen stays
+            return {"branch": chosen}
         if value not in branches:
             # the question that follows offers the branches as buttons
             return self.reject(dispatcher, tracker, "branch", "抱歉，这个网点暂不能预约，请从下面的网点中选一个。")
@@ -494,9 +505,14 @@ class ValidateAppointmentForm(ContactFormValidator):
         if (address := tracker.get_slot("address")) and (corrected := corrected_address(
                 address, tracker.latest_message.get("text") or "")):
             return {"address": corrected}  # "写错了 是5单元502 不是3单元" at the read-back
-        said = ADDRESS_SAID.search(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        said = ADDRESS_SAID.search(text)
         if said and not tracker.get_slot("address") and ADDRESS_MARK.search(said.group(1)):
             return {"address": said.group(1)}  # "想约个上门服务 下周三上午10点 地址深圳市福田区益田路6009号 我叫…"
+        if not tracker.get_slot("address") and HOME_ADDRESS.search(to_simplified(text)):
+            # "先约上门吧 下周二上午 北京朝阳区望京西园三区301号楼2单元502": a flat's address, given unasked
+            part = address_part(text, tracker.latest_message.get("entities", []))
+            return {"address": part} if part != text and ADDRESS_MARK.search(part) else {}
         return {}
 
     async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -514,7 +530,7 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
-        value = the_time_wanted(tracker) or value
+        value = await first_bookable(tracker, service, branch) or the_time_wanted(tracker) or value
         return await check_time_when_known(self, value, dispatcher, tracker, service, branch, hour_kept(tracker))
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -538,6 +554,33 @@ def the_time_wanted(tracker: Tracker) -> str | None:
     不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason)."""
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     return clock_time_said(tracker) if len(times) > 1 else None
+
+
+DAY_WORD = re.compile(r"[号日月天]|周|星期|礼拜")
+# "十点半不行的话十点也可以", "9点或者10点都行": the times said are alternatives
+ALTERNATIVES = re.compile(r"不行的话|不行就|或者|或是|也可以|也行|都行|都可以")
+
+
+async def first_bookable(tracker: Tracker, service: str | None, branch: str | None) -> str | None:
+    """Of several clock times said as alternatives, the first that is a free slot (None: none is, or no choice)."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    clocks = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+              and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
+    if len(clocks) < 2 or not service or not ALTERNATIVES.search(text):
+        return None
+    day = offered_day(tracker) or wanted_day(tracker)
+    for clock in clocks:
+        moment = dt.datetime.fromisoformat(clock["value"])
+        own_day = DAY_WORD.search(text[clock.get("start") or 0: clock.get("end") or 0])
+        if day and not own_day:  # a bare "十点" is on the day being talked about
+            moment = dt.datetime.combine(day, moment.timetz())
+        try:
+            slots, _ = await free_slots(service, moment.date(), branch)
+        except ApiError:
+            return None
+        if any(dt.datetime.fromisoformat(s["start"]) == moment for s in slots):
+            return moment.isoformat()
+    return None
 
 
 async def booked_appointment(tracker: Tracker) -> dict[str, Any]:

@@ -27,12 +27,18 @@ REJECTED = "已拒赔"  # the backend's status of a rejected claim
 
 
 def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
+    """The case in view (case_in_view), unless its outlook was just given: said again, it would answer nothing
+    new."""
+    if any(OUTLOOK_OFFER in to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1)
+           if e.get("event") == "bot"):
+        return None
+    return case_in_view(tracker)
+
+
+def case_in_view(tracker: Tracker) -> tuple[str, str, bool] | None:
     """(kind, number, just registered) of the case the bot's last reply told about (its progress, or that it
     was registered), if it did — or a reply before, when the messages between were not understood or asked
     about it: "查了又说不清楚" then "24小时内反馈？？都过去好几天了" is still about that case."""
-    if any(OUTLOOK_OFFER in to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1)
-           if e.get("event") == "bot"):
-        return None  # its outlook was just given: said again, it would answer nothing new
     for back in range(1, CASE_TURNS + 1):
         told = [e.get("name") for e in turns.reply(tracker, back)
                 if e.get("event") == "action" and e.get("name") in PROGRESS_TOLD]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities, picked_by_amount
 from actions.common.reply import choice, say
-from actions.common.verification import AMOUNT_SAID, VerifyingForm, booking_instead, case_taken, verify_slot
+from actions.common.verification import AMOUNT_SAID, PROVEN, VerifyingForm, booking_instead, case_taken, verify_slot
 from bot.script import to_simplified
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
@@ -56,7 +57,7 @@ class ValidateClaimProgressForm(VerifyingForm):
             )
         policy = tracker.get_slot("policy_number")
         if policy and tracker.get_slot("verified_case") == policy:
-            return self.accepted("claim_number", number)  # chosen among the verified policy's claims
+            return self.accepted("claim_number", number, id_last4=PROVEN)  # one of the verified policy's claims
         return await case_taken(self, tracker, "claim_number", number)
 
     async def validate_policy_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -72,6 +73,23 @@ class ValidateClaimProgressForm(VerifyingForm):
         if token and case == policy and (claim := await claim_named_by_amount(tracker, policy, token)):
             checked["claim_number"] = claim  # "3200块那个" said before the digits: that claim, no list to pick from
         return checked
+
+
+async def other_claim_by_amount(tracker: Tracker) -> list | None:
+    """"那另外一个12800的呢" after a claim of the verified policy was told: the policy's claim of that amount."""
+    policy, token = tracker.get_slot("policy_number"), tracker.get_slot("verification_token")
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not (policy and token) or tracker.get_slot("verified_case") != policy or not re.search(r"\d{3,}", text):
+        return None
+    try:
+        claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
+    except ApiError:
+        return None
+    amounts = [{"title": f"{yuan(c['amount'])}元", "claim": c["number"]} for c in claims]
+    picked = picked_by_amount(text, amounts)
+    if not picked or picked["claim"] == tracker.get_slot("claim_number"):
+        return None
+    return [SlotSet("claim_number", picked["claim"]), FollowupAction("claim_progress_form")]
 
 
 async def claim_named_by_amount(tracker: Tracker, policy: str, token: str) -> str | None:

@@ -17,6 +17,11 @@ from actions.common.reply import choice, say
 from actions.feedback import score_buttons, score_of
 from bot.script import to_simplified
 
+# "什么意思 等我反馈？我要干嘛": what the verdict question asks of the customer
+WHAT_TO_DO = re.compile(r"什么意思|啥意思|(?:我|要我)(?:要|该)?(?:干嘛|干什么|做什么|怎么做|怎么弄)"
+                        r"|反馈什么|等我反馈")
+VERDICT_EXPLAINED = ("意思是：处理人员已经把处理结果反馈给您了（就是上面的处理结果），现在请您告诉我们是否满意。"
+                     "满意的话，这件投诉就结案；不满意的话，会退回处理人员重新处理，并再联系您。")
 REASON_CHARS = 6  # longer than "嗯 还行吧": words that explain the verdict
 
 # The verdict said in words: a refusal wins over the words it negates ("不满意" holds "满意").
@@ -45,6 +50,10 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
         return {"resolution_score": str(score)} if score else {}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if tracker.get_slot("requested_slot") == "resolution_satisfied" and WHAT_TO_DO.search(text):
+            say(dispatcher, tracker, VERDICT_EXPLAINED)  # "什么意思 等我反馈？我要干嘛": then the question again
+            return [SlotSet("resolution_satisfied", None)]
         judged = values_before_this_turn(tracker).get("complaint_number")
         if (other := latest_entity(tracker, "complaint_number")) and judged and other.get("value") != judged:
             # "还有一个TS20261121-9005 那个呢": the verdict on the first can wait; the other one is looked up

@@ -241,7 +241,10 @@ class ValidateComplaintForm(ContactFormValidator):
         if before is None and intent == "file_complaint" and is_account(text):
             return complaint_slots(text)
         if before is None and intent == "file_complaint" and (story := grievance_before(tracker)):
-            return complaint_slots(story)  # "你们客服什么态度…把我电话挂了" then "我要投诉她"
+            # "你们客服什么态度…把我电话挂了" then "我要投诉她" — or "我要投诉 要求你们重新核赔", the demand with it
+            demand = complaint_slots(text).get("complaint_demand") if DEMAND_FIRST.match(
+                OPENER.sub("", text.strip())) else None
+            return complaint_slots(story) | ({"complaint_demand": demand} if demand else {})
         if more := told_more(tracker, before):
             return {"complaint_description": f"{before}；{more}"}
         answer = without_details(free_text(tracker, "complaint_description") or "", tracker)
@@ -252,6 +255,11 @@ class ValidateComplaintForm(ContactFormValidator):
     async def extract_complaint_demand(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         answer = free_text(tracker, "complaint_demand")
         asked = tracker.get_slot("requested_slot")
+        text = (tracker.latest_message.get("text") or "").strip()
+        named = [t for t in (await get_policy())["complaint"]["types"] if t in text]
+        if asked == "complaint_demand" and named and len(text) <= TYPE_ANSWER_CHARS:
+            # "对 就是理赔纠纷" to "what do you want": the type, said ahead of its question — no demand
+            return {"complaint_type": named[0]}
         if not answer and asked not in (None, "complaint_description", "complaint_demand"):
             # "要求马上注销这份保单，把扣的钱全退回来" to another question, or to the read-back ("需要修改可以直接
             # 告诉我"): the demand, (re)stated — the latest statement of it stands

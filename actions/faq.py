@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,10 +11,8 @@ from actions.appointments import proposed_time
 from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
+from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
 from bot.script import to_simplified
-
-# "什么意思 等我反馈？我要干嘛": what the verdict question asks of the customer
-WHAT_TO_DO = re.compile(r"什么意思|啥意思|(?:我|要我)(?:要|该)?(?:干嘛|干什么|做什么|怎么做|怎么弄)|反馈什么|等我反馈")
 
 
 async def answers_the_form(tracker: Tracker) -> bool:
@@ -47,8 +44,7 @@ class ActionFaqInForm(Action):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (tracker.active_loop or {}).get("name") == "complaint_verdict_form" and WHAT_TO_DO.search(text):
             # "什么意思 等我反馈？我要干嘛" to the verdict question: what is asked of the customer, not an FAQ
-            say(dispatcher, tracker, "意思是：处理人员已经把处理结果反馈给您了（就是上面的处理结果），现在请您告诉我们"
-                "是否满意。满意的话，这件投诉就结案；不满意的话，会退回处理人员重新处理，并再联系您。")
+            say(dispatcher, tracker, VERDICT_EXPLAINED)
             return []
         help_text = lacks_number(tracker)  # "不记得案号了": not the lost-policy FAQ, the way to go on without it
         if help_text:

@@ -153,6 +153,7 @@ class ActionHandover(Action):
 
 MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
 NOT_UNDERSTOOD = "抱歉，我没有完全理解您的意思。"
+CASE_MENTIONED = re.compile(r"LP\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4}")
 
 
 # A message we could not classify that still carries a case number belongs to that case's look-up.
@@ -251,7 +252,10 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
         return [FollowupAction(case_form)]
     said_before = [to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1) if e.get("event") == "bot"]
     # the message before was not understood either: read as such, or routed here as a bare answer to nothing
-    if turns.intent(turns.message(tracker, 1)) in MISUNDERSTOOD or any(NOT_UNDERSTOOD in t for t in said_before):
+    # (a message NLU could not place but the bot answered about the case in view was understood after all)
+    misread = turns.intent(turns.message(tracker, 1)) in MISUNDERSTOOD and not any(
+        CASE_MENTIONED.search(t) for t in said_before)
+    if misread or any(NOT_UNDERSTOOD in t for t in said_before):
         say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
         summary = tracker.latest_message.get("text", "")
         return await hand_over(dispatcher, tracker, "fallback", summary=summary) + [UserUtteranceReverted()]

@@ -12,7 +12,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import CALLS_OFF, SHANGHAI, booking_asked, clock_time_said, service_in_words
-from actions.case_context import about_the_case_told, case_just_told
+from actions.case_context import about_the_case_told, case_in_view, case_just_told
+from actions.claims import other_claim_by_amount
 from actions.common import turns
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
@@ -153,6 +154,8 @@ class ActionHandleFallback(Action):
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
+        if not in_task and (other := await other_claim_by_amount(tracker)):
+            return other
         closing = runner_up(tracker) in CLOSINGS
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
         if not in_task and closing and short and runner_up_confidence(tracker) >= LIKELY_CLOSING:
@@ -163,9 +166,10 @@ class ActionHandleFallback(Action):
                 return await ActionAskCsat().run(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_welcome")
             return []
+        if not in_task and case_in_view(tracker) and (booking := await booking_asked(tracker)):
+            return booking  # "那我能不能去你们公司当面问问 广州天河那个" after a claim's progress
         if not in_task and (case := case_just_told(tracker)):
-            # "那我能不能去你们公司当面问问 广州天河那个": a visit asked for, or else about the case
-            return await booking_asked(tracker) or await about_the_case_told(dispatcher, tracker, case)
+            return await about_the_case_told(dispatcher, tracker, case)
         if not in_task and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance
         if not in_task and (change := change_with_a_number(tracker)):
@@ -238,6 +242,8 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        if other := await other_claim_by_amount(tracker):
+            return other  # "那另外一个12800的呢"
         if change := change_with_a_number(tracker):
             return change
         if form := case_awaiting_proof(tracker):
@@ -246,18 +252,20 @@ class ActionRouteInform(Action):
         if answer := faq_instead(tracker, SURE_TOPIC):
             dispatcher.utter_message(response=answer)
             return []
-        if entities & BOOKING and (booking := await booking_asked(tracker)):
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        asks_to_book = BOOKING_WORDS.search(text)
+        # a place named in a question books nothing: "今天北京下雪没" (北京 → 北京朝阳支公司)
+        merely_named = ASKS.search(text) and not asks_to_book and "service_type" not in entities
+        if entities & BOOKING and not merely_named and (booking := await booking_asked(tracker)):
             return booking
         if grievance := await start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
-        asks_to_book = BOOKING_WORDS.search(to_simplified(tracker.latest_message.get("text") or ""))
         if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, told)  # "我要今天之内给我结果" after its progress
         if "time" in entities and await date_told_about_a_question(tracker):
             say(dispatcher, tracker, "好的，明白了。具体到您的日期和情况，如需准确核实，可以为您转人工客服确认。",
                 [choice("转人工客服", "request_human")])
             return []
-        text = to_simplified(tracker.latest_message.get("text") or "")
         if "time" in entities and (clock_time_said(tracker) or asks_to_book or not ASKS.search(text)):
             return [FollowupAction("appointment_form")]
         if "time" in entities and (answer := faq_instead(tracker, LIKELY_TOPIC)):

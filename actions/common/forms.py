@@ -252,7 +252,8 @@ SKIPPABLE_SLOTS = {"complaint_policy_number"}
 NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚|冇|唔记得|唔知)")
 # …and anywhere in the message: "理赔号？不知道啊，当时材料都是我爸自己交的", "保单号找不到了，先不填"
 NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找不到|不在手边|不在身边|手[边头]没有"
-                           r"|不在我这|没带|不填|唔记得|唔知|唔使填|(?:回头|以后|之后|晚点|稍后)再?(?:补|给|发|提供)")
+                           r"|不在我这|没带|不填|不用填|不需要填|免填|唔记得|唔知|唔使填"
+                           r"|(?:回头|以后|之后|晚点|稍后)再?(?:补|给|发|提供)")
 # Optional questions, the word that names their subject and the value that means "none": "保单号不在手边，
 # 不填了" declines the policy number (read as stop), even before it is asked — no reason to drop the complaint.
 # ("报单号没有…单号一时找不到": the subject misspelt, or named by its number alone)

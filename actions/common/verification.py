@@ -27,6 +27,8 @@ from actions.common.reply import choice, say
 from actions.handover import hand_over
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
+# what says a number is the digits asked for: "尾号", "身份证后四位", "phone last 4 digits"
+DIGITS_CUE = re.compile(r"尾|后四|后4|末四|末4|身份证|身份證|手机|手機|电话|電話|last", re.IGNORECASE)
 # an amount of money, or a number with "the one": "3200块那个", "一万二的", "5600那筆"
 AMOUNT_SAID = re.compile(r"\d+(?:\.\d+)?\s*(?:块|塊|元|蚊|万|萬)|\d+\s*的?\s*(?:那|嗰)\s*(?:笔|筆|单|單|个|個|次)")
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
@@ -109,12 +111,13 @@ async def verify_slot(
     if value == PROVEN:
         return {}
     text = unicodedata.normalize("NFKC", str(value or ""))
+    said = unicodedata.normalize("NFKC", tracker.latest_message.get("text") or "")
+    if AMOUNT_SAID.search(said) and not DIGITS_CUE.search(said):
+        # "3200块那个" / "5600那筆" to the digits question (NLU may tag the number as the digits): the claim wanted,
+        # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told
+        say(dispatcher, tracker, "好的，记下了您要查的那一笔。查看之前需要先核对身份：")
+        return {"id_last4": None}
     if value == tracker.latest_message.get("text") and not kinds & {"id_last4", "phone"}:
-        if AMOUNT_SAID.search(text):
-            # "3200块那个" / "5600那筆" to the digits question: the claim wanted, not digits (no attempt spent);
-            # once verified, the policy's claim of that amount is the one told (claims.claim_named_by_amount)
-            say(dispatcher, tracker, "好的，记下了您要查的那一笔。查看之前需要先核对身份：")
-            return {"id_last4": None}
         # digits in a sentence count only as a number of their own ("尾号是9002"), not pieces of an address
         # or a date run together ("望京西园三区301号楼2单元502" is no "2502")
         if not re.fullmatch(r"[\d\sXx-]+", text.strip()):
