@@ -273,6 +273,19 @@ ANY_TIME = re.compile(r"都行|都可以|都得|随便|看着办|你定|你们�
                       r"|任何时间")
 
 
+def hour_moved(tracker: Tracker) -> str | None:
+    """"九点太早了 十点吧" while another question is asked, once a time was taken: the same day at the hour said last
+    (a bare Chinese hour NLU left untagged). Checked by validate_appointment_time like any time."""
+    current, asked = tracker.get_slot("appointment_time"), tracker.get_slot("requested_slot")
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not current or asked in (None, "appointment_time", "appointment_confirmed") or latest_entity(tracker, "time"):
+        return None
+    day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
+    said = [m.value for m in timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
+            if m.grain in ("hour", "minute")]
+    return said[-1].isoformat() if said and said[-1].date() == day and said[-1].isoformat() != current else None
+
+
 def soonest_offered(tracker: Tracker) -> str | None:
     """The first of the free slots just offered, when the customer leaves the time to us and names none."""
     text = to_simplified(tracker.latest_message.get("text") or "")
@@ -522,6 +535,8 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("address", text[:200])
 
     async def extract_appointment_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if moved := hour_moved(tracker):
+            return {"appointment_time": moved}
         if any_time := soonest_offered(tracker):
             say(dispatcher, tracker, f"好的，为您选最近的空闲时段：{slot_time(any_time)}。提交前还会跟您确认，"
                 "要换时间直接说就行。")
@@ -556,7 +571,6 @@ def the_time_wanted(tracker: Tracker) -> str | None:
     return clock_time_said(tracker) if len(times) > 1 else None
 
 
-DAY_WORD = re.compile(r"[号日月天]|周|星期|礼拜")
 # "十点半不行的话十点也可以", "9点或者10点都行": the times said are alternatives
 ALTERNATIVES = re.compile(r"不行的话|不行就|或者|或是|也可以|也行|都行|都可以")
 
@@ -564,16 +578,15 @@ ALTERNATIVES = re.compile(r"不行的话|不行就|或者|或是|也可以|也�
 async def first_bookable(tracker: Tracker, service: str | None, branch: str | None) -> str | None:
     """Of several clock times said as alternatives, the first that is a free slot (None: none is, or no choice)."""
     text = to_simplified(tracker.latest_message.get("text") or "")
-    clocks = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
-              and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
-    if len(clocks) < 2 or not service or not ALTERNATIVES.search(text):
+    if not service or not ALTERNATIVES.search(text):
         return None
-    day = offered_day(tracker) or wanted_day(tracker)
-    for clock in clocks:
-        moment = dt.datetime.fromisoformat(clock["value"])
-        own_day = DAY_WORD.search(text[clock.get("start") or 0: clock.get("end") or 0])
-        if day and not own_day:  # a bare "十点" is on the day being talked about
-            moment = dt.datetime.combine(day, moment.timetz())
+    # read with the day being talked about as "today": a bare "十点" is on it (NLU may tag only one of the times)
+    day = offered_day(tracker) or wanted_day(tracker) or dt.datetime.now(SHANGHAI).date()
+    clocks = [m.value for m in timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
+              if m.grain in ("hour", "minute")]
+    if len(clocks) < 2:
+        return None
+    for moment in clocks:
         try:
             slots, _ = await free_slots(service, moment.date(), branch)
         except ApiError:

@@ -58,7 +58,8 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
         if (other := latest_entity(tracker, "complaint_number")) and judged and other.get("value") != judged:
             # "还有一个TS20261121-9005 那个呢": the verdict on the first can wait; the other one is looked up
             say(dispatcher, tracker, f"好的，投诉 {judged} 的评价可以稍后再给。先为您查询 {other.get('value')}：")
-            return [SlotSet("requested_slot", None)]
+            # (a slot of the form set too: a reply that sets only the requested slot is rejected by Rasa)
+            return [SlotSet("requested_slot", None), SlotSet("resolution_satisfied", None)]
         if tracker.get_slot("requested_slot") == "resolution_score" and self.replying(tracker) and not score_of(
                 tracker) and len(to_simplified(tracker.latest_message.get("text") or "").strip()) > REASON_CHARS:
             # "我要的是全额退保，当时业务员说随时退不亏钱的" to the score question: the why of a verdict, not a

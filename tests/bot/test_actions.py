@@ -290,6 +290,38 @@ def test_a_booking_asked_for_at_the_digits_question_comes_first(backend):
     assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
+def test_another_claim_of_the_verified_policy_named_by_its_amount_is_told(backend):
+    """Set 6: "那另外一个12800的呢" after the 3200 claim of P2026000000101 was told: handed over as not understood."""
+    form = ValidateClaimProgressForm()
+    t = tracker({"policy_number": "P2026000000101", "requested_slot": "id_last4"}, text="身份证后四位1234",
+                form="claim_progress_form")
+    token = run(form.validate_id_last4("身份证后四位1234", CollectingDispatcher(), t, DOMAIN))["verification_token"]
+    t = ranked("那另外一个12800的呢", "nlu_fallback", "faq")
+    t.slots.update({"policy_number": "P2026000000101", "verified_case": "P2026000000101",
+                    "verification_token": token, "claim_number": "LP2026110290101"})
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("claim_number", "LP2026110290102"), FollowupAction("claim_progress_form")]
+    # picked so, the claim needs no digits again
+    t.slots["claim_number"] = "LP2026110290102"
+    out = run(form.validate_claim_number("LP2026110290102", CollectingDispatcher(), t, DOMAIN))
+    assert out["claim_number"] == "LP2026110290102" and out["id_last4"] == PROVEN
+    # the amount of the claim just told, or of none, is no pick
+    t.latest_message["text"] = "那个900块的呢"
+    assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t,
+                                                                                         DOMAIN))
+
+
+def test_an_amount_tagged_as_the_digits_is_still_no_attempt(backend):
+    """Set 6: "5600那筆", NLU tagging 5600 as id_last4, was a failed attempt."""
+    t = tracker({"policy_number": "P2026000000102", "requested_slot": "id_last4"}, text="5600那筆",
+                form="claim_progress_form", entities=[{"entity": "id_last4", "value": "5600"}])
+    assert run(ValidateClaimProgressForm().validate_id_last4("5600", CollectingDispatcher(), t, DOMAIN)) == {
+        "id_last4": None}
+    t.latest_message["text"] = "手机尾号5600"  # said as the digits, they are tried
+    out = run(ValidateClaimProgressForm().validate_id_last4("5600", CollectingDispatcher(), t, DOMAIN))
+    assert out["id_last4"] is None and out.get("retry_slot") == "id_last4"
+
+
 def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_again(backend):
     form = ValidateClaimProgressForm()
     asked = {"claim_number": "LP2026110290102", "requested_slot": "id_last4"}
@@ -665,7 +697,8 @@ def test_another_complaint_asked_about_at_the_verdict_question_is_looked_up_and_
                 {"event": "user", "text": "还有一个TS20261121-9005 那个呢"},
                 {"event": "slot", "name": "complaint_number", "value": "TS20261121-9005"}]
     dispatcher = CollectingDispatcher()
-    assert run(ValidateComplaintVerdictForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    assert run(ValidateComplaintVerdictForm().run(dispatcher, t, DOMAIN)) == [
+        SlotSet("requested_slot", None), SlotSet("resolution_satisfied", None)]
     assert "TS20261115-9003 的评价可以稍后再给" in dispatcher.messages[0]["text"]
     events = run(ActionSubmitComplaintVerdict().run(CollectingDispatcher(), t, DOMAIN))
     assert events[-1] == FollowupAction("complaint_progress_form")  # and nothing was sent as a verdict
@@ -676,6 +709,9 @@ def test_what_the_verdict_question_asks_is_explained(backend):
                 form="complaint_verdict_form")
     dispatcher = CollectingDispatcher()
     run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+    assert "是否满意" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()  # reaching the form itself (no FAQ rule fired)
+    assert run(ValidateComplaintVerdictForm().run(dispatcher, t, DOMAIN)) == [SlotSet("resolution_satisfied", None)]
     assert "是否满意" in dispatcher.messages[0]["text"]
 
 
@@ -1816,6 +1852,21 @@ def test_a_complaint_taken_up_again_takes_what_was_told_the_first_time(backend):
     assert out == {"complaint_description": story}
 
 
+def test_the_demand_said_with_the_request_and_a_type_said_early_are_taken(backend):
+    """Set 6: "我要投诉 要求你们重新核赔" after the grievance asked for the demand, and "对 就是理赔纠纷" to that
+    question became the demand."""
+    story = "凭什么拒陪？？家里水管爆了泡坏那么多东西 保险不赔买来干嘛"
+    t = tracker(text="我要投诉 要求你们重新核赔", intent="file_complaint", form="complaint_form")
+    t.events = [{"event": "user", "text": story, "parse_data": {"text": story, "intent": {"name": "faq"}}},
+                {"event": "user", "text": "我要投诉 要求你们重新核赔", "parse_data": t.latest_message}]
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": story, "complaint_demand": "要求你们重新核赔"}
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": story}, text="对 就是理赔纠纷",
+                form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {
+        "complaint_type": "理赔纠纷"}
+
+
 def test_a_case_told_stays_the_context_across_one_message_not_understood(backend):
     """Set 4: "24小时内反馈？？都过去好几天了" came one not-understood turn after the complaint's stage, and got
     "not understood" again (then a hand-over) instead of the ways to speed it up."""
@@ -1854,7 +1905,7 @@ def test_a_visit_asked_for_right_after_a_case_was_told_is_booked_and_its_outlook
     t.latest_message.update({"text": "今天北京下雪没", "entities": [{"entity": "branch", "value": "北京下雪"}]})
     assert FollowupAction("appointment_form") not in run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN))
     snow = ranked("今天北京下雪没", "inform", "out_of_scope")  # read as an answer, with 今天 a time: no booking
-    snow.latest_message["entities"] = [{"entity": "branch", "value": "北京下雪"},
+    snow.latest_message["entities"] = [{"entity": "branch", "value": "北京朝阳支公司"},  # (北京, a synonym)
                                        {"entity": "time", "value": "2026-11-25T00:00:00+08:00"}]
     assert FollowupAction("appointment_form") not in run(ActionRouteInform().run(CollectingDispatcher(), snow,
                                                                                  DOMAIN))
@@ -1865,6 +1916,18 @@ def test_a_visit_asked_for_right_after_a_case_was_told_is_booked_and_its_outlook
     dispatcher = CollectingDispatcher()
     run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+    # …and a visit asked for right after that outlook is still booked; an unclear message there is no second miss
+    visit = ranked("那我能不能去你们公司当面问问 广州天河那个", "nlu_fallback", "faq")
+    visit.latest_message["entities"] = [{"entity": "branch", "value": "广州天河支公司"}]
+    visit.slots.update(t.slots)
+    visit.events = t.events[:-1] + [{"event": "user", "text": visit.latest_message["text"]}]
+    visit.events[2]["parse_data"] = {"intent": {"name": "nlu_fallback"}}
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), visit, DOMAIN))[-1] == FollowupAction(
+        "appointment_form")
+    visit.latest_message.update({"text": "嗯嗯那个啥", "entities": []})
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, visit, DOMAIN))
+    assert "转人工客服处理" not in (dispatcher.messages[0].get("text") or "")
 
 
 def test_a_grievance_after_a_rejected_claim_is_offered_a_review_or_complaint_not_an_urge(backend):
@@ -2339,6 +2402,43 @@ def test_a_name_or_mobile_put_right_in_part_is_corrected(backend):
     assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {"phone": "13900139002"}
     t = tracker(dict(slots), text="最后三位是12", form="appointment_form")  # two digits for three: not a fix
     assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_booking_changed_on_the_way_keeps_what_still_holds(backend):
+    """Set 6: a home address given unasked was asked again; "那算了 你们能上门吗" kept the counter visit; an address
+    read as a branch undid the branch chosen; "十点半不行的话十点也可以" was refused; "九点太早了 十点吧" at the phone
+    question was not understood."""
+    form = ValidateAppointmentForm()
+    text = "先约上门吧 下周二上午 北京朝阳区望京西园三区301号楼2单元502"
+    t = tracker({"service_type": "上门服务"}, text=text, form="appointment_form",
+                entities=[{"entity": "time", "start": 6, "end": 11, "value": "2026-12-01T09:00:00+08:00"}])
+    assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {
+        "address": "北京朝阳区望京西园三区301号楼2单元502"}
+    t = tracker({"service_type": "柜面办理", "requested_slot": "appointment_time"},
+                text="周六不上班啊？那算了 你们能上门吗 我车险有个东西要签字", form="appointment_form")
+    assert run(form.extract_service_type(CollectingDispatcher(), t, DOMAIN)) == {"service_type": "上门服务"}
+    t = tracker({"requested_slot": "address", "branch": "朝阳区"}, text="北京市朝阳区建国路88号3号楼1202",
+                form="appointment_form")
+    t.events = [{"event": "slot", "name": "branch", "value": "北京朝阳支公司"}, {"event": "user", "text": "…"}]
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_branch("朝阳区", dispatcher, t, DOMAIN)) == {"branch": "北京朝阳支公司"}
+    assert dispatcher.messages == []
+    free = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=2), None))
+    day = dt.datetime.fromisoformat(free[0]["start"]).date()
+    hours = sorted(dt.datetime.fromisoformat(f["start"]).hour for f in free)
+    later = next(h for h in hours if h >= 10)
+    t = tracker({"requested_slot": "appointment_time", "service_type": "电话回访"},
+                text=f"{later}点半不行的话{later}点也可以", form="appointment_form")
+    t.events = [{"event": "slot", "name": "appointment_time", "value": f"{day.isoformat()}T09:30:00+08:00"},
+                {"event": "user", "text": t.latest_message["text"]}]
+    out = run(form.validate_appointment_time(f"{day.isoformat()}T{later}:30:00+08:00", CollectingDispatcher(), t,
+                                             DOMAIN))
+    assert dt.datetime.fromisoformat(out["appointment_time"]) == dt.datetime.combine(
+        day, dt.time(later), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    t = tracker({"requested_slot": "phone", "appointment_time": f"{day.isoformat()}T09:00:00+08:00"},
+                text="九点太早了 十点吧", form="appointment_form")
+    assert run(form.extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {
+        "appointment_time": f"{day.isoformat()}T10:00:00+08:00"}
 
 
 def test_the_day_asked_for_as_the_booking_started_is_the_day_shown_again(backend):
