@@ -274,16 +274,20 @@ ANY_TIME = re.compile(r"都行|都可以|都得|随便|看着办|你定|你们�
 
 
 def hour_moved(tracker: Tracker) -> str | None:
-    """"九点太早了 十点吧" while another question is asked, once a time was taken: the same day at the hour said last
-    (a bare Chinese hour NLU left untagged). Checked by validate_appointment_time like any time."""
-    current, asked = tracker.get_slot("appointment_time"), tracker.get_slot("requested_slot")
+    """"九点太早了 十点吧" / "那就晚上八点吧" while another question is asked, once a time was taken: the same day at
+    the hour said last (NLU reads such messages as anything, and a bare hour as today's or tomorrow's). Checked by
+    validate_appointment_time like any time."""
+    current = values_before_this_turn(tracker).get("appointment_time")
+    asked = tracker.get_slot("requested_slot")
     text = to_simplified(tracker.latest_message.get("text") or "")
-    if not current or asked in (None, "appointment_time", "appointment_confirmed") or latest_entity(tracker, "time"):
+    if not current or asked in (None, "appointment_time", "appointment_confirmed"):
         return None
     day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
-    said = [m.value for m in timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
-            if m.grain in ("hour", "minute")]
-    return said[-1].isoformat() if said and said[-1].date() == day and said[-1].isoformat() != current else None
+    said = [m for m in timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))]
+    clocks = [m.value for m in said if m.grain in ("hour", "minute")]
+    if not clocks or any(m.value.date() != day for m in said) or clocks[-1].isoformat() == current:
+        return None  # a day of its own said ("周日吧"): the mapping and hour_kept see to it
+    return clocks[-1].isoformat()
 
 
 def soonest_offered(tracker: Tracker) -> str | None:
@@ -545,7 +549,8 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
-        value = await first_bookable(tracker, service, branch) or the_time_wanted(tracker) or value
+        if value != hour_moved(tracker):  # (the hour said last, when it moves the time taken)
+            value = await first_bookable(tracker, service, branch) or the_time_wanted(tracker) or value
         return await check_time_when_known(self, value, dispatcher, tracker, service, branch, hour_kept(tracker))
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

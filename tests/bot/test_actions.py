@@ -2435,10 +2435,14 @@ def test_a_booking_changed_on_the_way_keeps_what_still_holds(backend):
                                              DOMAIN))
     assert dt.datetime.fromisoformat(out["appointment_time"]) == dt.datetime.combine(
         day, dt.time(later), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    t = tracker({"requested_slot": "phone", "appointment_time": f"{day.isoformat()}T09:00:00+08:00"},
-                text="九点太早了 十点吧", form="appointment_form")
+    t = tracker({"requested_slot": "phone"}, text="九点太早了 十点吧", intent="out_of_scope", form="appointment_form",
+                entities=[{"entity": "time", "value": "2026-11-26T10:00:00+08:00"}])  # NLU: tomorrow's
+    t.events = [{"event": "slot", "name": "appointment_time", "value": f"{day.isoformat()}T09:00:00+08:00"},
+                {"event": "user", "text": "九点太早了 十点吧"}]
     assert run(form.extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {
         "appointment_time": f"{day.isoformat()}T10:00:00+08:00"}
+    t.latest_message["text"] = "周日吧 还是十点"  # a day of its own: not this one
+    assert run(form.extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_the_day_asked_for_as_the_booking_started_is_the_day_shown_again(backend):
