@@ -78,31 +78,29 @@ class ValidateClaimProgressForm(VerifyingForm):
 async def other_claim_by_amount(tracker: Tracker) -> list | None:
     """"那另外一个12800的呢" after a claim of the verified policy was told: the policy's claim of that amount."""
     policy, token = tracker.get_slot("policy_number"), tracker.get_slot("verification_token")
-    text = to_simplified(tracker.latest_message.get("text") or "")
+    text = tracker.latest_message.get("text") or ""
     if not (policy and token) or tracker.get_slot("verified_case") != policy or not re.search(r"\d{3,}", text):
         return None
-    try:
-        claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
-    except ApiError:
+    claim = await claim_of_amount(policy, token, [text])
+    if not claim or claim == tracker.get_slot("claim_number"):
         return None
-    amounts = [{"title": f"{yuan(c['amount'])}元", "claim": c["number"]} for c in claims]
-    picked = picked_by_amount(text, amounts)
-    if not picked or picked["claim"] == tracker.get_slot("claim_number"):
-        return None
-    return [SlotSet("claim_number", picked["claim"]), FollowupAction("claim_progress_form")]
+    return [SlotSet("claim_number", claim), FollowupAction("claim_progress_form")]
 
 
 async def claim_named_by_amount(tracker: Tracker, policy: str, token: str) -> str | None:
     """The policy's one claim whose amount the customer named in this task's last few messages."""
     said = [text for back in range(4) if AMOUNT_SAID.search(text := turns.message(tracker, back).get("text") or "")]
-    if not said:
-        return None
+    return await claim_of_amount(policy, token, said) if said else None
+
+
+async def claim_of_amount(policy: str, token: str, texts: list[str]) -> str | None:
+    """The policy's one claim whose amount one of `texts` names (the first text that names one)."""
     try:
         claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
     except ApiError:
         return None
     amounts = [{"title": f"{yuan(c['amount'])}元", "claim": c["number"]} for c in claims]
-    picked = next((b for text in said if (b := picked_by_amount(to_simplified(text), amounts))), None)
+    picked = next((b for text in texts if (b := picked_by_amount(to_simplified(text), amounts))), None)
     return picked["claim"] if picked else None
 
 
