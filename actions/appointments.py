@@ -5,12 +5,38 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_places import (
+    ADDRESS_MARK,
+    ADDRESS_SAID,
+    HOME_ADDRESS,
+    OTHER_ANSWERS,
+    SWITCH,
+    address_part,
+    address_words_beside_answers,
+    corrected_address,
+    service_in_context,
+    service_in_words,
+)
+from actions.appointment_times import (
+    SHANGHAI,
+    a_day_just_past,
+    hour_kept,
+    hour_moved,
+    hour_without_period,
+    offered_day,
+    on_the_offered_day,
+    same_hour_said,
+    soonest_offered,
+    the_time_wanted,
+    time_given_now,
+    time_proposed_off_topic,
+    wanted_day,
+)
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator
@@ -26,14 +52,12 @@ from actions.common.forms import (
     latest_entity,
     values_before_this_turn,
 )
-from actions.common.picks import button_entities, last_buttons, picked_button_entities
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
-from actions.handover import booking_dropped, booking_remade, last_bot_text, new_booking
+from actions.handover import booking_dropped, booking_remade, new_booking
 from bot import timeparse
 from bot.script import to_simplified
-from bot.timeparse import PERIODS
 
 APPOINTMENT_RE = CASE_FORMATS["appointment_number"]
 # a reference given after its name, in a shape that is not a booking number ("编号26110388", "单号 YY2026112")
@@ -43,11 +67,6 @@ SURE = 0.5  # an intent this likely is what the message asks
 WHAT_TO_BRING = re.compile(r"(?:带|准备|拿)(?:些)?(?:什么|啥|哪些|咩|乜)"
                            r"|(?:使唔使|要唔要|需唔需要|要不要|需不需要|用不用)(?:带|准备)")
 CALLS_OFF = re.compile(r"(?:帮我|给我)?取消(?:吧|掉|了吧|咗|佢|它)|不(?:用|要|想)?(?:预)?约了")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# "下周一同一时间" / "时间不变" / "还是原来那个点" / "一样嘅钟数": a new day at the hour already chosen
-SAME_HOUR = re.compile(r"同(?:一|样)?(?:个)?(?:的|嘅)?(?:时间|时段|钟点|钟数|点钟|钟(?!头))"
-                       r"|(?:时间|钟点|时段|几点)(?:不变|照旧|一样)|原来(?:的|那个|嘅)?(?:时间|时段|钟点|点)|还是(?:那个|这个|嗰个)(?:时间|时段|点|钟点|钟数)"
-                       r"|一样(?:的|嘅)?(?:时间|时段|点|钟数)")
 
 
 def slot_buttons(slots: list[dict], limit: int = 6) -> list[dict]:
@@ -134,71 +153,6 @@ async def check_time(
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))
 
 
-# Words that say which half of the day an hour is in: the time parser's periods, and 半夜 / am / pm.
-PERIOD = re.compile("|".join(sorted(PERIODS, key=len, reverse=True)) + r"|夜|[ap]\.?m", re.IGNORECASE)
-
-
-def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
-    """Was `moment` said as a bare hour ("那就七点吧") that could as well be the afternoon's (7 → 19:00)?
-    Then a free slot at the later hour is what was meant when the earlier one is not bookable."""
-    entity = latest_entity(tracker, "time")
-    text = tracker.latest_message.get("text") or ""
-    if not entity or entity.get("start") is None or not 1 <= moment.hour <= 11:
-        return False
-    return not PERIOD.search(to_simplified(text[max(0, entity["start"] - 2): entity["end"]]))
-
-
-def offered_day(tracker: Tracker) -> dt.date | None:
-    """The day of the free slots the bot's last reply offered as buttons, or at the read-back the day being
-    confirmed ("那11点可以吗" moves the booking's hour, not its day); None: no day is in play."""
-    starts = [t for t in (button_entities(button).get("time") for button in last_buttons(tracker)) if t][:1]
-    if not starts and tracker.get_slot("requested_slot") == "appointment_confirmed":  # buttons: 确认/先不约了
-        starts = [values_before_this_turn(tracker).get("appointment_time")]
-    try:
-        return dt.datetime.fromisoformat(str(starts[0])).astimezone(SHANGHAI).date() if starts and starts[0] else None
-    except ValueError:
-        return None
-
-
-def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
-    """"9点就9点" to the slots offered for 1 December means that day's 09:00, not tomorrow's: a time said
-    without a day refers to the day on the buttons. Read again with that day as "today", a time that has no
-    day of its own lands on it; "明天9点" or "12月2号9点" do not, and keep their own day."""
-    day, entity = offered_day(tracker), latest_entity(tracker, "time")
-    if not day or moment.date() == day:
-        return moment
-    text = tracker.latest_message.get("text") or ""
-    said = text[entity["start"]: entity["end"]] if entity and entity.get("start") is not None else text
-    again = the_one_clock_time(said, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
-    if again and again.date() == day:
-        return again.astimezone(moment.tzinfo) if moment.tzinfo else again
-    return moment
-
-
-YEAR_SAID = re.compile(r"今年|明年|后年|\d{4}\s*年|[零〇一二三四五六七八九]{4}年")
-JUST_PAST_DAYS = 60
-
-
-def a_day_just_past(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
-    """"11月20號上午" on 25 November: the parser reads a date without a year as the next such date (2027), which
-    the backend refuses as beyond the booking horizon. Said in a booking, it is far likelier a day that has just
-    passed — and is told so."""
-    if YEAR_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
-        return moment
-    try:
-        earlier = moment.replace(year=moment.year - 1)
-    except ValueError:  # 29 February
-        return moment
-    now = dt.datetime.now(moment.tzinfo or SHANGHAI)
-    return earlier if now - dt.timedelta(days=JUST_PAST_DAYS) < earlier < now else moment
-
-
-def the_one_clock_time(text: str, now: dt.datetime) -> dt.datetime | None:
-    """The time of day `text` proposes, read against `now`, when it proposes exactly one ("9点就9点": one)."""
-    found = {m.value for m in timeparse.parse(text, now) if m.grain in ("hour", "minute")}
-    return found.pop() if len(found) == 1 else None
-
-
 def nearest(slots: list[dict], moment: dt.datetime, limit: int = 6) -> list[dict]:
     """The `limit` slots closest to the time asked for, in time order: asked 20:30, offered 14:00–19:00."""
     closest = sorted(slots, key=lambda s: abs(dt.datetime.fromisoformat(s["start"]) - moment))[:limit]
@@ -233,201 +187,6 @@ async def check_time_when_known(
         return {"appointment_time": value}
     return await check_time(form, value, dispatcher, tracker, service_type, branch if need == "branch" else None,
                             same_hour)
-
-
-def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> str | None:
-    """A time of day offered when the time is asked, even in a message read as a question or off-topic:
-    "这周六下午两点可以吗，工作日我上班走不开" (faq) proposes Saturday 14:00. The slot mapping leaves such
-    intents out ("周末能预约上门吗" names a day but proposes nothing), so a clock time is what tells them apart."""
-    if tracker.get_slot("requested_slot") != asked:
-        return None
-    entity = latest_entity(tracker, "time")
-    grain = ((entity or {}).get("additional_info") or {}).get("grain")
-    return entity.get("value") if entity and grain in ("hour", "minute") else None
-
-
-def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
-    """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
-    or a free slot picked by its place in the list."""
-    asked = tracker.get_slot("requested_slot")
-    intent = tracker.latest_message.get("intent", {}).get("name")
-    if asked in (None, "appointment_confirmed") and intent in ("faq", "out_of_scope", "nlu_fallback"):
-        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed);
-        # "明天上午十点。十点。可以吗" starting the booking (action_answer_faq): the time it starts with
-        return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
-    if asked != "appointment_time":
-        return {}
-    proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
-    if not proposed and not latest_entity(tracker, "time"):
-        proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
-    if not proposed and not latest_entity(tracker, "time"):
-        # a bare "9点" the NLU left untagged (the extractor adds none alone: "第3点" is no time), when the time is
-        # what was asked
-        clock = the_one_clock_time(tracker.latest_message.get("text") or "", dt.datetime.now(SHANGHAI))
-        proposed = clock.isoformat() if clock else None
-    return {"appointment_time": proposed} if proposed else {}
-
-
-# "都行 你看着办" / "随便" / "哪天都行" to the time question: no wish of the customer's own
-ANY_TIME = re.compile(r"都行|都可以|都得|随便|看着办|你定|你们定|你安排|你们安排|无所谓|什么时候都|哪天都|几点都"
-                      r"|任何时间")
-
-
-def hour_moved(tracker: Tracker) -> str | None:
-    """"九点太早了 十点吧" / "那就晚上八点吧" while another question is asked, once a time was taken: the same day at
-    the hour said last (NLU reads such messages as anything, and a bare hour as today's or tomorrow's). Checked by
-    validate_appointment_time like any time."""
-    current = values_before_this_turn(tracker).get("appointment_time")
-    asked = tracker.get_slot("requested_slot")
-    text = to_simplified(tracker.latest_message.get("text") or "")
-    if not current or asked in (None, "appointment_time", "appointment_confirmed"):
-        return None
-    day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
-    said = [m for m in timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))]
-    clocks = [m.value for m in said if m.grain in ("hour", "minute")]
-    if not clocks or any(m.value.date() != day for m in said) or clocks[-1].isoformat() == current:
-        return None  # a day of its own said ("周日吧"): the mapping and hour_kept see to it
-    return clocks[-1].isoformat()
-
-
-def soonest_offered(tracker: Tracker) -> str | None:
-    """The first of the free slots just offered, when the customer leaves the time to us and names none."""
-    text = to_simplified(tracker.latest_message.get("text") or "")
-    if tracker.get_slot("requested_slot") != "appointment_time" or latest_entity(tracker, "time") or not (
-            ANY_TIME.search(text)):
-        return None
-    return next((t for t in (button_entities(b).get("time") for b in last_buttons(tracker)) if t), None)
-
-
-def time_given_now(tracker: Tracker) -> bool:
-    """Is the time in the same message? Then validate_appointment_time checks it (with the service and branch
-    of this message, already in the tracker); checking it here too said every rejection twice."""
-    return "appointment_time" in tracker.slots_to_validate()
-
-
-# "上门服务，地址广州市天河区天河北路5栋1203，下周四上午9点半，联系人张秀兰，电话137…" to the address
-# question: the address is the clause that looks like one, not the whole message.
-ADDRESS_CUE = re.compile(r"^(?:我的|我家|家里|上门)?(?:详细)?(?:地址|住址)(?:是|在|为)?[:：]?\s*")
-ADDRESS_MARK = re.compile(r"省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|栋|幢|楼|单元|室|小区|花园|大厦|公寓|苑")
-CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]+")
-# …and an address given, cue first, among the answers that start a booking
-ADDRESS_SAID = re.compile(r"(?:地址|住址)(?:是|在|为)?[:：]?\s*([^，,。；;！!？?\s]{4,60})")
-
-
-def address_part(text: str, entities: list[dict]) -> str:
-    """The clauses of `text` that read as an address, without the clauses that are other answers given with it
-    (mostly a time, name, phone or service); the whole text when no clause looks like an address. Clauses, not
-    characters, are dropped: "望京西园三区312号楼" may hold a misread "12号", and must stay whole."""
-    other = [(e["start"], e["end"]) for e in entities if e.get("entity") in OTHER_ANSWERS
-             and isinstance(e.get("start"), int) and e.get("end", 0) > e["start"]]
-    kept, start = [], 0
-    for piece in CLAUSE_BREAK.split(text):
-        at = text.find(piece, start)
-        start = at + len(piece)
-        covered = sum(1 for k in range(at, start) if any(a <= k < b for a, b in other))
-        # "我腿不好 出不了门 住北京朝阳区… 5号楼2单元301": words between spaces that are a sentence, not a place
-        # ("上海 浦东 张杨路…" keeps its short place names)
-        words = [w for w in piece.split() if len(w) < 3 or ADDRESS_MARK.search(w)]
-        clause = ADDRESS_CUE.sub("", " ".join(words))
-        if len(clause) >= 4 and covered * 2 < len(piece) and ADDRESS_MARK.search(clause):
-            kept.append(clause)
-    return "，".join(kept) or text
-
-
-OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
-
-
-def address_words_beside_answers(tracker: Tracker) -> bool:
-    """Does the latest message have an address word outside the other answers in it?"""
-    text = to_simplified(tracker.latest_message.get("text") or "")
-    spans = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities", [])
-             if e.get("entity") in OTHER_ANSWERS and isinstance(e.get("start"), int)]
-    return bool(ADDRESS_MARK.search("".join(c for k, c in enumerate(text) if not any(a <= k < b for a, b in spans))))
-# "是5单元502 不是3单元" / "不是3单元，是5单元": a part of the address put right
-CORRECTION = re.compile(r"(?:是|改成|应该是)\s*(?P<new>[^，,。\s]+?)\s*[，,]?\s*不是\s*(?P<old>[^，,。\s]+)"
-                        r"|不是\s*(?P<old2>[^，,。\s]+?)\s*[，,]?\s*(?:而)?是\s*(?P<new2>[^，,。\s]+)")
-
-
-def corrected_address(address: str, text: str) -> str | None:
-    """`address` with the part the customer says was wrong replaced, if that part is in it. Only as much of the
-    new part as stands for the old ("5单元502" for "3单元": "5单元") replaces it."""
-    match = CORRECTION.search(to_simplified(text))
-    if not match:
-        return None
-    old, new = match.group("old") or match.group("old2"), match.group("new") or match.group("new2")
-    if not old or not new or old not in address or not ADDRESS_MARK.search(old):
-        return None
-    mark = ADDRESS_MARK.findall(old)[-1]
-    if old.endswith(mark) and mark in new:
-        new = new[: new.index(mark) + len(mark)]
-    return address.replace(old, new, 1)
-
-
-# How customers describe a service without naming it: "让你们的人周六晚上打给我", "想约人当面倾下理赔嘅嘢".
-# Names and close synonyms are entities (data/nlu/synonyms.yml); these are the descriptions around them.
-SERVICE_WORDS = {
-    "电话回访": re.compile(
-        r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"
-        r"|打(?:个)?电话返|打返(?:个)?电话|打俾我|打畀我"),  # Cantonese: "打电话返嚟", "打返电话俾我"
-    "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
-    "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
-    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜"),
-}
-
-
-# Told, not named: a home address down to the flat is where a home visit goes; meeting in person, in a chat
-# about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
-HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
-IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
-# the words that change a service already chosen: "那算了 你们能上门吗", "还是改成电话回访吧"
-SWITCH = re.compile(r"算了|改成|换成|改为|还是|能不能|可不可以|能.{0,4}吗|行不行|不如")
-COUNTER_ERRAND = re.compile(r"办(?:理|个|点|下|一下)?(?:业务|手续|事|嘢|变更)|改(?:一)?下|变更|改受益人|改地址|改电话"
-                            r"|退保|补发|补办|签(?:个)?字")
-OFFERED = re.compile(r"[帮为]您预约([^，。；！？,.]{2,10})")
-
-
-def service_in_context(tracker: Tracker) -> str | None:
-    return service_described(tracker) or service_offered(tracker)
-
-
-def service_described(tracker: Tracker) -> str | None:
-    """The service the latest message describes, in words or by what it gives (a flat's address)."""
-    text = to_simplified(tracker.latest_message.get("text") or "")
-    if service := service_in_words(text):
-        return service
-    if HOME_ADDRESS.search(text):
-        return "上门服务"
-    if IN_PERSON.search(text) and tracker.get_slot("claim_number"):
-        return "理赔面谈"
-    if latest_entity(tracker, "branch") and COUNTER_ERRAND.search(text):
-        return "柜面办理"  # "去你哋天河嗰度办嘢 改下受益人": an errand at a named branch is done at its counter
-    return None
-
-
-async def booking_asked(tracker: Tracker) -> list | None:
-    """A branch or service named ("当面问问 广州天河那个"), or a visit described, whatever NLU made of the
-    message: the booking starts. (A span that names no branch, "北京下雪" of "今天北京下雪没", starts nothing.)"""
-    offered = (await get_policy())["appointment"]
-    named = [e for e in tracker.latest_message.get("entities", []) if e.get("value") in {
-        "branch": offered["branches"], "service_type": offered["service_types"]}.get(e.get("entity"), ())]
-    described = service_described(tracker)
-    if not named and not described:
-        return None
-    return [*([SlotSet("service_type", described)] if described else []), FollowupAction("appointment_form")]
-
-
-def service_offered(tracker: Tracker) -> str | None:
-    """The one service the bot's last reply offered to book: "行吧，那约明天早上9点朝阳那个" right after the
-    surrender answer's "我可以帮您预约柜面办理" books that counter visit."""
-    offers = OFFERED.findall(to_simplified(last_bot_text(tracker)))
-    named = {service for service in SERVICE_WORDS for offer in offers if service in offer}
-    return named.pop() if len(named) == 1 else None
-
-
-def service_in_words(text: str) -> str | None:
-    """The one service a message describes, or None (none, or more than one)."""
-    found = [name for name, words in SERVICE_WORDS.items() if words.search(to_simplified(text))]
-    return found[0] if len(found) == 1 else None
 
 
 class ValidateAppointmentForm(ContactFormValidator):
@@ -563,19 +322,6 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("appointment_confirmed", value)
 
 
-def clock_time_said(tracker: Tracker) -> str | None:
-    """The first time in the message that has a time of day ("明天上午十点"), not only a day."""
-    return next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
-                 and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")), None)
-
-
-def the_time_wanted(tracker: Tracker) -> str | None:
-    """Of several times in one message, the one with a clock time, said first: "还是改到下周二上午9点吧 周一怕赶
-    不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason)."""
-    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
-    return clock_time_said(tracker) if len(times) > 1 else None
-
-
 # "十点半不行的话十点也可以", "9点或者10点都行": the times said are alternatives
 ALTERNATIVES = re.compile(r"不行的话|不行就|或者|或是|也可以|也行|都行|都可以")
 
@@ -611,47 +357,6 @@ def slots_offered_this_turn(tracker: Tracker) -> bool:
     """Did a reply to the customer's latest message already offer times as buttons?"""
     return any('"time"' in (b.get("payload") or "") for e in turns.reply(tracker) if e.get("event") == "bot"
                for b in (e.get("data") or {}).get("buttons") or [])
-
-
-def time_proposed(events: list[dict[str, Any]]) -> dt.datetime | None:
-    """The time the customer last proposed in this booking, among `events` (whether or not it was free)."""
-    proposed, started = None, False
-    for event in reversed(events):  # within this form only: an earlier booking's time is not a wish…
-        if event.get("event") == "active_loop" and event.get("name"):
-            started = True  # …but the message that started it counts ("12月2号上午十点半…柜台")
-        if started and event.get("event") == "user":
-            break
-        if event.get("event") == "slot" and event.get("name") == "appointment_time" and event.get("value"):
-            proposed = event.get("value")
-            break
-    try:
-        return dt.datetime.fromisoformat(str(proposed)).astimezone(SHANGHAI) if proposed else None
-    except ValueError:
-        return None
-
-
-def wanted_day(tracker: Tracker) -> dt.date | None:
-    """The day of the time the customer last proposed (refused since: its slot was taken, or 9:30 is not a slot
-    start). Asked again, they see that day's free slots, not tomorrow's."""
-    proposed = time_proposed(tracker.events)
-    return proposed.date() if proposed else None
-
-
-def hour_chosen(tracker: Tracker) -> dt.datetime | None:
-    """The time proposed before this message, if it had an hour: "改成下周一同一时间" keeps it."""
-    proposed = time_proposed(turns.before_this_turn(tracker))
-    return proposed if proposed and (proposed.hour, proposed.minute) != (0, 0) else None
-
-
-def same_hour_said(tracker: Tracker) -> bool:
-    return bool(SAME_HOUR.search(to_simplified(tracker.latest_message.get("text") or "")))
-
-
-def hour_kept(tracker: Tracker) -> dt.datetime | None:
-    """The hour a day said alone keeps: asked for in words ("同一时间"), or agreed already — "周日吧" after 19:00
-    was accepted moves the booking to Sunday 19:00 (the read-back confirms it)."""
-    agreed = values_before_this_turn(tracker).get("appointment_time") is not None
-    return hour_chosen(tracker) if same_hour_said(tracker) or agreed else None
 
 
 class ActionAskAppointmentTime(Action):

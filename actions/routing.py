@@ -11,7 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import CALLS_OFF, SHANGHAI, booking_asked, clock_time_said, service_in_words
+from actions.appointment_places import booking_asked, service_in_words
+from actions.appointment_times import SHANGHAI, clock_time_said
+from actions.appointments import CALLS_OFF
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
 from actions.claims import other_claim_by_amount
 from actions.common import turns

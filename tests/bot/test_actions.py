@@ -18,8 +18,9 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
 from actions import asks, faq, feedback, handover
+from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
+from actions.appointment_times import wanted_day
 from actions.appointments import (
-    SERVICE_WORDS,
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
     ActionAskChangeConfirmed,
@@ -30,8 +31,6 @@ from actions.appointments import (
     booked_appointment,
     check_time,
     next_free,
-    service_in_words,
-    wanted_day,
 )
 from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgressForm
 from actions.common import api as api_client
@@ -2167,7 +2166,6 @@ def test_a_value_rasa_mapped_from_this_very_message_is_an_answer(backend):
 
 
 def test_the_address_is_taken_from_a_message_that_gives_everything_at_once():
-    from actions.appointments import address_part
 
     text = "上门服务，地址广州市天河区天河北路悦景小区5栋1203，下周四上午9点半，联系人张秀兰，电话13722223333"
     def span(value, entity):

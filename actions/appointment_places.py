@@ -1,0 +1,140 @@
+"""Which service and place the customer means: a service named or described in words, an address told in a
+sentence, a part of it put right."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions.common.forms import latest_entity
+from actions.common.policy import get_policy
+from actions.handover import last_bot_text
+from bot.script import to_simplified
+
+# "上门服务，地址广州市天河区天河北路5栋1203，下周四上午9点半，联系人张秀兰，电话137…" to the address
+# question: the address is the clause that looks like one, not the whole message.
+ADDRESS_CUE = re.compile(r"^(?:我的|我家|家里|上门)?(?:详细)?(?:地址|住址)(?:是|在|为)?[:：]?\s*")
+
+
+ADDRESS_MARK = re.compile(r"省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|栋|幢|楼|单元|室|小区|花园|大厦|公寓|苑")
+CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]+")
+# …and an address given, cue first, among the answers that start a booking
+ADDRESS_SAID = re.compile(r"(?:地址|住址)(?:是|在|为)?[:：]?\s*([^，,。；;！!？?\s]{4,60})")
+
+
+def address_part(text: str, entities: list[dict]) -> str:
+    """The clauses of `text` that read as an address, without the clauses that are other answers given with it
+    (mostly a time, name, phone or service); the whole text when no clause looks like an address. Clauses, not
+    characters, are dropped: "望京西园三区312号楼" may hold a misread "12号", and must stay whole."""
+    other = [(e["start"], e["end"]) for e in entities if e.get("entity") in OTHER_ANSWERS
+             and isinstance(e.get("start"), int) and e.get("end", 0) > e["start"]]
+    kept, start = [], 0
+    for piece in CLAUSE_BREAK.split(text):
+        at = text.find(piece, start)
+        start = at + len(piece)
+        covered = sum(1 for k in range(at, start) if any(a <= k < b for a, b in other))
+        # "我腿不好 出不了门 住北京朝阳区… 5号楼2单元301": words between spaces that are a sentence, not a place
+        # ("上海 浦东 张杨路…" keeps its short place names)
+        words = [w for w in piece.split() if len(w) < 3 or ADDRESS_MARK.search(w)]
+        clause = ADDRESS_CUE.sub("", " ".join(words))
+        if len(clause) >= 4 and covered * 2 < len(piece) and ADDRESS_MARK.search(clause):
+            kept.append(clause)
+    return "，".join(kept) or text
+
+
+OTHER_ANSWERS = {"time", "person_name", "phone", "service_type"}
+
+
+def address_words_beside_answers(tracker: Tracker) -> bool:
+    """Does the latest message have an address word outside the other answers in it?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    spans = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities", [])
+             if e.get("entity") in OTHER_ANSWERS and isinstance(e.get("start"), int)]
+    return bool(ADDRESS_MARK.search("".join(c for k, c in enumerate(text) if not any(a <= k < b for a, b in spans))))
+
+
+# "是5单元502 不是3单元" / "不是3单元，是5单元": a part of the address put right
+CORRECTION = re.compile(r"(?:是|改成|应该是)\s*(?P<new>[^，,。\s]+?)\s*[，,]?\s*不是\s*(?P<old>[^，,。\s]+)"
+                        r"|不是\s*(?P<old2>[^，,。\s]+?)\s*[，,]?\s*(?:而)?是\s*(?P<new2>[^，,。\s]+)")
+
+
+def corrected_address(address: str, text: str) -> str | None:
+    """`address` with the part the customer says was wrong replaced, if that part is in it. Only as much of the
+    new part as stands for the old ("5单元502" for "3单元": "5单元") replaces it."""
+    match = CORRECTION.search(to_simplified(text))
+    if not match:
+        return None
+    old, new = match.group("old") or match.group("old2"), match.group("new") or match.group("new2")
+    if not old or not new or old not in address or not ADDRESS_MARK.search(old):
+        return None
+    mark = ADDRESS_MARK.findall(old)[-1]
+    if old.endswith(mark) and mark in new:
+        new = new[: new.index(mark) + len(mark)]
+    return address.replace(old, new, 1)
+
+
+# How customers describe a service without naming it: "让你们的人周六晚上打给我", "想约人当面倾下理赔嘅嘢".
+# Names and close synonyms are entities (data/nlu/synonyms.yml); these are the descriptions around them.
+SERVICE_WORDS = {
+    "电话回访": re.compile(
+        r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"
+        r"|打(?:个)?电话返|打返(?:个)?电话|打俾我|打畀我"),  # Cantonese: "打电话返嚟", "打返电话俾我"
+    "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
+    "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
+    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜"),
+}
+# Told, not named: a home address down to the flat is where a home visit goes; meeting in person, in a chat
+# about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
+HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
+IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
+# the words that change a service already chosen: "那算了 你们能上门吗", "还是改成电话回访吧"
+SWITCH = re.compile(r"算了|改成|换成|改为|还是|能不能|可不可以|能.{0,4}吗|行不行|不如")
+COUNTER_ERRAND = re.compile(r"办(?:理|个|点|下|一下)?(?:业务|手续|事|嘢|变更)|改(?:一)?下|变更|改受益人|改地址|改电话"
+                            r"|退保|补发|补办|签(?:个)?字")
+OFFERED = re.compile(r"[帮为]您预约([^，。；！？,.]{2,10})")
+
+
+def service_in_context(tracker: Tracker) -> str | None:
+    return service_described(tracker) or service_offered(tracker)
+
+
+def service_described(tracker: Tracker) -> str | None:
+    """The service the latest message describes, in words or by what it gives (a flat's address)."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if service := service_in_words(text):
+        return service
+    if HOME_ADDRESS.search(text):
+        return "上门服务"
+    if IN_PERSON.search(text) and tracker.get_slot("claim_number"):
+        return "理赔面谈"
+    if latest_entity(tracker, "branch") and COUNTER_ERRAND.search(text):
+        return "柜面办理"  # "去你哋天河嗰度办嘢 改下受益人": an errand at a named branch is done at its counter
+    return None
+
+
+async def booking_asked(tracker: Tracker) -> list | None:
+    """A branch or service named ("当面问问 广州天河那个"), or a visit described, whatever NLU made of the
+    message: the booking starts. (A span that names no branch, "北京下雪" of "今天北京下雪没", starts nothing.)"""
+    offered = (await get_policy())["appointment"]
+    named = [e for e in tracker.latest_message.get("entities", []) if e.get("value") in {
+        "branch": offered["branches"], "service_type": offered["service_types"]}.get(e.get("entity"), ())]
+    described = service_described(tracker)
+    if not named and not described:
+        return None
+    return [*([SlotSet("service_type", described)] if described else []), FollowupAction("appointment_form")]
+
+
+def service_offered(tracker: Tracker) -> str | None:
+    """The one service the bot's last reply offered to book: "行吧，那约明天早上9点朝阳那个" right after the
+    surrender answer's "我可以帮您预约柜面办理" books that counter visit."""
+    offers = OFFERED.findall(to_simplified(last_bot_text(tracker)))
+    named = {service for service in SERVICE_WORDS for offer in offers if service in offer}
+    return named.pop() if len(named) == 1 else None
+
+
+def service_in_words(text: str) -> str | None:
+    """The one service a message describes, or None (none, or more than one)."""
+    found = [name for name, words in SERVICE_WORDS.items() if words.search(to_simplified(text))]
+    return found[0] if len(found) == 1 else None

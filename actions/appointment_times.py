@@ -1,0 +1,213 @@
+"""Which time the customer means: a message read against the booking so far — the day on the buttons just
+offered, the time already agreed and its hour, a day that has just passed, the soonest slot when any will do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+
+from actions.common import turns
+from actions.common.forms import latest_entity, values_before_this_turn
+from actions.common.picks import button_entities, last_buttons, picked_button_entities
+from bot import timeparse
+from bot.script import to_simplified
+from bot.timeparse import PERIODS
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+# "下周一同一时间" / "时间不变" / "还是原来那个点" / "一样嘅钟数": a new day at the hour already chosen
+SAME_HOUR = re.compile(r"同(?:一|样)?(?:个)?(?:的|嘅)?(?:时间|时段|钟点|钟数|点钟|钟(?!头))"
+                       r"|(?:时间|钟点|时段|几点)(?:不变|照旧|一样)|原来(?:的|那个|嘅)?(?:时间|时段|钟点|点)|还是(?:那个|这个|嗰个)(?:时间|时段|点|钟点|钟数)"
+                       r"|一样(?:的|嘅)?(?:时间|时段|点|钟数)")
+# Words that say which half of the day an hour is in: the time parser's periods, and 半夜 / am / pm.
+PERIOD = re.compile("|".join(sorted(PERIODS, key=len, reverse=True)) + r"|夜|[ap]\.?m", re.IGNORECASE)
+
+
+def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
+    """Was `moment` said as a bare hour ("那就七点吧") that could as well be the afternoon's (7 → 19:00)?
+    Then a free slot at the later hour is what was meant when the earlier one is not bookable."""
+    entity = latest_entity(tracker, "time")
+    text = tracker.latest_message.get("text") or ""
+    if not entity or entity.get("start") is None or not 1 <= moment.hour <= 11:
+        return False
+    return not PERIOD.search(to_simplified(text[max(0, entity["start"] - 2): entity["end"]]))
+
+
+def offered_day(tracker: Tracker) -> dt.date | None:
+    """The day of the free slots the bot's last reply offered as buttons, or at the read-back the day being
+    confirmed ("那11点可以吗" moves the booking's hour, not its day); None: no day is in play."""
+    starts = [t for t in (button_entities(button).get("time") for button in last_buttons(tracker)) if t][:1]
+    if not starts and tracker.get_slot("requested_slot") == "appointment_confirmed":  # buttons: 确认/先不约了
+        starts = [values_before_this_turn(tracker).get("appointment_time")]
+    try:
+        return dt.datetime.fromisoformat(str(starts[0])).astimezone(SHANGHAI).date() if starts and starts[0] else None
+    except ValueError:
+        return None
+
+
+def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
+    """"9点就9点" to the slots offered for 1 December means that day's 09:00, not tomorrow's: a time said
+    without a day refers to the day on the buttons. Read again with that day as "today", a time that has no
+    day of its own lands on it; "明天9点" or "12月2号9点" do not, and keep their own day."""
+    day, entity = offered_day(tracker), latest_entity(tracker, "time")
+    if not day or moment.date() == day:
+        return moment
+    text = tracker.latest_message.get("text") or ""
+    said = text[entity["start"]: entity["end"]] if entity and entity.get("start") is not None else text
+    again = the_one_clock_time(said, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
+    if again and again.date() == day:
+        return again.astimezone(moment.tzinfo) if moment.tzinfo else again
+    return moment
+
+
+YEAR_SAID = re.compile(r"今年|明年|后年|\d{4}\s*年|[零〇一二三四五六七八九]{4}年")
+JUST_PAST_DAYS = 60
+
+
+def a_day_just_past(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
+    """"11月20號上午" on 25 November: the parser reads a date without a year as the next such date (2027), which
+    the backend refuses as beyond the booking horizon. Said in a booking, it is far likelier a day that has just
+    passed — and is told so."""
+    if YEAR_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
+        return moment
+    try:
+        earlier = moment.replace(year=moment.year - 1)
+    except ValueError:  # 29 February
+        return moment
+    now = dt.datetime.now(moment.tzinfo or SHANGHAI)
+    return earlier if now - dt.timedelta(days=JUST_PAST_DAYS) < earlier < now else moment
+
+
+def the_one_clock_time(text: str, now: dt.datetime) -> dt.datetime | None:
+    """The time of day `text` proposes, read against `now`, when it proposes exactly one ("9点就9点": one)."""
+    found = {m.value for m in timeparse.parse(text, now) if m.grain in ("hour", "minute")}
+    return found.pop() if len(found) == 1 else None
+
+
+def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> str | None:
+    """A time of day offered when the time is asked, even in a message read as a question or off-topic:
+    "这周六下午两点可以吗，工作日我上班走不开" (faq) proposes Saturday 14:00. The slot mapping leaves such
+    intents out ("周末能预约上门吗" names a day but proposes nothing), so a clock time is what tells them apart."""
+    if tracker.get_slot("requested_slot") != asked:
+        return None
+    entity = latest_entity(tracker, "time")
+    grain = ((entity or {}).get("additional_info") or {}).get("grain")
+    return entity.get("value") if entity and grain in ("hour", "minute") else None
+
+
+def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
+    """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
+    or a free slot picked by its place in the list."""
+    asked = tracker.get_slot("requested_slot")
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    if asked in (None, "appointment_confirmed") and intent in ("faq", "out_of_scope", "nlu_fallback"):
+        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed);
+        # "明天上午十点。十点。可以吗" starting the booking (action_answer_faq): the time it starts with
+        return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
+    if asked != "appointment_time":
+        return {}
+    proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
+    if not proposed and not latest_entity(tracker, "time"):
+        proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
+    if not proposed and not latest_entity(tracker, "time"):
+        # a bare "9点" the NLU left untagged (the extractor adds none alone: "第3点" is no time), when the time is
+        # what was asked
+        clock = the_one_clock_time(tracker.latest_message.get("text") or "", dt.datetime.now(SHANGHAI))
+        proposed = clock.isoformat() if clock else None
+    return {"appointment_time": proposed} if proposed else {}
+
+
+# "都行 你看着办" / "随便" / "哪天都行" to the time question: no wish of the customer's own
+ANY_TIME = re.compile(r"都行|都可以|都得|随便|看着办|你定|你们定|你安排|你们安排|无所谓|什么时候都|哪天都|几点都"
+                      r"|任何时间")
+
+
+def hour_moved(tracker: Tracker) -> str | None:
+    """"九点太早了 十点吧" / "那就晚上八点吧" while another question is asked, once a time was taken: the same day at
+    the hour said last (NLU reads such messages as anything, and a bare hour as today's or tomorrow's). Checked by
+    validate_appointment_time like any time."""
+    current = values_before_this_turn(tracker).get("appointment_time")
+    asked = tracker.get_slot("requested_slot")
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not current or asked in (None, "appointment_time", "appointment_confirmed"):
+        return None
+    day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
+    said = timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
+    clocks = [m.value for m in said if m.grain in ("hour", "minute")]
+    if not clocks or any(m.value.date() != day for m in said) or clocks[-1].isoformat() == current:
+        return None  # a day of its own said ("周日吧"): the mapping and hour_kept see to it
+    return clocks[-1].isoformat()
+
+
+def soonest_offered(tracker: Tracker) -> str | None:
+    """The first of the free slots just offered, when the customer leaves the time to us and names none."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if tracker.get_slot("requested_slot") != "appointment_time" or latest_entity(tracker, "time") or not (
+            ANY_TIME.search(text)):
+        return None
+    return next((t for t in (button_entities(b).get("time") for b in last_buttons(tracker)) if t), None)
+
+
+def time_given_now(tracker: Tracker) -> bool:
+    """Is the time in the same message? Then validate_appointment_time checks it (with the service and branch
+    of this message, already in the tracker); checking it here too said every rejection twice."""
+    return "appointment_time" in tracker.slots_to_validate()
+
+
+def clock_time_said(tracker: Tracker) -> str | None:
+    """The first time in the message that has a time of day ("明天上午十点"), not only a day."""
+    return next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+                 and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")), None)
+
+
+def the_time_wanted(tracker: Tracker) -> str | None:
+    """Of several times in one message, the one with a clock time, said first: "还是改到下周二上午9点吧 周一怕赶
+    不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason)."""
+    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    return clock_time_said(tracker) if len(times) > 1 else None
+
+
+def time_proposed(events: list[dict[str, Any]]) -> dt.datetime | None:
+    """The time the customer last proposed in this booking, among `events` (whether or not it was free)."""
+    proposed, started = None, False
+    for event in reversed(events):  # within this form only: an earlier booking's time is not a wish…
+        if event.get("event") == "active_loop" and event.get("name"):
+            started = True  # …but the message that started it counts ("12月2号上午十点半…柜台")
+        if started and event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") == "appointment_time" and event.get("value"):
+            proposed = event.get("value")
+            break
+    try:
+        return dt.datetime.fromisoformat(str(proposed)).astimezone(SHANGHAI) if proposed else None
+    except ValueError:
+        return None
+
+
+def wanted_day(tracker: Tracker) -> dt.date | None:
+    """The day of the time the customer last proposed (refused since: its slot was taken, or 9:30 is not a slot
+    start). Asked again, they see that day's free slots, not tomorrow's."""
+    proposed = time_proposed(tracker.events)
+    return proposed.date() if proposed else None
+
+
+def hour_chosen(tracker: Tracker) -> dt.datetime | None:
+    """The time proposed before this message, if it had an hour: "改成下周一同一时间" keeps it."""
+    proposed = time_proposed(turns.before_this_turn(tracker))
+    return proposed if proposed and (proposed.hour, proposed.minute) != (0, 0) else None
+
+
+def same_hour_said(tracker: Tracker) -> bool:
+    return bool(SAME_HOUR.search(to_simplified(tracker.latest_message.get("text") or "")))
+
+
+def hour_kept(tracker: Tracker) -> dt.datetime | None:
+    """The hour a day said alone keeps: asked for in words ("同一时间"), or agreed already — "周日吧" after 19:00
+    was accepted moves the booking to Sunday 19:00 (the read-back confirms it)."""
+    agreed = values_before_this_turn(tracker).get("appointment_time") is not None
+    return hour_chosen(tracker) if same_hour_said(tracker) or agreed else None
