@@ -148,9 +148,19 @@ class ActionHandover(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         reason = tracker.get_slot("handover_reason") or "requested"
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if reason == "requested" and not tracker.active_loop and AGENT_HOURS_ASKED.search(text) and not (
+                HANDOVER_ASKED.search(text)):
+            # "btw 你们human agent几点下班 I want to call": when the agents are there, not a hand-over now
+            dispatcher.utter_message(response="utter_faq/human_agent")
+            return []
         return await hand_over(dispatcher, tracker, reason) + [SlotSet("handover_reason", None)]
 
 
+# the agents' hours asked about, and a hand-over asked for outright
+AGENT_HOURS_ASKED = re.compile(r"几点(?:下班|上班|开始|结束|收工)|(?:上班|工作|服务|在线)(?:时间|时段)"
+                               r"|什么时候(?:下班|上班)|几时(?:收工|返工)")
+HANDOVER_ASKED = re.compile(r"转|接人工|找(?:个)?人|叫(?:个)?人|现在就要|马上")
 MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
 NOT_UNDERSTOOD = "抱歉，我没有完全理解您的意思。"
 CASE_MENTIONED = re.compile(r"LP\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4}")

@@ -2134,6 +2134,18 @@ def test_ok_thats_all_to_an_offer_in_passing_closes_the_chat(backend):
     assert dispatcher.messages[0]["text"].startswith("感谢您的咨询！请为本次服务打个分吧")
 
 
+def test_asking_when_the_agents_work_is_answered_not_handed_over(backend):
+    """Set 6: "btw 你们human agent几点下班 I want to call" (read as request_human) was handed over."""
+    t = tracker(text="btw 你们human agent几点下班 I want to call", intent="request_human")
+    dispatcher = CollectingDispatcher()
+    assert run(handover.ActionHandover().run(dispatcher, t, DOMAIN)) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/human_agent"
+    t.latest_message["text"] = "帮我转人工 你们几点下班"  # asked for outright: the hand-over
+    dispatcher = CollectingDispatcher()
+    run(handover.ActionHandover().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0].get("response") is None and "人工" in dispatcher.messages[0]["text"]
+
+
 def test_a_yes_in_words_to_the_question_whether_to_hand_over_hands_over(backend):
     """Set 6: "好 让人马上联系我" to "…现在为您转接人工客服吗？" got the complaint's promise instead."""
     t = ranked("好 让人马上联系我", "nlu_fallback", "faq")
