@@ -76,6 +76,10 @@ class ContactFormValidator(BaseFormValidator):
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if fixed := name_char_fixed(tracker.get_slot("person_name"), tracker.latest_message.get("text") or ""):
             return {"person_name": fixed}  # "哎名字打错了 是中华的华 不是花"
+        names = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "person_name"]
+        if len(names) > 1:
+            # "黄志强 电话139… 我阿妈叫何惠芳": the name given first is the speaker's (Rasa's mapping takes the last)
+            return {"person_name": names[0]}
         # A bare name is often not tagged by the NLU: take the words when the name was asked for — unless they
         # carry another answer ("改成明天上午11点行不行" to the name question changes the time, names nobody).
         if not latest_entity(tracker, "person_name") and (surname := surname_given(tracker)):

@@ -2412,6 +2412,13 @@ def test_a_name_or_mobile_put_right_in_part_is_corrected(backend):
     assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {"phone": "13900139002"}
     t = tracker(dict(slots), text="最后三位是12", form="appointment_form")  # two digits for three: not a fix
     assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {}
+    # set 5 again: "黄志强 电话13922226789 我阿妈叫何惠芳" registered the mother as the contact
+    t = tracker({"requested_slot": "person_name"}, text="黄志强 电话13922226789 我阿妈叫何惠芳",
+                form="complaint_form", entities=[{"entity": "person_name", "value": "黄志强"},
+                                                 {"entity": "phone", "value": "13922226789"},
+                                                 {"entity": "person_name", "value": "何惠芳"}])
+    assert run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {
+        "person_name": "黄志强"}
 
 
 def test_a_booking_changed_on_the_way_keeps_what_still_holds(backend):
