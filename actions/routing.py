@@ -107,6 +107,15 @@ async def date_told_about_a_question(tracker: Tracker) -> bool:
         return False
 
 
+async def visit_wanted(tracker: Tracker) -> list | None:
+    """booking_asked, for a message NLU read as a question or out of scope: only when it asks to book, or a case is
+    in view ("当面问问 广州天河那个" after a claim's progress) — not "北京朝阳支公司附近有什么好吃的"."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not (case_in_view(tracker) or BOOKING_WORDS.search(text) or not ASKS.search(text)):
+        return None
+    return await booking_asked(tracker)
+
+
 def faq_answered_last(tracker: Tracker) -> bool:
     """Was the customer's previous message answered from the FAQ?"""
     return turns.intent(turns.message(tracker, 1)) == "faq"
@@ -200,7 +209,7 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
-        if not sure and (booking := await booking_asked(tracker)):
+        if not sure and (booking := await visit_wanted(tracker)):
             return booking
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
@@ -218,7 +227,7 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = (tracker.active_loop or {}).get("name")
-        if not form and (booking := await booking_asked(tracker)):
+        if not form and (booking := await visit_wanted(tracker)):
             return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)

@@ -1900,6 +1900,10 @@ def test_a_visit_asked_for_right_after_a_case_was_told_is_booked_and_its_outlook
                 {"event": "user", "text": t.latest_message["text"]}]
     assert run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN)) == [
         SlotSet("service_type", "理赔面谈"), FollowupAction("appointment_form")]
+    # a question naming a branch, with no case in view, books nothing
+    lunch = ranked("北京朝阳支公司附近有什么好吃的", "out_of_scope", "faq")
+    lunch.latest_message["entities"] = [{"entity": "branch", "value": "北京朝阳支公司"}]
+    assert FollowupAction("appointment_form") not in run(ActionOutOfScope().run(CollectingDispatcher(), lunch, DOMAIN))
     # a span that names no branch books nothing ("今天北京下雪没")
     t.latest_message.update({"text": "今天北京下雪没", "entities": [{"entity": "branch", "value": "北京下雪"}]})
     assert FollowupAction("appointment_form") not in run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN))
