@@ -18,7 +18,7 @@ from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities, picked_by_amount
 from actions.common.reply import choice, say
-from actions.common.verification import AMOUNT_SAID, PROVEN, VerifyingForm, booking_instead, case_taken, verify_slot
+from actions.common.verification import PROVEN, VerifyingForm, amount_said, booking_instead, case_taken, verify_slot
 from bot.script import to_simplified
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
@@ -89,7 +89,7 @@ async def other_claim_by_amount(tracker: Tracker) -> list | None:
 
 async def claim_named_by_amount(tracker: Tracker, policy: str, token: str) -> str | None:
     """The policy's one claim whose amount the customer named in this task's last few messages."""
-    said = [text for back in range(4) if AMOUNT_SAID.search(text := turns.message(tracker, back).get("text") or "")]
+    said = [text for back in range(4) if amount_said(text := turns.message(tracker, back).get("text") or "")]
     return await claim_of_amount(policy, token, said) if said else None
 
 

@@ -10,8 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.api import ApiError, backend
+from actions.common.closing import ask_rating, score_buttons
 from actions.common.rating import SAYS_RATING
-from actions.common.reply import choice, say
+from actions.common.reply import say
 from actions.handover import NOTHING_PENDING, fallback, last_bot_text
 from bot.script import to_simplified
 
@@ -33,26 +34,12 @@ def score_of(tracker: Tracker) -> int | None:
     return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)
 
 
-def score_buttons() -> list[dict]:
-    """1–5 as quick replies, best first."""
-    return [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)]
-
-
 class ActionAskCsat(Action):
     def name(self) -> str:
         return "action_ask_csat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if tracker.get_slot("csat_asked"):
-            say(dispatcher, tracker, "感谢您的咨询，祝您生活愉快，再见！")
-            return []
-        say(
-            dispatcher,
-            tracker,
-            "感谢您的咨询！请为本次服务打个分吧（1-5分，5分为非常满意）：",
-            score_buttons(),
-        )
-        return [SlotSet("csat_asked", True)]
+        return ask_rating(dispatcher, tracker)
 
 
 # The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
@@ -69,7 +56,7 @@ class ActionAnswerDeny(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if ANYTHING_ELSE.search(to_simplified(last_bot_text(tracker))):
-            return await ActionAskCsat().run(dispatcher, tracker, domain)
+            return ask_rating(dispatcher, tracker)
         say(dispatcher, tracker, NOTHING_PENDING)
         return []
 

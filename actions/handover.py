@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import turns
 from actions.common.api import ApiError, backend
+from actions.common.closing import NOTHING_MORE, ask_rating
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
@@ -92,7 +93,6 @@ ASKS_HUMAN = re.compile(r"转(?:人工|接)[^。！？]*吗[？?]\s*$")
 OFFERS_URGE = re.compile(r"回复“催办”|可以马上为您催办")
 OFFERS_BOOKING = re.compile(r"[帮为]您预约")
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
-NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$")
 # "好 让人马上联系我" to "…现在为您转接人工客服吗？": a yes, in words NLU could not place
 HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?:让|叫|找)(?:个)?人|联系我|转吧|转人工",
                        re.IGNORECASE)
@@ -124,8 +124,7 @@ class ActionAnswerAffirm(Action):
             return await hand_over(dispatcher, tracker, "requested")
         if NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")):
             # "行 就这些" after an answer that offered a booking: OK, and that is all — the closing
-            from actions.feedback import ActionAskCsat  # (feedback builds on this module)
-            return await ActionAskCsat().run(dispatcher, tracker, domain)
+            return ask_rating(dispatcher, tracker)
         if OFFERS_URGE.search(said):  # "…您可以回复“催办”" → "行 尽快"
             return [FollowupAction("action_urge")]
         if human and book:

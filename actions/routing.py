@@ -17,10 +17,10 @@ from actions.appointments import CALLS_OFF
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
 from actions.claims import other_claim_by_amount
 from actions.common import turns
+from actions.common.closing import ask_rating
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
-from actions.feedback import ActionAskCsat
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import case_awaiting_proof, fallback, hand_over, human_accepted
 from bot.questions import ASKS
@@ -174,7 +174,7 @@ class ActionHandleFallback(Action):
             # understood" (nor, right after a case's progress, an offer to urge it). Said here: a FollowupAction
             # to the closing's action left the policies predicting it again and again.
             if runner_up(tracker) == "goodbye":
-                return await ActionAskCsat().run(dispatcher, tracker, domain)
+                return ask_rating(dispatcher, tracker)
             dispatcher.utter_message(response="utter_welcome")
             return []
         if not in_task and case_in_view(tracker) and (booking := await booking_asked(tracker)):

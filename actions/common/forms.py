@@ -293,11 +293,16 @@ def says_none(tracker: Tracker) -> bool:
 
 def declined_optional(tracker: Tracker, form_slots: list[str]) -> tuple[str, str] | None:
     """(slot, its "none" value) when the message declines an optional question of the form by its subject."""
-    text = tracker.latest_message.get("text") or ""
-    if not NONE_ANYWHERE.search(text):
-        return None
+    text = to_simplified(tracker.latest_message.get("text") or "")
     return next(((slot, none) for slot, (subject, none) in OPTIONAL_SUBJECTS.items()
-                 if slot in form_slots and subject.search(text) and not tracker.get_slot(slot)), None)
+                 if slot in form_slots and not tracker.get_slot(slot) and subject.search(text)
+                 and (NONE_ANYWHERE.search(text) or _none_of(subject, text) and not QUESTION.search(text))), None)
+
+
+def _none_of(subject: re.Pattern, text: str) -> bool:
+    """"没有保单号" / "保单号没有" said beside other answers ("王芳 137… 没有保单号"); not "保单没有问题"."""
+    return bool(re.search(rf"(?:没有|没|无|冇)(?:什么|啥)?(?:{subject.pattern})", text)
+                or re.search(rf"(?:{subject.pattern})号?\s*(?:也|都)?(?:没有?|无|冇)(?![有\s]*(?:问题|错|关系))", text))
 
 
 def unsure_stop(intent: str | None, confidence: float, slot: str | None) -> bool:

@@ -52,12 +52,17 @@ NUMBER = re.compile(r"\d+")
 
 def picked_by_amount(text: str, buttons: list[dict]) -> dict | None:
     """The one button whose amount ("…，12800元）") the customer said, in digits or words ("一万二千八的那笔")."""
-    try:
-        said = {int(n) for n in NUMBER.findall(cn2an.transform(text, "cn2an"))}
-    except (ValueError, KeyError, IndexError):  # cn2an gives up on some mixed wording
-        said = {int(n) for n in NUMBER.findall(text)}
+    said = {int(n) for n in NUMBER.findall(in_digits(text))}
     named = [b for b in buttons if said & {int(a) for a in AMOUNT.findall(str(b.get("title") or ""))}]
     return named[0] if len(named) == 1 else None
+
+
+def in_digits(text: str) -> str:
+    """`text` with its Chinese numerals as digits ("一万二千八的那笔" → "12800的那笔"), or unchanged."""
+    try:
+        return cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):  # cn2an gives up on some mixed wording
+        return text
 
 
 def said_whole(part: str, text: str) -> bool:

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.api import ApiError, backend
+from actions.common.closing import ask_rating, closes
 from actions.common.forms import (
     CASE_FORMATS,
     IDENTIFIERS,
@@ -22,15 +23,25 @@ from actions.common.forms import (
     BaseFormValidator,
     latest_entity,
 )
+from actions.common.picks import in_digits
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.handover import hand_over
+from bot.script import to_simplified
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
 # what says a number is the digits asked for: "尾号", "身份证后四位", "phone last 4 digits"
 DIGITS_CUE = re.compile(r"尾|后四|后4|末四|末4|身份证|身份證|手机|手機|电话|電話|last", re.IGNORECASE)
 # an amount of money, or a number with "the one": "3200块那个", "一万二的", "5600那筆"
 AMOUNT_SAID = re.compile(r"\d+(?:\.\d+)?\s*(?:块|塊|元|蚊|万|萬)|\d+\s*的?\s*(?:那|嗰)\s*(?:笔|筆|单|單|个|個|次)")
+
+
+def amount_said(text: str) -> bool:
+    """Does `text` name an amount, in digits or in words ("一萬二千八那筆", "三千二的那个")?"""
+    text = unicodedata.normalize("NFKC", to_simplified(text))
+    return bool(AMOUNT_SAID.search(text) or AMOUNT_SAID.search(in_digits(text)))
+
+
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
 # A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
@@ -112,7 +123,7 @@ async def verify_slot(
         return {}
     text = unicodedata.normalize("NFKC", str(value or ""))
     said = unicodedata.normalize("NFKC", tracker.latest_message.get("text") or "")
-    if AMOUNT_SAID.search(said) and not DIGITS_CUE.search(said):
+    if amount_said(said) and not DIGITS_CUE.search(said):
         # "3200块那个" / "5600那筆" to the digits question (NLU may tag the number as the digits): the claim wanted,
         # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told
         say(dispatcher, tracker, "好的，记下了您要查的那一笔。查看之前需要先核对身份：")
@@ -179,6 +190,11 @@ class VerifyingForm(BaseFormValidator):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         starting = not tracker.get_slot("requested_slot")
+        digits = re.search(r"\d", tracker.latest_message.get("text") or "")
+        if not starting and self.replying(tracker) and closes(tracker) and not digits:
+            # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.
+            # The lookup ends with the chat; the list had come again after every closing word.
+            return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if tracker.get_slot("requested_slot") == "id_last4" and self.replying(tracker) and await booking_instead(
                 tracker):
             # "先约上门吧 下周二上午 …" to the digits question: that first — the progress action hands it on

@@ -255,19 +255,23 @@ def test_another_claim_of_the_verified_customer_is_told_without_asking_the_digit
     assert out["id_last4"] == PROVEN and out["claim_number"] is None and out["verified_case"] == "P2026000000101"
 
 
-def test_a_claim_named_by_its_amount_at_the_digits_question_costs_no_attempt_and_is_the_one_told(backend):
-    """Set 6: "3200块那个" / "5600那筆" to the digits question were a failed attempt, and the list came later."""
+@pytest.mark.parametrize(("said", "claim"), [("3200块那个", "LP2026110290101"), ("一萬二千八那筆", "LP2026110290102"),
+                                           ("三千二的那个", "LP2026110290101")])
+def test_a_claim_named_by_its_amount_at_the_digits_question_costs_no_attempt_and_is_the_one_told(backend, said,
+                                                                                                   claim):
+    """Set 6: "3200块那个" / "5600那筆" to the digits question were a failed attempt, and the list came later.
+    In words ("一萬二千八那筆"), the amount was a failed attempt too, and both claims were listed."""
     form = ValidateClaimProgressForm()
     asked = {"policy_number": "P2026000000101", "requested_slot": "id_last4"}
-    t = tracker(dict(asked), text="3200块那个", form="claim_progress_form")
-    t.events = [{"event": "user", "text": "3200块那个", "parse_data": t.latest_message}]
+    t = tracker(dict(asked), text=said, form="claim_progress_form")
+    t.events = [{"event": "user", "text": said, "parse_data": t.latest_message}]
     dispatcher = CollectingDispatcher()
-    assert run(form.validate_id_last4("3200块那个", dispatcher, t, DOMAIN)) == {"id_last4": None}
+    assert run(form.validate_id_last4(said, dispatcher, t, DOMAIN)) == {"id_last4": None}
     assert "核对身份" in dispatcher.messages[0]["text"]
     t.latest_message = {"text": "身份证后四位1234", "intent": {"name": "inform"}, "entities": []}
     t.events.append({"event": "user", "text": "身份证后四位1234", "parse_data": t.latest_message})
     out = run(form.validate_id_last4("身份证后四位1234", CollectingDispatcher(), t, DOMAIN))
-    assert out["verification_token"] and out["claim_number"] == "LP2026110290101"
+    assert out["verification_token"] and out["claim_number"] == claim
     # digits run together from an address are no answer either ("…301号楼2单元502" is not "2502")
     t = tracker(dict(asked), text="先约上门吧 北京朝阳区望京西园三区301号楼2单元502", form="claim_progress_form")
     out = run(form.validate_id_last4(t.latest_message["text"], CollectingDispatcher(), t, DOMAIN))
@@ -308,6 +312,28 @@ def test_another_claim_of_the_verified_policy_named_by_its_amount_is_told(backen
     t.latest_message["text"] = "那个900块的呢"
     assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t,
                                                                                          DOMAIN))
+
+
+@pytest.mark.parametrize("said", ["好的謝謝，沒有別的了", "拜拜"])
+def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_question(backend, said):
+    """A fresh-clone check: "好的謝謝，沒有別的了" and then "4" to the policy's claims listed got the list again
+    each time — the chat was stuck on the pick."""
+    form = ValidateClaimProgressForm()
+    t = tracker({"policy_number": "P2026000000101", "requested_slot": "id_last4"}, text="身份证后四位1234",
+                form="claim_progress_form")
+    token = run(form.validate_id_last4("身份证后四位1234", CollectingDispatcher(), t, DOMAIN))["verification_token"]
+    intent = "goodbye" if said == "拜拜" else "thank"
+    t = tracker({"policy_number": "P2026000000101", "verified_case": "P2026000000101", "verification_token": token,
+                 "requested_slot": "claim_number"}, text=said, intent=intent, form="claim_progress_form")
+    t.events = [{"event": "bot", "text": "保单 P2026000000101 下有以下理赔案件，请选择要查询的一件："},
+                {"event": "action", "name": "action_listen"}, {"event": "user", "text": said}]
+    dispatcher = CollectingDispatcher()
+    events = run(form.run(dispatcher, t, DOMAIN))
+    assert SlotSet("requested_slot", None) in events and SlotSet("csat_asked", True) in events
+    assert "打个分" in dispatcher.messages[0]["text"] and len(dispatcher.messages) == 1
+    # the form ended without a claim: its progress action says nothing more
+    t.slots["requested_slot"] = None
+    assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == []
 
 
 def test_an_amount_tagged_as_the_digits_is_still_no_attempt(backend):
@@ -1640,12 +1666,20 @@ def test_declining_the_policy_number_early_skips_it_and_keeps_the_complaint(back
 
 
 @pytest.mark.parametrize("text", ["丁晓东，13552468791，保单号不记得了", "赵丽萍，手机13307551234，保单号回头再补",
-                                  "报单号没有 车险的单号一时找不到"])
+                                  "报单号没有 车险的单号一时找不到", "王芳 13712345678 没有保单号",
+                                  "何静 13800001111 保單號都冇"])
 def test_declining_the_policy_number_with_other_answers_skips_its_question(backend, text):
     t = tracker({"requested_slot": "person_name", "complaint_description": "理赔拖了两个月"}, text=text,
                 intent="inform", form="complaint_form")
     out = run(ValidateComplaintForm().extract_complaint_policy_number(CollectingDispatcher(), t, DOMAIN))
     assert out == {"complaint_policy_number": "无"}
+
+
+@pytest.mark.parametrize("text", ["王芳 13712345678", "保单没有问题 就是理赔太慢了", "保单号我找一下"])
+def test_naming_the_policy_without_declining_it_leaves_its_question(backend, text):
+    t = tracker({"requested_slot": "person_name", "complaint_description": "理赔拖了两个月"}, text=text,
+                intent="inform", form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_policy_number(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_giving_up_without_naming_an_optional_question_still_stops(backend):

@@ -1,0 +1,35 @@
+"""The end of a chat: how a customer says it is over, and the one rating question that follows."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.reply import choice, say
+from bot.script import to_simplified
+
+# "就这些" / "没有别的了" / "没事了": nothing more is wanted
+NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$")
+
+
+def closes(tracker: Tracker) -> bool:
+    """Does the message end the chat ("好的謝謝，沒有別的了", "拜拜")?"""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    return intent == "goodbye" or bool(NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")))
+
+
+def score_buttons() -> list[dict]:
+    """1–5 as quick replies, best first."""
+    return [choice(f"{n}分", "rate", score=str(n)) for n in (5, 4, 3, 2, 1)]
+
+
+def ask_rating(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The rating question, once a chat; after that, just goodbye."""
+    if tracker.get_slot("csat_asked"):
+        say(dispatcher, tracker, "感谢您的咨询，祝您生活愉快，再见！")
+        return []
+    say(dispatcher, tracker, "感谢您的咨询！请为本次服务打个分吧（1-5分，5分为非常满意）：", score_buttons())
+    return [SlotSet("csat_asked", True)]
