@@ -8,9 +8,9 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
+from actions.common import turns
 from actions.common.forms import latest_entity
 from actions.common.policy import get_policy
-from actions.handover import last_bot_text
 from bot.script import to_simplified
 
 # "上门服务，地址广州市天河区天河北路5栋1203，下周四上午9点半，联系人张秀兰，电话137…" to the address
@@ -129,7 +129,7 @@ async def booking_asked(tracker: Tracker) -> list | None:
 def service_offered(tracker: Tracker) -> str | None:
     """The one service the bot's last reply offered to book: "行吧，那约明天早上9点朝阳那个" right after the
     surrender answer's "我可以帮您预约柜面办理" books that counter visit."""
-    offers = OFFERED.findall(to_simplified(last_bot_text(tracker)))
+    offers = OFFERED.findall(turns.last_bot_text(tracker))
     named = {service for service in SERVICE_WORDS for offer in offers if service in offer}
     return named.pop() if len(named) == 1 else None
 

@@ -12,7 +12,6 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.format import day, deadline
 from actions.common.reply import choice, say
-from bot.script import to_simplified
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
                  "action_complaint_progress": ("投诉", "complaint_number"),
@@ -29,8 +28,7 @@ REJECTED = "已拒赔"  # the backend's status of a rejected claim
 def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
     """The case in view (case_in_view), unless its outlook was just given: said again, it would answer nothing
     new."""
-    if any(OUTLOOK_OFFER in to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1)
-           if e.get("event") == "bot"):
+    if any(OUTLOOK_OFFER in text for text in turns.said(turns.reply(tracker, 1))):
         return None
     return case_in_view(tracker)
 
@@ -122,7 +120,7 @@ OTHER_KINDS = {"claim_number": ("理赔", "check_claim_progress"),
 def other_case_offered(tracker: Tracker, told: str) -> tuple[str, list[dict]] | None:
     """"投诉TS…处理到哪了 还有理赔LP… 也一起看下": once the first case is told, the other one named in the
     messages that led to it is offered next (a line and its button), unless it was told already."""
-    said = " ".join(e.get("text") or "" for e in tracker.events if e.get("event") == "bot")
+    said = " ".join(turns.said(tracker.events))
     for back in range(CASE_TURNS + 1):
         for entity in turns.message(tracker, back).get("entities", []):
             number = str(entity.get("value") or "")

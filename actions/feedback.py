@@ -9,11 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import ask_rating, score_buttons
 from actions.common.rating import SAYS_RATING
 from actions.common.reply import say
-from actions.handover import NOTHING_PENDING, fallback, last_bot_text
+from actions.handover import NOTHING_PENDING, fallback
 from bot.script import to_simplified
 
 WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
@@ -55,7 +56,7 @@ class ActionAnswerDeny(Action):
         return "action_answer_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if ANYTHING_ELSE.search(to_simplified(last_bot_text(tracker))):
+        if ANYTHING_ELSE.search(turns.last_bot_text(tracker)):
             return ask_rating(dispatcher, tracker)
         say(dispatcher, tracker, NOTHING_PENDING)
         return []
@@ -70,7 +71,7 @@ class ActionStoreCsat(Action):
         unasked = not tracker.get_slot("csat_asked")
         text = to_simplified(tracker.latest_message.get("text") or "")
         # a bare "5" right after "还有其他问题吗？": the customer closing with a score
-        closing = ANYTHING_ELSE.search(to_simplified(last_bot_text(tracker))) and BARE_SCORE.fullmatch(text)
+        closing = ANYTHING_ELSE.search(turns.last_bot_text(tracker)) and BARE_SCORE.fullmatch(text)
         if unasked and not SAYS_RATING.search(text) and not closing:
             return await fallback(dispatcher, tracker, domain)
         if score is None:

@@ -101,10 +101,6 @@ HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?
 NOTHING_PENDING = "好的。还有什么可以帮您的吗？"  # a no or a stop with nothing to say no to
 
 
-def last_bot_text(tracker: Tracker) -> str:
-    return next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "bot"), "")
-
-
 class ActionAnswerAffirm(Action):
     """"好的" / "要" with no form running: yes to what the bot just offered, else nothing to confirm.
     A human asked for outright ("…转人工吗？") is handed over; offered in passing, "好的" may only mean "OK", so it is
@@ -115,7 +111,7 @@ class ActionAnswerAffirm(Action):
         return "action_answer_affirm"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        said = to_simplified(last_bot_text(tracker))
+        said = turns.last_bot_text(tracker)
         named = [s for s in (await get_policy())["appointment"]["service_types"] if s in said]
         booking = [choice(f"预约{s}", "book_appointment", service_type=s) for s in named] or [
             choice("预约服务", "book_appointment")]
@@ -232,7 +228,7 @@ def form_entities(form: str, domain: dict[str, Any]) -> set[str]:
 def human_accepted(tracker: Tracker) -> bool:
     """Is the message a yes, in words NLU could not place, to the bot's question whether to hand over?"""
     text = to_simplified(tracker.latest_message.get("text") or "")
-    asked = ASKS_HUMAN.search(to_simplified(last_bot_text(tracker)))
+    asked = ASKS_HUMAN.search(turns.last_bot_text(tracker))
     return bool(asked and HUMAN_YES.search(text) and not re.search(r"不|别|暂时", text))
 
 
@@ -259,7 +255,7 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
             return [FollowupAction(case_form)]
     if not form and (case_form := case_awaiting_proof(tracker)):
         return [FollowupAction(case_form)]
-    said_before = [to_simplified(e.get("text") or "") for e in turns.reply(tracker, 1) if e.get("event") == "bot"]
+    said_before = turns.said(turns.reply(tracker, 1))
     # the message before was not understood either: read as such, or routed here as a bare answer to nothing
     # (a message NLU could not place but the bot answered about the case in view was understood after all)
     misread = turns.intent(turns.message(tracker, 1)) in MISUNDERSTOOD and not any(

@@ -9,6 +9,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.script import to_simplified
+
 
 def _user_indexes(tracker: Tracker) -> list[int]:
     return [k for k, e in enumerate(tracker.events) if e.get("event") == "user"]
@@ -41,6 +43,16 @@ def before(tracker: Tracker, back: int = 0) -> list[dict[str, Any]]:
 def before_this_turn(tracker: Tracker) -> list[dict[str, Any]]:
     """Every event before the latest message."""
     return before(tracker, 0)
+
+
+def said(events: list[dict[str, Any]]) -> list[str]:
+    """The texts the bot said among the events (Simplified: the customer's script is applied on the way out)."""
+    return [to_simplified(e.get("text") or "") for e in events if e.get("event") == "bot"]
+
+
+def last_bot_text(tracker: Tracker) -> str:
+    """The last thing the bot said, in this turn or before ("" before it said anything)."""
+    return next(iter(said(tracker.events)[::-1]), "")
 
 
 def intent(parse: dict[str, Any]) -> str | None:
