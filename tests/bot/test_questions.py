@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questions import question_spans
+from bot.questions import ASKS, question_spans
 
 
 def questions(text: str) -> list[str]:
@@ -28,3 +28,9 @@ def test_each_question_is_found_with_the_words_around_it(text, expected):
                                   "凭什么拒赔？我交了好几年保费了"])  # "好几年" tells, it does not ask
 def test_one_question_is_not_split(text):
     assert questions(text) == []
+
+
+@pytest.mark.parametrize(("text", "asks"), [("今天北京下雪没", True), ("钱到账了没有", True), ("保单号我没有", False),
+                                            ("根本没有", False), ("还没", False), ("材料交了没", True)])
+def test_a_sentence_final_mei_asks_only_after_what_happened(text, asks):
+    assert bool(ASKS.search(text)) is asks
