@@ -83,6 +83,10 @@ def a_day_just_past(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
     return earlier if now - dt.timedelta(days=JUST_PAST_DAYS) < earlier < now else moment
 
 
+# grains of a time that says when in the day, not only which day ("下午" too: its slots are offered)
+OF_THE_DAY = ("period", "hour", "minute")
+
+
 def the_one_clock_time(text: str, now: dt.datetime) -> dt.datetime | None:
     """The time of day `text` proposes, read against `now`, when it proposes exactly one ("9点就9点": one)."""
     found = {m.value for m in timeparse.parse(text, now) if m.grain in ("hour", "minute")}
@@ -97,7 +101,7 @@ def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> s
         return None
     entity = latest_entity(tracker, "time")
     grain = ((entity or {}).get("additional_info") or {}).get("grain")
-    return entity.get("value") if entity and grain in ("hour", "minute") else None
+    return entity.get("value") if entity and grain in OF_THE_DAY else None
 
 
 def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
@@ -138,7 +142,7 @@ def hour_moved(tracker: Tracker) -> str | None:
         return None
     day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
     said = timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
-    clocks = [m.value for m in said if m.grain in ("hour", "minute")]
+    clocks = [m.value for m in said if m.grain in OF_THE_DAY]
     if not clocks or any(m.value.date() != day for m in said) or clocks[-1].isoformat() == current:
         return None  # a day of its own said ("周日吧"): the mapping and hour_kept see to it
     return clocks[-1].isoformat()
@@ -162,7 +166,7 @@ def time_given_now(tracker: Tracker) -> bool:
 def clock_time_said(tracker: Tracker) -> str | None:
     """The first time in the message that has a time of day ("明天上午十点"), not only a day."""
     return next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
-                 and (e.get("additional_info") or {}).get("grain") in ("hour", "minute")), None)
+                 and (e.get("additional_info") or {}).get("grain") in OF_THE_DAY), None)
 
 
 def the_time_wanted(tracker: Tracker) -> str | None:

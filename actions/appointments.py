@@ -130,6 +130,12 @@ async def check_time(
         slots, reason = await free_slots(service_type, moment.date(), branch)
     except ApiError as exc:  # e.g. no service chosen yet: say why and ask again, never fail the turn
         return form.reject(dispatcher, tracker, "appointment_time", exc.message)
+    until = timeparse.period_end(moment) if grain == "period" else None
+    if until and (within := [s for s in slots if moment <= dt.datetime.fromisoformat(s["start"]) < until]):
+        # "下下周一上午": which hour in it is the customer's to choose, not ours (nor the period's first)
+        return form.reject(dispatcher, tracker, "appointment_time",
+                           f"{moment.month}月{moment.day}日{moment.hour}点到{until.hour or 24}点之间可以预约这些时段，"
+                           "您看哪个合适：", slot_buttons(within))
     if grain != "day":
         afternoon = moment + dt.timedelta(hours=12) if hour_without_period(tracker, moment) else None
         for wanted in (moment, afternoon):

@@ -12,8 +12,10 @@ trip over, chosen for a service desk that books calls and visits in the daytime:
 - A clock hour without a period: 1–6 is afternoon ("3点", "3:30"; nobody books 3 a.m.), 7–12 as
   said, 0 and 24 are midnight; a zero-padded "03:30" is taken as written. "晚上12点" is the
   midnight that ends that evening.
-- A period without a clock time has a default hour (上午 9:00, 下午 14:00, 晚上 19:00 …, grain "hour").
-- Grain: "day" for a date alone, "hour" for a whole hour or a period, "minute" when minutes were said.
+- A period without a clock time starts at its default hour (上午 9:00, 下午 14:00, 晚上 19:00 …) and has
+  grain "period": which hour in it is still to be chosen (period_end tells how long it lasts).
+- Grain: "day" for a date alone, "period" for a period of it, "hour" for a whole hour, "minute" when
+  minutes were said.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo
 from bot.script import normalise_width
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-Grain = Literal["day", "hour", "minute"]
+Grain = Literal["day", "period", "hour", "minute"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,15 @@ PERIODS = {
     "下昼": _Period(14, 18, "afternoon"),
     "夜晚": _Period(19, 24, "night"),
 }
+
+# Each period's default hour is its own, so the hour a "period" time starts at tells where it ends
+_PERIOD_ENDS = {p.default_hour: p.ends_at for p in PERIODS.values()}
+
+
+def period_end(start: datetime) -> datetime:
+    """When the period of the day that a "period" time (its default hour) stands for is over."""
+    return start.replace(hour=0, minute=0) + timedelta(hours=_PERIOD_ENDS.get(start.hour, start.hour + 3))
+
 
 # Traditional forms of the characters the grammar uses, so it works before (or without) OpenCC.
 _TRADITIONAL = str.maketrans(
@@ -426,7 +437,7 @@ def _resolve(group: list[_Atom], inherited: list[_Atom] | None, now: datetime) -
             return value(day) >= now.replace(second=0, microsecond=0)
 
     elif period:
-        grain = "hour"
+        grain = "period"
 
         def value(day: date) -> datetime:
             return at(day, PERIODS[period].default_hour, 0)

@@ -36,7 +36,7 @@ from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgres
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
-from actions.common.picks import picked_button
+from actions.common.picks import button_entities, picked_button
 from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
 from actions.complaint_verdict import ActionSubmitComplaintVerdict, ValidateComplaintVerdictForm
@@ -2673,3 +2673,24 @@ def test_an_off_topic_question_mid_form_is_declined_not_refused_as_an_answer(bac
     events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
     assert [m["text"] for m in dispatcher.messages] == ["抱歉，这个问题我回答不了。我们先把当前的事办完："]
     assert not any(e.get("name") == "retry_count" and e.get("value") for e in events)
+
+
+def test_a_period_without_an_hour_offers_its_free_slots_to_choose_from(backend):
+    """Set 6: "下下周一上午" was booked at 9:00, the period's first hour, without asking."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    morning = (now + dt.timedelta(days=6)).replace(hour=9, minute=0, second=0, microsecond=0)
+    t = tracker({"requested_slot": "appointment_time", "service_type": "电话回访"}, text="下下周一上午吧",
+                intent="inform", form="appointment_form",
+                entities=[{"entity": "time", "value": morning.isoformat(), "additional_info": {"grain": "period"}}])
+    dispatcher = CollectingDispatcher()
+    out = run(check_time(ValidateAppointmentForm(), morning.isoformat(), dispatcher, t, "电话回访", None))
+    assert out["appointment_time"] is None
+    offered = [dt.datetime.fromisoformat(button_entities(b)["time"]) for b in dispatcher.messages[0]["buttons"]]
+    assert offered and all(morning <= o < morning.replace(hour=12) for o in offered)
+    assert "9点到12点" in dispatcher.messages[0]["text"]
+    # "夜里", when calls end at 20:00: the nearest free slots, and why
+    night = morning.replace(hour=22)
+    t.latest_message["entities"][0].update(value=night.isoformat())
+    dispatcher = CollectingDispatcher()
+    out = run(check_time(ValidateAppointmentForm(), night.isoformat(), dispatcher, t, "电话回访", None))
+    assert out["appointment_time"] is None and "不在可预约的时段" in dispatcher.messages[0]["text"]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.script import to_script
-from bot.timeparse import SHANGHAI, parse
+from bot.timeparse import SHANGHAI, parse, period_end
 
 MON = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)  # Monday
 AFTERNOON = datetime(2026, 11, 23, 16, 30, tzinfo=SHANGHAI)
@@ -32,8 +32,8 @@ TABLE = [
     ("聽日上晝十點", MON, at(2026, 11, 24, 10), "hour"),
     ("聽日下晝三點半", MON, at(2026, 11, 24, 15, 30), "minute"),
     ("後日朝早九點", MON, at(2026, 11, 25, 9), "hour"),
-    ("明早", MON, at(2026, 11, 24, 8), "hour"),
-    ("今晚", MON, at(2026, 11, 23, 19), "hour"),
+    ("明早", MON, at(2026, 11, 24, 8), "period"),
+    ("今晚", MON, at(2026, 11, 23, 19), "period"),
     ("明天下午三点", MON, at(2026, 11, 24, 15), "hour"),
     ("明早8点", MON, at(2026, 11, 24, 8), "hour"),
     ("今晚8点", MON, at(2026, 11, 23, 20), "hour"),
@@ -44,9 +44,9 @@ TABLE = [
     # the end of a month, and days known by name
     ("月底", MON, at(2026, 11, 30), "day"),
     ("下个月底", MON, at(2026, 12, 31), "day"),
-    ("1月底上午", MON, at(2027, 1, 31, 9), "hour"),
+    ("1月底上午", MON, at(2027, 1, 31, 9), "period"),
     ("元旦", MON, at(2027, 1, 1), "day"),
-    ("平安夜下午", MON, at(2026, 12, 24, 14), "hour"),
+    ("平安夜下午", MON, at(2026, 12, 24, 14), "period"),
     # weekdays: calendar weeks start on Monday; a bare weekday is the nearest one still ahead
     ("下周三", MON, at(2026, 12, 2), "day"),
     ("下星期三", MON, at(2026, 12, 2), "day"),
@@ -87,13 +87,13 @@ TABLE = [
     ("2026年12月1日 15:30", MON, at(2026, 12, 1, 15, 30), "minute"),
     ("12月1日（周二）15:00", MON, at(2026, 12, 1, 15), "minute"),
     # periods alone: a default hour, today while the period lasts
-    ("上午", MON, at(2026, 11, 23, 9), "hour"),
-    ("下午", MON, at(2026, 11, 23, 14), "hour"),
-    ("傍晚", MON, at(2026, 11, 23, 18), "hour"),
-    ("晚上", MON, at(2026, 11, 23, 19), "hour"),
-    ("早上", MON, at(2026, 11, 24, 8), "hour"),
-    ("下午", AFTERNOON, at(2026, 11, 23, 14), "hour"),
-    ("上午", AFTERNOON, at(2026, 11, 24, 9), "hour"),
+    ("上午", MON, at(2026, 11, 23, 9), "period"),
+    ("下午", MON, at(2026, 11, 23, 14), "period"),
+    ("傍晚", MON, at(2026, 11, 23, 18), "period"),
+    ("晚上", MON, at(2026, 11, 23, 19), "period"),
+    ("早上", MON, at(2026, 11, 24, 8), "period"),
+    ("下午", AFTERNOON, at(2026, 11, 23, 14), "period"),
+    ("上午", AFTERNOON, at(2026, 11, 24, 9), "period"),
     # periods with clock times
     ("下午三点", MON, at(2026, 11, 23, 15), "hour"),
     ("晚上8点", MON, at(2026, 11, 23, 20), "hour"),
@@ -142,7 +142,7 @@ TABLE = [
     ("下个月5号", NEW_YEARS_EVE, at(2027, 1, 5), "day"),
     ("下周一", NEW_YEARS_EVE, at(2027, 1, 4), "day"),
     ("3点", NEW_YEARS_EVE, at(2027, 1, 1, 15), "hour"),
-    ("下午", NEW_YEARS_EVE, at(2027, 1, 1, 14), "hour"),
+    ("下午", NEW_YEARS_EVE, at(2027, 1, 1, 14), "period"),
     ("晚上12点", NEW_YEARS_EVE, at(2027, 1, 1, 0), "hour"),
     ("31号", END_OF_JANUARY, at(2027, 1, 31), "day"),
     ("30号", END_OF_JANUARY, at(2027, 3, 30), "day"),
@@ -283,3 +283,11 @@ def test_any_text_yields_spans_that_index_the_input(text, now):
         assert 0 <= match.start < match.end <= len(text)
         assert text[match.start : match.end] == match.text
         assert match.value.tzinfo is not None
+
+
+@pytest.mark.parametrize(("text", "ends"), [("明天上午", 12), ("下午", 18), ("今晚", 24), ("明早", 10), ("中午", 14)])
+def test_a_period_ends_where_its_name_says(text, ends):
+    [match] = parse(text, datetime(2026, 11, 23, 7, 0, tzinfo=SHANGHAI))
+    assert match.grain == "period"
+    end = period_end(match.value)
+    assert (end.hour or 24) == ends and end - match.value < timedelta(hours=6)
