@@ -27,7 +27,8 @@ REASON_CHARS = 6  # longer than "嗯 还行吧": words that explain the verdict
 
 # The verdict said in words: a refusal wins over the words it negates ("不满意" holds "满意").
 REJECTS = re.compile(r"不(?:认可|接受|同意|满意|满|合理|行|公平|服)|没(?:解决|处理好)|怎么行|有意见|唔(?:满意|接受|得)")
-ACCEPTS = re.compile(r"满意|认可|接受|同意|没问题|可以结案|解决了")
+# …and a yes said by closing the case, or lukewarmly ("ok de 关了吧 不想再折腾了", "还行吧"): the score says how much
+ACCEPTS = re.compile(r"满意|认可|接受|同意|没问题|可以结案|解决了|(?:关|结|结案)(?:了|掉)?吧|可以关|就这样吧|还行|凑合")
 
 
 class ValidateComplaintVerdictForm(BaseFormValidator):

@@ -219,6 +219,13 @@ class ActionAnswerFaq(Action):
         return []
 
 
+def case_named(tracker: Tracker) -> str | None:
+    """The progress form for a claim or complaint number in the message, however the message reads: a case number
+    is never out of scope. (A policy number alone may come with any question.)"""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    return next((form for names, form in CASE_ROUTES if entities & set(names) - {"policy_number"}), None)
+
+
 class ActionOutOfScope(Action):
     """The honest "I cannot answer that" — unless it is about the case just told ("到底还缺什么 我都交过两次了")."""
 
@@ -231,6 +238,8 @@ class ActionOutOfScope(Action):
             return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if not form and (case_form := case_named(tracker)):
+            return [FollowupAction(case_form)]  # "开个玩笑别紧张😂 我自己的查一下 LP2026110290101"
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
         dispatcher.utter_message(response="utter_out_of_scope")

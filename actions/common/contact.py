@@ -22,7 +22,19 @@ def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDis
     name = NAME_PREFIX.sub("", str(value or "").strip()).strip("，。,. ")
     if not 1 <= len(name) <= 20 or re.search(r"\d", name):
         return form.reject(dispatcher, tracker, "person_name", "请告诉我您的姓名（例如：张三，或“王先生”）。")
+    if not name_shaped(name):
+        # "到时候她估计还下不了床，我一个人去行不行" to the name question had become the contact's name
+        return form.reject(dispatcher, tracker, "person_name",
+                           "抱歉，这句话我没法当作姓名登记。请告诉我联系人的姓名（例如：张三，或“王先生”）。")
     return form.accepted("person_name", name)
+
+
+def name_shaped(name: str) -> bool:
+    """Could `name` be a person's name: no sentence punctuation, and a Chinese one of at most five characters
+    (minority and foreign names written with "·" or in Latin letters may be longer)?"""
+    if re.search(r"[，。？！?!,;；、]", name):
+        return False
+    return "·" in name or "•" in name or len(re.findall(r"[\u4e00-\u9fff]", name)) <= 5
 
 
 def validate_phone(form: BaseFormValidator, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:

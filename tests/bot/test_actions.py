@@ -706,7 +706,8 @@ def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_back
 
 @pytest.mark.parametrize(("text", "satisfied"), [
     ("他们给的那个方案我不认可，只赔一半怎么行", False), ("不满意", False), ("唔接受", False),
-    ("可以，我接受这个方案", True), ("满意", True), ("嗯", None)])
+    ("可以，我接受这个方案", True), ("满意", True), ("嗯", None),
+    ("ok de 关了吧 不想再折腾了", True), ("还行吧 hhh", True), ("还行吧 就是洗车少了一次 不满意", False)])
 def test_the_verdict_said_in_words_is_taken(text, satisfied):
     t = tracker({"requested_slot": "resolution_satisfied"}, text=text, form="complaint_verdict_form")
     out = run(ValidateComplaintVerdictForm().extract_resolution_satisfied(CollectingDispatcher(), t, DOMAIN))
@@ -2694,3 +2695,28 @@ def test_a_period_without_an_hour_offers_its_free_slots_to_choose_from(backend):
     dispatcher = CollectingDispatcher()
     out = run(check_time(ValidateAppointmentForm(), night.isoformat(), dispatcher, t, "电话回访", None))
     assert out["appointment_time"] is None and "不在可预约的时段" in dispatcher.messages[0]["text"]
+
+
+def test_a_case_number_in_a_message_read_as_out_of_scope_is_looked_up(backend):
+    """Set 7: "开个玩笑别紧张😂 我自己的查一下 LP2026110290101" got the honest out-of-scope reply."""
+    t = tracker(text="开个玩笑别紧张😂 我自己的查一下 LP2026110290101", intent="out_of_scope",
+                entities=[{"entity": "claim_number", "value": "LP2026110290101"}])
+    dispatcher = CollectingDispatcher()
+    assert run(ActionOutOfScope().run(dispatcher, t, DOMAIN)) == [FollowupAction("claim_progress_form")]
+    assert dispatcher.messages == []
+    # a policy number alone may come with any question: still out of scope
+    t.latest_message["entities"] = [{"entity": "policy_number", "value": "P2026000000101"}]
+    assert run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN)) == []
+
+
+@pytest.mark.parametrize(("said", "taken"), [("到时候她估计还下不了床，我一个人去行不行", False),
+                                             ("我一个人去行不行啊到时候", False),
+                                             ("欧阳娜娜", True), ("王先生", True), ("阿卜杜拉·买买提", True),
+                                             ("John Smith", True)])
+def test_only_words_shaped_like_a_name_are_taken_as_the_name(backend, said, taken):
+    """Set 7: a question said to the name question was read back as the contact's name."""
+    t = tracker({"requested_slot": "person_name"}, text=said, form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateAppointmentForm().validate_person_name(said, dispatcher, t, DOMAIN))
+    assert (out["person_name"] == said) is taken
+    assert bool(dispatcher.messages) is not taken
