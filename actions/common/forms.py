@@ -67,7 +67,8 @@ class BaseFormValidator(FormValidationAction):
         quiet = len(dispatcher.messages) == said_before     # no validator has explained anything yet
         text = to_simplified(tracker.latest_message.get("text") or "")
         if asking and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
-                intent in ("deny", "stop") or NOT_CONFIRMING.search(text) or QUESTION.search(text)):
+                intent in ("deny", "stop") or NOT_CONFIRMING.search(SOUNDS_NEGATIVE.sub("", text))
+                or QUESTION.search(text)):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent). Not
             # "ok 到时候要带啥": a question is answered, and the read-back comes again.
             events = await self.with_value(dispatcher, tracker, domain, events, SlotSet(slot, True))
@@ -207,7 +208,9 @@ ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
 # A summary confirmed in words NLU read otherwise ("確認，謝謝" → thank), and what undoes such a reading.
 CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok|搞掂|搞定|^\s*(?:好|行|嗯|对)"
                       r"|啱晒|冇问题|book咗|就咁(?:啦|吧)", re.IGNORECASE)
+# (after the courtesies that only sound negative: "好 麻烦你了 你们上班也不容易", "没错", "不好意思 确认")
 NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
+SOUNDS_NEGATIVE = re.compile(r"不容易|不客气|不好意思|不错|没错|辛苦")
 
 # The request that starts each form: said again while the form runs, it asks for what is under way.
 FORM_INTENTS = {"complaint_form": "file_complaint", "appointment_form": "book_appointment",

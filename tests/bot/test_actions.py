@@ -2597,7 +2597,8 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     assert "还差最后一步" in dispatcher.messages[0]["text"] and SlotSet("appointment_confirmed", None) in events
     events = run(form.run(CollectingDispatcher(), confirm_turn("搞掂 唔该晒 俾4分", "rate"), DOMAIN))  # "done"
     assert SlotSet("appointment_confirmed", True) in events
-    for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该"):  # a yes, then thanks
+    # a yes, then thanks (set 7: "不容易" had read as a no)
+    for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该", "好 麻烦你了 你们年轻人上班也不容易", "没错"):
         events = run(form.run(CollectingDispatcher(), confirm_turn(text, "thank"), DOMAIN))
         assert SlotSet("appointment_confirmed", True) in events, text
         # …and the form is done: it had asked for the confirmation it was just given, again and again

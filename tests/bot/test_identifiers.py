@@ -88,3 +88,18 @@ def test_text_without_personal_numbers_is_unchanged():
 )
 def test_every_mobile_is_masked_to_its_first_three_and_last_four_digits(prefix, mobile, suffix):
     assert mask(prefix + mobile + suffix) == f"{prefix}{mobile[:3]}****{mobile[-4:]}{suffix}"
+
+
+@pytest.mark.parametrize(("text", "label", "value"), [
+    ("我的理赔号是LP二零二六一零三零九零一零五", "claim_number", "LP2026103090105"),
+    ("他电话是幺三九幺二三四五六七八", "phone", "13912345678"),
+])
+def test_numbers_spoken_digit_by_digit_are_identifiers_at_their_own_place(text, label, value):
+    """Set 7: voice input writes numbers as digit words; the claim number was not found."""
+    [found] = find(text)
+    assert (found.label, found.value) == (label, value)
+    assert text[found.start:found.end].endswith(text[-4:])
+
+
+def test_a_few_digit_words_in_prose_stay_words():
+    assert find("一二三四五 上山打老虎") == []
