@@ -15,6 +15,9 @@ from bot.script import to_simplified
 
 # "我姓黄，手机…" / "电话139… 姓吴": the surname alone is how many customers give their name to a service line.
 SURNAME_GIVEN = re.compile(r"(?<![名同])姓\s*([\u4e00-\u9fff]{1,2})\s*(先生|女士|小姐)?")
+# …unless it is someone else's surname: "业务员姓孙 你们自己查不到吗？" names the salesman, not the contact
+OTHERS_SURNAME = re.compile(r"(?:业务员|代理人|代理|经理|客服|专员|员工|工作人员|查勘员|师傅|医生|他|她|对方|那个?人)"
+                            r"\s*(?:也)?姓")
 NAME_PREFIX = re.compile(r"^(我叫|我是|叫我|姓名是?|名字是?|本人)[:：]?")
 
 
@@ -110,8 +113,9 @@ class ContactFormValidator(BaseFormValidator):
 
 def surname_given(tracker: Tracker) -> str | None:
     """"黄" for "我姓黄" ("黄女士" for "我姓黄，黄女士"), when the message gives the surname and no full name."""
-    match = SURNAME_GIVEN.search(to_simplified(tracker.latest_message.get("text") or ""))
-    if not match:
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    match = SURNAME_GIVEN.search(text)
+    if not match or OTHERS_SURNAME.search(text):
         return None
     said = match.group(1)
     surname = said if said in COMPOUND_SURNAMES else said[0] if said[0] in SURNAMES else None

@@ -920,6 +920,13 @@ def test_a_surname_alone_is_taken_for_the_name(text, name):
     assert out == {"person_name": name}
 
 
+@pytest.mark.parametrize("text", ["业务员姓孙 你们自己查不到吗？", "那个代理人也姓王"])
+def test_someone_elses_surname_is_not_the_contacts(text):
+    """Set 7: "业务员姓孙 …" at the complaint's read-back made 孙 the contact."""
+    t = tracker({"requested_slot": "complaint_confirmed", "person_name": "周建平"}, text=text, form="complaint_form")
+    assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
 def test_a_number_from_an_earlier_message_refused_as_a_mobile_is_dropped_quietly(backend):
     """"取消预约 编号26110388" tagged a phone; the booking started after it refused it out of the blue."""
     t = tracker({"phone": "26110388"}, text="那重新约一个", intent="book_appointment", form="appointment_form")
