@@ -42,6 +42,15 @@ def amount_said(text: str) -> bool:
     return bool(AMOUNT_SAID.search(text) or AMOUNT_SAID.search(in_digits(text)))
 
 
+# "手机尾号九零零二": digits said one by one, as voice input writes them
+SPOKEN_DIGITS = re.compile(r"[零〇一二三四五六七八九幺]{4,}")
+DIGIT_OF = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+
+
+def in_figures(text: str) -> str:
+    return SPOKEN_DIGITS.sub(lambda m: m.group().translate(DIGIT_OF), text)
+
+
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
 # A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
@@ -121,8 +130,8 @@ async def verify_slot(
         return {"id_last4": None}
     if value == PROVEN:
         return {}
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    said = unicodedata.normalize("NFKC", tracker.latest_message.get("text") or "")
+    text = in_figures(unicodedata.normalize("NFKC", str(value or "")))
+    said = in_figures(unicodedata.normalize("NFKC", tracker.latest_message.get("text") or ""))
     if amount_said(said) and not DIGITS_CUE.search(said):
         # "3200块那个" / "5600那筆" to the digits question (NLU may tag the number as the digits): the claim wanted,
         # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told

@@ -336,6 +336,14 @@ def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_quest
     assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == []
 
 
+def test_digits_said_one_by_one_in_words_verify(backend):
+    """Set 7: voice input wrote "手机尾号九零零二"; it was taken for a complaint about the question."""
+    t = tracker({"claim_number": "LP2026110390103", "requested_slot": "id_last4"}, text="手机尾号九零零二",
+                form="claim_progress_form")
+    out = run(ValidateClaimProgressForm().validate_id_last4("手机尾号九零零二", CollectingDispatcher(), t, DOMAIN))
+    assert out["id_last4"] == "9002" and out["verification_token"]
+
+
 def test_an_amount_tagged_as_the_digits_is_still_no_attempt(backend):
     """Set 6: "5600那筆", NLU tagging 5600 as id_last4, was a failed attempt."""
     t = tracker({"policy_number": "P2026000000102", "requested_slot": "id_last4"}, text="5600那筆",
