@@ -84,7 +84,7 @@ SERVICE_WORDS = {
         r"|打(?:个)?电话(?:跟|和)我|(?:找|叫|派|安排)(?:个)?人(?:给我)?打(?:个)?电话|打我(?:的)?(?:电话|手机)"),
     "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
     "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
-    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜|网点办|(?:去|到)(?:你们)?.{0,6}网点(?:办|弄|去办)"),
+    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜|网点办|(?:去|到)(?:你们)?.{0,6}网点(?:补?办|弄|去办)"),
 }
 # Told, not named: a home address down to the flat is where a home visit goes; meeting in person, in a chat
 # about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).
