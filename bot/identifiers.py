@@ -151,14 +151,16 @@ def _canonical(label: str, text: str) -> tuple[str, int]:
     return compact, 0
 
 
-# Numbers read out digit by digit, as voice input writes them ("LP二零二六一零三零…", "幺三九…"): a run this long of
-# digit words is never prose. One character for one, so the offsets stay those of the text.
-_SPOKEN_DIGITS = re.compile(r"[零〇一二三四五六七八九幺]{7,}")
-_DIGIT_OF = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+# Numbers read out digit by digit, as voice input writes them ("LP二零二六一零三零…", "幺三九…", "尾号九零零二").
+# One character for one, so the offsets stay those of the text.
+_DIGIT_WORDS = "零〇一二三四五六七八九幺"
+_DIGIT_OF = str.maketrans(_DIGIT_WORDS, "001234567891")
 
 
-def _digits_spoken(text: str) -> str:
-    return _SPOKEN_DIGITS.sub(lambda m: m.group().translate(_DIGIT_OF), text)
+def digits_spoken(text: str, at_least: int = 7) -> str:
+    """`text` with runs of `at_least` digit words as figures. Seven or more are never prose (an identifier);
+    fewer are digits only where digits are asked for ("一二三四" answers the verification question)."""
+    return re.sub(rf"[{_DIGIT_WORDS}]{{{at_least},}}", lambda m: m.group().translate(_DIGIT_OF), text)
 
 
 def find(text: str) -> list[Identifier]:
@@ -167,7 +169,7 @@ def find(text: str) -> list[Identifier]:
     from spacy.util import filter_spans
 
     nlp, matcher = _pipeline()
-    doc = nlp(_digits_spoken(normalise_width(text)))
+    doc = nlp(digits_spoken(normalise_width(text)))
     spans = matcher(doc, as_spans=True)
     # The same 18-digit run matches both ID number and bank card; keep one label for it.
     by_range: dict[tuple[int, int], Span] = {}

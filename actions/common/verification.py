@@ -27,6 +27,7 @@ from actions.common.picks import in_digits
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.handover import hand_over
+from bot.identifiers import digits_spoken
 from bot.script import to_simplified
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
@@ -40,15 +41,6 @@ def amount_said(text: str) -> bool:
     """Does `text` name an amount, in digits or in words ("一萬二千八那筆", "三千二的那个")?"""
     text = unicodedata.normalize("NFKC", to_simplified(text))
     return bool(AMOUNT_SAID.search(text) or AMOUNT_SAID.search(in_digits(text)))
-
-
-# "手机尾号九零零二": digits said one by one, as voice input writes them
-SPOKEN_DIGITS = re.compile(r"[零〇一二三四五六七八九幺]{4,}")
-DIGIT_OF = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
-
-
-def in_figures(text: str) -> str:
-    return SPOKEN_DIGITS.sub(lambda m: m.group().translate(DIGIT_OF), text)
 
 
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
@@ -130,8 +122,8 @@ async def verify_slot(
         return {"id_last4": None}
     if value == PROVEN:
         return {}
-    text = in_figures(unicodedata.normalize("NFKC", str(value or "")))
-    said = in_figures(unicodedata.normalize("NFKC", tracker.latest_message.get("text") or ""))
+    text = digits_spoken(unicodedata.normalize("NFKC", str(value or "")), 4)
+    said = digits_spoken(unicodedata.normalize("NFKC", tracker.latest_message.get("text") or ""), 4)
     if amount_said(said) and not DIGITS_CUE.search(said):
         # "3200块那个" / "5600那筆" to the digits question (NLU may tag the number as the digits): the claim wanted,
         # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told
