@@ -112,6 +112,41 @@ def service_described(tracker: Tracker) -> str | None:
         return "理赔面谈"
     if latest_entity(tracker, "branch") and COUNTER_ERRAND.search(text):
         return "柜面办理"  # "去你哋天河嗰度办嘢 改下受益人": an errand at a named branch is done at its counter
+    return service_of_errand_told(tracker)
+
+
+# FAQ topics of errands done at a branch's counter, and of claims (where meeting in person is the claim interview)
+COUNTER_TOPICS = {"surrender", "change_policy_info", "beneficiary", "lost_policy", "policy_loan",
+                  "electronic_policy_invoice", "premium_payment"}
+CLAIM_TOPICS = re.compile(r"^(?:claim_|report_accident)")
+CLAIM_WORDS = re.compile(r"理赔|报案|出险|住院|看病|医药费|车祸|意外")
+CONSULTING = re.compile(r"当面|见面|面谈|面对面|咨询|问问|问清楚|聊聊|谈谈|倾下|傾下")
+ERRAND_TURNS = 4
+CLEAR_TOPIC = 0.3
+
+
+def service_of_errand_told(tracker: Tracker) -> str | None:
+    """The service the errand talked about in the last few messages calls for, once the customer asks to come to a
+    branch or meet in person: "那帮我约广州天河 下周二下午两点" after asking about surrender is a counter visit;
+    "我想约时间当面咨询，深圳福田" after asking about claim documents is the claim interview."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not (latest_entity(tracker, "branch") or CONSULTING.search(text)):
+        return None
+    topics, texts = set(), []
+    for back in range(ERRAND_TURNS):
+        parse = turns.message(tracker, back)
+        answer = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        # (the selector ranks topics for every message: only a question's clear topic counts)
+        if turns.intent(parse) == "faq" and (answer.get("confidence") or 0) >= CLEAR_TOPIC:
+            topics.add((answer.get("intent_response_key") or "").removeprefix("faq/"))
+        texts.append(to_simplified(parse.get("text") or ""))
+    counter = bool(topics & COUNTER_TOPICS) or any(COUNTER_ERRAND.search(t) for t in texts)
+    claim = CONSULTING.search(text) and (any(CLAIM_TOPICS.match(t) for t in topics)
+                                         or any(CLAIM_WORDS.search(t) for t in texts))
+    if counter and not claim:
+        return "柜面办理"
+    if claim and not counter:
+        return "理赔面谈"
     return None
 
 
@@ -133,6 +168,14 @@ def service_offered(tracker: Tracker) -> str | None:
     offers = OFFERED.findall(turns.last_bot_text(tracker))
     named = {service for service in SERVICE_WORDS for offer in offers if service in offer}
     return named.pop() if len(named) == 1 else None
+
+
+def branch_in_words(said: str, branches: list[str]) -> str | None:
+    """The one branch that `said` names by part of its place ("朝阳那个", "天河那边", "去浦东"): a span NLU tagged
+    beside the synonym it knows, or a branch described rather than named. None when no branch or several match."""
+    said = to_simplified(said)
+    found = [b for b in branches if any(b[k:k + 2] in said for k in range(len(b.removesuffix("支公司")) - 1))]
+    return found[0] if len(found) == 1 else None
 
 
 def service_in_words(text: str) -> str | None:

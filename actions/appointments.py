@@ -18,6 +18,7 @@ from actions.appointment_places import (
     SWITCH,
     address_part,
     address_words_beside_answers,
+    branch_in_words,
     corrected_address,
     service_in_context,
     service_in_words,
@@ -262,6 +263,13 @@ class ValidateAppointmentForm(ContactFormValidator):
 
     async def validate_branch(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         branches = (await get_policy())["appointment"]["branches"]
+        if value not in branches:
+            # "北京朝阳那个": NLU tagged "北京朝阳" (北京朝阳支公司) and "朝阳那个" (nothing) — the branch meant is the
+            # one a span names, or that the span's words describe
+            named = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "branch"]
+            asked = tracker.get_slot("requested_slot") == "branch"  # (not "朝阳区" of a home address)
+            value = next((v for v in named if v in branches), None) or (
+                asked and branch_in_words(str(value or ""), branches)) or value
         chosen = values_before_this_turn(tracker).get("branch")
         if value not in branches and chosen in branches and tracker.get_slot("requested_slot") != "branch":
             # "朝阳区" of a home address read as a branch: not the customer's choice — the branch chosen stays

@@ -70,9 +70,20 @@ class ValidateClaimProgressForm(VerifyingForm):
         case = tracker.get_slot("claim_number") or tracker.get_slot("policy_number")
         checked = await verify_slot(self, value, dispatcher, tracker, case)
         policy, token = tracker.get_slot("policy_number"), checked.get("verification_token")
-        if token and case == policy and (claim := await claim_named_by_amount(tracker, policy, token)):
-            checked["claim_number"] = claim  # "3200块那个" said before the digits: that claim, no list to pick from
+        if token and case == policy and (claim := await claim_named_by_amount(tracker, policy, token)
+                                         or await only_claim(policy, token)):
+            # "3200块那个" said before the digits, or a policy with one claim: that claim, no list to pick from
+            checked["claim_number"] = claim
         return checked
+
+
+async def only_claim(policy: str, token: str) -> str | None:
+    """The policy's claim when it has exactly one."""
+    try:
+        claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
+    except ApiError:
+        return None
+    return claims[0]["number"] if len(claims) == 1 else None
 
 
 async def other_claim_by_amount(tracker: Tracker) -> list | None:

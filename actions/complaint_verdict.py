@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.api import ApiError, backend
 from actions.common.closing import score_buttons
 from actions.common.forms import BaseFormValidator, latest_entity, values_before_this_turn
+from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
 from actions.feedback import score_of
 from bot.script import to_simplified
@@ -28,7 +29,8 @@ REASON_CHARS = 6  # longer than "嗯 还行吧": words that explain the verdict
 # The verdict said in words: a refusal wins over the words it negates ("不满意" holds "满意").
 REJECTS = re.compile(r"不(?:认可|接受|同意|满意|满|合理|行|公平|服)|没(?:解决|处理好)|怎么行|有意见|唔(?:满意|接受|得)")
 # …and a yes said by closing the case, or lukewarmly ("ok de 关了吧 不想再折腾了", "还行吧"): the score says how much
-ACCEPTS = re.compile(r"满意|认可|接受|同意|没问题|可以结案|解决了|(?:关|结|结案)(?:了|掉)?吧|可以关|就这样吧|还行|凑合")
+ACCEPTS = re.compile(r"满意|认可|接受|同意|没问题|可以结案|解决了|(?:关|结|结案)(?:了|掉)?吧|可以关|就这样吧|还行|凑合"
+                     r"|(?:觉得|感觉|方案|结果)(?:还|挺|也)?(?:可以|行|不错|挺好|合理)|可以的|挺好的?$|行吧")
 
 
 class ValidateComplaintVerdictForm(BaseFormValidator):
@@ -45,8 +47,13 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
         return {"resolution_satisfied": True} if ACCEPTS.search(text) else {}
 
     async def extract_resolution_score(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        # A bare digit or 很满意 is a score here even when the NLU did not tag it.
-        if tracker.get_slot("requested_slot") != "resolution_score":
+        # A bare digit or 很满意 is a score here even when the NLU did not tag it — and a score said outright with
+        # the verdict ("满意 给4分") is not asked for again.
+        asked, text = tracker.get_slot("requested_slot"), to_simplified(tracker.latest_message.get("text") or "")
+        if asked == "resolution_satisfied" and SCORE_SAID.search(text):
+            score = score_of(tracker)
+            return {"resolution_score": str(score)} if score else {}
+        if asked != "resolution_score":
             return {}
         score = score_of(tracker)
         return {"resolution_score": str(score)} if score else {}

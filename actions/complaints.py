@@ -229,6 +229,13 @@ class ValidateComplaintForm(ContactFormValidator):
             say(dispatcher, tracker, "非常抱歉让您久等了，您的心情我们理解。")
             await about_the_case_told(dispatcher, tracker, case)
             return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+        if (existing := latest_entity(tracker, "complaint_number")) and self.replying(tracker) and not (
+                ANOTHER_COMPLAINT.search(text)):
+            # "TS20261120-9001 尾号8001" to "what do you want": the grievance is about a complaint already filed
+            # ("今天下午投诉过 到现在也没人回我电话") — its progress is looked up, no second complaint opened
+            say(dispatcher, tracker, f"好的，您说的是已登记的投诉 {existing.get('value')}，这就为您查询处理进度。")
+            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"]),
+                    SlotSet("complaint_number", existing.get("value"))]
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -428,7 +435,10 @@ class ActionSubmitComplaint(Action):
         ]
         if not s("complaint_confirmed") and not s("complaint_description") and any(
                 e.get("event") == "bot" for e in turns.reply(tracker)):
-            return resets  # never begun: the form ended as it started, and said why (ValidateComplaintForm.run)
+            # never begun: the form ended as it started, and said why (ValidateComplaintForm.run) — or it was
+            # about a complaint already filed, whose progress comes next
+            filed = s("complaint_number") and latest_entity(tracker, "complaint_number")
+            return resets + ([FollowupAction("complaint_progress_form")] if filed else [])
         if not s("complaint_confirmed"):
             say(dispatcher, tracker, "好的，本次投诉未提交。如需帮助随时告诉我。")
             return resets + claim_left_aside(dispatcher, tracker)

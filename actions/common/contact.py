@@ -25,11 +25,17 @@ def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDis
     name = NAME_PREFIX.sub("", str(value or "").strip()).strip("，。,. ")
     if not 1 <= len(name) <= 20 or re.search(r"\d", name):
         return form.reject(dispatcher, tracker, "person_name", "请告诉我您的姓名（例如：张三，或“王先生”）。")
-    if not name_shaped(name):
+    if not name_shaped(name) or REPLY_WORDS.fullmatch(name):
+        # ("对" to the name question, right after a time was agreed, had been registered as the contact's name)
         # "到时候她估计还下不了床，我一个人去行不行" to the name question had become the contact's name
         return form.reject(dispatcher, tracker, "person_name",
                            "抱歉，这句话我没法当作姓名登记。请告诉我联系人的姓名（例如：张三，或“王先生”）。")
     return form.accepted("person_name", name)
+
+
+# Words that answer a question rather than name anyone: yes, no, fillers, "the same as before"
+REPLY_WORDS = re.compile(r"(?:对|是|好|行|嗯|哦|噢|恩|可以|没有|不是|不用|确认|没错|就是|同上|一样|知道了?|收到"
+                         r"|ok|okay|yes|no)(?:的|啊|呀|吧|了|呢|哈|嗯)*", re.IGNORECASE)
 
 
 def name_shaped(name: str) -> bool:

@@ -560,6 +560,36 @@ def test_yes_with_nothing_proposed_is_no_complaint_type_to_refuse(backend):
     assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
+def test_a_complaint_number_given_to_a_new_complaint_looks_that_complaint_up(backend):
+    """Set 8: "今天下午我投诉过…没人回我电话" opened a complaint; "TS20261120-9001 尾号8001" to the demand question was
+    "not understood" (or added to the story): it is the complaint the customer means, and its progress is told."""
+    text = "TS20261120-9001 尾号8001"
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "今天下午我投诉过电话没人接",
+                 "complaint_number": "TS20261120-9001"}, text=text, form="complaint_form",
+                entities=[{"entity": "complaint_number", "value": "TS20261120-9001"}])
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("requested_slot", None) in events and SlotSet("complaint_description", None) in events
+    assert SlotSet("complaint_number", "TS20261120-9001") in events
+    assert "TS20261120-9001" in dispatcher.messages[0]["text"]
+    t.slots.update({"complaint_description": None, "requested_slot": None})
+    t.events = [{"event": "user", "text": text}, {"event": "bot", "text": dispatcher.messages[0]["text"]}]
+    after = run(ActionSubmitComplaint().run(CollectingDispatcher(), t, DOMAIN))
+    assert after[-1] == FollowupAction("complaint_progress_form")  # and nothing was registered
+
+
+def test_a_policy_with_one_claim_tells_that_claim_without_a_choice(backend):
+    """Set 8: P2026000000104 has one claim; it was offered as the only button, and "给我催一下" got the button again."""
+    t = tracker({"policy_number": "P2026000000104", "requested_slot": "id_last4"}, text="身份证后四位9876",
+                form="claim_progress_form", entities=[{"entity": "id_last4", "value": "9876"}])
+    checked = run(ValidateClaimProgressForm().validate_id_last4("9876", CollectingDispatcher(), t, DOMAIN))
+    assert checked["verification_token"] and checked["claim_number"] == "LP2026110490104"
+    t = tracker({"policy_number": "P2026000000102", "requested_slot": "id_last4"}, text="9002",
+                form="claim_progress_form")
+    checked = run(ValidateClaimProgressForm().validate_id_last4("9002", CollectingDispatcher(), t, DOMAIN))
+    assert checked["verification_token"] and "claim_number" not in checked  # two claims: the customer picks
+
+
 def test_a_corrected_case_number_is_not_taken_for_the_verification_digits(backend):
     """"啊输错了，是LP2026110290102" while the digits are asked: the text mapping would spend an attempt on
     "0102"; the claim number goes to its own slot and nothing is refused."""
@@ -613,6 +643,57 @@ def test_a_service_told_rather_than_named_is_taken_from_its_context(backend, tex
                 entities=[{"entity": "branch", "value": branch}] if branch else [])
     expected = {"service_type": service} if service else {}
     assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == expected
+
+
+def past_turns(t: Tracker, *asked: tuple[str, str, float]) -> Tracker:
+    """`t` with earlier customer messages (text, FAQ topic, topic confidence) before its latest one."""
+    t.events = [{"event": "user", "text": text, "parse_data": {
+        "text": text, "intent": {"name": "faq" if topic else "inform"},
+        "response_selector": {"faq": {"response": {"intent_response_key": f"faq/{topic}", "confidence": sure}}}}}
+        for text, topic, sure in asked] + [{"event": "user", "text": t.latest_message["text"],
+                                             "parse_data": t.latest_message}]
+    return t
+
+
+@pytest.mark.parametrize(("asked", "text", "service"), [
+    # set 8: a branch named after asking about surrender; meeting in person after asking about claim documents
+    ([("我想退保 能退多少钱", "surrender", 0.8), ("买了三年了", "", 0)], "那帮我约广州天河 下周二下午两点", "柜面办理"),
+    ([("意外险申请理赔需要准备哪些文件", "claim_documents", 0.6), ("没有报警可以吗", "lost_policy", 0.2)],
+     "那我想约时间当面咨询，深圳福田", "理赔面谈"),
+    # counter or interview? the customer chooses
+    ([("意外险申请理赔需要准备哪些文件", "claim_documents", 0.6)], "那约深圳福田 下周一", None),
+    ([("犹豫期是什么", "hesitation_period", 0.9)], "那帮我约广州天河 下周二下午两点", None),
+])
+def test_the_errand_talked_about_names_the_service_of_a_visit(backend, asked, text, service):
+    branch = next(b for b in POLICY["appointment"]["branches"] if b[2:4] in text)
+    t = past_turns(tracker({"requested_slot": "service_type"}, text=text, form="appointment_form",
+                           entities=[{"entity": "branch", "value": branch}]), *asked)
+    expected = {"service_type": service} if service else {}
+    assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == expected
+
+
+def test_a_branch_named_beside_a_stray_span_is_that_branch(backend):
+    """Set 8: "北京朝阳那个" — NLU tagged 北京朝阳 (the branch) and "朝阳那个": the branch was refused for ever."""
+    branch = POLICY["appointment"]["branches"][0]
+    t = tracker({"requested_slot": "branch", "service_type": "柜面办理"}, text="北京朝阳那个", form="appointment_form",
+                entities=[{"entity": "branch", "value": branch}, {"entity": "branch", "value": "朝阳那个"}])
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().validate_branch("朝阳那个", dispatcher, t, DOMAIN))["branch"] == branch
+    assert not dispatcher.messages
+    t = tracker({"requested_slot": "branch", "service_type": "柜面办理"}, text="天河那边吧", form="appointment_form")
+    assert run(ValidateAppointmentForm().validate_branch("天河那边", dispatcher, t, DOMAIN))["branch"] == (
+        "广州天河支公司")
+    t = tracker({"requested_slot": "branch", "service_type": "柜面办理"}, text="杭州西湖那个", form="appointment_form")
+    assert run(ValidateAppointmentForm().validate_branch("杭州西湖", dispatcher, t, DOMAIN))["branch"] is None
+
+
+@pytest.mark.parametrize("text", ["对", "好的", "嗯嗯", "可以啊", "没有", "OK"])
+def test_words_that_answer_a_question_are_no_name(backend, text):
+    """Set 8: "对" to the name question was registered as the contact's name."""
+    t = tracker({"requested_slot": "person_name"}, text=text, form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().validate_person_name(text, dispatcher, t, DOMAIN))["person_name"] is None
+    assert dispatcher.messages
 
 
 def test_the_service_the_bot_just_offered_is_the_one_booked(backend):
@@ -718,7 +799,8 @@ def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_back
 @pytest.mark.parametrize(("text", "satisfied"), [
     ("他们给的那个方案我不认可，只赔一半怎么行", False), ("不满意", False), ("唔接受", False),
     ("可以，我接受这个方案", True), ("满意", True), ("嗯", None),
-    ("ok de 关了吧 不想再折腾了", True), ("还行吧 hhh", True), ("还行吧 就是洗车少了一次 不满意", False)])
+    ("ok de 关了吧 不想再折腾了", True), ("还行吧 hhh", True), ("还行吧 就是洗车少了一次 不满意", False),
+    ("嗯 前两天是有人打电话跟我说了方案 我觉得可以", True), ("方案我觉得不行", False)])
 def test_the_verdict_said_in_words_is_taken(text, satisfied):
     t = tracker({"requested_slot": "resolution_satisfied"}, text=text, form="complaint_verdict_form")
     out = run(ValidateComplaintVerdictForm().extract_resolution_satisfied(CollectingDispatcher(), t, DOMAIN))
@@ -750,6 +832,14 @@ def test_what_the_verdict_question_asks_is_explained(backend):
     dispatcher = CollectingDispatcher()  # reaching the form itself (no FAQ rule fired)
     assert run(ValidateComplaintVerdictForm().run(dispatcher, t, DOMAIN)) == [SlotSet("resolution_satisfied", None)]
     assert "是否满意" in dispatcher.messages[0]["text"]
+
+
+def test_a_score_said_with_the_verdict_is_not_asked_for_again():
+    """Set 8: "满意 给4分" to "对处理结果满意吗？" closed the verdict, then asked for the score."""
+    form = ValidateComplaintVerdictForm()
+    for text, expected in [("满意 给4分", {"resolution_score": "4"}), ("满意", {}), ("尾号7003 满意", {})]:
+        t = tracker({"requested_slot": "resolution_satisfied"}, text=text, form="complaint_verdict_form")
+        assert run(form.extract_resolution_score(CollectingDispatcher(), t, DOMAIN)) == expected
 
 
 def test_verdict_score_is_read_from_words_or_digits():
