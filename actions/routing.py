@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_places import booking_asked, service_in_words
 from actions.appointment_times import SHANGHAI, clock_time_said
-from actions.appointments import CALLS_OFF
+from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
 from actions.claims import other_claim_by_amount
 from actions.common import turns
@@ -116,6 +116,37 @@ async def visit_wanted(tracker: Tracker) -> list | None:
     return await booking_asked(tracker)
 
 
+# "改成这周六上午行不行", "能不能推到下周一": a booking moved, not a new one
+MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|到)|提前|挪到|调到|延后")
+
+
+def booking_just_made(tracker: Tracker) -> str | None:
+    """The number of the appointment booked in this chat, while it is one of the last few things said."""
+    number = tracker.get_slot("appointment_number")
+    recent = [text for back in range(3) for text in turns.said(turns.reply(tracker, back))]
+    return number if number and any(number in text for text in recent) else None
+
+
+def booking_moved(tracker: Tracker) -> list | None:
+    """"哎等下 周四我得上班 改成这周六上午行不行" right after a booking was made: that booking is moved (the change
+    form, verified by the mobile just given), not a second one started."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    if "time" not in entities or not MOVES.search(text) or not booking_just_made(tracker):
+        return None
+    return [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
+
+
+def what_to_bring_to_it(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"需要带什么" right after a booking was made is about that appointment: its answer, whatever NLU made of so
+    short a question."""
+    if not booking_just_made(tracker) or not WHAT_TO_BRING.search(to_simplified(tracker.latest_message.get("text")
+                                                                                or "")):
+        return None
+    dispatcher.utter_message(response="utter_faq/appointment_documents")
+    return []
+
+
 def faq_answered_last(tracker: Tracker) -> bool:
     """Was the customer's previous message answered from the FAQ?"""
     return turns.intent(turns.message(tracker, 1)) == "faq"
@@ -187,6 +218,10 @@ class ActionHandleFallback(Action):
             return change
         if not in_task and (booking := booking_described(tracker)):
             return booking
+        if not in_task and (moved := booking_moved(tracker)):
+            return moved
+        if not in_task and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
+            return told
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if not in_task and "time" in entities and BOOKING_WORDS.search(to_simplified(
                 tracker.latest_message.get("text") or "")):
@@ -209,6 +244,8 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
+        if not sure and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
+            return told
         if not sure and (booking := await visit_wanted(tracker)):
             return booking
         if not sure and (case := case_just_told(tracker)):
@@ -234,6 +271,8 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = (tracker.active_loop or {}).get("name")
+        if not form and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
+            return told
         if not form and (booking := await visit_wanted(tracker)):
             return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):
@@ -280,6 +319,8 @@ class ActionRouteInform(Action):
             return booking
         if grievance := await start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
+        if moved := booking_moved(tracker):
+            return moved
         if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, told)  # "我要今天之内给我结果" after its progress
         if "time" in entities and await date_told_about_a_question(tracker):

@@ -47,7 +47,7 @@ from actions.complaints import (
     ValidateComplaintProgressForm,
     complaint_slots,
 )
-from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope, ActionRouteInform
+from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope, ActionRouteInform, booking_moved
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, TEST_SECRETS, fresh_database, running_api
 
@@ -2829,3 +2829,31 @@ def test_only_words_shaped_like_a_name_are_taken_as_the_name(backend, said, take
     out = run(ValidateAppointmentForm().validate_person_name(said, dispatcher, t, DOMAIN))
     assert (out["person_name"] == said) is taken
     assert bool(dispatcher.messages) is not taken
+
+
+def just_booked(text: str, entities: list | None = None, intent: str = "inform") -> Tracker:
+    """A tracker whose previous turn booked YY20261207-0001 and whose latest message is `text`."""
+    t = tracker({"appointment_number": "YY20261207-0001", "phone": "13501234567"}, text=text, intent=intent,
+                entities=entities)
+    t.events = [{"event": "user", "text": "确认"},
+                {"event": "bot", "text": "预约成功！预约编号：YY20261207-0001，时间：12月10日（周四）10:00。"},
+                {"event": "user", "text": text}]
+    return t
+
+
+def test_a_new_time_right_after_booking_moves_that_booking(backend):
+    """Set 8: "哎等下 周四我得上班不在家 改成这周六上午行不行" right after the booking started a second booking."""
+    saturday = {"entity": "time", "value": "2026-12-12T09:00:00+08:00"}
+    moved = booking_moved(just_booked("哎等下 周四我得上班不在家 改成这周六上午行不行", [saturday]))
+    assert moved == [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
+    assert booking_moved(just_booked("下周六上午再约一个上门", [saturday])) is None  # no change asked: a new one
+    t = just_booked("改成这周六上午", [saturday])
+    t.events = t.events[-1:]  # nothing booked in this chat
+    assert booking_moved(t) is None
+
+
+def test_what_to_bring_right_after_booking_is_that_appointments_answer(backend):
+    """Set 8: "需要带什么" right after a counter visit was booked got the honest out-of-scope reply."""
+    dispatcher = CollectingDispatcher()
+    assert run(ActionOutOfScope().run(dispatcher, just_booked("需要带什么", intent="out_of_scope"), DOMAIN)) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/appointment_documents"
