@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import NOTHING_MORE, ask_rating
+from actions.common.format import slot_time
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
@@ -69,7 +70,7 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         say(dispatcher, tracker, "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。")
         return [SlotSet("handed_over", True), ActiveLoop(None), ConversationPaused()]
     hours = out.get("next_agent_opening") or ""
-    opening = f"，最近的人工服务时间从 {hours[5:16].replace('T', ' ')} 开始" if hours else ""
+    opening = f"，最近的人工服务时间从 {slot_time(hours)} 开始" if hours else ""
     buttons = [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("不用了", "deny")]
     if out.get("created") is False:  # "就要人工，别问了" after the first answer: not the same paragraph again
         say(dispatcher, tracker, f"您的转人工请求已经登记，不用重复排队{opening}，坐席上班后会优先联系您。"
@@ -100,6 +101,30 @@ HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?
 
 NOTHING_PENDING = "好的。还有什么可以帮您的吗？"  # a no or a stop with nothing to say no to
 
+# After a request for a human was recorded off duty: the customer waits ("好，等你"), or asks how long
+AGENT_AWAITED = re.compile(r"坐席上班后会优先(?:处理|联系您)")
+OPENING_SAID = re.compile(r"最近的人工服务时间从 (.+?) 开始")
+WAITS = re.compile(r"等(?:你|着|吧|一下|会|呗)?|那我等|先这样")
+HOW_LONG = re.compile(r"多久|多长时间|要等|几点|什么时候|啥时候|几时|how long|when", re.IGNORECASE)
+
+
+def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"好，等你" / "要等多久啊" right after a request for a human was recorded off duty: when someone will be there,
+    and that the request stands — not "not understood", and not a call-back booking the customer did not ask for."""
+    said = turns.last_bot_text(tracker)
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not AGENT_AWAITED.search(said) or not (WAITS.search(text) or HOW_LONG.search(text)) or re.search(
+            r"回访|回电|打给我|预约", text):
+        return None
+    if "等待期间" in said:  # told already: not the same paragraph twice
+        say(dispatcher, tracker, "好的，请您稍候，坐席上班后会优先联系您。")
+        return []
+    opening = OPENING_SAID.search(said)
+    when = f"最近的人工服务时间从 {opening.group(1)} 开始，" if opening else ""
+    say(dispatcher, tracker, f"好的，您的转人工请求已登记，{when}坐席上班后会优先联系您。等待期间有其他问题，也可以随时"
+        "问我。", [choice("预约电话回访", "book_appointment", service_type="电话回访")])
+    return []
+
 
 class ActionAnswerAffirm(Action):
     """"好的" / "要" with no form running: yes to what the bot just offered, else nothing to confirm.
@@ -111,6 +136,8 @@ class ActionAnswerAffirm(Action):
         return "action_answer_affirm"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
+            return waiting
         said = turns.last_bot_text(tracker)
         named = [s for s in (await get_policy())["appointment"]["service_types"] if s in said]
         booking = [choice(f"预约{s}", "book_appointment", service_type=s) for s in named] or [
@@ -238,6 +265,8 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     form = (tracker.active_loop or {}).get("name")
     if not form and human_accepted(tracker):
         return await hand_over(dispatcher, tracker, "requested")
+    if not form and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
+        return waiting
     if form and entities & form_entities(form, domain):
         # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
         return [FollowupAction(form)]
@@ -258,8 +287,9 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     said_before = turns.said(turns.reply(tracker, 1))
     # the message before was not understood either: read as such, or routed here as a bare answer to nothing
     # (a message NLU could not place but the bot answered about the case in view was understood after all)
+    # (nor one answered about the agent awaited)
     misread = turns.intent(turns.message(tracker, 1)) in MISUNDERSTOOD and not any(
-        CASE_MENTIONED.search(t) for t in said_before)
+        CASE_MENTIONED.search(t) or AGENT_AWAITED.search(t) for t in said_before)
     if misread or any(NOT_UNDERSTOOD in t for t in said_before):
         say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
         summary = tracker.latest_message.get("text", "")

@@ -22,7 +22,7 @@ from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
 from actions.handover import ROUTES as CASE_ROUTES
-from actions.handover import case_awaiting_proof, fallback, hand_over, human_accepted
+from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, hand_over, human_accepted
 from bot.questions import ASKS
 from bot.script import to_simplified
 
@@ -273,6 +273,8 @@ class ActionOutOfScope(Action):
         form = (tracker.active_loop or {}).get("name")
         if not form and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
+        if not form and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
+            return waiting  # "要等多久啊" after a request for a human was recorded off duty
         if not form and (booking := await visit_wanted(tracker)):
             return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):

@@ -1854,8 +1854,8 @@ def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(mo
         dispatcher = CollectingDispatcher()
         asyncio.run(handover.hand_over(dispatcher, tracker(text="人工客服", intent="request_human"), "requested"))
         said.append(dispatcher.messages[0]["text"])
-    assert said[0].startswith("现在是人工客服的非工作时间") and "11-25 09:00" in said[0]
-    assert said[1].startswith("您的转人工请求已经登记") and "11-25 09:00" in said[1]
+    assert said[0].startswith("现在是人工客服的非工作时间") and "11月25日（周三）09:00" in said[0]
+    assert said[1].startswith("您的转人工请求已经登记") and "11月25日（周三）09:00" in said[1]
 
 
 @pytest.mark.parametrize("text", ["5分", "好滴 没问题了 给你打满分⭐⭐⭐⭐⭐", "⭐⭐⭐⭐", "評分？4啦", "一般般吧 3"])
@@ -2857,3 +2857,30 @@ def test_what_to_bring_right_after_booking_is_that_appointments_answer(backend):
     dispatcher = CollectingDispatcher()
     assert run(ActionOutOfScope().run(dispatcher, just_booked("需要带什么", intent="out_of_scope"), DOMAIN)) == []
     assert dispatcher.messages[0]["response"] == "utter_faq/appointment_documents"
+
+
+def after_off_duty_handover(text: str, intent: str) -> Tracker:
+    t = tracker(text=text, intent=intent)
+    t.events = [{"event": "user", "text": "转人工"},
+                {"event": "bot", "text": "现在是人工客服的非工作时间，最近的人工服务时间从 12月8日（周二）09:00 开始。"
+                                         "我已记录您的转人工请求，坐席上班后会优先处理；也可以为您预约电话回访。"},
+                {"event": "user", "text": text}]
+    return t
+
+
+@pytest.mark.parametrize(("text", "intent"), [("要等多久啊", "out_of_scope"), ("好，等你", "affirm"),
+                                              ("好，等你", "nlu_fallback")])
+def test_waiting_for_the_agent_off_duty_is_told_when_they_come(backend, text, intent):
+    """Set 8: "好，等你" after a request for a human was recorded off duty was "not understood" (and "要等多久啊" out
+    of scope): the request stands, and the opening hour is said again."""
+    action = {"out_of_scope": ActionOutOfScope, "affirm": handover.ActionAnswerAffirm,
+              "nlu_fallback": ActionHandleFallback}[intent]()
+    dispatcher = CollectingDispatcher()
+    assert run(action.run(dispatcher, after_off_duty_handover(text, intent), DOMAIN)) == []
+    assert "12月8日（周二）09:00" in dispatcher.messages[0]["text"]
+
+
+def test_a_yes_after_an_off_duty_handover_still_books_the_call_back_offered(backend):
+    events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), after_off_duty_handover("好的", "affirm"),
+                                                   DOMAIN))
+    assert events[-1] == FollowupAction("appointment_form")
