@@ -116,7 +116,7 @@ def service_described(tracker: Tracker) -> str | None:
 
 
 # FAQ topics of errands done at a branch's counter, and of claims (where meeting in person is the claim interview)
-COUNTER_TOPICS = {"surrender", "change_policy_info", "beneficiary", "lost_policy", "policy_loan",
+COUNTER_TOPICS = {"surrender", "change_policy_info", "beneficiary", "lost_policy", "policy_loan", "cash_value",
                   "electronic_policy_invoice", "premium_payment"}
 CLAIM_TOPICS = re.compile(r"^(?:claim_|report_accident)")
 CLAIM_WORDS = re.compile(r"理赔|报案|出险|住院|看病|医药费|车祸|意外")
