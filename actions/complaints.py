@@ -213,6 +213,14 @@ async def type_in_words(text: str, longest: int | None = TYPE_ANSWER_CHARS) -> s
 
 # "另外还要投诉…" / "再投诉一个": a new complaint, even right after another one's progress
 ANOTHER_COMPLAINT = re.compile(r"另外|另一|再投诉|还要投诉|新的投诉|再登记|也要投诉|还有一件|还有个事")
+# "投诉了也没人理", "今天下午投诉过 到现在没人回电话": a grievance about a complaint already filed
+FILED_BEFORE = re.compile(r"投诉(?:过|了)(?:[^，,。！!？?]{0,6})?(?:没|不|还|都|也)|(?:已经|之前|上次|上回|早就)投诉")
+
+
+def about_a_filed_complaint(tracker: Tracker) -> bool:
+    """Does the message that opens a complaint speak of one already filed, and ask for no new one?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return bool(FILED_BEFORE.search(text)) and not ANOTHER_COMPLAINT.search(text)
 
 
 class ValidateComplaintForm(ContactFormValidator):
@@ -228,6 +236,12 @@ class ValidateComplaintForm(ContactFormValidator):
             # which it is urged or a human takes over — not a second complaint about the same thing
             say(dispatcher, tracker, "非常抱歉让您久等了，您的心情我们理解。")
             await about_the_case_told(dispatcher, tracker, case)
+            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+        if not tracker.get_slot("requested_slot") and not latest_entity(tracker, "complaint_number") and (
+                about_a_filed_complaint(tracker)):
+            # "你们到底还管不管！…投诉了也没人理！": the complaint already filed is looked up (its progress form asks
+            # for the number), not a second one opened about it
+            say(dispatcher, tracker, "非常抱歉让您久等了。我先帮您查一下之前那件投诉的处理进度。")
             return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
         if (existing := latest_entity(tracker, "complaint_number")) and self.replying(tracker) and not (
                 ANOTHER_COMPLAINT.search(text)):
@@ -437,7 +451,8 @@ class ActionSubmitComplaint(Action):
                 e.get("event") == "bot" for e in turns.reply(tracker)):
             # never begun: the form ended as it started, and said why (ValidateComplaintForm.run) — or it was
             # about a complaint already filed, whose progress comes next
-            filed = s("complaint_number") and latest_entity(tracker, "complaint_number")
+            filed = s("complaint_number") and latest_entity(tracker, "complaint_number") or about_a_filed_complaint(
+                tracker)
             return resets + ([FollowupAction("complaint_progress_form")] if filed else [])
         if not s("complaint_confirmed"):
             say(dispatcher, tracker, "好的，本次投诉未提交。如需帮助随时告诉我。")

@@ -2884,3 +2884,20 @@ def test_a_yes_after_an_off_duty_handover_still_books_the_call_back_offered(back
     events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), after_off_duty_handover("好的", "affirm"),
                                                    DOMAIN))
     assert events[-1] == FollowupAction("appointment_form")
+
+
+@pytest.mark.parametrize(("text", "filed"), [
+    ("你们到底还管不管！车损理赔拖了一个月，投诉了也没人理！", True), ("投诉了好几天还没回复", True),
+    ("我要投诉你们业务员", False), ("投诉过你们一次，这次还是这样，我要再投诉", False)])
+def test_a_grievance_about_a_complaint_already_filed_looks_it_up(backend, text, filed):
+    """Set 8: "…投诉了也没人理！" opened a second complaint; its progress is looked up instead (the form asks for
+    the number)."""
+    t = tracker(text=text, intent="file_complaint", form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    looked_up = events[:1] == [SlotSet("requested_slot", None)] and "之前那件投诉" in dispatcher.messages[0]["text"]
+    assert looked_up is filed
+    if filed:
+        t.events = [{"event": "user", "text": text}, {"event": "bot", "text": dispatcher.messages[0]["text"]}]
+        assert run(ActionSubmitComplaint().run(CollectingDispatcher(), t, DOMAIN))[-1] == FollowupAction(
+            "complaint_progress_form")
