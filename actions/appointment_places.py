@@ -119,9 +119,9 @@ def service_described(tracker: Tracker) -> str | None:
 COUNTER_TOPICS = {"surrender", "change_policy_info", "beneficiary", "lost_policy", "policy_loan", "cash_value",
                   "electronic_policy_invoice", "premium_payment"}
 CLAIM_TOPICS = re.compile(r"^(?:claim_|report_accident)")
-CLAIM_WORDS = re.compile(r"理赔|报案|出险|住院|看病|医药费|车祸|意外")
-CONSULTING = re.compile(r"当面|见面|面谈|面对面|咨询|问问|问清楚|聊聊|谈谈|倾下|傾下")
-ERRAND_TURNS = 4
+CLAIM_WORDS = re.compile(r"理赔|报案|出险|住院|看病|医药费|车祸|意外|\bclaims?\b", re.IGNORECASE)
+CONSULTING = re.compile(r"当面|见面|面谈|面对面|咨询|问问|问清楚|聊聊|谈谈|倾下|傾下|\bmeet(?:ing)?\b", re.IGNORECASE)
+ERRAND_TURNS = 6
 CLEAR_TOPIC = 0.3
 
 
@@ -141,13 +141,13 @@ def service_of_errand_told(tracker: Tracker) -> str | None:
             topics.add((answer.get("intent_response_key") or "").removeprefix("faq/"))
         texts.append(to_simplified(parse.get("text") or ""))
     counter = bool(topics & COUNTER_TOPICS) or any(COUNTER_ERRAND.search(t) for t in texts)
-    claim = CONSULTING.search(text) and (any(CLAIM_TOPICS.match(t) for t in topics)
-                                         or any(CLAIM_WORDS.search(t) for t in texts))
-    if counter and not claim:
-        return "柜面办理"
-    if claim and not counter:
-        return "理赔面谈"
-    return None
+    claim = any(CLAIM_TOPICS.match(t) for t in topics) or any(CLAIM_WORDS.search(t) for t in texts)
+    # (the wish to meet may have come a message before the branch: "can I book a meeting…" then "上海浦东")
+    consulting = CONSULTING.search(text) or latest_entity(tracker, "branch") and any(
+        CONSULTING.search(t) for t in texts)
+    if claim and consulting:
+        return "理赔面谈"  # meeting in person about a claim, whatever else was asked on the way
+    return "柜面办理" if counter and not claim else None
 
 
 async def booking_asked(tracker: Tracker) -> list | None:

@@ -334,6 +334,8 @@ class ActionRouteInform(Action):
         if "time" in entities and (answer := faq_instead(tracker, LIKELY_TOPIC)):
             dispatcher.utter_message(response=answer)  # a day in a question books nothing: "周六开门吗"
             return []
+        if ASKS.search(text) and (told := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, told)  # "大概多久给我答复" right after it was filed
         if "appointment_number" in entities:
             say(
                 dispatcher,

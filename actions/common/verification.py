@@ -107,6 +107,13 @@ async def case_taken(validator: BaseFormValidator, tracker: Tracker, slot: str, 
 WORDS = re.compile(r"[\u4e00-\u9fff]")
 
 
+def same_text(value: Any, text: str | None) -> bool:
+    """Is the slot value the whole message (the text mapping's), whatever normalisation the parse applied?"""
+    def norm(x: Any) -> str:
+        return to_simplified(unicodedata.normalize("NFKC", str(x or ""))).strip()
+    return value is not None and norm(value) == norm(text)
+
+
 async def verify_slot(
     validator: BaseFormValidator,
     value: Any,
@@ -115,8 +122,10 @@ async def verify_slot(
     case_number: str | None,
 ) -> dict[str, Any]:
     """Shared validate_id_last4: the backend checks and counts; locked → the form ends (see VerifyingForm)."""
+    # the slot holds the message as typed, the parse its normalised form ("？" → "?", Traditional → Simplified)
+    whole = same_text(value, tracker.latest_message.get("text"))
     kinds = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-    if value == tracker.latest_message.get("text") and kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
+    if whole and kinds & CASE_NUMBERS and not kinds & {"id_last4", "phone"}:
         # "啊输错了，是LP2026110290102": a case number, not the last digits of a phone (the text mapping would
         # take "0102" and spend a verification attempt on it); its own slot takes it
         return {"id_last4": None}
@@ -129,7 +138,7 @@ async def verify_slot(
         # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told
         say(dispatcher, tracker, "好的，记下了您要查的那一笔。查看之前需要先核对身份：")
         return {"id_last4": None}
-    if value == tracker.latest_message.get("text") and not kinds & {"id_last4", "phone"}:
+    if whole and not kinds & {"id_last4", "phone"}:
         # digits in a sentence count only as a number of their own ("尾号是9002"), not pieces of an address
         # or a date run together ("望京西园三区301号楼2单元502" is no "2502")
         if not re.fullmatch(r"[\d\sXx-]+", text.strip()):
@@ -182,11 +191,18 @@ class VerifyingForm(BaseFormValidator):
     async def extract_id_last4(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
                                ) -> dict[str, Any]:
         # "哦打错了 是6004" starting the form (the case was named earlier): digits the NLU left untagged
-        if tracker.get_slot("requested_slot") or tracker.get_slot("id_last4"):
+        if tracker.get_slot("requested_slot") not in (None, self.case_slot, "policy_number") or tracker.get_slot(
+                "id_last4"):
             return {}
-        if {e.get("entity") for e in tracker.latest_message.get("entities", [])} & IDENTIFIERS:
-            return {}
-        match = LAST_DIGITS.search(tracker.latest_message.get("text") or "")
+        # …and beside the case number they prove ("TS20261121-9005，7003"): the digits outside every identifier
+        text, found = tracker.latest_message.get("text") or "", tracker.latest_message.get("entities", [])
+        spans = [(e["start"], e["end"]) for e in found if e.get("entity") in IDENTIFIERS
+                 and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+        if len(spans) < len([e for e in found if e.get("entity") in IDENTIFIERS]) or any(
+                e.get("entity") in ("id_last4", "phone") for e in found):
+            return {}  # (an identifier without its place in the text, or the proof already tagged)
+        rest = "".join(" " if any(a <= k < b for a, b in spans) else c for k, c in enumerate(text))
+        match = LAST_DIGITS.search(rest)
         return {"id_last4": match.group()} if match else {}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:

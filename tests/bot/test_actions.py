@@ -663,6 +663,11 @@ def past_turns(t: Tracker, *asked: tuple[str, str, float]) -> Tracker:
     # counter or interview? the customer chooses
     ([("意外险申请理赔需要准备哪些文件", "claim_documents", 0.6)], "那约深圳福田 下周一", None),
     ([("犹豫期是什么", "hesitation_period", 0.9)], "那帮我约广州天河 下周二下午两点", None),
+    # a meeting about a claim, though a counter topic came up on the way; or asked for a message before the branch
+    ([("住院理赔要什么材料", "claim_documents", 0.7), ("保单号我有", "lost_policy", 0.6)],
+     "想当面咨询 深圳福田", "理赔面谈"),
+    ([("How do I claim?", "claim_steps", 0.5), ("can I book a meeting with your claims people?", "", 0)],
+     "ok then 元旦后 first working day, 2pm, 上海浦东", "理赔面谈"),
 ])
 def test_the_errand_talked_about_names_the_service_of_a_visit(backend, asked, text, service):
     branch = next(b for b in POLICY["appointment"]["branches"] if b[2:4] in text)
@@ -2901,3 +2906,26 @@ def test_a_grievance_about_a_complaint_already_filed_looks_it_up(backend, text, 
         t.events = [{"event": "user", "text": text}, {"event": "bot", "text": dispatcher.messages[0]["text"]}]
         assert run(ActionSubmitComplaint().run(CollectingDispatcher(), t, DOMAIN))[-1] == FollowupAction(
             "complaint_progress_form")
+
+
+def test_the_digits_beside_the_case_number_are_the_proof(backend):
+    """Set 8: "TS20261121-9005，7003" to the number question: the digits were asked for again."""
+    text = "TS20261121-9005,7003"
+    t = tracker({"requested_slot": "complaint_number"}, text=text, form="complaint_progress_form",
+                entities=[{"entity": "complaint_number", "value": "TS20261121-9005", "start": 0, "end": 15}])
+    assert run(ValidateComplaintProgressForm().extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {
+        "id_last4": "7003"}
+    t.latest_message["entities"][0].pop("start")  # where the number is not known, nothing is guessed
+    assert run(ValidateComplaintProgressForm().extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_story_at_the_digits_question_spends_no_attempt_whatever_its_punctuation(backend):
+    """Set 8: the slot holds the message as typed ("？"), the parse its normalised text ("?"); they differed, and
+    "2378" of "打12378" was spent as the digits."""
+    typed = "24小时内反馈？这都两天了谁给我打过一个电话？今天没结果我就打12378，再找记者！"
+    t = tracker({"requested_slot": "id_last4", "complaint_number": "TS20261121-9005"},
+                text=typed.replace("？", "?").replace("，", ",").replace("！", "!"), intent="nlu_fallback",
+                form="complaint_progress_form")
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateComplaintProgressForm().validate_id_last4(typed, dispatcher, t, DOMAIN))
+    assert out["id_last4"] is None and "核对身份" in dispatcher.messages[0]["text"]  # no "验证信息不匹配"
