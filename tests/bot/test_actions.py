@@ -2929,3 +2929,15 @@ def test_a_story_at_the_digits_question_spends_no_attempt_whatever_its_punctuati
     dispatcher = CollectingDispatcher()
     out = run(ValidateComplaintProgressForm().validate_id_last4(typed, dispatcher, t, DOMAIN))
     assert out["id_last4"] is None and "核对身份" in dispatcher.messages[0]["text"]  # no "验证信息不匹配"
+
+
+def test_a_question_read_as_an_answer_right_after_a_complaint_was_filed_is_about_it(backend):
+    """Set 8: "大概多久给我答复" (inform) right after the complaint was registered was "not understood"."""
+    registered = ranked("大概多久给我答复", "inform", "faq")
+    registered.slots.update({"complaint_number": "TS20261125-0001"})
+    registered.events = [{"event": "user", "text": "确认提交"}, {"event": "action", "name": "action_submit_complaint"},
+                         {"event": "bot", "text": "您的投诉已受理……"},
+                         {"event": "user", "text": "大概多久给我答复"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionRouteInform().run(dispatcher, registered, DOMAIN))
+    assert "TS20261125-0001" in dispatcher.messages[0]["text"]
