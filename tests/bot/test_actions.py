@@ -635,6 +635,7 @@ def test_a_span_nlu_tagged_that_names_no_service_leaves_the_service_to_the_words
     ("我要预约去北京朝阳那边办个业务 大后天上午", {}, "柜面办理"),
     # set 7: a call asked for with someone to make it; an errand at a branch
     ("续保的事能不能安排个人打电话跟我说一下", {}, "电话回访"),
+    ("能不能叫个人给我儿子打电话 他懂这些", {}, "电话回访"),  # set 8's replay of set 7: someone else to call
     ("下周三能去浦东那个网点办吗", {}, "柜面办理"), ("下个月想去天河网点补办一下保单", {}, "柜面办理"),
 ])
 def test_a_service_told_rather_than_named_is_taken_from_its_context(backend, text, slots, service):
