@@ -1914,6 +1914,15 @@ def after_complaint_progress(number: str, text: str, between: list[dict] | None 
     return t
 
 
+def just_registered(text: str, intent: str) -> Tracker:
+    """`text` (read as `intent`, faq next) right after complaint TS20261125-0001 was registered."""
+    registered = ranked(text, intent, "faq")
+    registered.slots.update({"complaint_number": "TS20261125-0001"})
+    registered.events = [{"event": "user", "text": "确认提交"}, {"event": "action", "name": "action_submit_complaint"},
+                         {"event": "bot", "text": "您的投诉已受理……"}, {"event": "user", "text": text}]
+    return registered
+
+
 def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_that_case(backend):
     """"幾時先有結果？已經一個星期啦" after the complaint's stage: the ways to speed it up, not "not understood"."""
     number = "TS20261118-9002"
@@ -1935,11 +1944,7 @@ def test_what_nlu_cannot_place_right_after_a_case_was_told_is_taken_as_about_tha
     assert run(ActionHandleFallback().run(dispatcher, closing, DOMAIN)) == [SlotSet("csat_asked", True)]
     assert dispatcher.messages[0]["text"].startswith("感谢您的咨询！请为本次服务打个分吧")
     # right after a complaint was registered, "24小时内真的会有人联系我？": the promise, not "not understood"
-    registered = ranked("24小时内真的会有人联系我？", "nlu_fallback", "faq")
-    registered.slots.update({"complaint_number": "TS20261125-0001"})
-    registered.events = [{"event": "user", "text": "确认提交"}, {"event": "action", "name": "action_submit_complaint"},
-                         {"event": "bot", "text": "您的投诉已受理……"},
-                         {"event": "user", "text": "24小时内真的会有人联系我？"}]
+    registered = just_registered("24小时内真的会有人联系我？", "nlu_fallback")
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, registered, DOMAIN))
     assert dispatcher.messages[0]["text"].startswith("会的。您的投诉 TS20261125-0001 已经受理")
@@ -2934,11 +2939,7 @@ def test_a_story_at_the_digits_question_spends_no_attempt_whatever_its_punctuati
 
 def test_a_question_read_as_an_answer_right_after_a_complaint_was_filed_is_about_it(backend):
     """Set 8: "大概多久给我答复" (inform) right after the complaint was registered was "not understood"."""
-    registered = ranked("大概多久给我答复", "inform", "faq")
-    registered.slots.update({"complaint_number": "TS20261125-0001"})
-    registered.events = [{"event": "user", "text": "确认提交"}, {"event": "action", "name": "action_submit_complaint"},
-                         {"event": "bot", "text": "您的投诉已受理……"},
-                         {"event": "user", "text": "大概多久给我答复"}]
+    registered = just_registered("大概多久给我答复", "inform")
     dispatcher = CollectingDispatcher()
     run(ActionRouteInform().run(dispatcher, registered, DOMAIN))
     assert "TS20261125-0001" in dispatcher.messages[0]["text"]
