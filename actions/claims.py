@@ -190,7 +190,10 @@ class ActionClaimProgress(Action):
             f"当前环节：{p['current_step']}。",
             *outlook(p),
         ]
-        if p["overdue"]:
+        urged = any(number in text and "催办" in text for text in turns.said(tracker.events))
+        if p["overdue"] and urged:  # told again in this chat ("那什么时候能有消息"): one urge is enough
+            lines.append("非常抱歉，您的案件已超过承诺的处理时限，刚才已为您催办，主管会优先跟进处理。")
+        elif p["overdue"]:
             await backend().post(
                 f"/api/v1/claims/{number}/urge",
                 token=token,

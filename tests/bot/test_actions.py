@@ -2943,3 +2943,23 @@ def test_a_question_read_as_an_answer_right_after_a_complaint_was_filed_is_about
     dispatcher = CollectingDispatcher()
     run(ActionRouteInform().run(dispatcher, registered, DOMAIN))
     assert "TS20261125-0001" in dispatcher.messages[0]["text"]
+
+
+def test_an_overdue_claim_told_twice_in_one_chat_is_urged_once(backend):
+    """Set 8: "那什么时候能有消息" after the overdue claim's progress told it again and recorded a second urge."""
+    form, number = ValidateClaimProgressForm(), "LP2026110490104"
+    t = tracker({"claim_number": number}, text="7003", form="claim_progress_form")
+    token = run(form.validate_id_last4("7003", CollectingDispatcher(), t, DOMAIN))["verification_token"]
+    told = tracker({"claim_number": number, "verification_token": token})
+    staff = bearer(backend, "super01", "super01-demo")
+
+    def urges() -> int:
+        return httpx.get(f"{backend}/api/v1/claims/{number}", headers=staff, timeout=10).json()["urge_count"]
+
+    before, first = urges(), CollectingDispatcher()
+    run(ActionClaimProgress().run(first, told, DOMAIN))
+    assert "自动催办" in first.messages[0]["text"] and urges() == before + 1
+    told.events = [{"event": "bot", "text": first.messages[0]["text"]}, {"event": "user", "text": "那什么时候能有消息"}]
+    again = CollectingDispatcher()
+    run(ActionClaimProgress().run(again, told, DOMAIN))
+    assert "刚才已为您催办" in again.messages[0]["text"] and urges() == before + 1
