@@ -30,7 +30,11 @@ def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
     new."""
     if any(OUTLOOK_OFFER in text for text in turns.said(turns.reply(tracker, 1))):
         return None
-    return case_in_view(tracker)
+    case = case_in_view(tracker)
+    named = {e.get("value") for e in tracker.latest_message.get("entities", [])
+             if e.get("entity") in ("claim_number", "complaint_number")}
+    # "我仲投訴咗㗎，TS…，而家點呀" right after a claim's outlook: the customer has moved on to the case named
+    return None if case and named - {case[1]} else case
 
 
 def case_in_view(tracker: Tracker) -> tuple[str, str, bool] | None:

@@ -250,6 +250,8 @@ class ActionAnswerFaq(Action):
             return booking
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if not sure and (case_form := case_named(tracker)):
+            return [FollowupAction(case_form)]  # a case number in an unsure question is that case's look-up
         if not sure and clock_time_said(tracker):  # a time of day proposed, not a day named in a question
             return [FollowupAction("appointment_form")]
         dispatcher.utter_message(response=utter or "utter_out_of_scope")

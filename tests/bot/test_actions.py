@@ -2963,3 +2963,13 @@ def test_an_overdue_claim_told_twice_in_one_chat_is_urged_once(backend):
     again = CollectingDispatcher()
     run(ActionClaimProgress().run(again, told, DOMAIN))
     assert "刚才已为您催办" in again.messages[0]["text"] and urges() == before + 1
+
+
+def test_another_case_named_right_after_a_case_was_told_is_looked_up(backend):
+    """Set 8: "我仲投訴咗㗎，TS20261118-9002，而家點呀" right after a claim's outlook got the claim's outlook again."""
+    text = "我仲投诉咗㗎，TS20261118-9002，而家点呀"
+    for intent, action in [("nlu_fallback", ActionHandleFallback), ("faq", ActionAnswerFaq)]:
+        t = after_complaint_progress("TS20261115-9003", text)
+        t.latest_message["intent"] = {"name": intent, "confidence": 0.4}
+        t.latest_message["entities"] = [{"entity": "complaint_number", "value": "TS20261118-9002"}]
+        assert run(action().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("complaint_progress_form")]
