@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jieba import posseg
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -41,6 +42,13 @@ CHOOSE_TEXT = "我不太确定您想了解的是哪一项，请选择最接近�
 # ("还有个事…" / "另外…" open a new question.)
 FOLLOW_UP = re.compile(r"^(?:那|如果|要是).{0,13}$|^.{1,8}$")
 FOLLOW_UP_TEXT = "关于刚才的「{question}」：\n"
+LEANS = re.compile(r"^(?:那|如果|要是)")
+
+
+def own_subject(text: str, answer: str) -> bool:
+    """Does `text` name a thing (a noun of two characters or more, by jieba) that the last answer does not?"""
+    return any(len(word) >= 2 and (flag.startswith("n") or flag == "i") and word not in answer
+               for word, flag in posseg.cut(text))
 ANSWER_HEAD = 12  # an answer is recognised among the bot's words by its first characters (scripts differ)
 NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 
@@ -121,6 +129,10 @@ def follow_up_topic(tracker: DialogueStateTracker, responses: dict[str, list[dic
     asked = [k for k, e in enumerate(tracker.events) if isinstance(e, UserUttered)]
     if len(asked) < 2:
         return None
+    answer = "".join(to_simplified(e.text or "") for e in list(tracker.events)[asked[-2]: asked[-1]]
+                     if isinstance(e, BotUttered))
+    if not LEANS.match(text) and own_subject(text, answer):
+        return None  # "月球上能种西瓜吗", "股票会涨吗": short, but about something of their own
     previous = tracker.events[asked[-2]].parse_data
     answered = previous.get("response_selector", {}).get("faq", {}).get("response", {})
     utter = answered.get("utter_action")

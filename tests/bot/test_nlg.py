@@ -182,6 +182,8 @@ def test_an_unsure_faq_reading_after_an_answer_is_still_a_choice():
 
 @pytest.mark.parametrize(("text", "intent", "bot_said"), [
     ("火星上适合种土豆吗，我想试试", "out_of_scope", "犹豫期为15天。"),   # a question of its own
+    ("月球上能种西瓜吗", "out_of_scope", "犹豫期为15天。"),               # short, but about a thing of its own
+    ("股票会涨吗", "out_of_scope", "犹豫期为15天。"),
     ("那要带什么去办？", "out_of_scope", "请问怎么称呼您？"),             # the bot had answered something else
     ("那好吧", "out_of_scope", "犹豫期为15天。"),                         # no question
     ("还有个事受益人想改成我女儿要怎么办", "out_of_scope", "犹豫期为15天。"),      # a new question
