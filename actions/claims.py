@@ -77,12 +77,17 @@ class ValidateClaimProgressForm(VerifyingForm):
         return checked
 
 
+async def policy_claims(policy: str, token: str) -> list[dict[str, Any]]:
+    """The verified policy's claims as the backend lists them ([] when it cannot say)."""
+    try:
+        return await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
+    except ApiError:
+        return []
+
+
 async def only_claim(policy: str, token: str) -> str | None:
     """The policy's claim when it has exactly one."""
-    try:
-        claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
-    except ApiError:
-        return None
+    claims = await policy_claims(policy, token)
     return claims[0]["number"] if len(claims) == 1 else None
 
 
@@ -106,11 +111,7 @@ async def claim_named_by_amount(tracker: Tracker, policy: str, token: str) -> st
 
 async def claim_of_amount(policy: str, token: str, texts: list[str]) -> str | None:
     """The policy's one claim whose amount one of `texts` names (the first text that names one)."""
-    try:
-        claims = await backend().get(f"/api/v1/policies/{policy}/claims", token=token)
-    except ApiError:
-        return None
-    amounts = [{"title": f"{yuan(c['amount'])}元", "claim": c["number"]} for c in claims]
+    amounts = [{"title": f"{yuan(c['amount'])}元", "claim": c["number"]} for c in await policy_claims(policy, token)]
     picked = next((b for text in texts if (b := picked_by_amount(to_simplified(text), amounts))), None)
     return picked["claim"] if picked else None
 
