@@ -38,7 +38,8 @@ _CUE = re.compile(
         kin="老婆|老公|爱人|太太|丈夫|妻子|儿子|女儿|父亲|母亲"
     )
 )
-_CLAUSE = re.compile(r"[^，,、；;。.!！?？\s]+")
+# digits end a clause too: "赵桂兰13501234567" is a name glued to its mobile
+_CLAUSE = re.compile(r"[^，,、；;。.!！?？\s0-9]+")
 _COMMON_WORD = 500  # jieba frequency above which a "name" is an everyday word (谢谢 1089; 李娜 438)
 
 

@@ -912,6 +912,16 @@ def test_a_rating_said_while_a_question_is_pending_is_told_the_task_is_not_done(
     assert "还差一点信息" in dispatcher.messages[0]["text"] and SlotSet("phone", None) in events
 
 
+def test_one_fen_of_money_is_no_rating(backend):
+    """Set 9: "全额退保费 一分都不能少" to the complaint type question was thanked for its rating."""
+    t = tracker({"requested_slot": "complaint_type", "complaint_description": "业务员说保本，现在退保只退一半",
+                 "complaint_demand": "全额退保费"}, text="全额退保费 一分都不能少", intent="faq", form="complaint_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert not any("评价" in (m.get("text") or "") for m in dispatcher.messages)
+
+
 def test_an_optional_question_answered_with_something_else_is_left_empty_not_asked_again(backend):
     """Sets 4 and 5: "行 我等你们电话" to the optional policy number was refused, twice, with a way out."""
     t = tracker({"requested_slot": "complaint_policy_number", "complaint_description": "有人冒用我的身份买了保险",

@@ -21,6 +21,8 @@ from bot import names
         ("我叫赵文静想预约柜面", ["赵文静"]),
         ("客户姓名：马俊", ["马俊"]),
         ("司马光", ["司马光"]),
+        ("赵桂兰13501234567", ["赵桂兰"]),  # glued to the mobile
+        ("何秀英13912345678 保单没带", ["何秀英"]),
     ],
 )
 def test_names_after_a_cue_or_standing_alone_are_found(text, expected):
@@ -33,7 +35,7 @@ def test_names_after_a_cue_or_standing_alone_are_found(text, expected):
     [
         *("我是高血压患者能买吗", "我是江苏的", "我是来投诉的", "我儿子高考考了580分"),
         *("谢谢", "谢啦", "高兴", "明天", "马上办", "金额不对", "王者荣耀怎么玩", "查进度", "石头"),
-        *("我是王先生", "你叫什么", "我叫Mike"),
+        *("我是王先生", "你叫什么", "我叫Mike", "明天10点", "周六9点半"),
     ],
 )
 def test_ordinary_words_and_titles_are_not_names(text):
