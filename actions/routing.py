@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointment_places import booking_asked, service_in_words
+from actions.appointment_places import CLEAR_TOPIC, booking_asked, service_in_words
 from actions.appointment_times import SHANGHAI, clock_time_said
 from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
@@ -21,6 +21,7 @@ from actions.common.closing import ask_rating
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
+from actions.follow_ups import answer_leaning
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, hand_over, human_accepted
 from bot.questions import ASKS
@@ -32,7 +33,7 @@ CHANGES = {"cancel_appointment": "cancel", "reschedule_appointment": "reschedule
 LIKELY_CHANGE = 0.3
 # FAQ topic confidences (TopicBlend's) at which an FAQ answer replaces the "not understood" ladder (LIKELY_TOPIC,
 # the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
-LIKELY_TOPIC = 0.3
+LIKELY_TOPIC = CLEAR_TOPIC
 # A message NLU could not place whose likeliest reading is a closing gets that closing's reply.
 CLOSINGS = {"goodbye", "thank"}
 LIKELY_CLOSING = 0.3
@@ -226,6 +227,8 @@ class ActionHandleFallback(Action):
         if not in_task and "time" in entities and BOOKING_WORDS.search(to_simplified(
                 tracker.latest_message.get("text") or "")):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
+        if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
+            return leaning  # "呃 买了两年了" right after the hesitation-period answer
         if not in_task and (answer := faq_instead(tracker, LIKELY_TOPIC)):
             dispatcher.utter_message(response=answer)  # an unsure topic still becomes a choice (bot.nlg)
             return []
@@ -252,6 +255,8 @@ class ActionAnswerFaq(Action):
             return await about_the_case_told(dispatcher, tracker, case)
         if not sure and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # a case number in an unsure question is that case's look-up
+        if (leaning := answer_leaning(dispatcher, tracker)) is not None:
+            return leaning  # "那我自己那个寿险呢也是两年吗" after the time limit to claim; "我份寿险买咗三年喇"
         if not sure and clock_time_said(tracker):  # a time of day proposed, not a day named in a question
             return [FollowupAction("appointment_form")]
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
@@ -283,6 +288,8 @@ class ActionOutOfScope(Action):
             return await about_the_case_told(dispatcher, tracker, case)
         if not form and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # "开个玩笑别紧张😂 我自己的查一下 LP2026110290101"
+        if not form and (leaning := answer_leaning(dispatcher, tracker)) is not None:
+            return leaning
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
         dispatcher.utter_message(response="utter_out_of_scope")
@@ -307,6 +314,8 @@ class ActionRouteInform(Action):
                 return [FollowupAction(form)]
         if other := await other_claim_by_amount(tracker):
             return other  # "那另外一个12800的呢"
+        if (leaning := answer_leaning(dispatcher, tracker)) is not None:
+            return leaning  # "买了三年了 年金险" right after the surrender answer
         if change := change_with_a_number(tracker):
             return change
         if form := case_awaiting_proof(tracker):

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jieba import posseg
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.questions import ASKS
+from bot.questions import ASKS, own_subject
 from bot.script import to_script, to_simplified
 
 SCRIPT_SLOT = "customer_script"
@@ -44,11 +43,6 @@ FOLLOW_UP = re.compile(r"^(?:那|如果|要是).{0,13}$|^.{1,8}$")
 FOLLOW_UP_TEXT = "关于刚才的「{question}」：\n"
 LEANS = re.compile(r"^(?:那|如果|要是)")
 
-
-def own_subject(text: str, answer: str) -> bool:
-    """Does `text` name a thing (a noun of two characters or more, by jieba) that the last answer does not?"""
-    return any(len(word) >= 2 and (flag.startswith("n") or flag == "i") and word not in answer
-               for word, flag in posseg.cut(text))
 ANSWER_HEAD = 12  # an answer is recognised among the bot's words by its first characters (scripts differ)
 NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 
@@ -70,16 +64,22 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         """The filled response for `utter_action`, converted after slot values are filled in."""
         latest_intent = (tracker.latest_message.parse_data.get("intent") or {}).get("name")
         out_of_scope = utter_action == UNSURE_RESPONSE and latest_intent == "out_of_scope"
-        # Only what NLU took for out of scope: an unsure FAQ reading still names a likelier aspect ("咁要幾耐先有錢？"
-        # after the documents answer asks about time), which the choice of questions offers.
-        leaning = follow_up_topic(tracker, self.responses) if out_of_scope else None
+        # An action that read the message against the last answer (actions/follow_ups.py) says so: no choice of
+        # questions, and the same answer again is introduced as being about that question. Otherwise only what
+        # NLU took for out of scope is read so here: an unsure FAQ reading still names a likelier aspect ("咁要幾耐
+        # 先有錢？" after the documents answer asks about time), which the choice of questions offers.
+        in_context = kwargs.get("in_context")
+        if in_context == "follow_up":
+            leaning = utter_action
+        else:
+            leaning = follow_up_topic(tracker, self.responses) if out_of_scope else None
         if leaning and leaning in self.responses:
             response = await super().generate(leaning, tracker, output_channel, **kwargs)
             if response and isinstance(response.get("text"), str):
                 topic = leaning.removeprefix(FAQ_ANSWER_PREFIX)
                 response["text"] = FOLLOW_UP_TEXT.format(question=faq_menu().get(topic, topic)) + response["text"]
                 return convert_response(response, tracker.get_slot(SCRIPT_SLOT))
-        if unsure_answer(utter_action, tracker):
+        if not in_context and unsure_answer(utter_action, tracker):
             buttons = candidate_questions(tracker)
             if buttons:
                 return convert_response({"text": CHOOSE_TEXT, "buttons": [*buttons, NONE_OF_THEM]},

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from jieba import posseg
+
 # A piece ends at punctuation; "对了" / "另外" / "还有" start a new one. The mark stays with its piece: "？" asks.
 PIECE = re.compile(r".+?(?:[,，.。!！;；?？\n]+|$|(?=对了|另外|还有就是|还有|顺便问|再问))", re.S)
 ASKS = re.compile(
@@ -30,3 +32,10 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     if pending is not None and spans:
         spans[-1][1] = len(text)
     return [(start, end) for start, end in spans] if len(spans) > 1 else []
+
+
+def own_subject(text: str, answer: str) -> bool:
+    """Does `text` name a thing (a noun of two characters or more, by jieba) that the answer it follows does not?
+    ("月球上能种西瓜吗" after an FAQ answer is about something of its own, not a follow-up.)"""
+    return any(len(word) >= 2 and (flag.startswith("n") or flag == "i") and word not in answer
+               for word, flag in posseg.cut(text))

@@ -214,3 +214,19 @@ def test_every_faq_topic_has_a_menu_question_the_topic_model_was_trained_on():
     assert set(faq_menu()) == set(examples)
     for topic, question in faq_menu().items():
         assert f"- {question}\n" in examples[topic], topic
+
+
+def test_an_answer_an_action_read_in_context_is_no_choice_and_a_follow_up_says_so():
+    """actions/follow_ups.py: "买了两年了" after the hesitation answer gets it again, introduced as such; a topic the
+    action chose from an unsure ranking is read out, not offered as a choice."""
+    nlg = NaturalLanguageGenerator.create(EndpointConfig(type="bot.nlg.ScriptAwareNLG"), FAQ_DOMAIN)
+    unsure = {"intent": {"name": "faq", "confidence": 0.9}, "entities": [], "response_selector": {"faq": {
+        "response": {"utter_action": "utter_faq/hesitation_period", "confidence": 0.2},
+        "ranking": [{"intent_response_key": "faq/hesitation_period", "confidence": 0.2},
+                    {"intent_response_key": "faq/lost_policy", "confidence": 0.1}]}}}
+    tracker = DialogueStateTracker.from_events("c4", [UserUttered("买了两年了", parse_data=unsure)], slots=DOMAIN.slots)
+    again = asyncio.run(nlg.generate("utter_faq/hesitation_period", tracker, "rest", in_context="follow_up"))
+    assert again["text"] == "关于刚才的「什么是犹豫期」：\n犹豫期为15天。"
+    chosen = asyncio.run(nlg.generate("utter_faq/hesitation_period", tracker, "rest", in_context="chosen"))
+    assert chosen["text"] == "犹豫期为15天。"
+    assert asyncio.run(nlg.generate("utter_faq/hesitation_period", tracker, "rest"))["text"] == CHOOSE_TEXT

@@ -1,0 +1,76 @@
+"""A message read against the FAQ answer just given (actions/follow_ups.py), from set 9's transcripts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.follow_ups import leaning_answer
+from actions.routing import ActionHandleFallback
+
+HESITATION = "犹豫期是签收保单后给您的“冷静期”……过了犹豫期再退保，只能退还保单的现金价值，可能有损失。"
+
+
+def after_answer(text: str, ranking: list[tuple[str, float]], intent: str = "faq", entities: list | None = None,
+                 answered: str = "hesitation_period", bot_said: str = HESITATION) -> Tracker:
+    """`text` (read as `intent`, FAQ topics ranked as given) right after the bot answered `answered`."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.5}, "entities": entities or [],
+              "intent_ranking": [{"name": intent, "confidence": 0.5}],
+              "response_selector": {"faq": {
+                  "response": {"utter_action": f"utter_faq/{ranking[0][0]}" if ranking else None,
+                               "confidence": ranking[0][1] if ranking else 0.0},
+                  "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in ranking]}}}
+    events = [{"event": "user", "text": "后悔了能退不", "parse_data": {"intent": {"name": "faq"}}},
+              {"event": "action", "name": "action_answer_faq"},
+              {"event": "bot", "text": bot_said, "metadata": {"utter_action": f"utter_faq/{answered}"}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    return Tracker(sender_id="follow-up", slots={}, latest_message=latest, events=events, paused=False,
+                   followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
+@pytest.mark.parametrize(("text", "answered"), [
+    ("呃 买了两年了 不是刚买hhh", "hesitation_period"),   # a fact about one's own policy, no question
+    ("我份寿险买咗三年喇", "surrender"),
+    ("P2026000000103 福寿终身寿险", "cash_value"),
+])
+def test_a_fact_told_right_after_an_answer_gets_that_answer_again(text, answered):
+    t = after_answer(text, [("buy_insurance", 0.31), ("claim_time_limit", 0.15)], answered=answered)
+    assert leaning_answer(t) == (f"utter_faq/{answered}", True)
+
+
+def test_a_leaning_question_with_no_clear_topic_of_its_own_gets_the_last_answer_again():
+    """"那我自己那个寿险呢也是两年吗" after the time limit to claim: the menu had offered exclusions first."""
+    t = after_answer("那我自己那个寿险呢也是两年吗", [("coverage_exclusions", 0.12), ("claim_time_limit", 0.10)],
+                     answered="claim_time_limit")
+    assert leaning_answer(t) == ("utter_faq/claim_time_limit", True)
+
+
+def test_a_leaning_question_about_a_neighbouring_topic_gets_that_topic():
+    """"那会亏多少啊" after the hesitation period asks about surrender, the likelier topic by a margin."""
+    t = after_answer("那会亏多少啊 心态崩了", [("surrender", 0.16), ("claim_duration", 0.05), ("hesitation_period", 0.04)])
+    assert leaning_answer(t) == ("utter_faq/surrender", False)
+
+
+@pytest.mark.parametrize(("text", "ranking", "entities", "bot_said"), [
+    ("月球上能种西瓜吗", [("buy_insurance", 0.05)], [], HESITATION),         # a thing of its own
+    ("退保要带什么材料", [("surrender", 0.8)], [], HESITATION),               # a question NLU is sure of
+    ("好的 知道了", [("hesitation_period", 0.1)], [], HESITATION),            # an acknowledgement
+    ("理赔LP2026110290101", [("claim_steps", 0.1)], [{"entity": "claim_number"}], HESITATION),  # a task of its own
+    ("买了两年了", [("hesitation_period", 0.2)], [], "我不太确定您想了解的是哪一项，请选择最接近的问题："),  # a menu
+    ("我家里人都说我是冲动消费，当时销售说得天花乱坠，我也没多想就签了", [("surrender", 0.2)], [], HESITATION),
+])
+def test_other_messages_do_not_lean_on_the_last_answer(text, ranking, entities, bot_said):
+    assert leaning_answer(after_answer(text, ranking, entities=entities, bot_said=bot_said)) is None
+
+
+def test_not_understood_after_an_answer_is_read_against_it():
+    """Set 9: "呃 买了两年了" after the hesitation-period answer got "not understood" and the main menu."""
+    dispatcher = CollectingDispatcher()
+    t = after_answer("呃 买了两年了 不是刚买hhh", [("hesitation_period", 0.29)], intent="nlu_fallback")
+    assert asyncio.run(ActionHandleFallback().run(dispatcher, t, {})) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/hesitation_period"
+    assert dispatcher.messages[0]["in_context"] == "follow_up"
