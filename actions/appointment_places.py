@@ -91,6 +91,10 @@ SERVICE_WORDS = {
 HOME_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元)|\d+号\d+室?")
 IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
 # the words that change a service already chosen: "那算了 你们能上门吗", "还是改成电话回访吧"
+# "带我去你们朝阳那个营业厅", "到网点去": coming to a branch (said with a branch, a home visit is given up for it)
+GOES_TO = re.compile(r"去|到|过来|过去|来你们")
+# "拿去你们广州的网点交": handing in papers at a branch, which about a claim is the claim interview's errand
+HAND_IN = re.compile(r"(?:递|补|上)交|交(?:材料|资料|过去|上去)|(?:拿|送)(?:过)?去.{0,8}交")
 SWITCH = re.compile(r"算了|改成|换成|改为|还是|能不能|可不可以|能.{0,4}吗|行不行|不如")
 COUNTER_ERRAND = re.compile(r"办(?:理|个|点|下|一下)?(?:业务|手续|事|嘢|变更)|改(?:一)?下|变更|改受益人|改地址|改电话"
                             r"|退保|补发|补办|签(?:个)?字")
@@ -145,8 +149,8 @@ def service_of_errand_told(tracker: Tracker) -> str | None:
     # (the wish to meet may have come a message before the branch: "can I book a meeting…" then "上海浦东")
     consulting = CONSULTING.search(text) or latest_entity(tracker, "branch") and any(
         CONSULTING.search(t) for t in texts)
-    if claim and consulting:
-        return "理赔面谈"  # meeting in person about a claim, whatever else was asked on the way
+    if claim and (consulting or HAND_IN.search(text)):
+        return "理赔面谈"  # meeting in person about a claim (or bringing its papers), whatever else was asked
     return "柜面办理" if counter and not claim else None
 
 

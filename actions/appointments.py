@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.appointment_places import (
     ADDRESS_MARK,
     ADDRESS_SAID,
+    GOES_TO,
     HOME_ADDRESS,
     OTHER_ANSWERS,
     SWITCH,
@@ -22,6 +23,7 @@ from actions.appointment_places import (
     corrected_address,
     service_in_context,
     service_in_words,
+    service_of_errand_told,
 )
 from actions.appointment_times import (
     SHANGHAI,
@@ -230,6 +232,10 @@ class ValidateAppointmentForm(ContactFormValidator):
         named = entity and entity.get("value") in (await get_policy())["appointment"]["service_types"]
         current = tracker.get_slot("service_type")
         switched = service_in_words(tracker.latest_message.get("text") or "")
+        if current == "上门服务" and not entity and latest_entity(tracker, "branch") and GOES_TO.search(
+                to_simplified(tracker.latest_message.get("text") or "")):
+            # "算了算了…周六开车带我去你们朝阳那个营业厅吧" during a home visit: the customer comes to the branch
+            return {"service_type": service_of_errand_told(tracker) or "柜面办理"}
         if current and not entity and switched and switched != current and SWITCH.search(
                 to_simplified(tracker.latest_message.get("text") or "")):
             return {"service_type": switched}  # "周六不上班啊？那算了 你们能上门吗": the service changes
@@ -253,6 +259,8 @@ class ValidateAppointmentForm(ContactFormValidator):
                 "抱歉，我没能对应到可预约的服务，请从下面选一项。",
             )
         accepted = self.accepted("service_type", value)
+        if tracker.get_slot("address") and await place_needed(value) != "address":
+            accepted["address"] = None  # a home visit given up for a branch: its address goes with it
         branch = tracker.get_slot("branch")  # given before the service (not validated then): check it now
         if branch and branch not in (await get_policy())["appointment"]["branches"]:
             accepted["branch"] = branch = None  # the form asks for it, with the branches as buttons

@@ -117,8 +117,9 @@ async def visit_wanted(tracker: Tracker) -> list | None:
     return await booking_asked(tracker)
 
 
-# "改成这周六上午行不行", "能不能推到下周一": a booking moved, not a new one
-MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|到)|提前|挪到|调到|延后")
+# "改成这周六上午行不行", "能不能推到下周一": a booking moved, not a new one; so is a day corrected ("搞错了 是下周四")
+MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|到)|提前|挪到|调到|延后"
+                   r"|(?:搞|弄|说|记|写|约)错了?|不对|应该是")
 
 
 def booking_just_made(tracker: Tracker) -> str | None:

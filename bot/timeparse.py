@@ -349,6 +349,8 @@ _ORDER = ("date", "period", "clock")
 # "下周一 还是下午两点": a filler word between a day and its hour keeps them one expression.
 _JOINER = re.compile(r"[\s()（）]*(?:的|还是|也是|都是|就)?[\s()（）]*")
 _RANGE = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
+# "1月4号好了，下午四点半" / "下周三吧 上午十点": a day, a pause, then its hour; the hour is on that day.
+_SAME_DAY = re.compile(r"[\s,，、]*(?:好了|好啦|吧|啦|呀|啊|哦|那天|当天)?[\s,，、]*(?:那就|就|的|还是|最好)?\s*")
 
 
 def _slots(atom: _Atom) -> tuple[str, ...]:
@@ -495,7 +497,8 @@ def parse(text: str, now: datetime) -> list[TimeMatch]:
     previous: list[_Atom] | None = None
     for group in _groups(normalised, _atoms(normalised, now)):
         start, end = group[0].start, group[-1].end
-        connected = previous is not None and _RANGE.fullmatch(normalised, previous[-1].end, start) is not None
+        connected = previous is not None and any(
+            gap.fullmatch(normalised, previous[-1].end, start) for gap in (_RANGE, _SAME_DAY))
         resolved = (
             None if _is_figure_of_speech(normalised, group) else _resolve(group, previous if connected else None, now)
         )

@@ -669,13 +669,30 @@ def past_turns(t: Tracker, *asked: tuple[str, str, float]) -> Tracker:
      "想当面咨询 深圳福田", "理赔面谈"),
     ([("How do I claim?", "claim_steps", 0.5), ("can I book a meeting with your claims people?", "", 0)],
      "ok then 元旦后 first working day, 2pm, 上海浦东", "理赔面谈"),
+    # set 9: bringing a claim's missing papers to a branch
+    ([("我想查一下理赔进度 LP2026110390103", "", 0), ("补齐了以后还要多久", "claim_duration", 0.2)],
+     "我能不能直接拿去你们广州的网点交 约个时间 这周五下午三点", "理赔面谈"),
 ])
 def test_the_errand_talked_about_names_the_service_of_a_visit(backend, asked, text, service):
-    branch = next(b for b in POLICY["appointment"]["branches"] if b[2:4] in text)
+    branch = next(b for b in POLICY["appointment"]["branches"] if b[2:4] in text or b[:2] in text)
     t = past_turns(tracker({"requested_slot": "service_type"}, text=text, form="appointment_form",
                            entities=[{"entity": "branch", "value": branch}]), *asked)
     expected = {"service_type": service} if service else {}
     assert run(ValidateAppointmentForm().extract_service_type(CollectingDispatcher(), t, DOMAIN)) == expected
+
+
+def test_a_branch_named_to_go_to_during_a_home_visit_booking_makes_it_a_branch_visit(backend):
+    """Set 9: "算了算了我儿子说周六开车带我去你们朝阳那个营业厅吧" kept the home visit (and refused Saturday for it)."""
+    text = "算了算了我儿子说周六开车带我去你们朝阳那个营业厅吧"
+    t = past_turns(tracker({"requested_slot": "person_name", "service_type": "上门服务",
+                            "address": "北京朝阳区望京西园三区5号楼2单元301"}, text=text, form="appointment_form",
+                           entities=[{"entity": "branch", "value": "北京朝阳支公司"}]),
+                   ("我腿脚不好能不能派人上门我要改一下受益人", "", 0))
+    form = ValidateAppointmentForm()
+    assert run(form.extract_service_type(CollectingDispatcher(), t, DOMAIN)) == {"service_type": "柜面办理"}
+    assert run(form.validate_service_type("柜面办理", CollectingDispatcher(), t, DOMAIN))["address"] is None
+    t.latest_message["text"] = "朝阳区那边的路不好走"  # a place named, no visit to it
+    assert run(form.extract_service_type(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_a_branch_named_beside_a_stray_span_is_that_branch(backend):
@@ -2871,6 +2888,9 @@ def test_a_new_time_right_after_booking_moves_that_booking(backend):
     t = just_booked("改成这周六上午", [saturday])
     t.events = t.events[-1:]  # nothing booked in this chat
     assert booking_moved(t) is None
+    # set 9: a day corrected right after booking ("搞错了 是下周四") moves it too
+    thursday = {"entity": "time", "value": "2026-12-17T00:00:00+08:00"}
+    assert booking_moved(just_booked("搞错了 是下周四 这周四我要出差", [thursday])) == moved
 
 
 def test_what_to_bring_right_after_booking_is_that_appointments_answer(backend):

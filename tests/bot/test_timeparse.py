@@ -291,3 +291,17 @@ def test_a_period_ends_where_its_name_says(text, ends):
     assert match.grain == "period"
     end = period_end(match.value)
     assert (end.hour or 24) == ends and end - match.value < timedelta(hours=6)
+
+
+@pytest.mark.parametrize(("text", "hour_at"), [
+    ("那1月4號好了，下午四點半", at(2027, 1, 4, 16, 30)),   # set 9: the hour was read as today's 16:30
+    ("下周三吧 上午十点", at(2026, 12, 2, 10)),
+    ("12月1号，3点", at(2026, 12, 1, 15)),
+])
+def test_an_hour_said_after_a_pause_is_on_the_day_just_said(text, hour_at):
+    assert parse(text, MON)[-1].value.isoformat() == hour_at
+
+
+def test_an_hour_with_its_own_day_or_after_another_thought_keeps_its_own():
+    assert parse("明天不行，后天三点", MON)[-1].value.isoformat() == at(2026, 11, 25, 15)
+    assert parse("明天的话我上班，三点吧", MON)[-1].value.date() != date(2026, 11, 24)
