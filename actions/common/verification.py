@@ -202,6 +202,8 @@ class VerifyingForm(BaseFormValidator):
                 e.get("entity") in ("id_last4", "phone") for e in found):
             return {}  # (an identifier without its place in the text, or the proof already tagged)
         rest = "".join(" " if any(a <= k < b for a, b in spans) else c for k, c in enumerate(text))
+        if amount_said(rest) and not DIGITS_CUE.search(rest):
+            return {}  # "那第一个呢 3200那个": the claim of that amount, no digits (its proof stands or is asked)
         match = LAST_DIGITS.search(rest)
         return {"id_last4": match.group()} if match else {}
 

@@ -308,6 +308,9 @@ def test_another_claim_of_the_verified_policy_named_by_its_amount_is_told(backen
     t.slots["claim_number"] = "LP2026110290102"
     out = run(form.validate_claim_number("LP2026110290102", CollectingDispatcher(), t, DOMAIN))
     assert out["claim_number"] == "LP2026110290102" and out["id_last4"] == PROVEN
+    # …nor is the amount that names it read as the digits when the form starts (set 9: "那第一个呢 3200那个" was)
+    t.latest_message["text"] = "那第一个呢 3200那个"
+    assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
     # the amount of the claim just told, or of none, is no pick
     t.latest_message["text"] = "那个900块的呢"
     assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t,
