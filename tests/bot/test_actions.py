@@ -317,7 +317,8 @@ def test_another_claim_of_the_verified_policy_named_by_its_amount_is_told(backen
                                                                                          DOMAIN))
 
 
-@pytest.mark.parametrize("said", ["好的謝謝，沒有別的了", "拜拜"])
+# set 9: "…准备全了再说" (later, not now) to the claim question asked again and again
+@pytest.mark.parametrize("said", ["好的謝謝，沒有別的了", "拜拜", "好吧那我先把才料准备全了再说谢谢啊"])
 def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_question(backend, said):
     """A fresh-clone check: "好的謝謝，沒有別的了" and then "4" to the policy's claims listed got the list again
     each time — the chat was stuck on the pick."""
@@ -325,7 +326,7 @@ def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_quest
     t = tracker({"policy_number": "P2026000000101", "requested_slot": "id_last4"}, text="身份证后四位1234",
                 form="claim_progress_form")
     token = run(form.validate_id_last4("身份证后四位1234", CollectingDispatcher(), t, DOMAIN))["verification_token"]
-    intent = "goodbye" if said == "拜拜" else "thank"
+    intent = {"拜拜": "goodbye", "好的謝謝，沒有別的了": "thank"}.get(said, "nlu_fallback")
     t = tracker({"policy_number": "P2026000000101", "verified_case": "P2026000000101", "verification_token": token,
                  "requested_slot": "claim_number"}, text=said, intent=intent, form="claim_progress_form")
     t.events = [{"event": "bot", "text": "保单 P2026000000101 下有以下理赔案件，请选择要查询的一件："},
