@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
-from bot.script import to_script
+from bot.script import to_script, to_simplified
 
 
 def _digits(policy: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +42,10 @@ QUESTIONS: dict[str, tuple[str, Any]] = {
 
 # Said before a question the first time only: an apology repeated on every re-ask sounds scripted.
 PREFACES = {"complaint_description": "非常抱歉给您带来不好的体验。"}
+# A complaint that names the regulator, the media or a lawyer (the policy's high-risk words) is told at its first
+# question that it will be escalated, and that a human is there for the asking (RULES §8).
+HIGH_RISK_PREFACE = ("非常抱歉给您带来这样的困扰。您反映的情况我们会作为重点投诉处理，登记后立即升级主管跟进；"
+                     "如果想直接和人工客服沟通，随时回复“转人工”即可。\n")
 
 
 class _Ask(Action, ABC):
@@ -63,9 +67,21 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     policy = await get_policy()  # cached per process
     buttons = [choice(value, "inform", **{slot: value}) for value in slot_choices(policy, slot)]
     text = text.format(**values(policy)) if values else text
-    if slot in PREFACES and not asked_before(tracker, text):
+    complaint = (tracker.active_loop or {}).get("name") == "complaint_form"
+    if complaint and high_risk(policy, tracker.get_slot("complaint_description")) and (
+            not asked_before(tracker, HIGH_RISK_PREFACE.strip())):
+        text = HIGH_RISK_PREFACE + text
+    elif slot in PREFACES and not asked_before(tracker, text):
         text = PREFACES[slot] + text
     say(dispatcher, tracker, text, buttons or None)
+
+
+def high_risk(policy: dict[str, Any], description: str | None) -> bool:
+    """Does the description name one of the policy's high-risk words (regulator, media, legal)?"""
+    words = [w for key, values in policy["escalation"]["high_risk"].items() if isinstance(values, list)
+             for w in values]
+    text = to_simplified(description or "")
+    return any(str(w) in text for w in words)
 
 
 def asked_before(tracker: Tracker, question: str) -> bool:

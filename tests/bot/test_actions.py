@@ -131,6 +131,23 @@ def test_complaint_question_apologises_once_per_complaint(backend):
     assert not again.startswith("非常抱歉") and "描述" in again
     assert next_complaint == first
 
+def test_a_high_risk_complaint_is_told_at_its_first_question_that_it_is_escalated_and_a_human_is_there(backend):
+    """Set 9: "…我已经找好律师了 不给说法我就打12378 再发抖音曝光你们" got the demand question, nothing more."""
+    story = "业务员说保本，现在退保只退一半，我已经找好律师了，不给说法我就打12378"
+    said = []
+    for before in ([], ["preface"]):
+        dispatcher, t = CollectingDispatcher(), tracker({"complaint_description": story}, form="complaint_form")
+        t.events = [{"event": "active_loop", "name": "complaint_form"}] + [
+            {"event": "bot", "text": asks.HIGH_RISK_PREFACE + "请问您希望我们如何处理？"} for _ in before]
+        run(asks.ask("complaint_demand", dispatcher, t))
+        said.append(dispatcher.messages[0]["text"])
+    assert "升级" in said[0] and "转人工" in said[0] and said[0].endswith(said[1])
+    assert "升级" not in said[1]
+    dispatcher, t = CollectingDispatcher(), tracker({"complaint_description": "柜员态度差"}, form="complaint_form")
+    run(asks.ask("complaint_demand", dispatcher, t))
+    assert "升级" not in dispatcher.messages[0]["text"]
+
+
 NEVER_ASKED = {"policy_number"}  # claim look-up by policy: only when the customer offers one
 OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number",
                   "change_confirmed",
