@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import ask_rating, closes
 from actions.common.forms import (
@@ -41,6 +42,16 @@ def amount_said(text: str) -> bool:
     """Does `text` name an amount, in digits or in words ("一萬二千八那筆", "三千二的那个")?"""
     text = unicodedata.normalize("NFKC", to_simplified(text))
     return bool(AMOUNT_SAID.search(text) or AMOUNT_SAID.search(in_digits(text)))
+
+
+# "打错了", "输错了", "不对": a correction of what was just given
+CORRECTS = re.compile(r"(?:打|搞|输|写|弄|记|说)错|不对")
+FAILED = "验证信息不匹配"  # the backend's refusal of digits (api/verification/views.py)
+
+
+def failed_just_before(tracker: Tracker) -> bool:
+    """Were the digits just refused? Then a correction ("打错了 是8001") corrects the digits."""
+    return any(FAILED in text for text in turns.said(turns.reply(tracker, 1)))
 
 
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
@@ -133,6 +144,12 @@ async def verify_slot(
         return {}
     text = digits_spoken(unicodedata.normalize("NFKC", str(value or "")), 4)
     said = digits_spoken(unicodedata.normalize("NFKC", tracker.latest_message.get("text") or ""), 4)
+    if CORRECTS.search(said) and not DIGITS_CUE.search(said) and not failed_just_before(tracker) and (
+            slot := getattr(validator, "case_slot", "")):
+        # "打错了 是9001" right after giving the number, before any digits were tried: the number was wrong, not
+        # the digits; no attempt is spent on it, and the form asks for the whole number again
+        say(dispatcher, tracker, "好的，没关系。请把正确的编号完整地发给我，我重新帮您查询。")
+        return {"id_last4": None, slot: None}
     if amount_said(said) and not DIGITS_CUE.search(said):
         # "3200块那个" / "5600那筆" to the digits question (NLU may tag the number as the digits): the claim wanted,
         # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told

@@ -3024,3 +3024,21 @@ def test_another_case_named_right_after_a_case_was_told_is_looked_up(backend):
         t.latest_message["intent"] = {"name": intent, "confidence": 0.4}
         t.latest_message["entities"] = [{"entity": "complaint_number", "value": "TS20261118-9002"}]
         assert run(action().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("complaint_progress_form")]
+
+
+def test_a_number_corrected_at_the_digits_question_is_asked_again_without_spending_an_attempt(backend):
+    """Set 9: "打错了 是9001" right after giving a wrong complaint number was spent as the digits (and failed)."""
+    def at_digits(bot_said: str) -> Tracker:
+        t = tracker({"complaint_number": "TS20261120-9010", "requested_slot": "id_last4"}, text="打错了 是9001",
+                    form="complaint_progress_form", entities=[{"entity": "id_last4", "value": "9001"}])
+        t.events = [{"event": "user", "text": "TS20261120-9010 进度怎么样"}, {"event": "bot", "text": bot_said},
+                    {"event": "user", "text": "打错了 是9001"}]
+        return t
+
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateComplaintProgressForm().validate_id_last4("9001", dispatcher, at_digits("请提供后4位"), DOMAIN))
+    assert out == {"id_last4": None, "complaint_number": None} and "正确的编号" in dispatcher.messages[0]["text"]
+    # right after the digits were refused, the correction is of the digits: they are checked
+    refused = at_digits("验证信息不匹配，还可尝试 2 次。")
+    out = run(ValidateComplaintProgressForm().validate_id_last4("9001", CollectingDispatcher(), refused, DOMAIN))
+    assert "complaint_number" not in out
