@@ -547,13 +547,16 @@ class ActionComplaintProgress(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         number, token = tracker.get_slot("complaint_number"), tracker.get_slot("verification_token")
+        # (no verdict pending in every outcome: the rules end the turn on it; without it the policies found no next
+        # action, and "那我九点再来吧", which ends the look-up, got "再见" eight times over)
+        no_verdict = SlotSet("complaint_awaiting_verdict", False)
         if not (number and token):
-            return [FollowupAction("appointment_form")] if await booking_instead(tracker) else []
+            return [no_verdict, FollowupAction("appointment_form")] if await booking_instead(tracker) else [no_verdict]
         try:
             p = await backend().get(f"/api/v1/complaints/{number}/progress", token=token)
         except ApiError as exc:
             say(dispatcher, tracker, exc.message)
-            return [SlotSet("id_last4", None)]
+            return [SlotSet("id_last4", None), no_verdict]
         lines = [f"您的投诉 {number}（{p['type']}）当前处于【{p['stage']}】阶段：{p['stage_text']}"]
         if p.get("resolution"):
             lines.append(f"处理结果：{p['resolution']}")

@@ -801,6 +801,13 @@ def test_a_digit_inside_a_longer_number_is_no_score():
     assert feedback.score_of(tracker(text="今天下午都行 就打尾号7003那个")) is None
 
 
+def test_a_complaint_look_up_ended_without_a_case_still_says_no_verdict_is_pending(backend):
+    """Set 9: "那我九点再来吧" ended the look-up before any number; with no verdict slot set, no rule followed and
+    the core fallback said goodbye eight times."""
+    events = run(ActionComplaintProgress().run(CollectingDispatcher(), tracker(), DOMAIN))
+    assert events == [SlotSet("complaint_awaiting_verdict", False)]
+
+
 def test_complaint_waiting_for_the_verdict_asks_for_it_and_passes_it_to_the_backend(backend):
     number = "TS20261115-9003"  # demo complaint in 反馈, mobile ending 7003
     t = tracker({"complaint_number": number})
