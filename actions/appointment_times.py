@@ -55,8 +55,10 @@ def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
     without a day refers to the day on the buttons. Read again with that day as "today", a time that has no
     day of its own lands on it; "明天9点" or "12月2号9点" do not, and keep their own day."""
     day, entity = offered_day(tracker), latest_entity(tracker, "time")
-    if not day or moment.date() == day:
-        return moment
+    days_said = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+                 and (e.get("additional_info") or {}).get("grain") == "day"]
+    if not day or moment.date() == day or days_said:
+        return moment  # (a day said in the message, apart from its hour: "那1月4號好了，下午四點半")
     text = tracker.latest_message.get("text") or ""
     said = text[entity["start"]: entity["end"]] if entity and entity.get("start") is not None else text
     again = the_one_clock_time(said, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))

@@ -22,50 +22,55 @@ SHORT = 12        # …and a question this short cannot name a topic well enough
 # A likelier topic than the last answer's takes over only by this margin, and only above this floor (TopicBlend's
 # confidences: an unsure question's ranking is flat, ~0.05 to 0.25).
 MARGIN = 0.1
-FLOOR = 0.15
+FLOOR = 0.12
 # "那…", "要是…", "如果…", "…呢": a question that builds on what was said
 LEANS = re.compile(r"^(?:那|咁|如果|要是|假如|万一|可是|但是|但|可)|呢\s*$")
 # "了解，那…" / "哦 那…": an acknowledgement before the follow-up
 ACKNOWLEDGED = re.compile(r"^(?:好的?|嗯+|哦+|噢+|喔|了解|明白了?|知道了|懂了|原来如此|ok|OK)[\s,，.。!！~]*")
 # A fact about the customer's own policy: how long, how much, which kind ("买了两年了", "我份寿险买咗三年喇")
 FACT = re.compile(r"[\d一二两三四五六七八九十几半]+\s*(?:年|个?月|天|周|岁|万|千|块|元)|险|保单|合同")
+# The customer's own policy named by its kind ("我那个是分红险"): part of the follow-up, not a subject of its own
+PRODUCT = re.compile(r"[\u4e00-\u9fff]{0,4}险|保单|合同")
 # Entities that give the message a task of its own: a case to look up, a booking's answers
 OWN_TASK = {"claim_number", "complaint_number", "appointment_number", "phone", "person_name", "time", "service_type",
             "branch", "id_last4"}
 STRIP = " ?？。.!！~～"
 
 
-def last_answer(tracker: Tracker) -> str | None:
-    """The FAQ answer (utter_faq/<topic>) the bot read out to the customer's previous message, if any."""
-    answers = [e["metadata"]["utter_action"] for e in turns.reply(tracker, 1)
+def last_answer(tracker: Tracker) -> tuple[str, bool] | None:
+    """The FAQ answer (utter_faq/<topic>) the bot read out to the customer's previous message, if any, with whether
+    it was itself that answer told again to a follow-up."""
+    answers = [e["metadata"] for e in turns.reply(tracker, 1)
                if e.get("event") == "bot" and str((e.get("metadata") or {}).get("utter_action")).startswith(FAQ_PREFIX)
                and not to_simplified(e.get("text") or "").startswith(MENU_OPENING)]
-    return answers[-1] if answers else None
+    return (answers[-1]["utter_action"], answers[-1].get("in_context") == "follow_up") if answers else None
 
 
 def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     """The FAQ answer for a message that leans on the last one, with whether it is that same answer again; None when
     the message does not lean on an FAQ answer."""
-    last = last_answer(tracker)
+    answered = last_answer(tracker)
     message = tracker.latest_message
     text = ACKNOWLEDGED.sub("", to_simplified(message.get("text") or "").strip(STRIP))
     entities = {e.get("entity") for e in message.get("entities", [])}
-    if not last or not text or len(text) > LONGEST or entities & OWN_TASK:
+    if not answered or not text or len(text) > LONGEST or entities & OWN_TASK:
         return None
+    last, told_again = answered
+    # (an answer already told again is not told a third time: the menu or a human serves better)
     if not ASKS.search(text):  # a fact, no question: "and in my case?"
-        return (last, True) if FACT.search(text) else None
+        return (last, True) if FACT.search(text) and not told_again else None
     faq = message.get("response_selector", {}).get("faq", {})
     if ((faq.get("response") or {}).get("confidence") or 0.0) >= CLEAR_TOPIC:
         return None  # a question NLU is sure of is answered as asked
-    if not LEANS.search(text) and (len(text) > SHORT or own_subject(text, last_text(tracker))):
-        return None  # "月球上能种西瓜吗": short, but about a thing of its own
+    if not LEANS.search(text) and (len(text) > SHORT or own_subject(PRODUCT.sub("", text), last_text(tracker))):
+        return None  # "月球上能种西瓜吗": short, but about a thing of its own (the customer's policy is not one)
     scores = {r.get("intent_response_key"): r.get("confidence") or 0.0 for r in faq.get("ranking") or []}
     base = scores.get(last.removeprefix("utter_"), 0.0)
     other, score = max(((key, value) for key, value in scores.items() if f"utter_{key}" != last),
                        key=lambda kv: kv[1], default=(None, 0.0))
     if other and score >= FLOOR and score >= base + MARGIN:
         return f"utter_{other}", False
-    return last, True
+    return None if told_again else (last, True)
 
 
 def last_text(tracker: Tracker) -> str:

@@ -35,7 +35,8 @@ def question_spans(text: str) -> list[tuple[int, int]]:
 
 
 def own_subject(text: str, answer: str) -> bool:
-    """Does `text` name a thing (a noun of two characters or more, by jieba) that the answer it follows does not?
-    ("月球上能种西瓜吗" after an FAQ answer is about something of its own, not a follow-up.)"""
-    return any(len(word) >= 2 and (flag.startswith("n") or flag == "i") and word not in answer
+    """Does `text` name a thing (a noun of two characters or more, by jieba) that the answer it follows does not —
+    one with a character the answer lacks? ("月球上能种西瓜吗" after an FAQ answer is about something of its own;
+    "能贷多少", which jieba tags 能贷 a noun, after the policy-loan answer is not.)"""
+    return any(len(word) >= 2 and (flag.startswith("n") or flag == "i") and any(c not in answer for c in word)
                for word, flag in posseg.cut(text))

@@ -23,6 +23,7 @@ from actions.common.forms import (
     MAX_SAME_QUESTION,
     BaseFormValidator,
     latest_entity,
+    values_before_this_turn,
 )
 from actions.common.picks import in_digits
 from actions.common.policy import get_policy
@@ -144,7 +145,8 @@ async def verify_slot(
         return {}
     text = digits_spoken(unicodedata.normalize("NFKC", str(value or "")), 4)
     said = digits_spoken(unicodedata.normalize("NFKC", tracker.latest_message.get("text") or ""), 4)
-    if CORRECTS.search(said) and not DIGITS_CUE.search(said) and not failed_just_before(tracker) and (
+    asked = values_before_this_turn(tracker).get("requested_slot") == "id_last4"  # (not a form starting)
+    if asked and CORRECTS.search(said) and not DIGITS_CUE.search(said) and not failed_just_before(tracker) and (
             slot := getattr(validator, "case_slot", "")):
         # "打错了 是9001" right after giving the number, before any digits were tried: the number was wrong, not
         # the digits; no attempt is spent on it, and the form asks for the whole number again

@@ -1153,6 +1153,31 @@ def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(back
     assert (chosen.date(), chosen.hour) == (offered.date(), 9)
 
 
+def test_a_day_said_apart_from_its_hour_is_not_moved_to_the_day_of_the_slots_offered(backend):
+    """Set 9: offered today's slots, "那1月4號好了，下午四點半" (16:30, no slot) got today's slots again, and "那就四點"
+    then booked today."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    offered = (now + dt.timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    wanted = (now + dt.timedelta(days=9)).replace(hour=16, minute=30, second=0, microsecond=0)
+    buttons = [choice(f"{offered.month}月{offered.day}日 {h}:00", "inform", time=offered.replace(hour=h).isoformat())
+               for h in range(9, 15)]
+    text = f"那{wanted.month}月{wanted.day}號好了，下午四點半"
+    day_end = text.index("號") + 1
+    entities = [{"entity": "time", "value": wanted.replace(hour=0, minute=0).isoformat(), "start": 1, "end": day_end,
+                 "additional_info": {"grain": "day"}},
+                {"entity": "time", "value": wanted.isoformat(), "start": day_end + 3, "end": len(text),
+                 "additional_info": {"grain": "minute"}}]
+    t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text=text, entities=entities,
+                form="appointment_form")
+    t.events = [{"event": "bot", "text": "您可以选择以下时间：", "data": {"buttons": buttons}},
+                {"event": "user", "text": text, "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(check_time(ValidateAppointmentForm(), wanted.isoformat(), dispatcher, t, "电话回访", None))
+    days = {dt.datetime.fromisoformat(b["payload"].split('"time": "')[1].split('"')[0]).date()
+            for b in dispatcher.messages[0]["buttons"] if '"time"' in b["payload"]}
+    assert days == {wanted.date()}
+
+
 GRIEVANCE = "我要投诉，你们业务员卖保险的时候说保证返利，结果根本没有，我希望退还全部保费"
 
 
@@ -3038,8 +3063,9 @@ def test_a_number_corrected_at_the_digits_question_is_asked_again_without_spendi
     def at_digits(bot_said: str) -> Tracker:
         t = tracker({"complaint_number": "TS20261120-9010", "requested_slot": "id_last4"}, text="打错了 是9001",
                     form="complaint_progress_form", entities=[{"entity": "id_last4", "value": "9001"}])
-        t.events = [{"event": "user", "text": "TS20261120-9010 进度怎么样"}, {"event": "bot", "text": bot_said},
-                    {"event": "user", "text": "打错了 是9001"}]
+        t.events = [{"event": "user", "text": "TS20261120-9010 进度怎么样"},
+                    {"event": "slot", "name": "requested_slot", "value": "id_last4"},
+                    {"event": "bot", "text": bot_said}, {"event": "user", "text": "打错了 是9001"}]
         return t
 
     dispatcher = CollectingDispatcher()
@@ -3048,4 +3074,9 @@ def test_a_number_corrected_at_the_digits_question_is_asked_again_without_spendi
     # right after the digits were refused, the correction is of the digits: they are checked
     refused = at_digits("验证信息不匹配，还可尝试 2 次。")
     out = run(ValidateComplaintProgressForm().validate_id_last4("9001", CollectingDispatcher(), refused, DOMAIN))
+    assert "complaint_number" not in out
+    # nor is a change of a booking started by "搞错了 是下周四" asked for its number again (set 9)
+    starting = at_digits("请提供后4位")
+    starting.events = [e for e in starting.events if e.get("event") != "slot"]
+    out = run(ValidateComplaintProgressForm().validate_id_last4("9001", CollectingDispatcher(), starting, DOMAIN))
     assert "complaint_number" not in out

@@ -51,7 +51,8 @@ def test_a_leaning_question_with_no_clear_topic_of_its_own_gets_the_last_answer_
 
 def test_a_leaning_question_about_a_neighbouring_topic_gets_that_topic():
     """"那会亏多少啊" after the hesitation period asks about surrender, the likelier topic by a margin."""
-    t = after_answer("那会亏多少啊 心态崩了", [("surrender", 0.16), ("claim_duration", 0.05), ("hesitation_period", 0.04)])
+    t = after_answer("那会亏多少啊 心态崩了",
+                     [("surrender", 0.16), ("claim_duration", 0.05), ("hesitation_period", 0.04)])
     assert leaning_answer(t) == ("utter_faq/surrender", False)
 
 
@@ -74,3 +75,17 @@ def test_not_understood_after_an_answer_is_read_against_it():
     assert asyncio.run(ActionHandleFallback().run(dispatcher, t, {})) == []
     assert dispatcher.messages[0]["response"] == "utter_faq/hesitation_period"
     assert dispatcher.messages[0]["in_context"] == "follow_up"
+
+
+def test_an_answer_already_told_again_is_not_told_a_third_time():
+    t = after_answer("呃 买了两年了", [("hesitation_period", 0.2)])
+    t.events[2]["metadata"]["in_context"] = "follow_up"
+    assert leaning_answer(t) is None
+
+
+def test_the_customers_own_policy_is_no_subject_of_its_own():
+    """Set 9: "我那个是分红险 能贷多少" after the policy-loan answer got "not understood"."""
+    loans = "保单贷款（保单借款）是用有现金价值的保单申请的借款。能不能贷、最多能贷多少，以条款为准。"
+    t = after_answer("我那个是分红险 能贷多少", [("policy_loan", 0.08), ("claim_steps", 0.06)], intent="nlu_fallback",
+                     answered="policy_loan", bot_said=loans)
+    assert leaning_answer(t) == ("utter_faq/policy_loan", True)
