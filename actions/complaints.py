@@ -46,6 +46,9 @@ DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我�
 # demand ("6万块一分都不能少").
 STORY_MARKS = re.compile(r"当初|当时|之前|那时|去年|上个月|结果|说是|说好|业务员|代理人|经纪|客服|理赔员|定损员")
 STORY_CHARS = 8
+# "先给我登记", "你赶紧记下来": register it — said to the demand question, it is no demand
+JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|直接)?(?:给我|帮我)?"
+                           r"(?:登记|记下来?|记录下来?|记上|立案|受理)(?:上|下来|一下)?")
 # What a demand says (退/赔/道歉/说法…); an answer to the demand question with none of it tells more story.
 DEMANDS = re.compile(r"要|希望|求|退(?:钱|款|还|回|给|保费|费)|赔|补|道歉|说法|交代|解释|处理|解决|负责|撤销|注销|取消"
                      r"|恢复|还我|给我|换人|改|查"
@@ -287,6 +290,11 @@ class ValidateComplaintForm(ContactFormValidator):
             text = (tracker.latest_message.get("text") or "").strip()
             answer = text if DEMAND_FIRST.match(text) else None
         answer = without_details(answer or "", tracker)
+        if answer and asked == "complaint_demand" and JUST_REGISTER.match(answer) and not DEMANDS.search(
+                JUST_REGISTER.sub("", answer)):
+            # "先给我登记 别推给别人": the complaint is being registered; what the customer wants is still to say
+            say(dispatcher, tracker, "好的，这就为您登记，由我们直接受理，不会推给别人。")
+            return {}
         if answer and asked == "complaint_demand" and more_story(answer):
             # "每个月从我卡里扣800 已经扣了半年了" to "what do you want": more of what happened, no demand yet
             before = tracker.get_slot("complaint_description")

@@ -327,6 +327,8 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
         return None
     if name == "faq" and QUESTION.search(text):
         return None
+    if name == "nlu_fallback" and faq_answer(tracker):  # "等下 我先问问 投诉完多久能有结果": asked, not answered
+        return None
     if name in SWITCHING and confidence >= 0.9 and len(text) <= 12:
         return None
     # just a number or just a time ("后天下午两点" to "which address?"): a value for another slot, not words

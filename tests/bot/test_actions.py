@@ -558,6 +558,20 @@ def test_a_type_question_passed_over_twice_with_nothing_to_propose_is_other(back
         "complaint_type": "其他", "complaint_type_suggestion": "其他"}
 
 
+@pytest.mark.parametrize(("text", "intent", "demand"), [
+    ("先给我登记 别推给别人", "faq", None),                 # set 9: register it — no demand yet
+    ("等下 我先问问 投诉完多久能有结果", "nlu_fallback", None),  # set 9: a question, answered by the FAQ
+    ("先给我登记，要求全额退还保费", "faq", "先给我登记，要求全额退还保费"),
+])
+def test_asking_to_register_or_asking_a_question_is_no_demand(backend, text, intent, demand):
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "业务员说保本，现在退保只退一半"},
+                text=text, intent=intent, form="complaint_form")
+    t.latest_message["intent_ranking"] = [{"name": intent}, {"name": "faq"}, {"name": "check_complaint_progress"}]
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/complaint_timeline"}}}
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert out.get("complaint_demand") == demand
+
+
 def test_verification_digits_with_their_cue_are_no_demand(backend):
     """"身份证后四位9876" to "what do you want us to do?" (the customer also asked about a claim) was the demand."""
     said = "身份证后四位9876"
