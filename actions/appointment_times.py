@@ -171,11 +171,23 @@ def clock_time_said(tracker: Tracker) -> str | None:
                  and (e.get("additional_info") or {}).get("grain") in OF_THE_DAY), None)
 
 
+# "这周四我要出差", "周一怕赶不回来": a day given as the reason it will not do
+RULED_OUT = re.compile(r"^\s*(?:我|我们|家里)?(?:要|得|需要|怕|可能)?(?:不行|不方便|没空|没时间|有事|出差|上班|加班|"
+                       r"来不了|去不了|不在|赶不回)")
+
+
 def the_time_wanted(tracker: Tracker) -> str | None:
     """Of several times in one message, the one with a clock time, said first: "还是改到下周二上午9点吧 周一怕赶
-    不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason)."""
+    不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason). With days only, the first
+    day not ruled out: "搞错了 是下周四 这周四我要出差" wants next Thursday."""
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
-    return clock_time_said(tracker) if len(times) > 1 else None
+    if len(times) < 2:
+        return None
+    if clock := clock_time_said(tracker):
+        return clock
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    wanted = [e for e in times if not (isinstance(e.get("end"), int) and RULED_OUT.match(text[e["end"]:]))]
+    return (wanted or times)[0].get("value")
 
 
 def time_proposed(events: list[dict[str, Any]]) -> dt.datetime | None:

@@ -19,7 +19,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 
 from actions import asks, faq, feedback, handover
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
-from actions.appointment_times import wanted_day
+from actions.appointment_times import the_time_wanted, wanted_day
 from actions.appointments import (
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
@@ -3094,3 +3094,14 @@ def test_a_number_corrected_at_the_digits_question_is_asked_again_without_spendi
     starting.events = [e for e in starting.events if e.get("event") != "slot"]
     out = run(ValidateComplaintProgressForm().validate_id_last4("9001", CollectingDispatcher(), starting, DOMAIN))
     assert "complaint_number" not in out
+
+
+@pytest.mark.parametrize(("text", "days", "wanted"), [
+    ("搞错了 是下周四 这周四我要出差", [(5, 8, 17), (9, 12, 10)], 17),   # set 9: the reason's day was taken
+    ("周四不行 周五可以", [(0, 2, 10), (5, 7, 11)], 11),
+    ("周五或者周六都行", [(0, 2, 11), (4, 6, 12)], 11),
+])
+def test_of_several_days_the_first_not_ruled_out_is_wanted(text, days, wanted):
+    entities = [{"entity": "time", "value": f"2026-12-{day:02d}T00:00:00+08:00", "start": start, "end": end,
+                 "additional_info": {"grain": "day"}} for start, end, day in days]
+    assert the_time_wanted(tracker(text=text, entities=entities)) == f"2026-12-{wanted:02d}T00:00:00+08:00"
