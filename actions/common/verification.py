@@ -180,12 +180,19 @@ async def verify_slot(
     return validator.reject(dispatcher, tracker, "id_last4", result.message)
 
 
+# "那帮我约广州天河 下周二下午两点": a branch named with a word that books
+BOOKS = re.compile(r"约|安排|订|定个")
+
+
 async def booking_instead(tracker: Tracker) -> bool:
-    """Does the message ask for a booking rather than answer (the intent, or a service named)?"""
-    services = (await get_policy())["appointment"]["service_types"]
-    service = latest_entity(tracker, "service_type")
+    """Does the message ask for a booking rather than answer (the intent, a service named, or a branch named to
+    book a visit)?"""
+    offered = (await get_policy())["appointment"]
+    service, branch = latest_entity(tracker, "service_type"), latest_entity(tracker, "branch")
     booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
-    return booking or bool(service and service.get("value") in services)
+    visit = bool(branch and branch.get("value") in offered["branches"]) and bool(
+        BOOKS.search(to_simplified(tracker.latest_message.get("text") or "")))
+    return booking or visit or bool(service and service.get("value") in offered["service_types"])
 
 
 PUT_OFF = ("好的，那先不核对了。没有核对身份，我没法查看或催办这件案件；您方便时把登记手机号或身份证号的后4位发给我，"
@@ -233,9 +240,10 @@ class VerifyingForm(BaseFormValidator):
             # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.
             # The lookup ends with the chat; the list had come again after every closing word.
             return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]
-        if tracker.get_slot("requested_slot") == "id_last4" and self.replying(tracker) and await booking_instead(
-                tracker):
-            # "先约上门吧 下周二上午 …" to the digits question: that first — the progress action hands it on
+        asked = tracker.get_slot("requested_slot") in ("id_last4", self.case_slot, "policy_number")
+        if asked and self.replying(tracker) and await booking_instead(tracker):
+            # "先约上门吧 下周二上午 …" to the digits question, or "那帮我约广州天河 下周二下午两点" to the claim's
+            # number: that first — the progress action hands it on
             say(dispatcher, tracker, "好的，先为您办理预约，案件进度稍后随时可以再查。")
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if starting and await locked_out(tracker):

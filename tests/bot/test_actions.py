@@ -310,6 +310,21 @@ def test_a_booking_asked_for_at_the_digits_question_comes_first(backend):
     assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
+def test_a_visit_booked_at_the_claim_number_question_comes_first(backend):
+    """Set 8: "那帮我约广州天河 下周二下午两点" to the claim number question was "not found" three times over."""
+    text = "那帮我约广州天河 下周二下午两点"
+    t = tracker({"requested_slot": "claim_number"}, text=text, form="claim_progress_form",
+                entities=[{"entity": "branch", "value": "广州天河支公司"},
+                          {"entity": "time", "value": "2026-12-15T14:00:00+08:00"}])
+    t.events = [{"event": "bot", "text": "请提供您的理赔案号"}, {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None),
+                                                                            SlotSet("id_last4", None)]
+    t.latest_message["text"] = "广州天河那边的理赔 LP2026110290102"  # a branch named, no booking asked
+    assert SlotSet("requested_slot", None) not in run(ValidateClaimProgressForm().run(CollectingDispatcher(), t,
+                                                                                        DOMAIN))
+
+
 def test_another_claim_of_the_verified_policy_named_by_its_amount_is_told(backend):
     """Set 6: "那另外一个12800的呢" after the 3200 claim of P2026000000101 was told: handed over as not understood."""
     form = ValidateClaimProgressForm()
@@ -2537,6 +2552,10 @@ def test_asking_where_a_complaint_stands_is_no_new_complaint():
     dispatcher = CollectingDispatcher()
     events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
     assert FollowupAction("complaint_form") not in events
+    # set 8: a question that names no case ("那亏得多吗？我都交了六万多了", after the surrender answer) looks none up
+    t = ranked("那亏得多吗？我都交了六万多了", "nlu_fallback", "check_claim_progress", "inform")
+    assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t,
+                                                                                         DOMAIN))
 
 
 def confirm_turn(text: str, intent: str) -> Tracker:
