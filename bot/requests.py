@@ -27,10 +27,15 @@ HUMAN_IN_ENGLISH = re.compile(r"\bhuman\b|\breal person\b|\b(?:transfer|talk|spe
                               r"\b(?:agent|person|someone|staff)\b", re.IGNORECASE)
 
 
+# …and the one request customers put as a question: "现在能转人工吗", "可以帮我转人工客服吗" ask for a human.
+HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:能|可以|能不能|可不可以|可否)(?:帮我|给我)?"
+                             r"(?:转|找|接|换)(?:个|一下)?(?:人工|真人)(?:客服)?(?:吗|么|不|嘛|吧)?")
+
+
 def explicit_request(text: str) -> str | None:
     """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
     beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
-    if HUMAN_IN_ENGLISH.search(text):
+    if HUMAN_IN_ENGLISH.search(text) or any(HUMAN_ASKED_FOR.fullmatch(clause) for clause in CLAUSE.findall(text)):
         return "request_human"
     clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():

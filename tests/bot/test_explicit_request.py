@@ -24,6 +24,8 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("我要投诉你们的理赔员", "file_complaint"),
     ("算了算了 跟机器说不清楚 pls transfer me to a human agent ASAP", "request_human"),  # English beats 算了
     ("can I talk to a real person", "request_human"),
+    ("那我先不投诉 现在能转人工吗", "request_human"),   # set 9: asked as a question, meant as a request
+    ("可以帮我转人工客服吗", "request_human"),
 ])
 def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     assert explicit_request(text) == intent
@@ -33,6 +35,8 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "我要投诉的话要准备什么?",        # a question about complaining
     "投诉一般多久有结果",            # a question without a question mark
     "人工客服几点上班",
+    "人工客服能帮我查保单吗",
+    "转人工要等多久",
     "我上次投诉的进度",              # not a clause of its own
     "业务员说可以投诉到监管部门",
     "不用转人工",
