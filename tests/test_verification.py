@@ -108,3 +108,22 @@ def test_the_lock_of_a_conversation_is_told_before_any_digits_are_asked(agent, b
     lock = bot.get("/api/v1/verify/lock", params={"conversation_id": conv}).json()
     until = dt.datetime.fromisoformat(lock["until"])  # the first failure leaves the 60-minute window
     assert lock["locked"] is True and until > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=55)
+
+
+def test_the_customer_verified_in_a_conversation_is_offered_as_its_contact_and_the_reading_is_audited(
+        agent, bot, supervisor):
+    mobile = unique_mobile()
+    claim = make_claim(agent, policy_number=make_policy(agent, mobile=mobile)["number"])
+    conv = f"conv-{uuid.uuid4().hex}"
+    token = _verify(bot, claim["number"], mobile[-4:], conv).json()["token"]
+    out = bot.post("/api/v1/verify/contact", json={"token": token, "conversation_id": conv})
+    assert out.status_code == 200
+    assert out.json() == {"name": "测试客户", "mobile": mobile, "mobile_masked": out.json()["mobile_masked"]}
+    assert mobile[-4:] in out.json()["mobile_masked"] and mobile not in out.json()["mobile_masked"]
+    audit = supervisor.get("/api/v1/audit", params={"limit": 1000}).json()
+    assert any(e["action"] == "contact.read" and e["after"] == {"conversation_id": conv} for e in audit)
+    # no proof, another conversation's proof, or no token: nothing handed out
+    for token_, conv_ in ((token, "another-conversation"), ("not-a-token-at-all", conv)):
+        refused = bot.post("/api/v1/verify/contact", json={"token": token_, "conversation_id": conv_})
+        assert refused.status_code == 403 and refused.json()["detail"]["code"] == "verification_required"
+    assert bot.post("/api/v1/verify/contact", json={"conversation_id": conv}).status_code == 422

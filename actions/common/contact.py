@@ -9,6 +9,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import turns
+from actions.common.api import ApiError, backend
 from actions.common.forms import MOBILE, BaseFormValidator, free_text, latest_entity, values_before_this_turn
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.script import to_simplified
@@ -85,6 +87,35 @@ def phone_tail_fixed(phone: str | None, text: str) -> str | None:
     return phone[: -count] + digits if len(digits) == count < len(phone) else None
 
 
+# The customer verified in this chat, offered as the contact of what is booked or filed next (asks.ask): "对",
+# "可以", "就用这个", "就是这个号", "用登记的" take the offer.
+CONTACT_OFFER = "联系人就用"
+TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的",
+                         re.IGNORECASE)
+
+
+async def verified_contact(tracker: Tracker) -> dict[str, str] | None:
+    """Name and mobile of the customer whose case was verified in this chat (None: none was, or the proof expired)."""
+    token = tracker.get_slot("verification_token")
+    if not token or token == "None":
+        return None
+    try:
+        return await backend().post("/api/v1/verify/contact",
+                                    json={"token": token, "conversation_id": tracker.sender_id})
+    except ApiError:
+        return None
+
+
+def shown_phone(tracker: Tracker, phone: str | None) -> str:
+    """The mobile as a read-back shows it: whole when the customer typed it in this chat; masked when it came from
+    the verified customer's record (whoever proved four digits need not see the rest)."""
+    if not phone:
+        return ""
+    typed = any(phone in re.sub(r"\D", "", unicodedata.normalize("NFKC", e.get("text") or ""))
+                for e in tracker.events if e.get("event") == "user")
+    return phone if typed else f"{phone[:3]}****{phone[-4:]}"
+
+
 class ContactFormValidator(BaseFormValidator):
     """Base for the forms that take the customer's name and mobile (appointments, complaints)."""
 
@@ -95,6 +126,12 @@ class ContactFormValidator(BaseFormValidator):
         return {"phone": fixed} if fixed else {}  # "电话也错了 最后三位是002"
 
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        text = to_simplified(tracker.latest_message.get("text") or "").strip()
+        offered = tracker.get_slot("requested_slot") == "person_name" and CONTACT_OFFER in turns.last_bot_text(tracker)
+        own_answer = latest_entity(tracker, "person_name") or latest_entity(tracker, "phone")
+        accepts = tracker.latest_message.get("intent", {}).get("name") == "affirm" or TAKES_OFFER.search(text)
+        if offered and not own_answer and accepts and (contact := await verified_contact(tracker)):
+            return {"person_name": contact["name"], "phone": contact["mobile"]}  # "对 就是这个号"
         if fixed := name_char_fixed(tracker.get_slot("person_name"), tracker.latest_message.get("text") or ""):
             return {"person_name": fixed}  # "哎名字打错了 是中华的华 不是花"
         names = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "person_name"]

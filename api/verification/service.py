@@ -148,6 +148,16 @@ def extend(session: Session, *, token: str, case_number: str, conversation_id: s
     return Outcome(True, token=create_token(case_number, scope=SCOPE, minutes=minutes_left, conv=conversation_id))
 
 
+def verified_contact(session: Session, *, token: str, conversation_id: str) -> Customer | None:
+    """The customer whose case this conversation proved, as the contact of a complaint or booking made next in
+    it ("联系人就用我这个号"): the customer need not type name and mobile again, and cannot borrow another's."""
+    claims = decode_token(token, scope=SCOPE)
+    if not claims or claims.get("conv") != conversation_id:
+        return None
+    owner = _owner(session, claims["sub"])
+    return session.get(Customer, owner) if owner is not None else None
+
+
 def token_covers(token: str | None, case_number: str, policy_number: str | None = None) -> bool:
     """True when a verification token proves this case (or the policy the case belongs to)."""
     claims = decode_token(token, scope=SCOPE) if token else None

@@ -4,9 +4,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.audit import service as audit
 from api.auth.deps import StaffOrBot
 from api.core.clock import utcnow
 from api.core.db import SessionDep
+from api.core.security import decrypt, mask
 from api.verification import service
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
@@ -84,3 +86,25 @@ def verify_same_owner(body: SameOwnerRequest, session: SessionDep, _: StaffOrBot
             }
         },
     )
+
+
+class ContactRequest(BaseModel):
+    token: str = Field(min_length=10, max_length=2000, description="a verification token from this conversation")
+    conversation_id: str = Field(min_length=1, max_length=128)
+
+
+@router.post("/verify/contact", responses={403: {"description": "no proof of a customer in this conversation"}})
+def verified_contact(body: ContactRequest, session: SessionDep, actor: StaffOrBot):
+    """The name and mobile of the customer verified in this conversation, to offer as the contact of a complaint or
+    booking made next ("联系人就用我这个号"). The reading is audited: it hands out personal data."""
+    customer = service.verified_contact(session, token=body.token, conversation_id=body.conversation_id)
+    if customer is None:
+        return JSONResponse(
+            status_code=403,
+            content={"detail": {"code": "verification_required", "message": "需要先验证身份。",
+                                "message_en": "No verified customer in this conversation", "field": "token"}},
+        )
+    mobile = decrypt(customer.mobile_enc)
+    audit.record(session, actor, "contact.read", "customer", customer.id,
+                 after={"conversation_id": body.conversation_id})
+    return {"name": customer.name, "mobile": mobile, "mobile_masked": mask(mobile)}

@@ -36,6 +36,7 @@ from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgres
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
+from actions.common.contact import shown_phone
 from actions.common.picks import button_entities, picked_button
 from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
@@ -3124,3 +3125,32 @@ def test_of_several_days_the_first_not_ruled_out_is_wanted(text, days, wanted):
     entities = [{"entity": "time", "value": f"2026-12-{day:02d}T00:00:00+08:00", "start": start, "end": end,
                  "additional_info": {"grain": "day"}} for start, end, day in days]
     assert the_time_wanted(tracker(text=text, entities=entities)) == f"2026-12-{wanted:02d}T00:00:00+08:00"
+
+
+def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_with_a_yes(backend):
+    """Set 9: 刘芳 verified her claim, then filed a complaint; "对 就是这个号" to the name question was not a name, and
+    the name was asked until she gave up."""
+    t = tracker({"requested_slot": "person_name", "complaint_description": "拒赔不合理"}, form="complaint_form")
+    t.slots["verification_token"] = run(verify(t, "LP2026102890106", "6004")).token
+    dispatcher = CollectingDispatcher()
+    run(asks.ask("person_name", dispatcher, t))
+    offer = dispatcher.messages[0]["text"]
+    assert "刘芳" in offer and "6004" in offer and "13600136004" not in offer
+    said = "对 就是这个号 保单号P2026000000105"
+    t.latest_message.update({"text": said, "intent": {"name": "affirm"},
+                             "entities": [{"entity": "policy_number", "value": "P2026000000105"}]})
+    t.events = [{"event": "bot", "text": offer}, {"event": "user", "text": said}]
+    out = run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"person_name": "刘芳", "phone": "13600136004"}
+    # the read-back shows a number the customer never typed masked
+    assert shown_phone(t, "13600136004") == "136****6004"
+    t.events.append({"event": "user", "text": "电话13600136004"})
+    assert shown_phone(t, "13600136004") == "13600136004"
+    # another name given instead is that name; and no proof, no offer
+    t.latest_message.update({"text": "不用 联系人写我老公 王强", "intent": {"name": "inform"},
+                             "entities": [{"entity": "person_name", "value": "王强"}]})
+    assert run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) != {
+        "person_name": "刘芳", "phone": "13600136004"}
+    dispatcher, unproven = CollectingDispatcher(), tracker({"requested_slot": "person_name"}, form="complaint_form")
+    run(asks.ask("person_name", dispatcher, unproven))
+    assert "联系人就用" not in dispatcher.messages[0]["text"]
