@@ -128,10 +128,11 @@ class ContactFormValidator(BaseFormValidator):
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         text = to_simplified(tracker.latest_message.get("text") or "").strip()
         offered = tracker.get_slot("requested_slot") == "person_name" and CONTACT_OFFER in turns.last_bot_text(tracker)
-        own_answer = latest_entity(tracker, "person_name") or latest_entity(tracker, "phone")
         accepts = tracker.latest_message.get("intent", {}).get("name") == "affirm" or TAKES_OFFER.search(text)
-        if offered and not own_answer and accepts and (contact := await verified_contact(tracker)):
-            return {"person_name": contact["name"], "phone": contact["mobile"]}  # "对 就是这个号"
+        if offered and accepts and not latest_entity(tracker, "phone") and (contact := await verified_contact(tracker)):
+            named = latest_entity(tracker, "person_name")
+            if not named or named.get("value") == contact["name"]:  # "对 就是这个号", "林美华 就是保单上这个号码"
+                return {"person_name": contact["name"], "phone": contact["mobile"]}
         if fixed := name_char_fixed(tracker.get_slot("person_name"), tracker.latest_message.get("text") or ""):
             return {"person_name": fixed}  # "哎名字打错了 是中华的华 不是花"
         names = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "person_name"]
