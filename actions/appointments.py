@@ -40,6 +40,7 @@ from actions.appointment_times import (
     time_proposed_off_topic,
     wanted_day,
 )
+from actions.case_context import case_in_view
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_phone
@@ -482,6 +483,20 @@ class ActionSubmitAppointment(Action):
         return resets + [SlotSet("appointment_number", out["number"])]
 
 
+# "能不能给我重新打开", "重新处理一下": a case asked to be opened again
+REOPEN = re.compile(r"重新打开|重开|再打开|打开|重新(?:处理|受理|调查|审|查|看|弄)|撤销结案|不算结案")
+CLOSED_TOLD = re.compile(r"【关闭】|已办结")
+
+
+def complaint_reopened(tracker: Tracker) -> str | None:
+    """The complaint just told as closed, when the latest message asks to reopen it (and names no booking)."""
+    case = case_in_view(tracker)
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not case or case[0] != "投诉" or latest_entity(tracker, "appointment_number") or not REOPEN.search(text):
+        return None
+    return case[1] if any(CLOSED_TOLD.search(said) for said in turns.said(turns.reply(tracker, 1))) else None
+
+
 class ValidateAppointmentChangeForm(VerifyingForm):
     case_slot = "appointment_number"
 
@@ -494,6 +509,13 @@ class ValidateAppointmentChangeForm(VerifyingForm):
             # "不管了，那重新约一个，明年1月1号 上海浦东 柜台" while the number to cancel is asked: the customer
             # gave up on it and books anew. The change form ends; action_change_appointment starts the booking.
             say(dispatcher, tracker, "好的，那先为您办理新的预约。")
+            return [SlotSet("requested_slot", None)]
+        if not asked and (closed := complaint_reopened(tracker)):
+            # "能不能给我重新打开" right after a closed complaint was told: no booking to change, and a closed case is
+            # not reopened here — a new complaint, or a human
+            say(dispatcher, tracker, f"投诉 {closed} 已经办结关闭，没法在这里重新打开。如果您对处理结果仍有异议，"
+                "我可以马上为您登记一条新的投诉，把之前的情况一并写上；也可以转人工客服为您跟进。",
+                [choice("登记新的投诉", "file_complaint"), choice("转人工客服", "request_human")])
             return [SlotSet("requested_slot", None)]
         if not asked and booking_remade(tracker):
             # "取消咗佢先", then "改做下个礼拜一朝早十点啦" (read as a reschedule): the booking just called off, at

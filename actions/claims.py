@@ -18,7 +18,14 @@ from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities, picked_by_amount
 from actions.common.reply import choice, say
-from actions.common.verification import PROVEN, VerifyingForm, amount_said, booking_instead, case_taken, verify_slot
+from actions.common.verification import (
+    PROVEN,
+    VerifyingForm,
+    amount_said,
+    booking_next,
+    case_taken,
+    verify_slot,
+)
 from bot.script import to_simplified
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
@@ -179,7 +186,7 @@ class ActionClaimProgress(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         number, token = tracker.get_slot("claim_number"), tracker.get_slot("verification_token")
         if not (number and token):
-            return [FollowupAction("appointment_form")] if await booking_instead(tracker) else []
+            return [FollowupAction("appointment_form")] if await booking_next(tracker) else []
         try:
             p = await backend().get(f"/api/v1/claims/{number}/progress", token=token)
         except ApiError as exc:

@@ -19,7 +19,7 @@ from actions.common.format import deadline
 from actions.common.forms import CASE_FORMATS, QUESTION, declined_optional, free_text, latest_entity, says_none
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, booking_instead, case_taken, verify_slot
+from actions.common.verification import VerifyingForm, booking_next, case_taken, verify_slot
 from actions.handover import FORM_SLOTS
 from bot.requests import REQUESTS
 from bot.script import to_simplified
@@ -559,7 +559,7 @@ class ActionComplaintProgress(Action):
         # action, and "那我九点再来吧", which ends the look-up, got "再见" eight times over)
         no_verdict = SlotSet("complaint_awaiting_verdict", False)
         if not (number and token):
-            return [no_verdict, FollowupAction("appointment_form")] if await booking_instead(tracker) else [no_verdict]
+            return [no_verdict, FollowupAction("appointment_form")] if await booking_next(tracker) else [no_verdict]
         try:
             p = await backend().get(f"/api/v1/complaints/{number}/progress", token=token)
         except ApiError as exc:

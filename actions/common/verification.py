@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.appointment_places import service_in_words
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import ask_rating, closes
@@ -185,14 +186,30 @@ BOOKS = re.compile(r"约|安排|订|定个")
 
 
 async def booking_instead(tracker: Tracker) -> bool:
-    """Does the message ask for a booking rather than answer (the intent, a service named, or a branch named to
-    book a visit)?"""
+    """Does the message ask for a booking rather than answer (the intent, a service named or described, or a branch
+    named to book a visit)?"""
     offered = (await get_policy())["appointment"]
     service, branch = latest_entity(tracker, "service_type"), latest_entity(tracker, "branch")
+    text = tracker.latest_message.get("text") or ""
     booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
-    visit = bool(branch and branch.get("value") in offered["branches"]) and bool(
-        BOOKS.search(to_simplified(tracker.latest_message.get("text") or "")))
-    return booking or visit or bool(service and service.get("value") in offered["service_types"])
+    visit = bool(branch and branch.get("value") in offered["branches"]) and bool(BOOKS.search(to_simplified(text)))
+    named = bool(service and service.get("value") in offered["service_types"])
+    return booking or visit or named
+
+
+async def booking_next(tracker: Tracker) -> bool:
+    """Is a booking what comes after a look-up that ended without a case (a booking asked, or a meeting wished)?"""
+    return await booking_instead(tracker) or meeting_wished(tracker)
+
+
+IN_PERSON = ("理赔面谈", "柜面办理", "上门服务")
+
+
+def meeting_wished(tracker: Tracker) -> bool:
+    """"想找你们理赔的人当面聊聊 我那个住院的能赔多少": a meeting in person described, no case named — a booking, though
+    NLU read a claim question (a call-back described may as well be a grievance: "没人给我回电话")."""
+    numbers = {e.get("entity") for e in tracker.latest_message.get("entities", [])} & CASE_NUMBERS
+    return not numbers and service_in_words(tracker.latest_message.get("text") or "") in IN_PERSON
 
 
 PUT_OFF = ("好的，那先不核对了。没有核对身份，我没法查看或催办这件案件；您方便时把登记手机号或身份证号的后4位发给我，"
@@ -241,7 +258,8 @@ class VerifyingForm(BaseFormValidator):
             # The lookup ends with the chat; the list had come again after every closing word.
             return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         asked = tracker.get_slot("requested_slot") in ("id_last4", self.case_slot, "policy_number")
-        if asked and self.replying(tracker) and await booking_instead(tracker):
+        wish = starting and self.case_slot != "appointment_number" and meeting_wished(tracker)
+        if asked and self.replying(tracker) and await booking_instead(tracker) or wish:
             # "先约上门吧 下周二上午 …" to the digits question, or "那帮我约广州天河 下周二下午两点" to the claim's
             # number: that first — the progress action hands it on
             say(dispatcher, tracker, "好的，先为您办理预约，案件进度稍后随时可以再查。")

@@ -3159,3 +3159,40 @@ def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_w
     dispatcher, unproven = CollectingDispatcher(), tracker({"requested_slot": "person_name"}, form="complaint_form")
     run(asks.ask("person_name", dispatcher, unproven))
     assert "联系人就用" not in dispatcher.messages[0]["text"]
+
+
+def test_a_meeting_about_a_claim_asked_for_outright_books_it_rather_than_asking_for_the_claim(backend):
+    """Set 7: "想找你们理赔的人当面聊聊 我那个住院的能赔多少到底" (NLU: claim progress) asked for the claim number for
+    six turns while the customer tried to book."""
+    text = "想找你们理赔的人当面聊聊 我那个住院的能赔多少到底"
+    t = tracker(text=text, intent="check_claim_progress", form="claim_progress_form")
+    t.events = [{"event": "user", "text": text}]
+    assert run(ValidateClaimProgressForm().run(CollectingDispatcher(), t, DOMAIN))[0] == SlotSet(
+        "requested_slot", None)
+    assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
+    # a claim named with it is looked up first; a call back described may be a grievance, not a booking
+    for said, entities in (("LP2026110290102 想找理赔的人当面聊聊", [{"entity": "claim_number",
+                                                                      "value": "LP2026110290102"}]),
+                           ("理赔怎么还没人给我打电话", [])):
+        t = tracker(text=said, intent="check_claim_progress", entities=entities, form="claim_progress_form")
+        t.events = [{"event": "user", "text": said}]
+        assert SlotSet("requested_slot", None) not in run(ValidateClaimProgressForm().run(
+            CollectingDispatcher(), t, DOMAIN))[:1]
+
+
+def test_reopening_a_complaint_just_told_closed_offers_a_new_complaint_not_a_booking_change(backend):
+    """Set 7: "能不能给我重新打开" after TS…-9004 was told closed asked for a booking number for five turns."""
+    t = tracker({"complaint_number": "TS20261110-9004", "verified_case": "TS20261110-9004"}, text="能不能给我重新打开",
+                intent="reschedule_appointment", form="appointment_change_form")
+    t.events = [{"event": "user", "text": "6004"}, {"event": "action", "name": "action_complaint_progress"},
+                {"event": "bot", "text": "您的投诉 TS20261110-9004（合同条款争议）当前处于【关闭】阶段。"},
+                {"event": "action", "name": "action_listen"}, {"event": "user", "text": "能不能给我重新打开"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    assert "新的投诉" in dispatcher.messages[0]["text"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/file_complaint", "/request_human"]
+    # a complaint told open is no reopening
+    t.events[2]["text"] = "您的投诉 TS20261110-9004 当前处于【反馈】阶段"
+    dispatcher = CollectingDispatcher()
+    run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN))
+    assert not any("新的投诉" in (m.get("text") or "") for m in dispatcher.messages)
