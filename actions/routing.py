@@ -20,7 +20,15 @@ from actions.common import turns
 from actions.common.closing import ask_rating
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.complaints import DEMAND_FIRST, FIRM_GRIEVANCE, GRIEVANCE, complaint_slots, is_account, type_in_words
+from actions.complaints import (
+    DEMAND_FIRST,
+    FIRM_GRIEVANCE,
+    GRIEVANCE,
+    WORDS,
+    complaint_slots,
+    is_account,
+    type_in_words,
+)
 from actions.follow_ups import answer_leaning
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, hand_over, human_accepted
@@ -88,6 +96,25 @@ async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: 
         return None
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
+
+
+# The bot offered to register a complaint ("我可以马上为您登记一条新的投诉"), and the customer takes it up in their own
+# words, often with the story: "那就重新投 你们说水管爆了算自然磨损…"
+OFFERS_COMPLAINT = re.compile(r"[帮为]您登记(?:一条新的)?投诉|登记新的投诉")
+TAKES_COMPLAINT = re.compile(r"^(?:那就|那|好的?|行|可以|嗯|对|就)?[\s,，]*(?:重新|再)?(?:投诉|投|登记|立案)"
+                             r"(?:吧|一下|一个)?")
+STORY_CHARS = 6
+
+
+def complaint_offer_taken(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """The complaint just offered, taken up: the form starts with the story told beside the yes, if one was."""
+    text = to_simplified(tracker.latest_message.get("text") or "").strip()
+    if not OFFERS_COMPLAINT.search(turns.last_bot_text(tracker)) or not (taken := TAKES_COMPLAINT.match(text)):
+        return None
+    story = text[taken.end():].strip(" ，,。.")
+    say(dispatcher, tracker, "好的，这就为您登记新的投诉。")
+    told = complaint_slots(story) if len(WORDS.findall(story)) >= STORY_CHARS else {}
+    return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
 
 
 BOOKING_WORDS = re.compile(r"约|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
@@ -202,6 +229,8 @@ class ActionHandleFallback(Action):
             return await hand_over(dispatcher, tracker, "requested")
         if not in_task and (other := await other_claim_by_amount(tracker)):
             return other
+        if not in_task and (complaint := complaint_offer_taken(dispatcher, tracker)):
+            return complaint  # "那就重新投 …" to "…为您登记一条新的投诉"
         closing = runner_up(tracker) in CLOSINGS
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
         if not in_task and closing and short and runner_up_confidence(tracker) >= LIKELY_CLOSING:
@@ -315,6 +344,8 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        if complaint := complaint_offer_taken(dispatcher, tracker):
+            return complaint
         if other := await other_claim_by_amount(tracker):
             return other  # "那另外一个12800的呢"
         if (leaning := answer_leaning(dispatcher, tracker)) is not None:

@@ -262,7 +262,8 @@ class VerifyingForm(BaseFormValidator):
         if asked and self.replying(tracker) and await booking_instead(tracker) or wish:
             # "先约上门吧 下周二上午 …" to the digits question, or "那帮我约广州天河 下周二下午两点" to the claim's
             # number: that first — the progress action hands it on
-            say(dispatcher, tracker, "好的，先为您办理预约，案件进度稍后随时可以再查。")
+            say(dispatcher, tracker, "好的，为您预约当面办理。" if wish else
+                "好的，先为您办理预约，案件进度稍后随时可以再查。")
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if starting and await locked_out(tracker):
             events: list[EventType] = [SlotSet(name, value) for name, value in LOCKED_OUT.items()]

@@ -3196,3 +3196,19 @@ def test_reopening_a_complaint_just_told_closed_offers_a_new_complaint_not_a_boo
     dispatcher = CollectingDispatcher()
     run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN))
     assert not any("新的投诉" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+def test_a_new_complaint_offered_and_taken_up_with_its_story_starts_the_complaint_with_it(backend):
+    """Set 7: "那就重新投 你们说水管爆了算自然磨损…" to "…为您登记一条新的投诉" was not understood, twice, and handed
+    over."""
+    text = "那就重新投 你们说水管爆了算自然磨损 属于免责 可我家水管去年刚换的 是冻裂的 哪来的磨损"
+    t = ranked(text, "nlu_fallback", "inform", "faq")
+    t.events = [{"event": "bot", "text": "……我可以马上为您登记一条新的投诉，把之前的情况一并写上。"},
+                {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert events[-1] == FollowupAction("complaint_form")
+    assert any(e.get("name") == "complaint_description" and "冻裂" in e.get("value") for e in events[:-1])
+    # without the offer, the same words start no complaint this way
+    t.events[0]["text"] = "您的投诉已办结关闭。"
+    assert FollowupAction("complaint_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
