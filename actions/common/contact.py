@@ -90,8 +90,8 @@ def phone_tail_fixed(phone: str | None, text: str) -> str | None:
 # The customer verified in this chat, offered as the contact of what is booked or filed next (asks.ask): "对",
 # "可以", "就用这个", "就是这个号", "用登记的" take the offer.
 CONTACT_OFFER = "联系人就用"
-TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的",
-                         re.IGNORECASE)
+TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的"
+                         r"|就这么|就这样|照这个|按这个|登记吧", re.IGNORECASE)
 
 
 async def verified_contact(tracker: Tracker) -> dict[str, str] | None:

@@ -3146,6 +3146,10 @@ def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_w
     assert shown_phone(t, "13600136004") == "136****6004"
     t.events.append({"event": "user", "text": "电话13600136004"})
     assert shown_phone(t, "13600136004") == "13600136004"
+    # "go ahead as it is" takes it too (set 7)
+    t.latest_message.update({"text": "别再问了我赶时间 就这么登记吧", "intent": {"name": "inform"}, "entities": []})
+    assert run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {
+        "person_name": "刘芳", "phone": "13600136004"}
     # the name offered, said again with "this number": the offer taken (set 5)
     t.latest_message.update({"text": "刘芳 就是保单上这个号码", "intent": {"name": "inform"},
                              "entities": [{"entity": "person_name", "value": "刘芳"}]})
