@@ -226,6 +226,9 @@ def about_a_filed_complaint(tracker: Tracker) -> bool:
     return bool(FILED_BEFORE.search(text)) and not ANOTHER_COMPLAINT.search(text)
 
 
+AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -351,8 +354,10 @@ class ValidateComplaintForm(ContactFormValidator):
     async def validate_complaint_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         types = (await get_policy())["complaint"]["types"]
         intent = tracker.latest_message.get("intent", {}).get("name")
-        if value == tracker.get_slot("complaint_type_suggestion") and intent != "affirm" and value not in (
-                tracker.latest_message.get("text") or ""):
+        text = to_simplified(tracker.latest_message.get("text") or "").strip()
+        # ("对 就是合同条款的问题" agrees, in words: no note that the type was only assumed)
+        agreed = intent == "affirm" or value in text or value[:4] in text or AGREES.match(text)
+        if value == tracker.get_slot("complaint_type_suggestion") and not agreed:
             say(dispatcher, tracker, f"投诉类型先按「{value}」登记，提交前的确认信息里可以修改。")
         if value not in types:
             return self.reject(

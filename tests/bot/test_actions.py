@@ -949,6 +949,12 @@ def test_the_proposed_type_stands_when_the_customer_goes_on_with_other_answers(b
     dispatcher = CollectingDispatcher()
     assert run(form.validate_complaint_type("销售误导", dispatcher, t, DOMAIN))["complaint_type"] == "销售误导"
     assert "先按「销售误导」登记" in dispatcher.messages[0]["text"]
+    # agreed to in words (set 7: "对 就是合同条款的问题" was told the type was only assumed)
+    agreed = form_turn("对 就是合同条款的问题", "inform")
+    agreed.slots["complaint_type_suggestion"] = "合同条款争议"
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_complaint_type("合同条款争议", dispatcher, agreed, DOMAIN))["complaint_type"] == "合同条款争议"
+    assert not dispatcher.messages
     # nothing else given, nothing proposed: still asked
     assert run(form.extract_complaint_type(CollectingDispatcher(), form_turn("嗯……", "inform"), DOMAIN)) == {}
 
