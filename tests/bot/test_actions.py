@@ -953,7 +953,8 @@ def test_the_proposed_type_stands_when_the_customer_goes_on_with_other_answers(b
     agreed = form_turn("对 就是合同条款的问题", "inform")
     agreed.slots["complaint_type_suggestion"] = "合同条款争议"
     dispatcher = CollectingDispatcher()
-    assert run(form.validate_complaint_type("合同条款争议", dispatcher, agreed, DOMAIN))["complaint_type"] == "合同条款争议"
+    out = run(form.validate_complaint_type("合同条款争议", dispatcher, agreed, DOMAIN))
+    assert out["complaint_type"] == "合同条款争议"
     assert not dispatcher.messages
     # nothing else given, nothing proposed: still asked
     assert run(form.extract_complaint_type(CollectingDispatcher(), form_turn("嗯……", "inform"), DOMAIN)) == {}
