@@ -4,6 +4,8 @@ get its answer. The text is already Simplified and half-width (ScriptNormaliser 
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from jieba import posseg
 
@@ -34,9 +36,19 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in spans] if len(spans) > 1 else []
 
 
+DICTIONARY = Path(__file__).with_name("dictionary") / "insurance.txt"
+
+
+@cache
+def domain_words() -> frozenset[str]:
+    """The insurer's own vocabulary (the jieba user dictionary): 柜台, 分红险, 现金价值…"""
+    return frozenset(line.split()[0] for line in DICTIONARY.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
 def own_subject(text: str, answer: str) -> bool:
     """Does `text` name a thing (a noun of two characters or more, by jieba) that the answer it follows does not —
-    one with a character the answer lacks? ("月球上能种西瓜吗" after an FAQ answer is about something of its own;
-    "能贷多少", which jieba tags 能贷 a noun, after the policy-loan answer is not.)"""
+    one with a character the answer lacks, and not one of the insurer's own words? ("月球上能种西瓜吗" after an FAQ
+    answer is about something of its own; "能贷多少", which jieba tags 能贷 a noun, after the policy-loan answer is
+    not, nor is "网上能改吗 还是必须去柜台" after the one on changing a policy's details.)"""
     return any(len(word) >= 2 and (flag.startswith("n") or flag == "i") and any(c not in answer for c in word)
-               for word, flag in posseg.cut(text))
+               and word not in domain_words() for word, flag in posseg.cut(text))

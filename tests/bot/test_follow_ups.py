@@ -89,3 +89,11 @@ def test_the_customers_own_policy_is_no_subject_of_its_own():
     t = after_answer("我那个是分红险 能贷多少", [("policy_loan", 0.08), ("claim_steps", 0.06)], intent="nlu_fallback",
                      answered="policy_loan", bot_said=loans)
     assert leaning_answer(t) == ("utter_faq/policy_loan", True)
+
+
+def test_a_short_question_in_the_insurers_own_words_leans_on_the_answer():
+    """Set 8: "网上能改吗 还是必须去柜台" after the answer on changing a policy's details got a menu led by claims."""
+    changes = "联系电话、地址等信息都可以申请变更：在官方APP在线提交，或到网点柜面办理。"
+    t = after_answer("网上能改吗 还是必须去柜台", [("claim_channels", 0.22), ("change_policy_info", 0.17)],
+                     answered="change_policy_info", bot_said=changes)
+    assert leaning_answer(t) == ("utter_faq/change_policy_info", True)
