@@ -62,8 +62,8 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     faq = message.get("response_selector", {}).get("faq", {})
     if ((faq.get("response") or {}).get("confidence") or 0.0) >= CLEAR_TOPIC:
         return None  # a question NLU is sure of is answered as asked
-    if not LEANS.search(text) and (len(re.sub(r"\s", "", text)) > SHORT or own_subject(PRODUCT.sub("", text),
-                                                                                    last_text(tracker))):
+    long = len(re.sub(r"\s", "", text)) > SHORT
+    if not LEANS.search(text) and (long or own_subject(PRODUCT.sub("", text), last_text(tracker))):
         return None  # "月球上能种西瓜吗": short, but about a thing of its own (the customer's policy is not one)
     scores = {r.get("intent_response_key"): r.get("confidence") or 0.0 for r in faq.get("ranking") or []}
     base = scores.get(last.removeprefix("utter_"), 0.0)
