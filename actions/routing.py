@@ -51,7 +51,7 @@ SURE_TOPIC = 0.5
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 # …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
 ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知道|进度|进展|到哪|哪一步|怎么样了|结果了?吗"
-                    r"|咋办|怎么办|咋整|[?？]|吗\s*$")
+                    r"|咋办|怎么办|咋整|是不是|会不会|[?？]|吗\s*$")
 PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
 # …naming a case or its handling ("那亏得多吗？我都交了六万多了", after the surrender answer, names neither)
 ABOUT_A_CASE = re.compile(r"理赔|赔|报案|案件|案子|投诉|进度|进展|到哪|哪一步|处理|审核|结果|状态|LP|TS", re.IGNORECASE)
@@ -287,6 +287,8 @@ class ActionAnswerFaq(Action):
             return await about_the_case_told(dispatcher, tracker, case)
         if not sure and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # a case number in an unsure question is that case's look-up
+        if not sure and (grievance := await start_complaint_with_story(dispatcher, tracker)):
+            return grievance  # "你们业务员当初说…保本还有收益 结果…一退才知道要亏一大半": a grievance, not a question
         if (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "那我自己那个寿险呢也是两年吗" after the time limit to claim; "我份寿险买咗三年喇"
         if not sure and clock_time_said(tracker):  # a time of day proposed, not a day named in a question

@@ -3223,3 +3223,15 @@ def test_a_new_complaint_offered_and_taken_up_with_its_story_starts_the_complain
     # without the offer, the same words start no complaint this way
     t.events[0]["text"] = "您的投诉已办结关闭。"
     assert FollowupAction("complaint_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+
+
+def test_a_grievance_told_in_one_breath_and_read_as_an_unsure_question_starts_the_complaint(backend):
+    """Set 6: a mis-selling story as the first message (NLU: an FAQ, unsure of its topic) got a one-button menu."""
+    text = "业务员卖的时候说这个分红险跟存款一样保本 现在急用钱去退 才拿回一半"
+    t = ranked(text, "faq", "file_complaint", "inform")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/buy_insurance",
+                                                                  "confidence": 0.12}}}
+    t.events = [{"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert events[-1] == FollowupAction("complaint_form") and "投诉" in dispatcher.messages[0]["text"]
