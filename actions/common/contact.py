@@ -93,6 +93,9 @@ CONTACT_OFFER = "联系人就用"
 TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的"
                          r"|就这么|就这样|照这个|按这个|登记吧", re.IGNORECASE)
 
+# "对 但是电话换了", "不是我本人": the offer declined, whatever word it starts with
+DECLINES_OFFER = re.compile(r"不是|不对|不用|换了|换个|换成|别的|另一个|新号|新的|不要")
+
 
 async def verified_contact(tracker: Tracker) -> dict[str, str] | None:
     """Name and mobile of the customer whose case was verified in this chat (None: none was, or the proof expired)."""
@@ -128,7 +131,8 @@ class ContactFormValidator(BaseFormValidator):
     async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         text = to_simplified(tracker.latest_message.get("text") or "").strip()
         offered = tracker.get_slot("requested_slot") == "person_name" and CONTACT_OFFER in turns.last_bot_text(tracker)
-        accepts = tracker.latest_message.get("intent", {}).get("name") == "affirm" or TAKES_OFFER.search(text)
+        accepts = (tracker.latest_message.get("intent", {}).get("name") == "affirm" or TAKES_OFFER.search(text)) and (
+            not DECLINES_OFFER.search(text))
         if offered and accepts and not latest_entity(tracker, "phone") and (contact := await verified_contact(tracker)):
             named = latest_entity(tracker, "person_name")
             if not named or named.get("value") == contact["name"]:  # "对 就是这个号", "林美华 就是保单上这个号码"

@@ -3162,6 +3162,9 @@ def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_w
                              "entities": [{"entity": "person_name", "value": "刘芳"}]})
     assert run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {
         "person_name": "刘芳", "phone": "13600136004"}
+    # "对 但是电话换了": declined, whatever it starts with
+    t.latest_message.update({"text": "对 但是电话换了", "intent": {"name": "affirm"}, "entities": []})
+    assert "phone" not in run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN))
     # another name given instead is that name; and no proof, no offer
     t.latest_message.update({"text": "不用 联系人写我老公 王强", "intent": {"name": "inform"},
                              "entities": [{"entity": "person_name", "value": "王强"}]})
