@@ -43,7 +43,7 @@ from actions.appointment_times import (
 from actions.case_context import case_in_view
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.contact import ContactFormValidator, shown_phone
+from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import slot_time
 from actions.common.forms import (
     CASE_FORMATS,
@@ -424,7 +424,7 @@ class ActionAskAppointmentConfirmed(Action):
                     "请确认预约信息：",
                     f"· 服务：{s('service_type')}" + (f"（{place}）" if place else ""),
                     f"· 时间：{slot_time(s('appointment_time'))}",
-                    f"· 联系人：{s('person_name')}，电话：{shown_phone(tracker, s('phone'))}",
+                    f"· 联系人：{shown_name(tracker, s('person_name'))}，电话：{shown_phone(tracker, s('phone'))}",
                     "确认无误请回复“确认”；要修改可以直接说，例如“改到后天上午10点”。",
                 ]
             ),

@@ -12,7 +12,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.contact import CONTACT_OFFER, verified_contact
+from actions.common.contact import CONTACT_OFFER, masked_name, verified_contact
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
 from bot.script import to_script, to_simplified
@@ -72,8 +72,9 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     if slot == "person_name" and form in ("complaint_form", "appointment_form") and not tracker.get_slot("phone") and (
             not asked_before(tracker, CONTACT_OFFER)) and (contact := await verified_contact(tracker)):
         # the customer verified a moment ago: offer their own name and mobile (masked) rather than ask for them
-        say(dispatcher, tracker, f"{CONTACT_OFFER}{contact['name']}、手机尾号{contact['mobile'][-4:]}，可以吗？"
-            "要换一位联系人的话，直接告诉我姓名和手机号。", [choice("可以，就用这个", "affirm")])
+        who = f"{masked_name(contact['name'])}、手机尾号{contact['mobile'][-4:]}"
+        say(dispatcher, tracker, f"{CONTACT_OFFER}{who}，可以吗？要换一位联系人的话，直接告诉我姓名和手机号。",
+            [choice("可以，就用这个", "affirm")])
         return
     complaint = form == "complaint_form"
     if complaint and high_risk(policy, tracker.get_slot("complaint_description")) and (

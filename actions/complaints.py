@@ -14,7 +14,7 @@ from actions.asks import times_asked
 from actions.case_context import about_the_case_told, case_just_told, other_case_offered
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.contact import ContactFormValidator, shown_phone
+from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline
 from actions.common.forms import CASE_FORMATS, QUESTION, declined_optional, free_text, latest_entity, says_none
 from actions.common.policy import get_policy
@@ -433,7 +433,7 @@ class ActionAskComplaintConfirmed(Action):
                     f"· 问题描述：{s('complaint_description')}",
                     f"· 您的诉求：{s('complaint_demand')}",
                     f"· 投诉类型：{s('complaint_type')}",
-                    f"· 联系人：{s('person_name')}，电话：{shown_phone(tracker, s('phone'))}",
+                    f"· 联系人：{shown_name(tracker, s('person_name'))}，电话：{shown_phone(tracker, s('phone'))}",
                     f"· 涉及保单：{policy if policy and policy != '无' else '无'}",
                     "信息无误请回复“确认”；需要修改可以直接告诉我，例如“电话是138……”。",
                 ]

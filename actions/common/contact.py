@@ -109,14 +109,29 @@ async def verified_contact(tracker: Tracker) -> dict[str, str] | None:
         return None
 
 
+def typed(tracker: Tracker, value: str) -> bool:
+    """Did the customer type `value` (digits compared without separators) in this chat?"""
+    def plain(text: str) -> str:
+        return re.sub(r"[\s-]", "", to_simplified(unicodedata.normalize("NFKC", text)))
+    return any(plain(value) in plain(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
+
+
+def masked_name(name: str) -> str:
+    """"林*华", "王*": how a name from the records is shown to whoever proved four digits."""
+    return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
+
+
+def shown_name(tracker: Tracker, name: str | None) -> str:
+    """The contact's name as a read-back shows it: masked when it came from the verified customer's record."""
+    return "" if not name else name if typed(tracker, name) else masked_name(name)
+
+
 def shown_phone(tracker: Tracker, phone: str | None) -> str:
     """The mobile as a read-back shows it: whole when the customer typed it in this chat; masked when it came from
     the verified customer's record (whoever proved four digits need not see the rest)."""
     if not phone:
         return ""
-    typed = any(phone in re.sub(r"\D", "", unicodedata.normalize("NFKC", e.get("text") or ""))
-                for e in tracker.events if e.get("event") == "user")
-    return phone if typed else f"{phone[:3]}****{phone[-4:]}"
+    return phone if typed(tracker, phone) else f"{phone[:3]}****{phone[-4:]}"
 
 
 class ContactFormValidator(BaseFormValidator):

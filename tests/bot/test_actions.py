@@ -36,7 +36,7 @@ from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgres
 from actions.common import api as api_client
 from actions.common import policy as policy_cache
 from actions.common import settings
-from actions.common.contact import shown_phone
+from actions.common.contact import shown_name, shown_phone
 from actions.common.picks import button_entities, picked_button
 from actions.common.reply import choice
 from actions.common.verification import PROVEN, verify
@@ -3142,17 +3142,18 @@ def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_w
     dispatcher = CollectingDispatcher()
     run(asks.ask("person_name", dispatcher, t))
     offer = dispatcher.messages[0]["text"]
-    assert "刘芳" in offer and "6004" in offer and "13600136004" not in offer
+    assert "刘*" in offer and "刘芳" not in offer and "6004" in offer and "13600136004" not in offer
     said = "对 就是这个号 保单号P2026000000105"
     t.latest_message.update({"text": said, "intent": {"name": "affirm"},
                              "entities": [{"entity": "policy_number", "value": "P2026000000105"}]})
     t.events = [{"event": "bot", "text": offer}, {"event": "user", "text": said}]
     out = run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN))
     assert out == {"person_name": "刘芳", "phone": "13600136004"}
-    # the read-back shows a number the customer never typed masked
-    assert shown_phone(t, "13600136004") == "136****6004"
-    t.events.append({"event": "user", "text": "电话13600136004"})
-    assert shown_phone(t, "13600136004") == "13600136004"
+    # the read-back shows a name and number the customer never typed masked
+    assert (shown_name(t, "刘芳"), shown_phone(t, "13600136004")) == ("刘*", "136****6004")
+    assert shown_name(t, "林美华") == "林*华"
+    t.events.append({"event": "user", "text": "刘芳 电话136 0013 6004"})
+    assert (shown_name(t, "刘芳"), shown_phone(t, "13600136004")) == ("刘芳", "13600136004")
     # "go ahead as it is" takes it too (set 7)
     t.latest_message.update({"text": "别再问了我赶时间 就这么登记吧", "intent": {"name": "inform"}, "entities": []})
     assert run(ValidateComplaintForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {
