@@ -2,11 +2,11 @@
 Also the one place every FAQ answer passes (rule faq → utter_faq, and action_faq_in_form mid-form): an answer the
 topic model was unsure of is not read out; the customer picks among the likeliest questions instead (or a human),
 and with no likely question at all gets the honest out-of-scope reply. A message that asked two questions gets
-both answers, one after the other (TopicBlend lists the second topic)."""
+both answers, one after the other (TopicBlend lists the second topic). Whether a message leans on the answer before
+it is the actions' call (actions/follow_ups.py); the NLG only introduces such an answer as being about it."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,10 @@ from typing import Any
 import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.questions import ASKS, own_subject
-from bot.script import to_script, to_simplified
+from bot.script import to_script
 
 SCRIPT_SLOT = "customer_script"
 _TITLED = ("buttons", "quick_replies")
@@ -37,13 +35,8 @@ CANDIDATE_CONFIDENCE = 0.05
 MAX_CANDIDATES = 3
 MENU_FILE = Path(__file__).with_name("faq_menu.yml")
 CHOOSE_TEXT = "我不太确定您想了解的是哪一项，请选择最接近的问题："
-# A question that leans on the last answer: short, and starting "那…/要是…" or too short to name a topic ("要多久？").
-# ("还有个事…" / "另外…" open a new question.)
-FOLLOW_UP = re.compile(r"^(?:那|如果|要是).{0,13}$|^.{1,8}$")
 FOLLOW_UP_TEXT = "关于刚才的「{question}」：\n"
-LEANS = re.compile(r"^(?:那|如果|要是)")
 
-ANSWER_HEAD = 12  # an answer is recognised among the bot's words by its first characters (scripts differ)
 NONE_OF_THEM = {"title": "都不是，转人工客服", "payload": "/request_human"}
 
 
@@ -62,21 +55,13 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         """The filled response for `utter_action`, converted after slot values are filled in."""
-        latest_intent = (tracker.latest_message.parse_data.get("intent") or {}).get("name")
-        out_of_scope = utter_action == UNSURE_RESPONSE and latest_intent == "out_of_scope"
         # An action that read the message against the last answer (actions/follow_ups.py) says so: no choice of
-        # questions, and the same answer again is introduced as being about that question. Otherwise only what
-        # NLU took for out of scope is read so here: an unsure FAQ reading still names a likelier aspect ("咁要幾耐
-        # 先有錢？" after the documents answer asks about time), which the choice of questions offers.
+        # questions, and the same answer again is introduced as being about that question.
         in_context = kwargs.get("in_context")
-        if in_context == "follow_up":
-            leaning = utter_action
-        else:
-            leaning = follow_up_topic(tracker, self.responses) if out_of_scope else None
-        if leaning and leaning in self.responses:
-            response = await super().generate(leaning, tracker, output_channel, **kwargs)
+        if in_context == "follow_up" and utter_action in self.responses:
+            response = await super().generate(utter_action, tracker, output_channel, **kwargs)
             if response and isinstance(response.get("text"), str):
-                topic = leaning.removeprefix(FAQ_ANSWER_PREFIX)
+                topic = utter_action.removeprefix(FAQ_ANSWER_PREFIX)
                 response["text"] = FOLLOW_UP_TEXT.format(question=faq_menu().get(topic, topic)) + response["text"]
                 return convert_response(response, tracker.get_slot(SCRIPT_SLOT))
         if not in_context and unsure_answer(utter_action, tracker):
@@ -115,33 +100,6 @@ def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tupl
         return []
     return [(f"utter_{other['intent_response_key']}", bool(other.get("asked_first"))) for other in faq.get("also") or []
             if other.get("intent_response_key")]
-
-
-def follow_up_topic(tracker: DialogueStateTracker, responses: dict[str, list[dict[str, Any]]]) -> str | None:
-    """The FAQ answer the latest message leans on: "那要带什么去办" right after the surrender answer names no topic
-    of its own, so NLU takes it for out of scope. Read as asking more about the
-    last answer's topic, it gets that answer again, said to be it, rather than a menu of strangers. The last
-    answer is the one the bot gave to the previous message (however NLU had read that message)."""
-    latest = tracker.latest_message
-    text = to_simplified(latest.text or "").strip(" ？?。.!！~～")
-    if not text or not FOLLOW_UP.search(text) or not ASKS.search(text):
-        return None
-    asked = [k for k, e in enumerate(tracker.events) if isinstance(e, UserUttered)]
-    if len(asked) < 2:
-        return None
-    answer = "".join(to_simplified(e.text or "") for e in list(tracker.events)[asked[-2]: asked[-1]]
-                     if isinstance(e, BotUttered))
-    if not LEANS.match(text) and own_subject(text, answer):
-        return None  # "月球上能种西瓜吗", "股票会涨吗": short, but about something of their own
-    previous = tracker.events[asked[-2]].parse_data
-    answered = previous.get("response_selector", {}).get("faq", {}).get("response", {})
-    utter = answered.get("utter_action")
-    if not utter or (answered.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE:
-        return None
-    heads = {to_simplified(r.get("text") or "")[:ANSWER_HEAD] for r in responses.get(utter, []) if r.get("text")}
-    said = [to_simplified(e.text or "")[:ANSWER_HEAD] for e in list(tracker.events)[asked[-2]: asked[-1]]
-            if isinstance(e, BotUttered)]
-    return utter if heads & set(said) else None
 
 
 @cache

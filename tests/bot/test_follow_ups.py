@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.follow_ups import leaning_answer
-from actions.routing import ActionHandleFallback
+from actions.routing import ActionHandleFallback, ActionOutOfScope
 
 HESITATION = "犹豫期是签收保单后给您的“冷静期”……过了犹豫期再退保，只能退还保单的现金价值，可能有损失。"
 
@@ -56,8 +56,27 @@ def test_a_leaning_question_about_a_neighbouring_topic_gets_that_topic():
     assert leaning_answer(t) == ("utter_faq/surrender", False)
 
 
+@pytest.mark.parametrize("text", ["那要带什么去办？", "要多久？"])
+def test_a_short_question_naming_no_topic_gets_the_last_answer_again(text):
+    """"那要带什么去办" after an answer names no topic of its own (NLU: out of scope)."""
+    t = after_answer(text, [("lost_policy", 0.1)], intent="out_of_scope")
+    assert leaning_answer(t) == ("utter_faq/hesitation_period", True)
+
+
+def test_out_of_scope_after_an_answer_is_read_against_it():
+    dispatcher = CollectingDispatcher()
+    t = after_answer("那要带什么去办？", [("lost_policy", 0.1)], intent="out_of_scope")
+    assert asyncio.run(ActionOutOfScope().run(dispatcher, t, {})) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/hesitation_period"
+
+
 @pytest.mark.parametrize(("text", "ranking", "entities", "bot_said"), [
     ("月球上能种西瓜吗", [("buy_insurance", 0.05)], [], HESITATION),         # a thing of its own
+    ("股票会涨吗", [("buy_insurance", 0.05)], [], HESITATION),
+    ("火星上适合种土豆吗，我想试试", [("buy_insurance", 0.05)], [], HESITATION),
+    ("那好吧", [("lost_policy", 0.1)], [], HESITATION),                        # no question, no fact
+    ("还有个事受益人想改成我女儿要怎么办", [("beneficiary", 0.2)], [], HESITATION),   # a new question
+    ("那如果我想把受益人从前妻改成女儿的话，要她本人过来吗", [("beneficiary", 0.2)], [], HESITATION),  # its own story
     ("退保要带什么材料", [("surrender", 0.8)], [], HESITATION),               # a question NLU is sure of
     ("好的 知道了", [("hesitation_period", 0.1)], [], HESITATION),            # an acknowledgement
     ("理赔LP2026110290101", [("claim_steps", 0.1)], [{"entity": "claim_number"}], HESITATION),  # a task of its own
