@@ -44,7 +44,7 @@ from actions.case_context import case_in_view
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
-from actions.common.format import slot_time
+from actions.common.format import WEEKDAYS, slot_time
 from actions.common.forms import (
     CASE_FORMATS,
     CONFIRMS,
@@ -199,6 +199,22 @@ async def check_time_when_known(
                             same_hour)
 
 
+# "元旦那天你们上班吗", "周六开门不": is a day open, asked while booking
+OPEN_ASKED = re.compile(r"(?:上班|开门|营业|办公|办理|休息|放假|有人)(?:吗|嘛|不|没|么|呢)"
+                        r"|上不上班|开不开门|休不休息")
+
+
+def day_asked_about(tracker: Tracker) -> dt.date | None:
+    """The one day a question names (a day, not a clock time: "明天下午三点可以吗" proposes a time)."""
+    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    if len(times) != 1 or (times[0].get("additional_info") or {}).get("grain") != "day":
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(times[0].get("value"))).date()
+    except ValueError:
+        return None
+
+
 class ValidateAppointmentForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_appointment_form"
@@ -214,6 +230,17 @@ class ValidateAppointmentForm(ContactFormValidator):
             # off. The form ends unconfirmed, and the submit action says nothing was booked.
             return [SlotSet("requested_slot", None)]
         slot, text = tracker.get_slot("requested_slot"), to_simplified(tracker.latest_message.get("text") or "")
+        service = tracker.get_slot("service_type")
+        if slot and self.replying(tracker) and service and OPEN_ASKED.search(text) and (
+                said := day_asked_about(tracker)):
+            # "元旦那天你们上班吗" mid-booking: whether this service is open that day (the backend's calendar), then
+            # the question again — not the chat's opening hours
+            slots, reason = await free_slots(service, said, tracker.get_slot("branch"))
+            name = f"{said.month}月{said.day}日（周{WEEKDAYS[said.weekday()]}）"
+            hours = f"可约 {slots[0]['start'][11:16]} 到 {slots[-1]['start'][11:16]} 开始的时段" if slots else ""
+            say(dispatcher, tracker, f"{name}可以预约{service}，{hours}。" if slots else
+                f"抱歉，{reason or f'{name}没有可预约的时段'}。")
+            return await self.with_value(dispatcher, tracker, domain, [], SlotSet(slot, None))
         if slot and self.replying(tracker) and WHAT_TO_BRING.search(text) and not faq_answer(tracker):
             # "要带啥" mid-booking is about this appointment: when NLU found no FAQ in so short a question (out of
             # scope), the appointment's answer (a question NLU did place, "去面谈要带啥材料", gets its own topic)

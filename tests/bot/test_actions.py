@@ -3239,3 +3239,22 @@ def test_a_grievance_told_in_one_breath_and_read_as_an_unsure_question_starts_th
     dispatcher = CollectingDispatcher()
     events = run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert events[-1] == FollowupAction("complaint_form") and "投诉" in dispatcher.messages[0]["text"]
+
+
+def test_whether_a_day_is_open_asked_mid_booking_is_answered_from_the_calendar(backend):
+    """Set 9: "元旦那天你们上班吗" while booking a counter visit got the chat's and agents' hours."""
+    def asked(text: str, day: str) -> list[str]:
+        t = tracker({"requested_slot": "appointment_time", "service_type": "柜面办理", "branch": "广州天河支公司"},
+                    text=text, intent="faq", form="appointment_form",
+                    entities=[{"entity": "time", "value": f"{day}T00:00:00+08:00",
+                               "additional_info": {"grain": "day"}}])
+        t.events = [{"event": "bot", "text": "请问您想预约什么时间？"}, {"event": "user", "text": text}]
+        dispatcher = CollectingDispatcher()
+        events = run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN))
+        assert SlotSet("appointment_time", None) in events
+        return [m["text"] for m in dispatcher.messages]
+
+    holiday = asked("元旦那天你们上班吗", "2027-01-01")
+    assert "不是工作日" in holiday[0]
+    working = asked("31号开门不", "2026-12-31")
+    assert working[0].startswith("12月31日（周四）可以预约柜面办理") and "09:00" in working[0]
