@@ -41,6 +41,7 @@ def quoted_numbers(policy: dict[str, Any]) -> dict[str, Any]:
     sla, claim = policy["sla"], policy["sla"]["claim"]
     windows = claim["expected_completion"]
     terms = policy["customer_terms"]
+    services = policy["appointment"]["service_types"]
     return {
         "complaint_feedback_hours": _amount(sla["complaint"]["feedback"]),
         "complaint_resolution_days": _amount(sla["complaint"]["resolution"]),
@@ -53,6 +54,12 @@ def quoted_numbers(policy: dict[str, Any]) -> dict[str, Any]:
         "urgent_handling_hours": _amount(claim["by_priority"]["紧急"]["handling"]),
         "agent_hours_start": policy["service_hours"]["agents"]["start"][:5],
         "agent_hours_end": policy["service_hours"]["agents"]["end"][:5],
+        # the branches' hours are those of their counter; a home visit and a call-back keep their own
+        "counter_hours_start": services["柜面办理"]["start"][:5],
+        "counter_hours_end": services["柜面办理"]["end"][:5],
+        "visit_hours_end": services["上门服务"]["end"][:5],
+        "callback_hours_start": services["电话回访"]["start"][:5],
+        "callback_hours_end": services["电话回访"]["end"][:5],
         "hesitation_days": terms["hesitation_days"],
         "grace_days": terms["grace_days"],
         "limitation_life_years": terms["claim_limitation_years"]["life"],
