@@ -23,6 +23,9 @@ SHORT = 12        # …and a question this short cannot name a topic well enough
 # confidences: an unsure question's ranking is flat, ~0.05 to 0.25).
 MARGIN = 0.1
 FLOOR = 0.12
+# …or when the last answer's topic is out of the running for this message (it names another: "那我现在补缴要去哪里
+# 缴" after the grace-period answer ranks premium payment 0.13, the grace period under 0.05)
+OUT_OF_THE_RUNNING = 0.05
 # "那…", "要是…", "如果…", "…呢": a question that builds on what was said
 LEANS = re.compile(r"^(?:那|咁|如果|要是|假如|万一|可是|但是|但|可)|呢\s*$")
 # "了解，那…" / "哦 那…": an acknowledgement before the follow-up
@@ -69,7 +72,7 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     base = scores.get(last.removeprefix("utter_"), 0.0)
     other, score = max(((key, value) for key, value in scores.items() if f"utter_{key}" != last),
                        key=lambda kv: kv[1], default=(None, 0.0))
-    if other and score >= FLOOR and score >= base + MARGIN:
+    if other and score >= FLOOR and (score >= base + MARGIN or base < OUT_OF_THE_RUNNING):
         return f"utter_{other}", False
     return None if told_again else (last, True)
 

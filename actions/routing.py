@@ -168,6 +168,15 @@ def booking_moved(tracker: Tracker) -> list | None:
     return [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
 
 
+def booking_called_off(tracker: Tracker) -> list | None:
+    """"啊等下 明晚我有课 取消吧 不好意思" right after a booking was made: that booking is cancelled (the change form
+    confirms it first), whatever NLU made of the message."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not CALLS_OFF.search(text) or not booking_just_made(tracker):
+        return None
+    return [SlotSet("appointment_action", "cancel"), FollowupAction("appointment_change_form")]
+
+
 def what_to_bring_to_it(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     """"需要带什么" right after a booking was made is about that appointment: its answer, whatever NLU made of so
     short a question."""
@@ -251,7 +260,7 @@ class ActionHandleFallback(Action):
             return change
         if not in_task and (booking := booking_described(tracker)):
             return booking
-        if not in_task and (moved := booking_moved(tracker)):
+        if not in_task and (moved := booking_moved(tracker) or booking_called_off(tracker)):
             return moved
         if not in_task and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
@@ -368,7 +377,7 @@ class ActionRouteInform(Action):
             return booking
         if grievance := await start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
-        if moved := booking_moved(tracker):
+        if moved := booking_moved(tracker) or booking_called_off(tracker):
             return moved
         if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, told)  # "我要今天之内给我结果" after its progress

@@ -2982,6 +2982,11 @@ def test_a_new_time_right_after_booking_moves_that_booking(backend):
     t = just_booked("改成这周六上午", [saturday])
     t.events = t.events[-1:]  # nothing booked in this chat
     assert booking_moved(t) is None
+    # set 9: "…取消吧" right after booking (NLU unsure) calls that booking off
+    t = just_booked("啊等下 明晚我有课 取消吧 不好意思", [{"entity": "time", "value": "2026-12-08T19:00:00+08:00"}],
+                    intent="nlu_fallback")
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("appointment_action", "cancel"), FollowupAction("appointment_change_form")]
     # set 9: a day corrected right after booking ("搞错了 是下周四") moves it too
     thursday = {"entity": "time", "value": "2026-12-17T00:00:00+08:00"}
     assert booking_moved(just_booked("搞错了 是下周四 这周四我要出差", [thursday])) == moved

@@ -49,6 +49,14 @@ def test_a_leaning_question_with_no_clear_topic_of_its_own_gets_the_last_answer_
     assert leaning_answer(t) == ("utter_faq/claim_time_limit", True)
 
 
+def test_a_leaning_question_whose_last_topic_is_out_of_the_running_gets_its_own_topic():
+    """Set 9: "了解，那我現在補繳要去哪裡繳？" after the grace-period answer: premium payment 0.13, the grace period
+    not even ranked."""
+    t = after_answer("了解，那我現在補繳要去哪裡繳？", [("premium_payment", 0.13), ("claim_missing_documents", 0.06)],
+                     answered="grace_period", bot_said="分期缴费的保单……有60天宽限期。")
+    assert leaning_answer(t) == ("utter_faq/premium_payment", False)
+
+
 def test_a_leaning_question_about_a_neighbouring_topic_gets_that_topic():
     """"那会亏多少啊" after the hesitation period asks about surrender, the likelier topic by a margin."""
     t = after_answer("那会亏多少啊 心态崩了",
