@@ -63,8 +63,12 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     if not ASKS.search(text):  # a fact, no question: "and in my case?"
         return (last, True) if FACT.search(text) and not told_again else None
     faq = message.get("response_selector", {}).get("faq", {})
-    if ((faq.get("response") or {}).get("confidence") or 0.0) >= CLEAR_TOPIC:
-        return None  # a question NLU is sure of is answered as asked
+    chosen = faq.get("response") or {}
+    if (chosen.get("confidence") or 0.0) >= CLEAR_TOPIC:
+        # a question NLU is sure of is answered as asked — or, when NLU took it for out of scope though its topic is
+        # the last answer's ("怎么退" after the surrender answer), that answer again
+        same = chosen.get("utter_action") == last and (message.get("intent") or {}).get("name") != "faq"
+        return (last, True) if same and not told_again else None
     long = len(re.sub(r"\s", "", text)) > SHORT
     if not LEANS.search(text) and (long or own_subject(PRODUCT.sub("", text), last_text(tracker))):
         return None  # "月球上能种西瓜吗": short, but about a thing of its own (the customer's policy is not one)

@@ -20,6 +20,7 @@ from actions.common import turns
 from actions.common.closing import ask_rating
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from actions.common.verification import ASKS_PROGRESS
 from actions.complaints import (
     DEMAND_FIRST,
     FIRM_GRIEVANCE,
@@ -53,8 +54,6 @@ COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知道|进度|进展|到哪|哪一步|怎么样了|结果了?吗"
                     r"|咋办|怎么办|咋整|是不是|会不会|[?？]|吗\s*$")
 PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
-# …naming a case or its handling ("那亏得多吗？我都交了六万多了", after the surrender answer, names neither)
-ABOUT_A_CASE = re.compile(r"理赔|赔|报案|案件|案子|投诉|进度|进展|到哪|哪一步|处理|审核|结果|状态|LP|TS", re.IGNORECASE)
 # Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
 ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",
                    "appointment_number"}
@@ -85,7 +84,8 @@ async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: 
     text = message.get("text") or ""
     entities = {e.get("entity") for e in message.get("entities", [])}
     guess = runner_up(tracker)
-    if guess in PROGRESS_FORMS and ASKING.search(text) and ABOUT_A_CASE.search(to_simplified(text)):
+    # (how a case stands: not "那亏得多吗？我都交了六万多了", nor "想问下还要准备哪些材料")
+    if guess in PROGRESS_FORMS and ASKING.search(text) and ASKS_PROGRESS.search(to_simplified(text)):
         return [FollowupAction(PROGRESS_FORMS[guess])]
     if not is_account(text) or not GRIEVANCE.search(text) or entities & ANSWER_ENTITIES or ASKING.search(text):
         return None

@@ -31,6 +31,7 @@ from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.handover import hand_over
 from bot.identifiers import digits_spoken
+from bot.questions import ASKS
 from bot.script import to_simplified
 
 CASE_NUMBERS = IDENTIFIERS - {"phone", "id_last4"}
@@ -54,6 +55,23 @@ FAILED = "验证信息不匹配"  # the backend's refusal of digits (api/verific
 def failed_just_before(tracker: Tracker) -> bool:
     """Were the digits just refused? Then a correction ("打错了 是8001") corrects the digits."""
     return any(FAILED in text for text in turns.said(turns.reply(tracker, 1)))
+
+
+# Asking how a case stands, not what a claim needs ("想问下还要准备哪些材料") or anything else
+ASKS_PROGRESS = re.compile(r"进度|进展|到哪|哪一步|怎么样了|处理得|审核|结果|状态|批了|下来了|LP|TS", re.IGNORECASE)
+SURE_QUESTION = 0.4  # a topic confidence at which a question is the FAQ's, though NLU leaned to a look-up
+
+
+def question_instead(tracker: Tracker) -> str | None:
+    """The FAQ answer for a question a look-up was started by, when it asks no case's progress and the topic is
+    clear: "对了 改完以后你们查理赔是不是要用新号码后四位" asks how verification works, not for a claim."""
+    message = tracker.latest_message
+    text = to_simplified(message.get("text") or "")
+    numbers = {e.get("entity") for e in message.get("entities", [])} & (CASE_NUMBERS | {"id_last4", "phone"})
+    answer = (message.get("response_selector", {}).get("faq", {}).get("response") or {})
+    if numbers or not ASKS.search(text) or ASKS_PROGRESS.search(text):
+        return None
+    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= SURE_QUESTION else None
 
 
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
@@ -265,6 +283,9 @@ class VerifyingForm(BaseFormValidator):
             say(dispatcher, tracker, "好的，为您预约当面办理。" if wish else
                 "好的，先为您办理预约，案件进度稍后随时可以再查。")
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
+        if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
+            dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing
+            return [SlotSet("requested_slot", None)]
         if starting and await locked_out(tracker):
             events: list[EventType] = [SlotSet(name, value) for name, value in LOCKED_OUT.items()]
         else:

@@ -2560,10 +2560,12 @@ def test_asking_where_a_complaint_stands_is_no_new_complaint():
     dispatcher = CollectingDispatcher()
     events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
     assert FollowupAction("complaint_form") not in events
-    # set 8: a question that names no case ("那亏得多吗？我都交了六万多了", after the surrender answer) looks none up
-    t = ranked("那亏得多吗？我都交了六万多了", "nlu_fallback", "check_claim_progress", "inform")
-    assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t,
-                                                                                         DOMAIN))
+    # set 8: a question that asks no case's progress looks none up ("那亏得多吗？…" after the surrender answer; what
+    # a claim needs)
+    for text in ("那亏得多吗？我都交了六万多了", "昨天已经在网上报了理赔，想问下还要准备哪些材料"):
+        t = ranked(text, "nlu_fallback", "check_claim_progress", "inform")
+        assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(), t,
+                                                                                             DOMAIN))
 
 
 def confirm_turn(text: str, intent: str) -> Tracker:
@@ -3263,3 +3265,36 @@ def test_whether_a_day_is_open_asked_mid_booking_is_answered_from_the_calendar(b
     assert "不是工作日" in holiday[0]
     working = asked("31号开门不", "2026-12-31")
     assert working[0].startswith("12月31日（周四）可以预约柜面办理") and "09:00" in working[0]
+
+
+def test_a_look_up_started_by_a_clear_question_about_something_else_answers_it(backend):
+    """Set 8: "对了 改完以后你们查理赔是不是要用新号码后四位" (NLU: claim progress; topic: why verify, 0.41) asked for a
+    claim number."""
+    def started(text: str, topic: str, sure: float) -> tuple[list, CollectingDispatcher]:
+        t = tracker(text=text, intent="check_claim_progress", form="claim_progress_form")
+        t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": f"utter_faq/{topic}",
+                                                                      "confidence": sure}}}
+        t.events = [{"event": "user", "text": text}]
+        dispatcher = CollectingDispatcher()
+        return run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN)), dispatcher
+
+    events, dispatcher = started("对了 改完以后你们查理赔是不是要用新号码后四位", "identity_verification", 0.41)
+    assert events == [SlotSet("requested_slot", None)]
+    assert dispatcher.messages[0]["response"] == "utter_faq/identity_verification"
+    # asking a case's progress, or a topic NLU is unsure of, starts the look-up
+    for text, sure in (("理赔进度怎么查", 0.6), ("我的理赔怎么还没好？", 0.2)):
+        events, dispatcher = started(text, "claim_channels", sure)
+        assert events != [SlotSet("requested_slot", None)] and not any(m.get("response") for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize(("text", "gives_up"), [
+    ("那算了 我先在app上试试 不行再说", True),   # set 8
+    ("以后再说吧", True),
+    ("算了，改成明天吧", False),                  # goes on with the booking
+])
+def test_a_booking_given_up_in_words_ends_unbooked(backend, text, gives_up):
+    t = tracker({"requested_slot": "appointment_time", "service_type": "柜面办理", "branch": "深圳福田支公司"},
+                text=text, intent="faq", form="appointment_form")
+    t.events = [{"event": "bot", "text": "请问您想预约什么时间？"}, {"event": "user", "text": text}]
+    events = run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert (events == [SlotSet("requested_slot", None)]) is gives_up

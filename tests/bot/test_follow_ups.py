@@ -71,6 +71,13 @@ def test_a_short_question_naming_no_topic_gets_the_last_answer_again(text):
     assert leaning_answer(t) == ("utter_faq/hesitation_period", True)
 
 
+def test_out_of_scope_with_the_last_answers_topic_gets_that_answer():
+    """Set 8: "怎么退" after the surrender answer (NLU: out of scope, surrender 0.70) got the out-of-scope reply."""
+    t = after_answer("怎么退", [("surrender", 0.7)], intent="out_of_scope", answered="surrender")
+    assert leaning_answer(t) == ("utter_faq/surrender", True)
+    assert leaning_answer(after_answer("怎么退", [("surrender", 0.7)], answered="surrender")) is None  # faq: as asked
+
+
 def test_out_of_scope_after_an_answer_is_read_against_it():
     dispatcher = CollectingDispatcher()
     t = after_answer("那要带什么去办？", [("lost_policy", 0.1)], intent="out_of_scope")
