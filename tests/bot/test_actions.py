@@ -3291,6 +3291,8 @@ def test_a_look_up_started_by_a_clear_question_about_something_else_answers_it(b
     ("那算了 我先在app上试试 不行再说", True),   # set 8
     ("以后再说吧", True),
     ("算了，改成明天吧", False),                  # goes on with the booking
+    ("算了算了我儿子说周六开车带我去你们朝阳那个营业厅吧", False),   # set 9: switches the service
+    ("算了吧", True),
 ])
 def test_a_booking_given_up_in_words_ends_unbooked(backend, text, gives_up):
     t = tracker({"requested_slot": "appointment_time", "service_type": "柜面办理", "branch": "深圳福田支公司"},
