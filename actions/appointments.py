@@ -203,6 +203,13 @@ async def check_time_when_known(
 # 营业厅吧" go on with it, in other words)
 GIVES_UP = re.compile(r"^(?:那|那就|哎|唉)?(?:算了)+(?:吧|啊)?[\s,，。.!！]*$|(?:不行|以后|回头|改天)再说")
 BOOKING_ANSWERS = {"time", "branch", "service_type", "person_name", "phone"}
+
+
+def gives_up(tracker: Tracker) -> bool:
+    """Does the message give the booking up, with no answer for it beside ("那算了 我先在app上试试 不行再说")?"""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    return bool(GIVES_UP.search(to_simplified(tracker.latest_message.get("text") or ""))) and not (
+        entities & BOOKING_ANSWERS)
 # "元旦那天你们上班吗", "周六开门不": is a day open, asked while booking
 OPEN_ASKED = re.compile(r"(?:上班|开门|营业|办公|办理|休息|放假|有人)(?:吗|嘛|不|没|么|呢)"
                         r"|上不上班|开不开门|休不休息")
@@ -227,8 +234,7 @@ class ValidateAppointmentForm(ContactFormValidator):
         intent = tracker.latest_message.get("intent", {})
         said = to_simplified(tracker.latest_message.get("text") or "")
         cancels = intent.get("name") == "cancel_appointment" and (intent.get("confidence") or 0) >= SURE or bool(
-            CALLS_OFF.search(said)) or bool(GIVES_UP.search(said) and self.replying(tracker) and not (
-                {e.get("entity") for e in tracker.latest_message.get("entities", [])} & BOOKING_ANSWERS))
+            CALLS_OFF.search(said)) or gives_up(tracker)
         stop = intent.get("name") == "stop"  # read as giving up: the stop rule ends the form (BaseFormValidator)
         # (not only when replying: read as out of scope, the message was answered by a rule before the form resumed)
         if cancels and not stop and not latest_entity(tracker, "appointment_number"):

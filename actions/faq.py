@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_times import proposed_time
+from actions.appointments import gives_up
 from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
@@ -41,6 +42,8 @@ class ActionFaqInForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if await answers_the_form(tracker):
             return []
+        if (tracker.active_loop or {}).get("name") == "appointment_form" and gives_up(tracker):
+            return []  # "那算了 我先在app上试试 不行再说": no question to answer; the form, resumed, ends unbooked
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (tracker.active_loop or {}).get("name") == "complaint_verdict_form" and WHAT_TO_DO.search(text):
             # "什么意思 等我反馈？我要干嘛" to the verdict question: what is asked of the customer, not an FAQ

@@ -269,7 +269,9 @@ class VerifyingForm(BaseFormValidator):
         return {"id_last4": match.group()} if match else {}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        starting = not tracker.get_slot("requested_slot")
+        # starting: no question of this form's asked yet (another form's may be: a look-up asked for mid-booking)
+        own = domain.get("forms", {}).get(self.form_name(), {}).get("required_slots", [])
+        starting = tracker.get_slot("requested_slot") not in [*own, "policy_number"]
         digits = re.search(r"\d", tracker.latest_message.get("text") or "")
         if not starting and self.replying(tracker) and closes(tracker) and not digits:
             # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.

@@ -3281,10 +3281,26 @@ def test_a_look_up_started_by_a_clear_question_about_something_else_answers_it(b
     events, dispatcher = started("对了 改完以后你们查理赔是不是要用新号码后四位", "identity_verification", 0.41)
     assert events == [SlotSet("requested_slot", None)]
     assert dispatcher.messages[0]["response"] == "utter_faq/identity_verification"
+    # …also when it interrupts a booking, whose question is still the requested one
+    text = "对了 改完以后你们查理赔是不是要用新号码后四位"
+    t = tracker({"requested_slot": "appointment_time"}, text=text, intent="check_claim_progress",
+                form="claim_progress_form")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/identity_verification",
+                                                                  "confidence": 0.41}}}
+    t.events = [{"event": "user", "text": text}]
+    assert run(ValidateClaimProgressForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
     # asking a case's progress, or a topic NLU is unsure of, starts the look-up
     for text, sure in (("理赔进度怎么查", 0.6), ("我的理赔怎么还没好？", 0.2)):
         events, dispatcher = started(text, "claim_channels", sure)
         assert events != [SlotSet("requested_slot", None)] and not any(m.get("response") for m in dispatcher.messages)
+
+
+def test_a_booking_given_up_in_words_read_as_a_question_is_not_answered_as_one(backend):
+    """Set 8: "那算了 我先在app上试试 不行再说" (NLU: faq) mid-booking got a menu of questions, then the time again."""
+    t = tracker({"requested_slot": "appointment_time", "service_type": "柜面办理"},
+                text="那算了 我先在app上试试 不行再说", intent="faq", form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    assert run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN)) == [] and not dispatcher.messages
 
 
 @pytest.mark.parametrize(("text", "gives_up"), [
