@@ -43,6 +43,8 @@ LIKELY_CHANGE = 0.3
 # FAQ topic confidences (TopicBlend's) at which an FAQ answer replaces the "not understood" ladder (LIKELY_TOPIC,
 # the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
 LIKELY_TOPIC = CLEAR_TOPIC
+# …and a question NLU could not place, with a topic this likely, gets the choice of questions, not "not understood"
+CHOICE_TOPIC = 0.2
 # A message NLU could not place whose likeliest reading is a closing gets that closing's reply.
 CLOSINGS = {"goodbye", "thank"}
 LIKELY_CLOSING = 0.3
@@ -219,10 +221,23 @@ def faq_instead(tracker: Tracker, floor: float) -> str | None:
     and the topic model is sure enough of the topic: "退保的话钱能全部退回来么？我这份买了三年了" reads as inform
     (the second clause tells), and "通过了？？那钱啥时候到账呀" sits between faq and claim progress."""
     message = tracker.latest_message
-    if runner_up(tracker) != "faq" or not ASKS.search(to_simplified(message.get("text") or "")):
+    asks = ASKS.search(to_simplified(message.get("text") or ""))
+    if runner_up(tracker) != "faq" and not faq_tied(tracker) or not asks:
         return None
     answer = message.get("response_selector", {}).get("faq", {}).get("response", {})
     return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= floor else None
+
+
+TIED = 0.05
+
+
+def faq_tied(tracker: Tracker) -> bool:
+    """Was an FAQ as likely as NLU's first guess? ("昨天已经在网上报了理赔，想问下还要准备哪些材料": claim progress and
+    FAQ both 0.48.)"""
+    ranked = [r for r in tracker.latest_message.get("intent_ranking") or []
+              if r.get("name") not in ("inform", "nlu_fallback")]
+    faq = next((r.get("confidence") or 0.0 for r in ranked[:2] if r.get("name") == "faq"), None)
+    return faq is not None and bool(ranked) and (ranked[0].get("confidence") or 0.0) - faq <= TIED
 
 
 class ActionHandleFallback(Action):
@@ -270,8 +285,8 @@ class ActionHandleFallback(Action):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "呃 买了两年了" right after the hesitation-period answer
-        if not in_task and (answer := faq_instead(tracker, LIKELY_TOPIC)):
-            dispatcher.utter_message(response=answer)  # an unsure topic still becomes a choice (bot.nlg)
+        if not in_task and (answer := faq_instead(tracker, CHOICE_TOPIC)):
+            dispatcher.utter_message(response=answer)  # an unsure topic becomes a choice of questions (bot.nlg)
             return []
         return await fallback(dispatcher, tracker, domain)
 

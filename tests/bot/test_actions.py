@@ -3316,3 +3316,21 @@ def test_a_booking_given_up_in_words_ends_unbooked(backend, text, gives_up):
     t.events = [{"event": "bot", "text": "请问您想预约什么时间？"}, {"event": "user", "text": text}]
     events = run(ValidateAppointmentForm().run(CollectingDispatcher(), t, DOMAIN))
     assert (events == [SlotSet("requested_slot", None)]) is gives_up
+
+
+def test_a_question_torn_between_a_look_up_and_an_faq_gets_the_faq_or_its_choice(backend):
+    """Set 8: "昨天已经在网上报了理赔，想问下还要准备哪些材料" (claim progress 0.48, faq 0.48) was "not understood"."""
+    text = "昨天已经在网上报了理赔，想问下还要准备哪些材料"
+    t = tracker(text=text, intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.4},
+                                          {"name": "check_claim_progress", "confidence": 0.48},
+                                          {"name": "faq", "confidence": 0.47}]
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/claim_documents",
+                                                                  "confidence": 0.27}}}
+    dispatcher = CollectingDispatcher()
+    assert run(ActionHandleFallback().run(dispatcher, t, DOMAIN)) == []
+    assert dispatcher.messages[0]["response"] == "utter_faq/claim_documents"
+    t.latest_message["intent_ranking"][2]["confidence"] = 0.2  # the FAQ far behind: not this way
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert not any(m.get("response") == "utter_faq/claim_documents" for m in dispatcher.messages)
