@@ -210,6 +210,8 @@ def gives_up(tracker: Tracker) -> bool:
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     return bool(GIVES_UP.search(to_simplified(tracker.latest_message.get("text") or ""))) and not (
         entities & BOOKING_ANSWERS)
+
+
 # "元旦那天你们上班吗", "周六开门不": is a day open, asked while booking
 OPEN_ASKED = re.compile(r"(?:上班|开门|营业|办公|办理|休息|放假|有人)(?:吗|嘛|不|没|么|呢)"
                         r"|上不上班|开不开门|休不休息")
@@ -523,7 +525,7 @@ class ActionSubmitAppointment(Action):
 
 
 # "能不能给我重新打开", "重新处理一下": a case asked to be opened again
-REOPEN = re.compile(r"重新打开|重开|再打开|打开|重新(?:处理|受理|调查|审|查|看|弄)|撤销结案|不算结案")
+REOPEN = re.compile(r"重新打开|重开|再打开|重新(?:处理|受理|调查|审|查|看|弄)|撤销结案|不算结案")
 CLOSED_TOLD = re.compile(r"【关闭】|已办结")
 
 

@@ -204,8 +204,8 @@ BOOKS = re.compile(r"约|安排|订|定个")
 
 
 async def booking_instead(tracker: Tracker) -> bool:
-    """Does the message ask for a booking rather than answer (the intent, a service named or described, or a branch
-    named to book a visit)?"""
+    """Does the message ask for a booking rather than answer (the intent, a service named, or a branch named with a
+    word that books)?"""
     offered = (await get_policy())["appointment"]
     service, branch = latest_entity(tracker, "service_type"), latest_entity(tracker, "branch")
     text = tracker.latest_message.get("text") or ""
