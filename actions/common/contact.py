@@ -100,7 +100,7 @@ DECLINES_OFFER = re.compile(r"不是|不对|不用|换了|换个|换成|别的|�
 async def verified_contact(tracker: Tracker) -> dict[str, str] | None:
     """Name and mobile of the customer whose case was verified in this chat (None: none was, or the proof expired)."""
     token = tracker.get_slot("verification_token")
-    if not token or token == "None":
+    if not token:
         return None
     try:
         return await backend().post("/api/v1/verify/contact",
