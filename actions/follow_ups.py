@@ -38,6 +38,10 @@ PRODUCT = re.compile(r"[\u4e00-\u9fff]{0,4}险|保单|合同")
 OWN_TASK = {"claim_number", "complaint_number", "appointment_number", "phone", "person_name", "time", "service_type",
             "branch", "id_last4"}
 STRIP = " ?？。.!！~～"
+# A kind of policy named right after an answer ("那意外险呢") asks about that answer for it, not to buy one — unless
+# buying is said
+BUY_TOPIC = "faq/buy_insurance"
+BUYING = re.compile(r"买|购买|投保|产品|推荐|价格|多少钱")
 
 
 def last_answer(tracker: Tracker) -> tuple[str, bool] | None:
@@ -64,6 +68,9 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
         return (last, True) if FACT.search(text) and not told_again else None
     faq = message.get("response_selector", {}).get("faq", {})
     chosen = faq.get("response") or {}
+    buying = bool(BUYING.search(text))
+    if chosen.get("intent_response_key") == BUY_TOPIC and not buying and LEANS.search(text):
+        chosen = {}  # "那意外险呢" after the claim documents: not a purchase
     if (chosen.get("confidence") or 0.0) >= CLEAR_TOPIC:
         # a question NLU is sure of is answered as asked — or, when NLU took it for out of scope though its topic is
         # the last answer's ("怎么退" after the surrender answer), that answer again
@@ -72,7 +79,8 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     long = len(re.sub(r"\s", "", text)) > SHORT
     if not LEANS.search(text) and (long or own_subject(PRODUCT.sub("", text), last_text(tracker))):
         return None  # "月球上能种西瓜吗": short, but about a thing of its own (the customer's policy is not one)
-    scores = {r.get("intent_response_key"): r.get("confidence") or 0.0 for r in faq.get("ranking") or []}
+    scores = {r.get("intent_response_key"): r.get("confidence") or 0.0 for r in faq.get("ranking") or []
+              if buying or r.get("intent_response_key") != BUY_TOPIC}
     base = scores.get(last.removeprefix("utter_"), 0.0)
     other, score = max(((key, value) for key, value in scores.items() if f"utter_{key}" != last),
                        key=lambda kv: kv[1], default=(None, 0.0))

@@ -21,6 +21,7 @@ def after_answer(text: str, ranking: list[tuple[str, float]], intent: str = "faq
               "intent_ranking": [{"name": intent, "confidence": 0.5}],
               "response_selector": {"faq": {
                   "response": {"utter_action": f"utter_faq/{ranking[0][0]}" if ranking else None,
+                               "intent_response_key": f"faq/{ranking[0][0]}" if ranking else None,
                                "confidence": ranking[0][1] if ranking else 0.0},
                   "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in ranking]}}}
     events = [{"event": "user", "text": "后悔了能退不", "parse_data": {"intent": {"name": "faq"}}},
@@ -131,3 +132,14 @@ def test_a_short_question_in_the_insurers_own_words_leans_on_the_answer():
     t = after_answer("网上能改吗 还是必须去柜台", [("claim_channels", 0.22), ("change_policy_info", 0.17)],
                      answered="change_policy_info", bot_said=changes)
     assert leaning_answer(t) == ("utter_faq/change_policy_info", True)
+
+
+def test_a_kind_of_policy_named_after_an_answer_is_no_wish_to_buy_one():
+    """"那意外险呢" after the claim documents answer got the buy-insurance answer (topic 0.5)."""
+    docs = "申请理赔一般需要准备这些材料：保单、身份证件、事故证明、医疗记录。"
+    t = after_answer("那意外险呢", [("buy_insurance", 0.5), ("claim_documents", 0.1)], answered="claim_documents",
+                     bot_said=docs)
+    assert leaning_answer(t) == ("utter_faq/claim_documents", True)
+    t = after_answer("那意外险怎么买", [("buy_insurance", 0.5), ("claim_documents", 0.1)], answered="claim_documents",
+                     bot_said=docs)
+    assert leaning_answer(t) is None  # buying said: answered as asked
