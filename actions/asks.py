@@ -12,10 +12,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common.api import ApiError, backend
 from actions.common.contact import CONTACT_OFFER, masked_name, verified_contact
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
-from bot.script import to_script, to_simplified
+from bot.script import to_script
 
 
 def _digits(policy: dict[str, Any]) -> dict[str, Any]:
@@ -76,21 +77,21 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         say(dispatcher, tracker, f"{CONTACT_OFFER}{who}，可以吗？要换一位联系人的话，直接告诉我姓名和手机号。",
             [choice("可以，就用这个", "affirm")])
         return
-    complaint = form == "complaint_form"
-    if complaint and high_risk(policy, tracker.get_slot("complaint_description")) and (
-            not asked_before(tracker, HIGH_RISK_PREFACE.strip())):
+    description = tracker.get_slot("complaint_description") if form == "complaint_form" else None
+    if description and not asked_before(tracker, HIGH_RISK_PREFACE.strip()) and await high_risk(description):
         text = HIGH_RISK_PREFACE + text
     elif slot in PREFACES and not asked_before(tracker, text):
         text = PREFACES[slot] + text
     say(dispatcher, tracker, text, buttons or None)
 
 
-def high_risk(policy: dict[str, Any], description: str | None) -> bool:
-    """Does the description name one of the policy's high-risk words (regulator, media, legal)?"""
-    words = [w for key, values in policy["escalation"]["high_risk"].items() if isinstance(values, list)
-             for w in values]
-    text = to_simplified(description or "")
-    return any(str(w) in text for w in words)
+async def high_risk(description: str) -> bool:
+    """Does the backend read the description as high-risk (its risk rules: regulator, media, legal words)?"""
+    try:
+        out = await backend().get("/api/v1/complaints/suggest-type", params={"text": description})
+    except ApiError:
+        return False  # the complaint is still escalated when it is registered
+    return bool(out.get("high_risk_reasons"))
 
 
 def asked_before(tracker: Tracker, question: str) -> bool:
