@@ -43,6 +43,7 @@ from actions.appointment_times import (
 from actions.case_context import case_in_view
 from actions.common import turns
 from actions.common.api import ApiError, backend
+from actions.common.closing import LATER
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import WEEKDAYS, slot_time
 from actions.common.forms import (
@@ -201,7 +202,7 @@ async def check_time_when_known(
 
 # "那算了 我先在app上试试 不行再说", "算了吧": the booking given up ("算了，改成明天吧" and "算了算了…带我去你们朝阳那个
 # 营业厅吧" go on with it, in other words)
-GIVES_UP = re.compile(r"^(?:那|那就|哎|唉)?(?:算了)+(?:吧|啊)?[\s,，。.!！]*$|(?:不行|以后|回头|改天)再说")
+GIVES_UP = re.compile(r"^(?:那|那就|哎|唉)?(?:算了)+(?:吧|啊)?[\s,，。.!！]*$|" + LATER)
 BOOKING_ANSWERS = {"time", "branch", "service_type", "person_name", "phone"}
 
 

@@ -11,10 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common.reply import choice, say
 from bot.script import to_simplified
 
-# "就这些" / "没有别的了" / "没事了": nothing more is wanted; "我先把材料准备全了再说" / "回头再查": not now
-NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$"
-                          r"|(?:先|回头|改天|下次|以后|晚点|过两天).{0,12}再(?:说|查|问|来|联系|弄|办)(?:吧|了|啦|啊|呀|哈)?"
-                          r"(?=[\s,，。.!！~]|谢|多谢|$)")
+# "我先把材料准备全了再说" / "回头再查" / "不行再说": not now
+LATER = (r"(?:先|回头|改天|下次|以后|晚点|过两天|不行).{0,12}再(?:说|查|问|来|联系|弄|办)(?:吧|了|啦|啊|呀|哈)?"
+         r"(?=[\s,，。.!！~]|谢|多谢|$)")
+# "就这些" / "没有别的了" / "没事了": nothing more is wanted — or not now
+NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$|" + LATER)
 
 
 def closes(tracker: Tracker) -> bool:
