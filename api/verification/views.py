@@ -8,6 +8,7 @@ from api.audit import service as audit
 from api.auth.deps import StaffOrBot
 from api.core.clock import utcnow
 from api.core.db import SessionDep
+from api.core.errors import Forbidden
 from api.core.security import decrypt, mask
 from api.verification import service
 
@@ -60,6 +61,12 @@ def verify_lock(session: SessionDep, _: StaffOrBot, conversation_id: str = Query
     return {"locked": until is not None, "until": until}
 
 
+class VerificationRequired(Forbidden):
+    """No proof of this customer in this conversation: the digits are asked (no attempt was spent)."""
+
+    code = "verification_required"
+
+
 class SameOwnerRequest(BaseModel):
     case_number: str = Field(min_length=5, max_length=32, description="the other case the customer asks about")
     token: str = Field(min_length=10, max_length=2000, description="a verification token from this conversation")
@@ -75,17 +82,7 @@ def verify_same_owner(body: SameOwnerRequest, session: SessionDep, _: StaffOrBot
     )
     if out.verified:
         return {"verified": True, "token": out.token, "case_number": number}
-    return JSONResponse(
-        status_code=403,
-        content={
-            "detail": {
-                "code": "verification_required",
-                "message": "查询这件案件需要先验证身份。",
-                "message_en": "This case needs its own verification",
-                "field": "last4",
-            }
-        },
-    )
+    raise VerificationRequired("查询这件案件需要先验证身份。", "This case needs its own verification", field="last4")
 
 
 class ContactRequest(BaseModel):
@@ -99,11 +96,7 @@ def verified_contact(body: ContactRequest, session: SessionDep, actor: StaffOrBo
     booking made next ("联系人就用我这个号"). The reading is audited: it hands out personal data."""
     customer = service.verified_contact(session, token=body.token, conversation_id=body.conversation_id)
     if customer is None:
-        return JSONResponse(
-            status_code=403,
-            content={"detail": {"code": "verification_required", "message": "需要先验证身份。",
-                                "message_en": "No verified customer in this conversation", "field": "token"}},
-        )
+        raise VerificationRequired("需要先验证身份。", "No verified customer in this conversation", field="token")
     mobile = decrypt(customer.mobile_enc)
     audit.record(session, actor, "contact.read", "customer", customer.id,
                  after={"conversation_id": body.conversation_id})
