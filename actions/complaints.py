@@ -145,7 +145,7 @@ GRIEVANCE = re.compile(
 # …and the ones that make a story a complaint even when NLU leaned elsewhere (not a claim refused: "…说是既往症不赔"
 # may ask what can be done)
 FIRM_GRIEVANCE = re.compile(r"投诉|骗|忽悠|误导|坑|凭什么|态度|说法|退还|退钱|道歉|曝光|起诉|律师|12378|监管|报警"
-                            r"|只(?:能)?(?:拿回|退)|亏了|蚀|呃|冒用|伪造|拍胸脯|全额退"
+                            r"|只(?:能)?(?:拿回|退)|亏了|蚀|呃(?:人|我|钱|咗|晒)|冒用|伪造|拍胸脯|全额退"
                             r"|亏(?:了?一大半|了?大半|了?一半)|才(?:拿回|退)")
 
 

@@ -132,6 +132,8 @@ def test_type_is_suggested_from_the_description_in_either_script(bot):
     ("买的时候没人提醒我有等待期，业务员根本没说明", "销售误导"),
     ("業務員一早冇講過要等半年先可以賠", "销售误导"),  # Cantonese, Traditional script
     ("那个代理人就是个骗子，说好的稳赚不赔，保本还有收益，结果亏了一大截", "销售误导"),
+    ("個經紀呃我阿媽買咗份唔啱佢嘅保險", "销售误导"),  # Cantonese 呃 = to cheat
+    ("呃 就是那个 住院的钱到现在还没到账", None),  # …but a Mandarin 呃 is a filler, no sign of mis-selling
 ])
 def test_type_is_suggested_from_everyday_wording(bot, text, kind):
     assert bot.get("/api/v1/complaints/suggest-type", params={"text": text}).json()["type"] == kind

@@ -2498,12 +2498,15 @@ def test_a_grievance_nlu_could_not_place_starts_the_complaint():
     assert events[-1] == FollowupAction("complaint_form") and SlotSet("complaint_description", text) in events
 
 
-def test_a_short_message_nlu_could_not_place_gets_the_options():
+@pytest.mark.parametrize("text", ["额那个嗯嗯", "呃呃呃 ？？"])
+def test_a_short_message_nlu_could_not_place_gets_the_options(text):
+    """A hesitation is no grievance: "呃" is a filler in Mandarin; only "呃人/呃我…" is Cantonese for cheating."""
     from actions.routing import ActionHandleFallback
 
     dispatcher = CollectingDispatcher()
-    turn = ranked("额那个嗯嗯", "nlu_fallback", "affirm", "file_complaint")
-    run(ActionHandleFallback().run(dispatcher, turn, DOMAIN))
+    turn = ranked(text, "nlu_fallback", "file_complaint", "affirm")
+    events = run(ActionHandleFallback().run(dispatcher, turn, DOMAIN))
+    assert FollowupAction("complaint_form") not in events
     assert "换个说法" in dispatcher.messages[0]["text"]
 
 
@@ -3334,3 +3337,11 @@ def test_a_question_torn_between_a_look_up_and_an_faq_gets_the_faq_or_its_choice
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert not any(m.get("response") == "utter_faq/claim_documents" for m in dispatcher.messages)
+
+
+def test_a_filler_is_no_sign_of_mis_selling(backend):
+    """Voice input opens with "呃" (a hesitation); the policy listed it among the mis-selling words (Cantonese
+    "呃人" = to cheat), so a slow claim told after it started a complaint though NLU leaned to a claim look-up."""
+    t = ranked("呃 那个 上个月报的理赔一直拖着没动静", "inform", "faq", "check_claim_progress")
+    events = run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
+    assert FollowupAction("complaint_form") not in events
