@@ -77,6 +77,21 @@ _PATTERNS: dict[str, list[list[dict]]] = {
         ],
     ],
 }
+# Numbers typed in groups of the customer's own making ("lp2026-1028-90106", "1 3 6 0 0 0 0 1 2 3 4"): the
+# prefix, then digit runs and dashes (spaces separate tokens anyway); a span counts only if its digits, run
+# together, have the label's exact shape (_GROUPED_SHAPES) — so no two numbers are read as one.
+_RUN_OR_DASH = {"TEXT": {"REGEX": r"^(?:\d+|[-–—_])$"}, "OP": "*"}
+_RUN = {"TEXT": {"REGEX": r"^\d+$"}}
+_GROUPED: dict[str, list[list[dict]]] = {
+    CLAIM_NUMBER: [[_regex(r"(?i)^lp\d*$"), _RUN_OR_DASH, _RUN]],
+    POLICY_NUMBER: [[_regex(r"(?i)^p\d*$"), _RUN_OR_DASH, _RUN]],
+    PHONE: [[_regex(r"^1\d{0,3}$"), _RUN_OR_DASH, _RUN]],
+}
+_GROUPED_SHAPES = {
+    CLAIM_NUMBER: re.compile(r"LP\d{13}"),
+    POLICY_NUMBER: re.compile(r"P\d{13}"),
+    PHONE: re.compile(r"1[3-9]\d{9}"),  # in groups of at most four, unlike two numbers side by side
+}
 _CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "账号", "帐号", "卡")
 _ID_WORDS = ("身份证", "证件", "身份")
 _TOKEN = re.compile(r"[A-Za-z0-9]+|.", re.DOTALL)
@@ -113,7 +128,20 @@ def _pipeline() -> tuple[Language, object]:
     matcher = Matcher(nlp.vocab)
     for label, patterns in _PATTERNS.items():
         matcher.add(label, patterns, greedy="LONGEST")
-    return nlp, matcher
+    grouped = Matcher(nlp.vocab)  # every candidate span, each checked against its shape
+    for label, patterns in _GROUPED.items():
+        grouped.add(label, patterns)
+    return nlp, (matcher, grouped)
+
+
+def _grouped_spans(doc: Doc, grouped) -> list[Span]:
+    def shaped(span: Span) -> bool:
+        runs = [token.text for token in span if token.text.isdigit()]
+        if span.label_ == PHONE and any(len(run) > 4 for run in runs):
+            return False
+        return _GROUPED_SHAPES[span.label_].fullmatch(_canonical(span.label_, span.text)[0]) is not None
+
+    return [span for span in grouped(doc, as_spans=True) if len(span) > 1 and shaped(span)]
 
 
 def load() -> None:
@@ -157,10 +185,18 @@ _DIGIT_WORDS = "零〇一二三四五六七八九幺"
 _DIGIT_OF = str.maketrans(_DIGIT_WORDS, "001234567891")
 
 
+_SPOKEN_RUN = re.compile(rf"[{_DIGIT_WORDS}]+(?:[ \-–—][{_DIGIT_WORDS}]+)*")
+
+
 def digits_spoken(text: str, at_least: int = 7) -> str:
-    """`text` with runs of `at_least` digit words as figures. Seven or more are never prose (an identifier);
-    fewer are digits only where digits are asked for ("一二三四" answers the verification question)."""
-    return re.sub(rf"[{_DIGIT_WORDS}]{{{at_least},}}", lambda m: m.group().translate(_DIGIT_OF), text)
+    """`text` with runs of `at_least` digit words as figures, counted across the spaces or dashes of a number
+    read out in groups ("一五零 零一三八 八八八八"). Seven or more are never prose (an identifier); fewer are
+    digits only where digits are asked for ("一二三四" answers the verification question)."""
+    def figures(m: re.Match) -> str:
+        run = m.group()
+        return run.translate(_DIGIT_OF) if len(re.sub(r"[ \-–—]", "", run)) >= at_least else run
+
+    return _SPOKEN_RUN.sub(figures, text)
 
 
 def find(text: str) -> list[Identifier]:
@@ -168,9 +204,9 @@ def find(text: str) -> list[Identifier]:
     numbers spoken digit by digit."""
     from spacy.util import filter_spans
 
-    nlp, matcher = _pipeline()
+    nlp, (matcher, grouped) = _pipeline()
     doc = nlp(digits_spoken(normalise_width(text)))
-    spans = matcher(doc, as_spans=True)
+    spans = matcher(doc, as_spans=True) + _grouped_spans(doc, grouped)
     # The same 18-digit run matches both ID number and bank card; keep one label for it.
     by_range: dict[tuple[int, int], Span] = {}
     for span in spans:

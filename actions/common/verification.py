@@ -136,6 +136,14 @@ async def case_taken(validator: BaseFormValidator, tracker: Tracker, slot: str, 
 
 
 WORDS = re.compile(r"[\u4e00-\u9fff]")
+# Digits typed one by one with spaces ("尾号 ７ ０ ０ ３") are one number.
+SPACED_DIGITS = re.compile(r"(?<!\d)(?<!\d )\d(?: \d){3,}(?!\d)")
+
+
+def digits_typed(value: Any) -> str:
+    """The text as figures: full-width and spoken digits ("九零零二") as ASCII, spaced digits run together."""
+    text = digits_spoken(unicodedata.normalize("NFKC", str(value or "")), 4)
+    return SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), text)
 
 
 def same_text(value: Any, text: str | None) -> bool:
@@ -162,8 +170,7 @@ async def verify_slot(
         return {"id_last4": None}
     if value == PROVEN:
         return {}
-    text = digits_spoken(unicodedata.normalize("NFKC", str(value or "")), 4)
-    said = digits_spoken(unicodedata.normalize("NFKC", tracker.latest_message.get("text") or ""), 4)
+    text, said = digits_typed(value), digits_typed(tracker.latest_message.get("text"))
     asked = values_before_this_turn(tracker).get("requested_slot") == "id_last4"  # (not a form starting)
     if asked and CORRECTS.search(said) and not DIGITS_CUE.search(said) and not failed_just_before(tracker) and (
             slot := getattr(validator, "case_slot", "")):

@@ -373,11 +373,13 @@ def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_quest
     assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == []
 
 
-def test_digits_said_one_by_one_in_words_verify(backend):
-    """Set 7: voice input wrote "手机尾号九零零二"; it was taken for a complaint about the question."""
-    t = tracker({"claim_number": "LP2026110390103", "requested_slot": "id_last4"}, text="手机尾号九零零二",
+@pytest.mark.parametrize("said", ["手机尾号九零零二", "尾号 ９ ０ ０ ２"])
+def test_digits_said_one_by_one_verify(backend, said):
+    """Set 7: voice input wrote "手机尾号九零零二"; it was taken for a complaint about the question. Set 10: full-width
+    digits typed one by one with spaces were refused as no digits."""
+    t = tracker({"claim_number": "LP2026110390103", "requested_slot": "id_last4"}, text=said,
                 form="claim_progress_form")
-    out = run(ValidateClaimProgressForm().validate_id_last4("手机尾号九零零二", CollectingDispatcher(), t, DOMAIN))
+    out = run(ValidateClaimProgressForm().validate_id_last4(said, CollectingDispatcher(), t, DOMAIN))
     assert out["id_last4"] == "9002" and out["verification_token"]
 
 

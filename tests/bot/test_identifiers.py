@@ -32,6 +32,11 @@ from bot.identifiers import Identifier, find, mask
         ("银行卡 6222 0212 3456 7890", "bank_card", "6222021234567890"),
         ("账号110105199001011234", "bank_card", "110105199001011234"),
         ("123456789012345678", "bank_card", "123456789012345678"),  # no birth date: not an ID number
+        # grouped as the customer pleased (set 10)
+        ("lp2026-1028-90106 为什么被拒了", "claim_number", "LP2026102890106"),
+        ("LP 2026 1102 9010 2", "claim_number", "LP2026110290102"),
+        ("保单 p2026-000000-101", "policy_number", "P2026000000101"),
+        ("电话 1 3 6 0 0 0 0 1 2 3 4", "phone", "13600001234"),
     ],
 )
 def test_identifier_is_found_with_its_canonical_value(text, label, value):
@@ -55,6 +60,8 @@ def test_offsets_point_at_the_identifier_in_the_original_text():
         "138123456789",
         "TS2026112-9001",
         "我想查一下理赔进度",
+        "LP2026-1028-9010",  # grouped, one digit short
+        "3 1380013800",  # a count beside a number a digit short: no mobile made of the two
     ],
 )
 def test_near_misses_are_not_identifiers(text):
@@ -93,6 +100,7 @@ def test_every_mobile_is_masked_to_its_first_three_and_last_four_digits(prefix, 
 @pytest.mark.parametrize(("text", "label", "value"), [
     ("我的理赔号是LP二零二六一零三零九零一零五", "claim_number", "LP2026103090105"),
     ("他电话是幺三九幺二三四五六七八", "phone", "13912345678"),
+    ("新的是一五零 零一三八 八八八八", "phone", "15001388888"),  # read out in groups
 ])
 def test_numbers_spoken_digit_by_digit_are_identifiers_at_their_own_place(text, label, value):
     """Set 7: voice input writes numbers as digit words; the claim number was not found."""

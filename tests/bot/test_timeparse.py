@@ -159,6 +159,10 @@ TABLE = [
     ("礼拜天", MON, at(2026, 11, 29), "day"),
     ("周天", MON, at(2026, 11, 29), "day"),
     ("下周日", MON, at(2026, 12, 6), "day"),
+    # a weekday's digit is not an hour's: Monday at ten, not Monday and "一十点"
+    ("下个礼拜一十点", MON, at(2026, 11, 30, 10), "hour"),
+    ("礼拜一十点半", MON, at(2026, 11, 23, 10, 30), "minute"),
+    ("星期二十一点", MON, at(2026, 11, 24, 11), "hour"),
 ]
 
 
