@@ -23,13 +23,15 @@ REQUESTS = {
 QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
 CLAUSE = re.compile(r"[^,，.。!！;；?？~～\s]+")
 # Asked in English, often beside Chinese: "算了 跟机器说不清楚 pls transfer me to a human agent ASAP".
-HUMAN_IN_ENGLISH = re.compile(r"\bhuman\b|\breal person\b|\b(?:transfer|talk|speak|connect)\b[^.?!]*"
-                              r"\b(?:agent|person|someone|staff)\b", re.IGNORECASE)
+# (Latin words are bounded by letters, not \b: Han characters are word characters too — "有real person吗")
+HUMAN_IN_ENGLISH = re.compile(r"(?<![a-z])(?:human|real person|live agent)(?![a-z])|(?<![a-z])(?:transfer|talk|speak"
+                              r"|connect)(?![a-z])[^.?!]*(?<![a-z])(?:agent|person|someone|staff)(?![a-z])",
+                              re.IGNORECASE)
 
 
-# …and the one request customers put as a question: "现在能转人工吗", "可以帮我转人工客服吗" ask for a human.
-HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:能|可以|能不能|可不可以|可否)(?:帮我|给我)?"
-                             r"(?:转|找|接|换)(?:个|一下)?(?:人工|真人)(?:客服)?(?:吗|么|不|嘛|吧)?")
+# …and the one request customers put as a question: "现在能转人工吗", "有真人吗" ask for a human.
+HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:(?:能|可以|能不能|可不可以|可否)(?:帮我|给我)?"
+                             r"(?:转|找|接|换)(?:个|一下)?|有没有|有)(?:人工|真人)(?:客服)?(?:吗|么|不|嘛|吧)?")
 
 
 def explicit_request(text: str) -> str | None:

@@ -663,6 +663,11 @@ def test_a_corrected_case_number_is_not_taken_for_the_verification_digits(backen
     ("唔该 我想预约你哋打电话返嚟 解释下我份保单", "电话回访"),  # Cantonese: "call me back"
     ("我想预约", None),
     ("上门或者电话回访都行", None),  # two services: the customer chooses
+    # set 10: the right sound, the wrong characters; a call-back asked in English
+    ("我想预约电话回方", "电话回访"),
+    ("上们服务可以吗", "上门服务"),
+    ("ok 明早十点call我 17700001111", "电话回访"),
+    ("想问问回放", None),  # a two-syllable sound alone is too common
 ])
 def test_a_service_described_in_words_is_that_service(backend, text, service):
     assert service_in_words(text) == service

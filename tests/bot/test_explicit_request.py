@@ -26,6 +26,8 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("can I talk to a real person", "request_human"),
     ("那我先不投诉 现在能转人工吗", "request_human"),   # set 9: asked as a question, meant as a request
     ("可以帮我转人工客服吗", "request_human"),
+    ("有real person吗", "request_human"),   # set 10: English glued to Chinese
+    ("有没有真人客服", "request_human"),
 ])
 def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     assert explicit_request(text) == intent
@@ -37,6 +39,8 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "人工客服几点上班",
     "人工客服能帮我查保单吗",
     "转人工要等多久",
+    "有人工服务时间吗",
+    "humanity",
     "我上次投诉的进度",              # not a clause of its own
     "业务员说可以投诉到监管部门",
     "不用转人工",
