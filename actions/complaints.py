@@ -229,6 +229,8 @@ def about_a_filed_complaint(tracker: Tracker) -> bool:
 
 
 AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
+# …a yes as a clause of its own, whatever follows it
+AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
 
 
 class ValidateComplaintForm(ContactFormValidator):
@@ -342,8 +344,8 @@ class ValidateComplaintForm(ContactFormValidator):
         if inferred := await type_in_words(text):  # "对 就是理赔的问题", "服务态度的问题": named in other words
             return {"complaint_type": inferred}
         suggested = tracker.get_slot("complaint_type_suggestion")
-        if suggested and intent == "affirm":
-            return {"complaint_type": suggested}
+        if suggested and (intent == "affirm" or AGREES_FIRST.match(to_simplified(text))):
+            return {"complaint_type": suggested}  # "对 家财险那张保单 电话就是尾号6004那个": yes, and more
         # Name, mobile or policy number given instead ("张伟，13512346798"): the customer goes on without objecting,
         # so the proposal stands for now. The read-back before submitting shows it, where it can be changed.
         beside = {"person_name", "phone", "complaint_policy_number"} & {

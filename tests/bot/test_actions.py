@@ -3352,3 +3352,16 @@ def test_a_filler_is_no_sign_of_mis_selling(backend):
     t = ranked("呃 那个 上个月报的理赔一直拖着没动静", "inform", "faq", "check_claim_progress")
     events = run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
     assert FollowupAction("complaint_form") not in events
+
+
+@pytest.mark.parametrize(("text", "taken"), [
+    ("对 家财险那张保单 电话就是尾号6004那个", True),  # set 10: yes, and more besides
+    ("对对，就这样", True),
+    ("对不起我没看懂", False),
+    ("是不是还有别的类型", False),
+])
+def test_a_yes_to_the_proposed_type_followed_by_more_takes_it(backend, text, taken):
+    t = form_turn(text, "inform", [])
+    t.slots["complaint_type_suggestion"] = "理赔纠纷"
+    out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
+    assert (out.get("complaint_type") == "理赔纠纷") is taken
