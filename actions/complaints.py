@@ -98,14 +98,18 @@ def complaint_slots(text: str) -> dict[str, str]:
 
 ANSWER_ENTITIES = {"person_name", "phone", "policy_number", "complaint_type"}
 DETAILS = {"person_name", "phone", "policy_number"}
+# A name spelled out character by character after it is given: "木子李", "桂花的桂", "弓长张"
+SPELLS = re.compile(r"[\u4e00-\u9fff]{1,3}的?([\u4e00-\u9fff])")
 
 
 def without_details(text: str, tracker: Tracker) -> str:
     """`text` without the clauses that only give a name, mobile or policy number: "诉求：重新审核，按合同赔付。
     我是刘芳，手机136…" demands a re-review; the rest fills the contact questions."""
     raw = tracker.latest_message.get("text") or ""
-    spans = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities", [])
+    entities = tracker.latest_message.get("entities", [])
+    spans = [(e["start"], e["end"]) for e in entities
              if e.get("entity") in DETAILS and isinstance(e.get("start"), int) and e.get("end", 0) > e["start"]]
+    name = "".join(str(e.get("value") or "") for e in entities if e.get("entity") == "person_name")
     at = raw.find(text)
     if not spans or at < 0:
         return text
@@ -113,7 +117,8 @@ def without_details(text: str, tracker: Tracker) -> str:
     kept = []
     for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
         covered = sum(1 for k in range(at, at + len(clause)) if any(a <= k < b for a, b in spans))
-        if not clause or covered * 2 < len(clause):
+        spelled = (m := SPELLS.fullmatch(clause)) and m.group(1) in name
+        if not clause or covered * 2 < len(clause) and not spelled:
             kept.append(clause + sep)
         at += len(clause) + len(sep)
     return "".join(kept).strip(" ，,。.")  # "" when the message only gave details
@@ -157,9 +162,32 @@ def grievance_before(tracker: Tracker) -> str | None:
     story = story_of(text)  # without asking about complaints ("你们投诉一般多久处理完？")
     asked = turns.intent(parse) == "faq"
     if not is_account(text) or not GRIEVANCE.search(story) or asked and not FIRM_GRIEVANCE.search(story):
+        text = burst_before(tracker)
+    if not text:
         return None
     claim = tracker.get_slot("claim_number")
     return f"（理赔案件 {claim}）{text}" if claim and claim not in text else text
+
+
+# A grievance typed in bursts, as in WeChat ("我打了好几次电话" / "都没人接" / "你们怎么回事啊"): messages NLU
+# could not place one by one, none of them answered as a question of its own
+BURST_TURNS = 3
+BURST_INTENTS = {"nlu_fallback", "out_of_scope", "inform", "faq", "file_complaint"}
+ANSWERED_TOPIC = 0.5
+
+
+def burst_before(tracker: Tracker) -> str | None:
+    """The grievance the last few short messages before the request tell together, or None."""
+    texts: list[str] = []
+    for back in range(1, BURST_TURNS + 1):
+        parse = turns.message(tracker, back)
+        topic = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        answered = turns.intent(parse) == "faq" and (topic.get("confidence") or 0.0) >= ANSWERED_TOPIC
+        if not parse.get("text") or turns.intent(parse) not in BURST_INTENTS or answered:
+            break
+        texts.insert(0, parse["text"].strip())
+    told = "，".join(texts)
+    return told if len(texts) > 1 and is_account(told) and GRIEVANCE.search(story_of(told)) else None
 
 
 # "还是要投诉" / "继续投诉吧": a complaint given up earlier in the chat, taken up again

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.closing import NOTHING_MORE, ask_rating
+from actions.common.closing import NOTHING_MORE, OWN_PLAN, ask_rating
 from actions.common.format import slot_time
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
@@ -99,6 +99,11 @@ HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?
                        re.IGNORECASE)
 
 
+# Fed up with the bot itself ("你连这个都不知道？", "听不懂人话吗", "问了也白问"): not one more "please rephrase",
+# an apology and a human offered.
+FED_UP = re.compile(r"连.{0,4}(?:都|也)?不(?:知道|懂|会)|这(?:个|点|些)?(?:都|也)不(?:知道|懂|会)"
+                    r"|什么都不(?:知道|懂|会)|听不懂|说人话|答非所问|牛头不对马嘴|鸡同鸭讲|白问|没用|废物|智障|人工智障|太笨|好笨|真笨"
+                    r"|垃圾(?:机器人|客服|系统)|破(?:机器人|系统|客服)")
 NOTHING_PENDING = "好的。还有什么可以帮您的吗？"  # a no or a stop with nothing to say no to
 
 # After a request for a human was recorded off duty: the customer waits ("好，等你"), or asks how long
@@ -143,6 +148,10 @@ class ActionAnswerAffirm(Action):
         booking = [choice(f"预约{s}", "book_appointment", service_type=s) for s in named] or [
             choice("预约服务", "book_appointment")]
         human, book = OFFERS_HUMAN.search(said), OFFERS_BOOKING.search(said)
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if OWN_PLAN.search(text) and not re.search(r"转|人工|[找叫](?:个)?人", text):
+            say(dispatcher, tracker, "好的，祝您办理顺利！还有什么可以帮您的吗？")
+            return []
         if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
             return await hand_over(dispatcher, tracker, "requested")
         if NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")):
@@ -252,6 +261,15 @@ def form_entities(form: str, domain: dict[str, Any]) -> set[str]:
     }
 
 
+def fed_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """An apology and a human offered to a customer fed up with the bot; None when the message is no such thing."""
+    if not FED_UP.search(to_simplified(tracker.latest_message.get("text") or "")):
+        return None
+    say(dispatcher, tracker, "非常抱歉没能帮上您。" + CONFIRM_HUMAN,
+        [choice("转人工客服", "request_human"), choice("不用了", "deny")])
+    return []
+
+
 def human_accepted(tracker: Tracker) -> bool:
     """Is the message a yes, in words NLU could not place, to the bot's question whether to hand over?"""
     text = to_simplified(tracker.latest_message.get("text") or "")
@@ -275,6 +293,8 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
         say(dispatcher, tracker, "好的，那先为您办理新的预约。")
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("appointment_action", None),
                 FollowupAction("appointment_form")]
+    if not form and (sorry := fed_up(dispatcher, tracker)) is not None:
+        return sorry
     help_text = lacks_number(tracker)
     if form and help_text:  # "我没有投诉编号" to the question for it: say what else works, then ask again
         say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])

@@ -32,7 +32,7 @@ from actions.complaints import (
 )
 from actions.follow_ups import answer_leaning
 from actions.handover import ROUTES as CASE_ROUTES
-from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, hand_over, human_accepted
+from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
 from bot.questions import ASKS
 from bot.script import to_simplified
 
@@ -251,6 +251,8 @@ class ActionHandleFallback(Action):
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
+        if not in_task and (sorry := fed_up(dispatcher, tracker)) is not None:
+            return sorry  # "你连这个都不知道？" after "I cannot answer that"
         if not in_task and (other := await other_claim_by_amount(tracker)):
             return other
         if not in_task and (complaint := complaint_offer_taken(dispatcher, tracker)):
@@ -336,6 +338,8 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = (tracker.active_loop or {}).get("name")
+        if not form and (sorry := fed_up(dispatcher, tracker)) is not None:
+            return sorry
         if not form and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
         if not form and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
@@ -392,6 +396,8 @@ class ActionRouteInform(Action):
             return booking
         if grievance := await start_complaint_with_story(dispatcher, tracker):  # before the time: "今天必须给我个说法"
             return grievance
+        if GRIEVANCE.search(text) and (told := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, told)  # "就知道拖" right after its progress
         if moved := booking_moved(tracker) or booking_called_off(tracker):
             return moved
         if "time" in entities and not asks_to_book and (told := case_just_told(tracker)):

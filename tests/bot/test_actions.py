@@ -543,11 +543,31 @@ def test_a_bare_request_to_complain_takes_the_grievance_told_just_before(backend
         "complaint_description": firm}
 
 
+def test_a_bare_request_to_complain_takes_a_grievance_told_in_bursts_before(backend):
+    """Set 10: "我打了好几次电话" / "都没人接" / "呃 你们怎么回事啊" (each not understood), then "我要投诉": the
+    story was asked for as if untold."""
+    burst = [("我打了好几次电话", "faq", 0.16), ("都没人接", "inform", 0.0), ("呃 你们怎么回事啊", "out_of_scope", 0.0)]
+    t = tracker(text="我要投诉", intent="file_complaint", form="complaint_form")
+    t.events = [{"event": "user", "text": text, "parse_data": {
+        "text": text, "intent": {"name": intent}, "response_selector": {"faq": {"response": {"confidence": sure}}}}}
+        for text, intent, sure in burst]
+    t.events.append({"event": "user", "text": "我要投诉", "parse_data": t.latest_message})
+    out = run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_description": "我打了好几次电话，都没人接，呃 你们怎么回事啊"}
+    # a question answered in between ends the burst: what came before it is no part of the story
+    t.events[1]["parse_data"] = {"text": "都没人接", "intent": {"name": "faq"},
+                                 "response_selector": {"faq": {"response": {"confidence": 0.8}}}}
+    assert run(ValidateComplaintForm().extract_complaint_description(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
 def test_a_name_or_contact_details_alone_are_no_demand_and_more_story_is_no_demand_either(backend):
     """Set 5: "何静" and "刘芳 电话就是136… 保单号P…" became the demand; "每个月从我卡里扣800 已经扣了半年了"
     too, though it tells what happened."""
     form = ValidateComplaintForm()
     for text, entities in (("何静", [{"entity": "person_name", "value": "何静", "start": 0, "end": 2}]),
+                           # set 10: the name spelled out after it ("木子李 桂花的桂") is no story either
+                           ("我叫李桂芬 木子李 桂花的桂 芬芳的芬", [
+                               {"entity": "person_name", "value": "李桂芬", "start": 2, "end": 5}]),
                            ("刘芳 电话就是13600136004 保单号P2026000000105", [
                                {"entity": "person_name", "value": "刘芳", "start": 0, "end": 2},
                                {"entity": "phone", "value": "13600136004", "start": 7, "end": 18},
@@ -1645,6 +1665,19 @@ def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
     recorded = affirm_after("我已记录您的转人工请求，坐席上班后会优先处理。")
     run(handover.ActionAnswerAffirm().run(dispatcher, recorded, DOMAIN))
     assert dispatcher.messages[0]["text"] == "还有什么可以帮您的吗？"
+
+
+@pytest.mark.parametrize("said", ["行吧我这礼拜就去弄", "好 我自己去网点问问"])
+def test_ok_with_a_plan_of_the_customers_own_takes_up_no_offer(backend, said):
+    """Set 10: "行吧我这礼拜就去弄" after an answer that offered a human in passing was asked "转接人工客服吗？"."""
+    for offered in ("…需要的话我可以帮您转人工客服确认。", handover.CONFIRM_HUMAN):
+        t = affirm_after(offered)
+        t.latest_message["text"] = said
+        dispatcher = CollectingDispatcher()
+        assert run(handover.ActionAnswerAffirm().run(dispatcher, t, DOMAIN)) == []
+        assert "祝您办理顺利" in dispatcher.messages[0]["text"]
+        with pytest.raises(api_client.ApiError):
+            run(open_handover(t.sender_id))
 
 
 
@@ -3365,3 +3398,13 @@ def test_a_yes_to_the_proposed_type_followed_by_more_takes_it(backend, text, tak
     t.slots["complaint_type_suggestion"] = "理赔纠纷"
     out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
     assert (out.get("complaint_type") == "理赔纠纷") is taken
+
+
+def test_a_grievance_right_after_a_case_was_told_is_about_that_case(backend):
+    """Set 10: "就知道拖 你们就会说24小时" (inform) after the complaint's progress got "not understood"."""
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "就知道拖 你们就会说24小时")
+    t.latest_message["intent"] = {"name": "inform", "confidence": 0.65}
+    dispatcher = CollectingDispatcher()
+    run(ActionRouteInform().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]

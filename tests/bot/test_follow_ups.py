@@ -143,3 +143,15 @@ def test_a_kind_of_policy_named_after_an_answer_is_no_wish_to_buy_one():
     t = after_answer("那意外险怎么买", [("buy_insurance", 0.5), ("claim_documents", 0.1)], answered="claim_documents",
                      bot_said=docs)
     assert leaning_answer(t) is None  # buying said: answered as asked
+
+
+@pytest.mark.parametrize("text", ["你连这个都不知道？", "问了也白问", "听不懂人话吗"])
+def test_a_customer_fed_up_with_the_bot_gets_an_apology_and_a_human_offered(text):
+    """Set 10: "你连这个都不知道？" after "we don't quote prices here" got "please rephrase"."""
+    for action, intent in ((ActionHandleFallback(), "nlu_fallback"), (ActionOutOfScope(), "out_of_scope")):
+        t = after_answer(text, [("buy_insurance", 0.2)], intent=intent, answered="buy_insurance",
+                         bot_said="…需要我现在帮您转人工吗？")
+        dispatcher = CollectingDispatcher()
+        assert asyncio.run(action.run(dispatcher, t, {})) == []
+        assert "抱歉没能帮上您" in dispatcher.messages[0]["text"]
+        assert any("request_human" in b["payload"] for b in dispatcher.messages[0]["buttons"])
