@@ -240,6 +240,29 @@ def faq_tied(tracker: Tracker) -> bool:
     return faq is not None and bool(ranked) and (ranked[0].get("confidence") or 0.0) - faq <= TIED
 
 
+# "？？？" (nothing but question marks and the like), which NLU reads as a greeting: after an answer, puzzlement
+PUZZLED = re.compile(r"[\s?？!！.。…~～]*[?？][\s?？!！.。…~～]*")
+
+
+class ActionGreet(Action):
+    """A greeting — or "？？？" right after an answer, which asks what it meant: about a case just told, what
+    stands and what can be done; else an offer to say it another way."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        puzzled = PUZZLED.fullmatch(tracker.latest_message.get("text") or "") and turns.last_bot_text(tracker)
+        if puzzled and (case := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, case)
+        if puzzled:
+            say(dispatcher, tracker, "不好意思，是我刚才没说清楚吗？您可以告诉我哪里不明白，我换个说法解释；"
+                "也可以为您转人工客服。", [choice("转人工客服", "request_human")])
+            return []
+        dispatcher.utter_message(response="utter_greet")
+        return []
+
+
 class ActionHandleFallback(Action):
     """First miss: ask to rephrase with options; two misses in a row: a human takes over. Outside a task, a
     grievance NLU could not place (inform, file_complaint and nlu_fallback all near 0.35) starts the complaint."""

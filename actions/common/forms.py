@@ -254,7 +254,7 @@ SKIPPABLE_SLOTS = {"complaint_policy_number"}
 # 冇 / 唔记得 / 唔知: the Cantonese ones, as the normaliser passes them on
 NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚|冇|唔记得|唔知)")
 # …and anywhere in the message: "理赔号？不知道啊，当时材料都是我爸自己交的", "保单号找不到了，先不填"
-NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找不到|不在手边|不在身边|手[边头]没有"
+NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找不[到着见]|不在手边|不在身边|手[边头]没有"
                            r"|不在我这|没带|不填|不用填|不需要填|免填|唔记得|唔知|唔使填"
                            r"|(?:回头|以后|之后|晚点|稍后)再?(?:补|给|发|提供)")
 # Optional questions, the word that names their subject and the value that means "none": "保单号不在手边，

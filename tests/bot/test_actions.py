@@ -1939,7 +1939,7 @@ def test_declining_the_policy_number_early_skips_it_and_keeps_the_complaint(back
 
 @pytest.mark.parametrize("text", ["丁晓东，13552468791，保单号不记得了", "赵丽萍，手机13307551234，保单号回头再补",
                                   "报单号没有 车险的单号一时找不到", "王芳 13712345678 没有保单号",
-                                  "何静 13800001111 保單號都冇"])
+                                  "何静 13800001111 保單號都冇", "保单在我闺女那我现在找不着"])
 def test_declining_the_policy_number_with_other_answers_skips_its_question(backend, text):
     t = tracker({"requested_slot": "person_name", "complaint_description": "理赔拖了两个月"}, text=text,
                 intent="inform", form="complaint_form")
@@ -3408,3 +3408,22 @@ def test_a_grievance_right_after_a_case_was_told_is_about_that_case(backend):
     dispatcher = CollectingDispatcher()
     run(ActionRouteInform().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
+
+
+def test_question_marks_alone_after_a_case_was_told_ask_about_it_not_hello(backend):
+    """Set 10: "？？？" right after a claim's status (NLU: greet) got the welcome; it asks what the status means."""
+    from actions.routing import ActionGreet
+
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "？？？")
+    dispatcher = CollectingDispatcher()
+    run(ActionGreet().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"]
+    hello = tracker(text="？？", intent="greet")  # nothing said before it: the greeting it looks like
+    dispatcher = CollectingDispatcher()
+    run(ActionGreet().run(dispatcher, hello, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_greet"
+    greeting = after_complaint_progress(number, "你好")  # words are no puzzlement
+    dispatcher = CollectingDispatcher()
+    run(ActionGreet().run(dispatcher, greeting, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_greet"

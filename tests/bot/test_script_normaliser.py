@@ -48,6 +48,14 @@ def test_traditional_message_reaches_the_tokenizer_in_simplified(normaliser, use
     assert "理赔" in tokens and "LP2026110290101" in tokens
 
 
+def test_a_number_read_out_digit_by_digit_reaches_the_classifier_as_figures(normaliser, user_messages):
+    """Set 10: "我查下理赔 号码是LP二零二六…" read as a complaint: the training data writes case numbers in figures."""
+    [message] = normaliser.process(user_messages("我查下理赔 号码是LP二零二六一一零三九零一零三"))
+    assert message.get(TEXT) == "我查下理赔 号码是LP2026110390103"
+    [message] = normaliser.process(user_messages("一二三四 上山打老虎"))  # a few digit words are words
+    assert message.get(TEXT) == "一二三四 上山打老虎"
+
+
 @pytest.mark.parametrize(
     ("text", "script_value"),
     [("下週三可以嗎", "traditional"), ("下周三可以吗", "simplified")],
