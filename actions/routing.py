@@ -328,6 +328,10 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < SURE_TOPIC and (
+                case := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, case)  # "就知道拖" is no question about premiums
         if not sure and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
         if not sure and (booking := await visit_wanted(tracker)):

@@ -489,11 +489,14 @@ _ADDRESS_AFTER = set("0123456789楼栋幢座院室单门铺")
 def _reference(now: datetime) -> datetime:
     return now.replace(tzinfo=SHANGHAI) if now.tzinfo is None else now.astimezone(SHANGHAI)
 
+# Pinyin slips of the period before a clock time: "下五三点" (xiawu) is 下午三点. Same length, so offsets hold.
+_SLIPS = re.compile(r"下[五舞伍](?=[零一二两三四五六七八九十0-9]{1,3}[点时])")
+
 
 def parse(text: str, now: datetime) -> list[TimeMatch]:
     """Every time expression in `text`, resolved relative to `now` (naive `now` is taken as Shanghai time)."""
     now = _reference(now)
-    normalised = normalise_width(text).translate(_TRADITIONAL)
+    normalised = _SLIPS.sub("下午", normalise_width(text).translate(_TRADITIONAL))
     matches: list[TimeMatch] = []
     previous: list[_Atom] | None = None
     for group in _groups(normalised, _atoms(normalised, now)):

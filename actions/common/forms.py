@@ -236,6 +236,8 @@ SWITCHING = {
     "reschedule_appointment",
 }
 QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
+PROGRESS_ASKED = {"check_claim_progress", "check_complaint_progress"}
+PROGRESS_WORDS = re.compile(r"有没有人|进度|进展|到哪|哪一步|结果")
 IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
 # Case numbers as the backend issues them (api/core/numbering.py): what each form accepts, and what verification
 # may be spent on.
@@ -331,6 +333,8 @@ def free_text(tracker: Tracker, slot: str) -> str | None:
         return None
     if name in SWITCHING and confidence >= 0.9 and len(text) <= 12:
         return None
+    if name in PROGRESS_ASKED and confidence >= 0.9 and (QUESTION.search(text) or PROGRESS_WORDS.search(text)):
+        return None  # "说人话 我投诉了到底有没有人管": where a case stands, asked at length — not this case's story
     # just a number or just a time ("后天下午两点" to "which address?"): a value for another slot, not words
     # (a name alone, "何静", answers the name question, not "what happened" or "what do you want")
     kinds = IDENTIFIERS | {"time"} | ({"person_name"} if slot != "person_name" else set())

@@ -3427,3 +3427,31 @@ def test_question_marks_alone_after_a_case_was_told_ask_about_it_not_hello(backe
     dispatcher = CollectingDispatcher()
     run(ActionGreet().run(dispatcher, greeting, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_greet"
+
+
+def test_a_grievance_read_as_an_unsure_question_right_after_a_case_was_told_is_about_that_case(backend):
+    """Set 10: "就知道拖 你们就会说24小时" (NLU: the grace period at 0.33) after the complaint's progress."""
+    from actions.routing import ActionAnswerFaq
+
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "就知道拖 你们就会说24小时")
+    t.latest_message["intent"] = {"name": "faq", "confidence": 0.9}
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/grace_period",
+                                                                  "confidence": 0.33}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"]
+
+
+def test_where_a_complaint_stands_asked_at_its_description_question_is_no_description(backend):
+    """Set 10: "说人话 我投诉了到底有没有人管" became the description of a second complaint."""
+    from actions.common.forms import free_text
+
+    t = tracker({"requested_slot": "complaint_description"}, text="说人话 我投诉了到底有没有人管",
+                intent="check_complaint_progress", form="complaint_form")
+    t.latest_message["intent"]["confidence"] = 0.91
+    assert free_text(t, "complaint_description") is None
+    story = tracker({"requested_slot": "complaint_description"}, text="我投诉的理赔员态度太差了还挂我电话",
+                    intent="check_complaint_progress", form="complaint_form")
+    story.latest_message["intent"]["confidence"] = 0.91
+    assert free_text(story, "complaint_description") == "我投诉的理赔员态度太差了还挂我电话"
