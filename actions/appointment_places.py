@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from actions.common import turns
 from actions.common.forms import latest_entity
 from actions.common.policy import get_policy
+from bot import topic_confidence
 from bot.pinyin import syllables
 from bot.script import to_simplified
 
@@ -128,7 +129,6 @@ CLAIM_TOPICS = re.compile(r"^(?:claim_|report_accident)")
 CLAIM_WORDS = re.compile(r"理赔|报案|出险|住院|看病|医药费|车祸|意外|\bclaims?\b", re.IGNORECASE)
 CONSULTING = re.compile(r"当面|见面|面谈|面对面|咨询|问问|问清楚|聊聊|谈谈|倾下|傾下|\bmeet(?:ing)?\b", re.IGNORECASE)
 ERRAND_TURNS = 6
-CLEAR_TOPIC = 0.3
 
 
 def service_of_errand_told(tracker: Tracker) -> str | None:
@@ -143,7 +143,7 @@ def service_of_errand_told(tracker: Tracker) -> str | None:
         parse = turns.message(tracker, back)
         answer = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         # (the selector ranks topics for every message: only a question's clear topic counts)
-        if turns.intent(parse) == "faq" and (answer.get("confidence") or 0) >= CLEAR_TOPIC:
+        if turns.intent(parse) == "faq" and (answer.get("confidence") or 0) >= topic_confidence.ANSWERED:
             topics.add((answer.get("intent_response_key") or "").removeprefix("faq/"))
         texts.append(to_simplified(parse.get("text") or ""))
     counter = bool(topics & COUNTER_TOPICS) or any(COUNTER_ERRAND.search(t) for t in texts)

@@ -21,6 +21,7 @@ from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, booking_next, case_taken, verify_slot
 from actions.handover import FORM_SLOTS
+from bot import topic_confidence
 from bot.requests import REQUESTS
 from bot.script import to_simplified
 
@@ -173,7 +174,6 @@ def grievance_before(tracker: Tracker) -> str | None:
 # could not place one by one, none of them answered as a question of its own
 BURST_TURNS = 3
 BURST_INTENTS = {"nlu_fallback", "out_of_scope", "inform", "faq", "file_complaint"}
-ANSWERED_TOPIC = 0.5
 
 
 def burst_before(tracker: Tracker) -> str | None:
@@ -182,7 +182,7 @@ def burst_before(tracker: Tracker) -> str | None:
     for back in range(1, BURST_TURNS + 1):
         parse = turns.message(tracker, back)
         topic = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-        answered = turns.intent(parse) == "faq" and (topic.get("confidence") or 0.0) >= ANSWERED_TOPIC
+        answered = turns.intent(parse) == "faq" and (topic.get("confidence") or 0.0) >= topic_confidence.SURE
         if not parse.get("text") or turns.intent(parse) not in BURST_INTENTS or answered:
             break
         texts.insert(0, parse["text"].strip())

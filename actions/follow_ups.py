@@ -10,8 +10,8 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointment_places import CLEAR_TOPIC
 from actions.common import turns
+from bot import topic_confidence
 from bot.questions import ASKS, own_subject
 from bot.script import to_simplified
 
@@ -71,7 +71,7 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     buying = bool(BUYING.search(text))
     if chosen.get("intent_response_key") == BUY_TOPIC and not buying and LEANS.search(text):
         chosen = {}  # "那意外险呢" after the claim documents: not a purchase
-    if (chosen.get("confidence") or 0.0) >= CLEAR_TOPIC:
+    if (chosen.get("confidence") or 0.0) >= topic_confidence.ANSWERED:
         # a question NLU is sure of is answered as asked — or, when NLU took it for out of scope though its topic is
         # the last answer's ("怎么退" after the surrender answer), that answer again
         same = chosen.get("utter_action") == last and (message.get("intent") or {}).get("name") != "faq"

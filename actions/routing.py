@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointment_places import CLEAR_TOPIC, booking_asked, service_in_words
+from actions.appointment_places import booking_asked, service_in_words
 from actions.appointment_times import SHANGHAI, clock_time_said
 from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
@@ -33,6 +33,7 @@ from actions.complaints import (
 from actions.follow_ups import answer_leaning
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
+from bot import topic_confidence
 from bot.questions import ASKS
 from bot.script import to_simplified
 
@@ -40,16 +41,10 @@ BOOKING = {"service_type", "branch"}
 # A change of a booking as NLU's close second reading of a bare answer: the change form takes the number.
 CHANGES = {"cancel_appointment": "cancel", "reschedule_appointment": "reschedule"}
 LIKELY_CHANGE = 0.3
-# FAQ topic confidences (TopicBlend's) at which an FAQ answer replaces the "not understood" ladder (LIKELY_TOPIC,
-# the floor under which bot.nlg would offer a choice anyway) or the routing by a stray entity (SURE_TOPIC).
-LIKELY_TOPIC = CLEAR_TOPIC
-# …and a question NLU could not place, with a topic this likely, gets the choice of questions, not "not understood"
-CHOICE_TOPIC = 0.2
 # A message NLU could not place whose likeliest reading is a closing gets that closing's reply.
 CLOSINGS = {"goodbye", "thank"}
 LIKELY_CLOSING = 0.3
 CLOSING_CHARS = 16
-SURE_TOPIC = 0.5
 # Intents NLU leans to, after inform, on a grievance told outright: "…三万块交进去退我一万二，今天必须给我个说法"
 COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 # …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
@@ -310,7 +305,7 @@ class ActionHandleFallback(Action):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "呃 买了两年了" right after the hesitation-period answer
-        if not in_task and (answer := faq_instead(tracker, CHOICE_TOPIC)):
+        if not in_task and (answer := faq_instead(tracker, topic_confidence.CHOICE)):
             dispatcher.utter_message(response=answer)  # an unsure topic becomes a choice of questions (bot.nlg)
             return []
         return await fallback(dispatcher, tracker, domain)
@@ -327,9 +322,9 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
-        utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= LIKELY_TOPIC
+        utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= topic_confidence.ANSWERED
         text = to_simplified(tracker.latest_message.get("text") or "")
-        if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < SURE_TOPIC and (
+        if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
                 case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "就知道拖" is no question about premiums
         if not sure and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
@@ -412,7 +407,7 @@ class ActionRouteInform(Action):
         if form := case_awaiting_proof(tracker):
             return [FollowupAction(form)]
         # a sure FAQ topic outranks a stray time or service word: "周六开门吗" asks the hours, books nothing
-        if answer := faq_instead(tracker, SURE_TOPIC):
+        if answer := faq_instead(tracker, topic_confidence.SURE):
             dispatcher.utter_message(response=answer)
             return []
         text = to_simplified(tracker.latest_message.get("text") or "")
@@ -435,7 +430,7 @@ class ActionRouteInform(Action):
             return []
         if "time" in entities and (clock_time_said(tracker) or asks_to_book or not ASKS.search(text)):
             return [FollowupAction("appointment_form")]
-        if "time" in entities and (answer := faq_instead(tracker, LIKELY_TOPIC)):
+        if "time" in entities and (answer := faq_instead(tracker, topic_confidence.ANSWERED)):
             dispatcher.utter_message(response=answer)  # a day in a question books nothing: "周六开门吗"
             return []
         if ASKS.search(text) and (told := case_just_told(tracker)):

@@ -17,17 +17,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import topic_confidence
 from bot.script import to_script
 
 SCRIPT_SLOT = "customer_script"
 _TITLED = ("buttons", "quick_replies")
 
 FAQ_ANSWER_PREFIX = "utter_faq/"
-# Below this topic confidence (TopicBlend's, averaged with the ResponseSelector's) the chosen topic is more
-# often wrong than right ("保单借款利息多少", which had no topic, drew the lost-policy answer at 0.14): a wrong
-# answer misleads; a choice of the likeliest questions (or a human) does not. Figures: bench/README.md, "FAQ
-# answers the selector was unsure of".
-MIN_TOPIC_CONFIDENCE = 0.3
+# Below this topic confidence the chosen topic is more often wrong than right: a wrong answer misleads, a choice
+# of the likeliest questions (or a human) does not (bot/topic_confidence.py).
+MIN_TOPIC_CONFIDENCE = topic_confidence.ANSWERED
 UNSURE_RESPONSE = "utter_out_of_scope"
 # The unsure case: "这个状态啥意思？还要多久能到账" ranks status meanings 0.26 and payment time 0.22 — both are
 # worth offering. Topics under CANDIDATE_CONFIDENCE are noise; at most MAX_CANDIDATES are offered.

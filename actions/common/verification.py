@@ -30,6 +30,7 @@ from actions.common.picks import in_digits
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.handover import hand_over
+from bot import topic_confidence
 from bot.identifiers import digits_spoken
 from bot.questions import ASKS
 from bot.script import to_simplified
@@ -59,7 +60,6 @@ def failed_just_before(tracker: Tracker) -> bool:
 
 # Asking how a case stands, not what a claim needs ("想问下还要准备哪些材料") or anything else
 ASKS_PROGRESS = re.compile(r"进度|进展|到哪|哪一步|怎么样了|处理得|审核|结果|状态|批了|下来了|LP|TS", re.IGNORECASE)
-SURE_QUESTION = 0.4  # a topic confidence at which a question is the FAQ's, though NLU leaned to a look-up
 
 
 def question_instead(tracker: Tracker) -> str | None:
@@ -71,7 +71,7 @@ def question_instead(tracker: Tracker) -> str | None:
     answer = (message.get("response_selector", {}).get("faq", {}).get("response") or {})
     if numbers or not ASKS.search(text) or ASKS_PROGRESS.search(text):
         return None
-    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= SURE_QUESTION else None
+    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= topic_confidence.OVER_LOOKUP else None
 
 
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
