@@ -10,16 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import turns
 from actions.common.api import ApiError, backend
+from actions.common.closing import OWN_PLAN
 from actions.common.format import day, deadline
 from actions.common.reply import choice, say
+from bot.script import to_simplified
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
                  "action_complaint_progress": ("投诉", "complaint_number"),
                  "action_submit_complaint": ("投诉", "complaint_number")}
 REGISTERED = "action_submit_complaint"
 # Turns that keep the case told before them in view: a message not understood, or a question about the case
-# ("审核中是啥意思" then "那大概还要多久"), up to CASE_TURNS messages back.
-STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope")
+# ("审核中是啥意思" then "那大概还要多久", or "？？？"), up to CASE_TURNS messages back.
+STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope", "action_greet")
 CASE_TURNS = 3
 OUTLOOK_OFFER = "如果对进度有疑问或觉得太慢"
 REJECTED = "已拒赔"  # the backend's status of a rejected claim
@@ -62,6 +64,11 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
     speed it up. Right after a complaint was registered ("24小时内真的会有人联系我？"): that the promise holds,
     and what if not."""
     kind, number, registered = case
+    if OWN_PLAN.search(to_simplified(tracker.latest_message.get("text") or "")):
+        # "行吧我这礼拜就去弄": the customer will see to it — no third telling of what is missing
+        say(dispatcher, tracker, f"好的。办好以后，随时把编号 {number} 发给我，我帮您查最新进度。"
+            "还有什么可以帮您的吗？")
+        return []
     if registered:
         say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
             "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",

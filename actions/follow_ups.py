@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import turns
+from actions.common.reply import choice, say
 from bot import topic_confidence
 from bot.questions import ASKS, own_subject
 from bot.script import to_simplified
@@ -87,6 +88,24 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     if other and score >= FLOOR and (score >= base + MARGIN or base < OUT_OF_THE_RUNNING):
         return f"utter_{other}", False
     return None if told_again else (last, True)
+
+
+def told_twice(tracker: Tracker, utter: str | None) -> bool:
+    """Was `utter` the answer to each of the customer's last two messages? A third telling of the same long answer
+    ("是不是骗子啊" after the scam-call answer twice) helps no one."""
+    def answered(back: int) -> set:
+        return {(e.get("metadata") or {}).get("utter_action") for e in turns.reply(tracker, back)
+                if e.get("event") == "bot"}
+    return bool(utter) and all(utter in answered(back) for back in (1, 2))
+
+
+def answered_already(dispatcher: CollectingDispatcher, tracker: Tracker, utter: str | None) -> list | None:
+    """Instead of a third telling: what is still unclear, or a human; None when `utter` was not told twice."""
+    if not told_twice(tracker, utter):
+        return None
+    say(dispatcher, tracker, "这个问题刚才的回答里已经说明了。如果还有哪一点不清楚，可以直接告诉我具体是哪里，"
+        "我换个说法解释；也可以为您转人工客服，由专人跟您细说。", [choice("转人工客服", "request_human")])
+    return []
 
 
 def last_text(tracker: Tracker) -> str:

@@ -30,7 +30,7 @@ from actions.complaints import (
     is_account,
     type_in_words,
 )
-from actions.follow_ups import answer_leaning
+from actions.follow_ups import answer_leaning, answered_already
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
 from bot import topic_confidence
@@ -341,6 +341,8 @@ class ActionAnswerFaq(Action):
             return leaning  # "那我自己那个寿险呢也是两年吗" after the time limit to claim; "我份寿险买咗三年喇"
         if not sure and clock_time_said(tracker):  # a time of day proposed, not a day named in a question
             return [FollowupAction("appointment_form")]
+        if (again := answered_already(dispatcher, tracker, utter)) is not None:
+            return again
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
         return []
 

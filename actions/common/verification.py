@@ -136,6 +136,8 @@ async def case_taken(validator: BaseFormValidator, tracker: Tracker, slot: str, 
 
 
 WORDS = re.compile(r"[\u4e00-\u9fff]")
+# A mobile told as the new one: "我手机号换了 新的是…", "换号了", "现在用的是…"
+NEW_NUMBER = re.compile(r"换了|换号|换手机|新(?:的|号|手机|电话)|现在用的|改成")
 # Digits typed one by one with spaces ("尾号 ７ ０ ０ ３") are one number.
 SPACED_DIGITS = re.compile(r"(?<!\d)(?<!\d )\d(?: \d){3,}(?!\d)")
 
@@ -182,6 +184,11 @@ async def verify_slot(
         # "3200块那个" / "5600那筆" to the digits question (NLU may tag the number as the digits): the claim wanted,
         # not digits, and no attempt spent; once verified, the policy's claim of that amount is the one told
         say(dispatcher, tracker, "好的，记下了您要查的那一笔。查看之前需要先核对身份：")
+        return {"id_last4": None}
+    if NEW_NUMBER.search(said) and re.search(r"1[3-9]\d{9}", re.sub(r"[\s-]", "", said)):
+        # "我手机号换了 新的是150…" to the digits question: a new number is no proof of the registered one
+        say(dispatcher, tracker, "好的。核对身份要用原来登记的手机号或身份证号的后4位；更换登记的手机号需要先核实"
+            "身份，可以到网点柜面办理，或由人工客服为您核实后更新。", [choice("转人工客服", "request_human")])
         return {"id_last4": None}
     if whole and not kinds & {"id_last4", "phone"}:
         # digits in a sentence count only as a number of their own ("尾号是9002"), not pieces of an address

@@ -3455,3 +3455,27 @@ def test_where_a_complaint_stands_asked_at_its_description_question_is_no_descri
                     intent="check_complaint_progress", form="complaint_form")
     story.latest_message["intent"]["confidence"] = 0.91
     assert free_text(story, "complaint_description") == "我投诉的理赔员态度太差了还挂我电话"
+
+
+def test_a_new_mobile_told_at_the_digits_question_spends_no_attempt(backend):
+    """Set 10: "我手机号换了 新的是一五零 零一三八 八八八八" was checked as the proof and failed."""
+    said = "我手机号换了 新的是15001388888"
+    t = tracker({"policy_number": "P2026000000101", "requested_slot": "id_last4"}, text=said,
+                form="claim_progress_form", entities=[{"entity": "phone", "value": "15001388888"}])
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateClaimProgressForm().validate_id_last4(said, dispatcher, t, DOMAIN)) == {"id_last4": None}
+    assert "原来登记的手机号" in dispatcher.messages[0]["text"]
+    registered = "手机13800138001"  # the registered mobile in full: its last four are the proof
+    t = tracker({"claim_number": "LP2026110290101", "requested_slot": "id_last4"}, text=registered,
+                form="claim_progress_form", entities=[{"entity": "phone", "value": "13800138001"}])
+    out = run(ValidateClaimProgressForm().validate_id_last4(registered, CollectingDispatcher(), t, DOMAIN))
+    assert out["id_last4"] == "8001" and out["verification_token"]
+
+
+def test_ok_with_a_plan_of_ones_own_after_a_case_was_told_is_acknowledged(backend):
+    """Set 10: "行吧我这礼拜就去弄" after the missing papers were told got them told a third time."""
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "行吧我这礼拜就去弄")
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("好的。办好以后") and number in dispatcher.messages[0]["text"]

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.follow_ups import leaning_answer
-from actions.routing import ActionHandleFallback, ActionOutOfScope
+from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope
 
 HESITATION = "犹豫期是签收保单后给您的“冷静期”……过了犹豫期再退保，只能退还保单的现金价值，可能有损失。"
 
@@ -155,3 +155,23 @@ def test_a_customer_fed_up_with_the_bot_gets_an_apology_and_a_human_offered(text
         assert asyncio.run(action.run(dispatcher, t, {})) == []
         assert "抱歉没能帮上您" in dispatcher.messages[0]["text"]
         assert any("request_human" in b["payload"] for b in dispatcher.messages[0]["buttons"])
+
+
+def test_the_same_answer_is_not_read_out_a_third_time():
+    """Set 10: "是不是骗子啊" got the scam-call answer a third time in a row."""
+    scam = {"utter_action": "utter_faq/scam_calls"}
+    latest = {"text": "是不是骗子啊", "intent": {"name": "faq", "confidence": 0.9}, "entities": [],
+              "response_selector": {"faq": {"response": {**scam, "confidence": 0.8}}}}
+    events = []
+    for said in ("刚才有个电话说是你们理赔部的", "说要先交500块手续费"):
+        events += [{"event": "user", "text": said}, {"event": "bot", "text": "请您提高警惕……", "metadata": scam}]
+    events.append({"event": "user", "text": "是不是骗子啊", "parse_data": latest})
+    t = Tracker(sender_id="third", slots={}, latest_message=latest, events=events, paused=False, followup_action=None,
+                active_loop={}, latest_action_name="action_listen")
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ActionAnswerFaq().run(dispatcher, t, {})) == []
+    assert "刚才的回答里已经说明" in dispatcher.messages[0]["text"]
+    t.events = t.events[2:]  # told once before: told again
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerFaq().run(dispatcher, t, {}))
+    assert dispatcher.messages[0]["response"] == "utter_faq/scam_calls"
