@@ -107,6 +107,20 @@ async def next_free(service_type: str, day: dt.date, branch: str | None) -> list
     return []
 
 
+async def last_free(service_type: str, day: dt.date, branch: str | None) -> list[dict]:
+    """Free slots on the latest day before `day` that has any, within the booking horizon (past it: the soonest):
+    asked for a day just past the horizon, the customer wants it as late as it goes."""
+    today = dt.datetime.now(SHANGHAI).date()
+    last = min(day, today + dt.timedelta(days=(await get_policy())["appointment"]["horizon_days"]))
+    for offset in range(LOOKAHEAD_DAYS):
+        if (candidate := last - dt.timedelta(days=offset)) < today:
+            break
+        slots, _ = await free_slots(service_type, candidate, branch)
+        if slots:
+            return slots
+    return await next_free(service_type, today, branch)
+
+
 async def check_time(
     form: BaseFormValidator,
     value: Any,
@@ -157,8 +171,8 @@ async def check_time(
             slot_buttons(slots),
         )
     offer = slots or await next_free(service_type, moment.date() + dt.timedelta(days=1), branch)
-    if not offer and reason:  # "明年1月1号": past the booking horizon, nothing after it either; the soonest then
-        offer = await next_free(service_type, dt.datetime.now(SHANGHAI).date(), branch)
+    if not offer and reason:  # "1月8号": past the booking horizon, nothing after it either; the latest bookable days
+        offer = await last_free(service_type, moment.date(), branch)
     why = reason or ("该时段已约满" if await on_the_grid(service_type, moment) else "这个时间不在可预约的时段内")
     message = f"抱歉，{why}。" + ("您可以选择以下时间：" if offer else "近期暂无空闲时段，可以转人工为您安排。")
     return form.reject(dispatcher, tracker, "appointment_time", message, slot_buttons(offer))

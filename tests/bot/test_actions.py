@@ -1172,9 +1172,11 @@ def test_the_word_for_name_is_no_surname():
     assert run(ValidateAppointmentForm().extract_person_name(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
-def test_a_day_past_the_booking_horizon_is_offered_the_soonest_free_slots(backend):
-    far = (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(days=40)).replace(
-        hour=10, minute=0, second=0, microsecond=0)
+def test_a_day_past_the_booking_horizon_is_offered_the_latest_free_slots(backend):
+    """Set 10: "那1月8號呢？" (two days past the horizon) was offered today's slots; the last bookable day is nearer
+    to what the customer wants."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    far = (now + dt.timedelta(days=40)).replace(hour=10, minute=0, second=0, microsecond=0)
     dispatcher = CollectingDispatcher()
     t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text="40天后上午十点",
                 form="appointment_form")
@@ -1182,6 +1184,9 @@ def test_a_day_past_the_booking_horizon_is_offered_the_soonest_free_slots(backen
     assert checked["appointment_time"] is None
     said = dispatcher.messages[0]
     assert "天内" in said["text"] and "暂无空闲" not in said["text"] and said["buttons"]
+    last_day = (now + dt.timedelta(days=30)).date()  # the policy's horizon; call-backs run every day
+    slots = [b["title"] for b in said["buttons"] if "time" in b["payload"]]
+    assert slots and all(title.startswith(f"{last_day.month}月{last_day.day}日") for title in slots)
 
 
 def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(backend):
