@@ -14,6 +14,7 @@ from actions.common import turns
 from actions.common.forms import latest_entity, values_before_this_turn
 from actions.common.picks import button_entities, last_buttons, picked_button_entities
 from bot import timeparse
+from bot.questions import ASKS
 from bot.script import to_simplified
 from bot.timeparse import PERIODS
 
@@ -116,6 +117,10 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
         # "明天上午十点。十点。可以吗" starting the booking (action_answer_faq): the time it starts with
         return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
     if asked != "appointment_time":
+        # "要是能来的话晚上七点以后吧…" to the address question, read as faq: a time proposed, not asked about
+        said = to_simplified(tracker.latest_message.get("text") or "")
+        if intent in ("faq", "out_of_scope") and not ASKS.search(said) and not tracker.get_slot("appointment_time"):
+            return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
         return {}
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
     if not proposed and not latest_entity(tracker, "time"):

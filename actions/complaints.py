@@ -145,7 +145,7 @@ GRIEVANCE = re.compile(
     r"|没人(?:管|理|接|联系|回)|不耐烦|太慢|太差|差劲|垃圾|退还|退钱|赔偿|道歉|曝光|起诉|律师|12378|监管|报警"
     r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我|只(?:能)?(?:拿回|退)|亏了|蚀"
     r"|亏(?:掉|一大半|大半|一半|很多|好多|惨)|才(?:拿回|退)"
-    r"|拍胸脯|说好的|全额退")
+    r"|拍胸脯|说好的|全额退|烦死|骚扰|天天(?:打|发)|老是打|一直打")
 
 
 # …and the ones that make a story a complaint even when NLU leaned elsewhere (not a claim refused: "…说是既往症不赔"
@@ -256,6 +256,22 @@ def about_a_filed_complaint(tracker: Tracker) -> bool:
     return bool(FILED_BEFORE.search(text)) and not ANOTHER_COMPLAINT.search(text)
 
 
+COMPLAINS = re.compile(r"投诉|举报|申诉|不满|意见")
+
+
+def request_of_a_question(tracker: Tracker) -> str | None:
+    """The FAQ answer for a message read as a complaint that tells no grievance and names no complaint, when NLU's
+    next reading is the FAQ and its topic is sure; None otherwise."""
+    message = tracker.latest_message
+    text = to_simplified(message.get("text") or "")
+    ranking = [i.get("name") for i in message.get("intent_ranking") or []]
+    answer = (message.get("response_selector", {}).get("faq", {}).get("response") or {})
+    if ranking[1:2] != ["faq"] or COMPLAINS.search(text) or GRIEVANCE.search(text) or is_account(story_of(text)) and (
+            FIRM_GRIEVANCE.search(text)):
+        return None
+    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= topic_confidence.SURE else None
+
+
 AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
 # …a yes as a clause of its own, whatever follows it
 AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
@@ -268,6 +284,11 @@ class ValidateComplaintForm(ContactFormValidator):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         case = case_just_told(tracker)
         text = to_simplified(tracker.latest_message.get("text") or "")
+        if not tracker.get_slot("requested_slot") and (answer := request_of_a_question(tracker)):
+            # "我要求你们把我的个人信息全部删掉": a demand, but one the FAQ answers (how, and who does it) — no
+            # grievance to register
+            dispatcher.utter_message(response=answer)
+            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
         if not tracker.get_slot("requested_slot") and case and case[0] == "投诉" and not case[2] and not (
                 ANOTHER_COMPLAINT.search(text)):
             # "你们就是拖 这都三天了还在分析" right after that complaint's stage: a grievance about its handling, for

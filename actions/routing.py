@@ -140,6 +140,8 @@ async def visit_wanted(tracker: Tracker) -> list | None:
     text = to_simplified(tracker.latest_message.get("text") or "")
     if not (case_in_view(tracker) or BOOKING_WORDS.search(text) or not ASKS.search(text)):
         return None
+    if GRIEVANCE.search(text) and not BOOKING_WORDS.search(text):
+        return None  # "你们公司天天给我打电话 烦死了": calls complained of, not a call-back wanted
     return await booking_asked(tracker)
 
 

@@ -1928,6 +1928,16 @@ def test_a_day_named_in_a_question_is_still_a_question(backend):
         CollectingDispatcher(), proposal_turn("周末能预约吗", "day"), DOMAIN)) == {}
 
 
+def test_a_time_said_to_another_question_is_taken_unless_it_is_asked_about(backend):
+    """Set 10: "要是能来的话晚上七点以后吧…" to the address question (read as faq) was ignored: the customer was
+    never told home visits end earlier. "周末能上门吗" asks, and proposes nothing."""
+    for text, taken in (("要是能来的话晚上七点以后吧白天家里没人", True), ("周末晚上七点能上门吗", False)):
+        t = proposal_turn(text, "hour")
+        t.slots.update({"requested_slot": "address", "service_type": "上门服务", "branch": None})
+        out = run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), t, DOMAIN))
+        assert bool(out.get("appointment_time")) is taken, text
+
+
 # --- declining an optional question, and not having the number, said in passing ----------------------
 
 
@@ -3484,3 +3494,37 @@ def test_ok_with_a_plan_of_ones_own_after_a_case_was_told_is_acknowledged(backen
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["text"].startswith("好的。办好以后") and number in dispatcher.messages[0]["text"]
+
+
+def test_a_branch_named_by_its_city_with_a_stray_space_is_that_branch(backend):
+    """Set 10: "可以约个当面谈谈吗 北京 后天上午十点": NLU tagged "北京 " and the branch was refused."""
+    t = tracker({"service_type": "理赔面谈"}, text="可以约个当面谈谈吗 北京 后天上午十点", form="appointment_form",
+                entities=[{"entity": "branch", "value": "北京 "}])
+    out = run(ValidateAppointmentForm().validate_branch("北京 ", CollectingDispatcher(), t, DOMAIN))
+    assert out["branch"] == "北京朝阳支公司"
+
+
+def test_calls_complained_of_book_no_call_back(backend):
+    """Set 10: "你们公司天天给我打电话 烦死了" (out of scope) started a call-back booking."""
+    t = ranked("你们公司天天给我打电话 烦死了", "out_of_scope", "file_complaint")
+    events = run(ActionOutOfScope().run(CollectingDispatcher(), t, DOMAIN))
+    assert FollowupAction("appointment_form") not in events and SlotSet("service_type", "电话回访") not in events
+    wanted = ranked("让你们的人明天给我打电话", "out_of_scope", "book_appointment")
+    assert FollowupAction("appointment_form") in run(ActionOutOfScope().run(CollectingDispatcher(), wanted, DOMAIN))
+
+
+def test_a_demand_the_faq_answers_opens_no_complaint(backend):
+    """Set 10: "我要求你们把我的个人信息全部删掉" (file_complaint 0.55, faq 0.39, privacy topic 0.98) opened a
+    complaint."""
+    def opened(text: str) -> tuple[list, list]:
+        t = ranked(text, "file_complaint", "faq", "inform")
+        t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/privacy",
+                                                                      "confidence": 0.98}}}
+        dispatcher = CollectingDispatcher()
+        return run(ValidateComplaintForm().run(dispatcher, t, DOMAIN)), dispatcher.messages
+
+    events, said = opened("我要求你们把我的个人信息全部删掉")
+    assert SlotSet("requested_slot", None) in events and said[0]["response"] == "utter_faq/privacy"
+    for complaint in ("我要投诉你们泄露我的个人信息", "你们把我的信息卖给推销的 天天骚扰我"):
+        events, said = opened(complaint)
+        assert not any(m.get("response") == "utter_faq/privacy" for m in said), complaint
