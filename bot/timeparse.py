@@ -177,6 +177,8 @@ _RELATIVE_DAYS = {
     "后日": 2,
     "大后天": 3,
     "听日": 1,  # Cantonese 聽日 / 琴日
+    "tomorrow": 1,
+    "today": 0,
     "琴日": -1,
 }
 _DAY_PERIODS = {"今早": (0, "早上"), "今晨": (0, "早上"), "今晚": (0, "晚上"), "今夜": (0, "晚上"),
@@ -309,6 +311,15 @@ def _clock(m: re.Match, now: datetime) -> _Atom | None:
     return _Atom(m.start(), m.end(), clock=(hour, minute, said_minutes), bare_clock=bare, twenty_four_hour=padded)
 
 
+def _english_clock(m: re.Match, now: datetime) -> _Atom | None:
+    """"call me at 9", "10am", "2:30 pm": an hour in English, often beside Chinese."""
+    hour, minute, ampm = int(m["h"]), int(m["m"] or 0), m.groupdict().get("ampm")
+    if ampm and not 1 <= hour <= 12 or hour > 23:
+        return None
+    period = {"a": "上午", "p": "下午"}.get(ampm[0].lower()) if ampm else None
+    return _Atom(m.start(), m.end(), period=period, clock=(hour, minute, bool(m["m"])), bare_clock=not m["m"])
+
+
 _MD_SEP = r"(?P<sep>[-/.])"
 _GRAMMAR: list[tuple[re.Pattern, Callable[[re.Match, datetime], _Atom | None]]] = [
     (re.compile("|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True))), _relative_day),
@@ -344,6 +355,10 @@ _GRAMMAR: list[tuple[re.Pattern, Callable[[re.Match, datetime], _Atom | None]]] 
     ),
     (re.compile(_CLOCK_RE), _clock),
     (re.compile(_HHMM_RE), _clock),
+    (re.compile(r"(?<![a-z0-9:])(?:(?:at|@)\s*)?(?P<h>[0-9]{1,2})(?::(?P<m>[0-5][0-9]))?\s*(?P<ampm>[ap]\.?m\.?)"
+                r"(?![a-z])", re.IGNORECASE), _english_clock),
+    (re.compile(r"(?<![a-z])(?:at|@)\s*(?P<h>[0-9]{1,2})(?::(?P<m>[0-5][0-9]))?(?![0-9:a-z])", re.IGNORECASE),
+     _english_clock),
 ]
 _ORDER = ("date", "period", "clock")
 # Parentheses let "12月1日（周二）15:00", the way the bot itself writes slots, read as one expression.

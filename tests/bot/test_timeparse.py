@@ -164,6 +164,10 @@ TABLE = [
     ("礼拜一十点半", MON, at(2026, 11, 23, 10, 30), "minute"),
     ("星期二十一点", MON, at(2026, 11, 24, 11), "hour"),
     ("这个星期天下五三点", MON, at(2026, 11, 29, 15), "hour"),  # a pinyin slip of 下午
+    # an hour in English, beside Chinese or not
+    ("at 9", MON.replace(hour=8), at(2026, 11, 23, 9), "hour"),
+    ("tomorrow at 2:30 pm", MON, at(2026, 11, 24, 14, 30), "minute"),
+    ("明天 10am", MON, at(2026, 11, 24, 10), "hour"),
 ]
 
 
@@ -182,6 +186,7 @@ def test_expression_resolves_to_the_expected_time_and_grain(text, now, expected,
         *("快一点", "我有三点建议", "第3点", "晚一点再打", "一点点", "晚上好", "下午好", "一时半会儿"),
         *("3号楼", "坐5号线", "7日内", "2月30号", "13812345678", "LP2026110290101", "TS20261120-9001"),
         *("你好", "我要投诉", "等了一上午", "整个下午都没人接", "隻貓兩日唔食嘢"),
+        *("budget大概5k一年", "at 25", "flat 3"),
         # house numbers in addresses
         *("上海 浦东 张杨路1288弄5号302", "幸福路8号院", "建国路5号", "5号302室", "阳光小区9号3单元"),
     ],
