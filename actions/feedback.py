@@ -9,11 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import ask_rating, score_buttons
 from actions.common.rating import SAYS_RATING
 from actions.common.reply import say
+from actions.complaints import GRIEVANCE
 from actions.handover import NOTHING_PENDING, fallback
 from bot.script import to_simplified
 
@@ -40,9 +42,17 @@ class ActionAskCsat(Action):
         return "action_ask_csat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if GRIEVANCE.search(text) and not FAREWELL.search(text):
+            # "就知道拖 你们就会说24小时", read as goodbye at 0.41: a grievance, not the end of the chat
+            if case := case_just_told(tracker):
+                return await about_the_case_told(dispatcher, tracker, case)
+            return await fallback(dispatcher, tracker, domain)
         return ask_rating(dispatcher, tracker)
 
 
+# Words that end a chat, whatever else is said ("太慢了 算了 拜拜")
+FAREWELL = re.compile(r"再见|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线", re.IGNORECASE)
 # The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
 ANYTHING_ELSE = re.compile(r"还有(?:其他|别的|什么)(?:问题|需要|事|可以帮)")
 BARE_SCORE = re.compile(r"\s*[1-5一二三四五]\s*[!！。.~]*\s*")

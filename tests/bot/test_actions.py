@@ -3528,3 +3528,18 @@ def test_a_demand_the_faq_answers_opens_no_complaint(backend):
     for complaint in ("我要投诉你们泄露我的个人信息", "你们把我的信息卖给推销的 天天骚扰我"):
         events, said = opened(complaint)
         assert not any(m.get("response") == "utter_faq/privacy" for m in said), complaint
+
+
+def test_a_grievance_read_as_goodbye_is_not_the_end_of_the_chat(backend):
+    """Set 10: "就知道拖 你们就会说24小时" (goodbye at 0.41) after the complaint's progress got the rating question."""
+    from actions.feedback import ActionAskCsat
+
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "就知道拖 你们就会说24小时")
+    t.latest_message["intent"] = {"name": "goodbye", "confidence": 0.41}
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAskCsat().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"] and SlotSet("csat_asked", True) not in events
+    bye = after_complaint_progress(number, "太慢了 算了 拜拜")  # a farewell with its grievance: the end
+    bye.latest_message["intent"] = {"name": "goodbye", "confidence": 0.9}
+    assert SlotSet("csat_asked", True) in run(ActionAskCsat().run(CollectingDispatcher(), bye, DOMAIN))
