@@ -52,8 +52,9 @@ JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|
                            r"(?:登记|记下来?|记录下来?|记上|立案|受理)(?:上|下来|一下)?")
 # What a demand says (退/赔/道歉/说法…); an answer to the demand question with none of it tells more story.
 DEMANDS = re.compile(r"要|希望|求|退(?:钱|款|还|回|给|保费|费)|赔|补|道歉|说法|交代|解释|处理|解决|负责|撤销|注销|取消"
-                     r"|恢复|还我|给我|换人|改|查"
-                     r"|没有|无|不用|算了|攞返|俾返")
+                     r"|恢复|还我|给我|换人|改|查|回电|打给我"
+                     r"|没有|无|不用|算了|攞返|俾返|(?<![a-z])(?:call|ring|refund|appeal|review|apologi[sz]e)(?![a-z])",
+                     re.IGNORECASE)
 
 
 # "你们投诉一般多久能处理？我要投诉": a question about complaining and the request itself tell no story.

@@ -3543,3 +3543,14 @@ def test_a_grievance_read_as_goodbye_is_not_the_end_of_the_chat(backend):
     bye = after_complaint_progress(number, "太慢了 算了 拜拜")  # a farewell with its grievance: the end
     bye.latest_message["intent"] = {"name": "goodbye", "confidence": 0.9}
     assert SlotSet("csat_asked", True) in run(ActionAskCsat().run(CollectingDispatcher(), bye, DOMAIN))
+
+
+def test_a_demand_in_english_is_the_demand(backend):
+    """Set 10: "ok call me at 9, 188 0000 1111, 我叫张伟" to "what do you want us to do?" was added to the story."""
+    text = "ok call me at 9, 188 0000 1111, 我叫张伟"
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "my claim 被拒了 want to appeal"},
+                text=text, form="complaint_form", entities=[
+                    {"entity": "phone", "value": "18800001111", "start": 17, "end": 30},
+                    {"entity": "person_name", "value": "张伟", "start": 34, "end": 36}])
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_demand": "ok call me at 9"}
