@@ -64,6 +64,15 @@ def runner_up(tracker: Tracker) -> str | None:
     return None
 
 
+def closing_reading(tracker: Tracker) -> str | None:
+    """The closing (goodbye, thank) among NLU's two likeliest readings after inform and nlu_fallback, if it is
+    likely enough: "懂了 谢谢宝" is out of scope at 0.50 and thanks at 0.46."""
+    readings = [r for r in tracker.latest_message.get("intent_ranking") or []
+                if r.get("name") not in ("inform", "nlu_fallback")][:2]
+    return next((r["name"] for r in readings if r.get("name") in CLOSINGS
+                 and (r.get("confidence") or 0.0) >= LIKELY_CLOSING), None)
+
+
 def runner_up_confidence(tracker: Tracker) -> float:
     name = runner_up(tracker)
     return next((r.get("confidence") or 0.0 for r in tracker.latest_message.get("intent_ranking") or []
@@ -277,13 +286,13 @@ class ActionHandleFallback(Action):
             return other
         if not in_task and (complaint := complaint_offer_taken(dispatcher, tracker)):
             return complaint  # "那就重新投 …" to "…为您登记一条新的投诉"
-        closing = runner_up(tracker) in CLOSINGS
+        closing = closing_reading(tracker)
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
-        if not in_task and closing and short and runner_up_confidence(tracker) >= LIKELY_CLOSING:
+        if not in_task and closing and short:
             # "好的謝謝，沒有別的了" torn between goodbye and thanks (0.41 / 0.40): either way a closing, not "not
             # understood" (nor, right after a case's progress, an offer to urge it). Said here: a FollowupAction
             # to the closing's action left the policies predicting it again and again.
-            if runner_up(tracker) == "goodbye":
+            if closing == "goodbye":
                 return ask_rating(dispatcher, tracker)
             dispatcher.utter_message(response="utter_welcome")
             return []

@@ -3554,3 +3554,15 @@ def test_a_demand_in_english_is_the_demand(backend):
                     {"entity": "person_name", "value": "张伟", "start": 34, "end": 36}])
     out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
     assert out == {"complaint_demand": "ok call me at 9"}
+
+
+def test_thanks_second_to_out_of_scope_is_still_thanks(backend):
+    """Set 9 on this session's model: "懂了 谢谢宝" (nlu_fallback; out_of_scope 0.50, thank 0.46) got "not
+    understood", and the score that followed a hand-over."""
+    t = tracker(text="懂了 谢谢宝", intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.4},
+                                          {"name": "out_of_scope", "confidence": 0.5},
+                                          {"name": "thank", "confidence": 0.46}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_welcome"
