@@ -90,21 +90,30 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     return None if told_again else (last, True)
 
 
-def told_twice(tracker: Tracker, utter: str | None) -> bool:
-    """Was `utter` the answer to each of the customer's last two messages? A third telling of the same long answer
-    ("是不是骗子啊" after the scam-call answer twice) helps no one."""
-    def answered(back: int) -> set:
-        return {(e.get("metadata") or {}).get("utter_action") for e in turns.reply(tracker, back)
-                if e.get("event") == "bot"}
-    return bool(utter) and all(utter in answered(back) for back in (1, 2))
+def told_twice(tracker: Tracker, utter: str | None) -> str | None:
+    """The text of `utter` if it was the answer to each of the customer's last two messages: a third telling of the
+    same long answer ("是不是骗子啊" after the scam-call answer twice) helps no one."""
+    def told(back: int) -> list[str]:
+        return [e.get("text") or "" for e in turns.reply(tracker, back)
+                if e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == utter]
+    last, before = told(1), told(2)
+    return last[-1] if utter and last and before else None
+
+
+# The gist of an answer: its first sentence, without the "关于刚才的「…」：" line that introduced it as a follow-up
+GIST = re.compile(r"^(?:关于刚才的[^\n]*\n)?([^。！？\n]+[。！？])")
 
 
 def answered_already(dispatcher: CollectingDispatcher, tracker: Tracker, utter: str | None) -> list | None:
-    """Instead of a third telling: what is still unclear, or a human; None when `utter` was not told twice."""
-    if not told_twice(tracker, utter):
+    """Instead of a third telling of the same answer, its gist, and a human for what it does not cover; None when
+    `utter` was not told twice running."""
+    text = told_twice(tracker, utter)
+    if text is None:
         return None
-    say(dispatcher, tracker, "这个问题刚才的回答里已经说明了。如果还有哪一点不清楚，可以直接告诉我具体是哪里，"
-        "我换个说法解释；也可以为您转人工客服，由专人跟您细说。", [choice("转人工客服", "request_human")])
+    gist = GIST.match(to_simplified(text))
+    say(dispatcher, tracker, (f"简单说：{gist.group(1)}" if gist else "") + "刚才的回答就是我这里能提供的信息；"
+        "具体到您的情况，如果还有不清楚的地方，可以为您转人工客服，由专人帮您确认。",
+        [choice("转人工客服", "request_human")])
     return []
 
 
