@@ -147,7 +147,10 @@ async def visit_wanted(tracker: Tracker) -> list | None:
     """booking_asked, for a message NLU read as a question or out of scope: only when it asks to book, or a case is
     in view ("当面问问 广州天河那个" after a claim's progress) — not "北京朝阳支公司附近有什么好吃的"."""
     text = to_simplified(tracker.latest_message.get("text") or "")
-    if not (case_in_view(tracker) or BOOKING_WORDS.search(text) or not ASKS.search(text)):
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    # (a call-back asked as a question, with whom to call: "能不能叫个人给我儿子打电话 …他电话是139…")
+    described = service_in_words(text) and entities & {"phone", "time", "person_name"}
+    if not (case_in_view(tracker) or BOOKING_WORDS.search(text) or not ASKS.search(text) or described):
         return None
     if GRIEVANCE.search(text) and not BOOKING_WORDS.search(text):
         return None  # "你们公司天天给我打电话 烦死了": calls complained of, not a call-back wanted
@@ -234,6 +237,15 @@ def faq_instead(tracker: Tracker, floor: float) -> str | None:
     return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= floor else None
 
 
+def sure_question(tracker: Tracker) -> str | None:
+    """The FAQ answer for a question NLU could not place whose topic the topic model is sure of, whatever NLU's next
+    guess ("都要带些啥东西 你慢点说": bot_challenge 0.30, faq 0.19; claim documents 0.70)."""
+    message = tracker.latest_message
+    answer = message.get("response_selector", {}).get("faq", {}).get("response", {})
+    asks = ASKS.search(to_simplified(message.get("text") or ""))
+    return answer.get("utter_action") if asks and (answer.get("confidence") or 0.0) >= topic_confidence.SURE else None
+
+
 TIED = 0.05
 
 
@@ -316,6 +328,9 @@ class ActionHandleFallback(Action):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "呃 买了两年了" right after the hesitation-period answer
+        if not in_task and (answer := sure_question(tracker)):
+            dispatcher.utter_message(response=answer)  # "都要带些啥东西 你慢点说": NLU torn, the topic model sure
+            return []
         if not in_task and (answer := faq_instead(tracker, topic_confidence.CHOICE)):
             dispatcher.utter_message(response=answer)  # an unsure topic becomes a choice of questions (bot.nlg)
             return []

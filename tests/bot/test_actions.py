@@ -3566,3 +3566,25 @@ def test_thanks_second_to_out_of_scope_is_still_thanks(backend):
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_welcome"
+
+
+def test_a_question_nlu_could_not_place_but_whose_topic_is_sure_is_answered(backend):
+    """Set 7 on this session's model: "都要带些啥东西 你慢点说" (nlu_fallback; bot_challenge 0.30, faq 0.19; claim
+    documents 0.70) got "not understood"."""
+    t = ranked("都要带些啥东西 你慢点说 我拿笔记一下", "nlu_fallback", "bot_challenge", "faq")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/claim_documents",
+                                                                  "confidence": 0.7}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/claim_documents"
+
+
+def test_a_call_back_asked_as_a_question_with_the_number_books_it(backend):
+    """Set 7 on this session's model: "能不能叫个人给我儿子打电话 … 他电话是139…" (faq, unsure topic) got a menu."""
+    text = "我是真弄不明白 能不能叫个人给我儿子打电话 他懂这些 他电话是13912345678"
+    t = ranked(text, "faq", "inform")
+    t.latest_message["entities"] = [{"entity": "phone", "value": "13912345678"}]
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/privacy",
+                                                                  "confidence": 0.13}}}
+    events = run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN))
+    assert events[-1] == FollowupAction("appointment_form")
