@@ -51,16 +51,25 @@ def offered_day(tracker: Tracker) -> dt.date | None:
         return None
 
 
+def day_in(entity: dict, text: str) -> bool:
+    """Does a time entity name a day: a day's grain, or a period said with its day ("明天上午", not "上午")?"""
+    grain = (entity.get("additional_info") or {}).get("grain")
+    if grain == "day":
+        return True
+    said = text[entity["start"]:entity["end"]] if grain == "period" and entity.get("start") is not None else ""
+    return bool(PERIOD.sub("", to_simplified(said)).strip())
+
+
 def on_the_offered_day(tracker: Tracker, moment: dt.datetime) -> dt.datetime:
     """"9点就9点" to the slots offered for 1 December means that day's 09:00, not tomorrow's: a time said
     without a day refers to the day on the buttons. Read again with that day as "today", a time that has no
     day of its own lands on it; "明天9点" or "12月2号9点" do not, and keep their own day."""
     day, entity = offered_day(tracker), latest_entity(tracker, "time")
-    days_said = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
-                 and (e.get("additional_info") or {}).get("grain") == "day"]
-    if not day or moment.date() == day or days_said:
-        return moment  # (a day said in the message, apart from its hour: "那1月4號好了，下午四點半")
     text = tracker.latest_message.get("text") or ""
+    days_said = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+                 and day_in(e, text)]
+    if not day or moment.date() == day or days_said:
+        return moment  # (a day said apart from its hour: "那1月4號好了，下午四點半", "明天上午吧 十点钟")
     said = text[entity["start"]: entity["end"]] if entity and entity.get("start") is not None else text
     again = the_one_clock_time(said, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
     if again and again.date() == day:

@@ -1210,6 +1210,18 @@ def test_a_time_without_a_day_is_taken_on_the_day_of_the_slots_just_offered(back
                                  "电话回访", None))
         chosen = dt.datetime.fromisoformat(checked["appointment_time"])
         assert (chosen.date(), chosen.hour) == (day, 9), text
+    # set 7 on this session's code: "明天上午吧 十点钟" names its day in the period, apart from the hour
+    text = "明天上午吧 十点钟"
+    period = {"entity": "time", "value": tomorrow_nine.isoformat(), "start": 0, "end": 4,
+              "additional_info": {"grain": "period"}}
+    hour = {"entity": "time", "value": tomorrow_nine.replace(hour=10).isoformat(), "start": 6, "end": 9,
+            "additional_info": {"grain": "hour"}}
+    t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text=text, entities=[period, hour],
+                form="appointment_form")
+    t.events = [{"event": "bot", "text": "您可以选择以下时间：", "data": {"buttons": buttons}},
+                {"event": "user", "text": text, "parse_data": t.latest_message}]
+    checked = run(check_time(ValidateAppointmentForm(), hour["value"], CollectingDispatcher(), t, "电话回访", None))
+    assert dt.datetime.fromisoformat(checked["appointment_time"]).date() == tomorrow_nine.date()
     # the NLU left the bare hour untagged: the form still reads it, on the offered day
     text = "9点就9点 我们一家五口都要过去可以吗"
     t = tracker({"service_type": "电话回访", "requested_slot": "appointment_time"}, text=text, form="appointment_form")
