@@ -238,7 +238,9 @@ class ActionUrge(Action):
                 json={"note": "客户在线催办", "conversation_id": tracker.sender_id},
             )
         except ApiError as exc:
-            say(dispatcher, tracker, exc.message)
+            # (a finished case has nothing to hurry: the backend says so, and what to do instead)
+            finished = [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")]
+            say(dispatcher, tracker, exc.message, finished if exc.status == 409 else None)
             return []
         say(
             dispatcher,

@@ -115,6 +115,20 @@ def test_overdue_claim_is_flagged_and_urge_is_recorded(agent, bot, supervisor):
     assert row["urge_count"] == 1 and any(t["state"] == "breached" for t in row["targets"])
 
 
+def test_a_rejected_claim_is_not_urged(agent, bot):
+    """A decision made has nothing left to hurry: the customer is told to ask for a review or complain instead, and
+    no urge is recorded."""
+    policy = make_policy(agent, mobile="13766667777")
+    claim = make_claim(agent, policy_number=policy["number"])
+    for status in ("审核中", "已拒赔"):
+        assert agent.post(f"/api/v1/claims/{claim['number']}/status", json={"status": status}).status_code == 200
+    token = bot.post("/api/v1/verify", json={"case_number": claim["number"], "last4": "7777"}).json()["token"]
+    r = bot.post(f"/api/v1/claims/{claim['number']}/urge", json={}, headers={"X-Verification-Token": token})
+    assert r.status_code == 409 and "复核" in r.json()["detail"]["message"] and r.json()["detail"]["message_en"]
+    history = agent.get(f"/api/v1/claims/{claim['number']}").json()["history"]
+    assert not any(h["kind"] == "urge" for h in history)
+
+
 def test_agent_cannot_use_supervisor_queue_and_bot_cannot_create_claims(agent, bot):
     assert agent.get("/api/v1/queue/supervisor").status_code == 403
     r = bot.post(

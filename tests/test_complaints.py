@@ -76,6 +76,10 @@ def test_complaint_cannot_close_without_customer_confirmation(agent, bot):
     assert progress["finished"] is True and progress["awaiting_confirmation"] is False
     stored = agent.get(f"/api/v1/complaints/{number}").json()
     assert stored["satisfaction"] == 5 and stored["customer_confirmed"] is True
+    # closed, it has nothing left to hurry: a new complaint is the way, and no urge is recorded
+    r = bot.post(f"/api/v1/complaints/{number}/urge", json={}, headers={"X-Verification-Token": token})
+    assert r.status_code == 409 and "新的投诉" in r.json()["detail"]["message"]
+    assert agent.get(f"/api/v1/complaints/{number}").json()["urge_count"] == 0
 
 
 def test_unsatisfied_customer_sends_the_complaint_back_to_solution(agent, bot):

@@ -142,7 +142,16 @@ def change_status(
 
 
 def urge(session: Session, actor: Principal, claim: Claim, *, now: dt.datetime, note: str | None = None) -> Claim:
-    """Record a customer's 催办; the case rises on the supervisor's queue and the supervisor is told."""
+    """Record a customer's 催办; the case rises on the supervisor's queue and the supervisor is told. A claim decided
+    against or closed has nothing left to hurry (a rejection is disputed by a review or a complaint)."""
+    if claim.status in (ClaimStatus.CLOSED, ClaimStatus.REJECTED):
+        closed = claim.status == ClaimStatus.CLOSED
+        raise Conflict(
+            f"理赔案件 {claim.number} {'已结案' if closed else '已作出拒赔结论'}，无需催办；"
+            "如有异议，可以申请复核或登记投诉。",
+            f"Claim {claim.number} is {'closed' if closed else 'rejected'}: nothing to hurry; ask for a review or "
+            "complain instead.",
+        )
     claim.urge_count += 1
     claim.last_urged_at = now
     history.record(

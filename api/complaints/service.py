@@ -237,7 +237,10 @@ def confirm(
 
 
 def urge(session: Session, actor: Principal, complaint: Complaint, *, now: dt.datetime, note: str | None) -> None:
-    """Record a customer's 催办 and alert the supervisor."""
+    """Record a customer's 催办 and alert the supervisor. A closed complaint has nothing left to hurry."""
+    if complaint.stage == ComplaintStage.CLOSED:
+        raise Conflict(f"投诉 {complaint.number} 已办结关闭，无需催办；如仍有问题，可以登记新的投诉。",
+                       f"Complaint {complaint.number} is closed; file a new complaint if the problem remains.")
     complaint.urge_count += 1
     complaint.last_urged_at = now
     history.record(

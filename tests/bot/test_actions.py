@@ -3600,3 +3600,18 @@ def test_a_call_back_asked_as_a_question_with_the_number_books_it(backend):
                                                                   "confidence": 0.13}}}
     events = run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN))
     assert events[-1] == FollowupAction("appointment_form")
+
+
+def test_a_closed_complaint_is_not_urged_and_a_new_complaint_is_offered(backend):
+    """Set 7 on this session's model: "能不能给我重新打开" (read as an urge) after a closed complaint was told "已为您
+    催办（第2次）"; the backend now refuses to urge a finished case, and the bot offers what can be done."""
+    number = "TS20261110-9004"  # the demo's closed complaint (刘芳, mobile ending 6004)
+    t = tracker({"complaint_number": number}, text="6004", form="complaint_progress_form")
+    verified = run(ValidateComplaintProgressForm().validate_id_last4("6004", CollectingDispatcher(), t, DOMAIN))
+    urged = tracker({"complaint_number": number, "verified_case": number,
+                     "verification_token": verified["verification_token"]}, text="能不能给我重新打开", intent="urge")
+    dispatcher = CollectingDispatcher()
+    run(ActionUrge().run(dispatcher, urged, DOMAIN))
+    said = dispatcher.messages[0]
+    assert "无需催办" in said["text"] and "新的投诉" in said["text"]
+    assert [b["payload"] for b in said["buttons"]] == ["/file_complaint", "/request_human"]
