@@ -20,8 +20,9 @@ PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
                  "action_submit_complaint": ("投诉", "complaint_number")}
 REGISTERED = "action_submit_complaint"
 # Turns that keep the case told before them in view: a message not understood, or a question about the case
-# ("审核中是啥意思" then "那大概还要多久", or "？？？"), up to CASE_TURNS messages back.
-STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope", "action_greet")
+# ("审核中是啥意思" then "那大概还要多久", or "？？？"), or the urge it was given, up to CASE_TURNS messages back.
+STILL_ON_THE_CASE = ("action_handle_fallback", "action_answer_faq", "action_out_of_scope", "action_greet",
+                     "action_urge")
 CASE_TURNS = 3
 OUTLOOK_OFFER = "如果对进度有疑问或觉得太慢"
 REJECTED = "已拒赔"  # the backend's status of a rejected claim

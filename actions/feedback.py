@@ -55,6 +55,7 @@ class ActionAskCsat(Action):
 FAREWELL = re.compile(r"再见|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线", re.IGNORECASE)
 # The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
 ANYTHING_ELSE = re.compile(r"还有(?:其他|别的|什么)(?:问题|需要|事|可以帮)")
+TASK_DONE = re.compile(r"预约成功|投诉已受理|已为您催办|已结案")
 BARE_SCORE = re.compile(r"\s*[1-5一二三四五]\s*[!！。.~]*\s*")
 
 
@@ -80,8 +81,9 @@ class ActionStoreCsat(Action):
         score = score_of(tracker)
         unasked = not tracker.get_slot("csat_asked")
         text = to_simplified(tracker.latest_message.get("text") or "")
-        # a bare "5" right after "还有其他问题吗？": the customer closing with a score
-        closing = ANYTHING_ELSE.search(turns.last_bot_text(tracker)) and BARE_SCORE.fullmatch(text)
+        # a bare "5" right after "还有其他问题吗？" or a task done ("预约成功！…"): the customer closing with a score
+        last = turns.last_bot_text(tracker)
+        closing = (ANYTHING_ELSE.search(last) or TASK_DONE.search(last)) and BARE_SCORE.fullmatch(text)
         if unasked and not SAYS_RATING.search(text) and not closing:
             return await fallback(dispatcher, tracker, domain)
         if score is None:

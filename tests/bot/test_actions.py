@@ -2448,11 +2448,13 @@ def test_a_bare_digit_nobody_asked_to_rate_is_not_taken_for_a_rating(backend):
     assert SlotSet("csat_asked", True) not in events
     assert not dispatcher.messages[0]["text"].startswith("感谢您的评价")
     # …but right after "还有其他问题吗？" it is the customer closing with a score (set 6, twice)
-    t = tracker(text="5", intent="rate")
-    t.events = [{"event": "bot", "text": "不客气，很高兴能帮到您！还有其他问题吗？"}, {"event": "user", "text": "5"}]
-    dispatcher = CollectingDispatcher()
-    assert SlotSet("csat_asked", True) in run(feedback.ActionStoreCsat().run(dispatcher, t, DOMAIN))
-    assert dispatcher.messages[0]["text"].startswith("感谢您的评价")
+    # …or right after a task was done (set 8 on this session's model: "5" after "预约成功！…" was not understood)
+    for done in ("不客气，很高兴能帮到您！还有其他问题吗？", "预约成功！预约编号：YY20261207-0026。"):
+        t = tracker(text="5", intent="rate")
+        t.events = [{"event": "bot", "text": done}, {"event": "user", "text": "5"}]
+        dispatcher = CollectingDispatcher()
+        assert SlotSet("csat_asked", True) in run(feedback.ActionStoreCsat().run(dispatcher, t, DOMAIN))
+        assert dispatcher.messages[0]["text"].startswith("感谢您的评价")
 
 
 def test_cantonese_and_english_closings_are_understood(backend):
@@ -3615,3 +3617,15 @@ def test_a_closed_complaint_is_not_urged_and_a_new_complaint_is_offered(backend)
     said = dispatcher.messages[0]
     assert "无需催办" in said["text"] and "新的投诉" in said["text"]
     assert [b["payload"] for b in said["buttons"]] == ["/file_complaint", "/request_human"]
+
+
+def test_what_is_asked_right_after_an_urge_is_about_that_case(backend):
+    """Set 8 on this session's model: "那什么时候能有消息" right after "已为您催办…" got a menu of questions."""
+    number = "TS20261118-9002"
+    urged = [{"event": "user", "text": "给我催一下"}, {"event": "action", "name": "action_urge"},
+             {"event": "bot", "text": "已为您催办（第1次），案件已提交主管优先处理。"},
+             {"event": "action", "name": "action_listen"}]
+    t = after_complaint_progress(number, "那什么时候能有消息", between=urged)
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"]
