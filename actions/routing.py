@@ -30,7 +30,7 @@ from actions.complaints import (
     is_account,
     type_in_words,
 )
-from actions.follow_ups import answer_leaning, answered_already
+from actions.follow_ups import answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
 from bot import topic_confidence
@@ -328,6 +328,9 @@ class ActionHandleFallback(Action):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "呃 买了两年了" right after the hesitation-period answer
+        if not in_task and ASKS.search(to_simplified(tracker.latest_message.get("text") or "")) and (
+                again := answered_already(dispatcher, tracker, (last_answer(tracker) or (None,))[0])) is not None:
+            return again  # "那亏得多吗？我都交了六万多了" after the surrender answer twice: its gist, and a human
         if not in_task and (answer := sure_question(tracker)):
             dispatcher.utter_message(response=answer)  # "都要带些啥东西 你慢点说": NLU torn, the topic model sure
             return []

@@ -177,3 +177,24 @@ def test_the_same_answer_is_not_read_out_a_third_time():
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionAnswerFaq().run(dispatcher, t, {}))
     assert dispatcher.messages[0]["response"] == "utter_faq/scam_calls"
+
+
+def test_a_question_nlu_cannot_place_after_the_same_answer_twice_gets_its_gist():
+    """Set 8: "那亏得多吗？我都交了六万多了" after the surrender answer (told, then told again as a follow-up) got
+    "not understood"; its gist, and a human for the figure, serve better."""
+    surrender = {"utter_action": "utter_faq/surrender"}
+    answer = "犹豫期内退保，会退还已交保费；过了犹豫期退保，退还的是现金价值。\n办理时一般需要保单。"
+    events = []
+    for said, again in (("我想退保 能退多少钱", False), ("买了三年了 年金险", True)):
+        told = ("关于刚才的「怎么退保」：\n" if again else "") + answer
+        metadata = surrender | ({"in_context": "follow_up"} if again else {})
+        events += [{"event": "user", "text": said}, {"event": "bot", "metadata": metadata, "text": told}]
+    latest = {"text": "那亏得多吗？我都交了六万多了", "intent": {"name": "nlu_fallback", "confidence": 0.4},
+              "entities": [], "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
+                                                 {"name": "check_claim_progress", "confidence": 0.3}]}
+    events.append({"event": "user", "text": latest["text"], "parse_data": latest})
+    t = Tracker(sender_id="gist", slots={}, latest_message=latest, events=events, paused=False, followup_action=None,
+                active_loop={}, latest_action_name="action_listen")
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ActionHandleFallback().run(dispatcher, t, {})) == []
+    assert dispatcher.messages[0]["text"].startswith("简单说：犹豫期内退保")
