@@ -157,8 +157,11 @@ class ActionAnswerAffirm(Action):
         if NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")):
             # "行 就这些" after an answer that offered a booking: OK, and that is all — the closing
             return ask_rating(dispatcher, tracker)
-        if OFFERS_URGE.search(said):  # "…您可以回复“催办”" → "行 尽快"
+        if OFFERS_URGE.search(said) and HUMAN_YES.search(text):  # "…您可以回复“催办”" → "行 尽快"
             return [FollowupAction("action_urge")]
+        if OFFERS_URGE.search(said):  # "哦 就是还没开始弄呗": taken in, not a yes to hurrying it
+            say(dispatcher, tracker, "好的。需要催办的话随时告诉我。还有什么可以帮您的吗？")
+            return []
         if human and book:
             buttons = [*booking, choice("转人工客服", "request_human")]
             say(dispatcher, tracker, "好的，请问您是想预约办理，还是转人工客服？", buttons)

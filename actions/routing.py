@@ -328,6 +328,8 @@ class ActionHandleFallback(Action):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "呃 买了两年了" right after the hesitation-period answer
+        if not in_task and (case_form := case_named(tracker)):
+            return [FollowupAction(case_form)]  # "lp2026-1028-90106 为什么被拒了": a case number is never a menu
         if not in_task and ASKS.search(to_simplified(tracker.latest_message.get("text") or "")) and (
                 again := answered_already(dispatcher, tracker, (last_answer(tracker) or (None,))[0])) is not None:
             return again  # "那亏得多吗？我都交了六万多了" after the surrender answer twice: its gist, and a human

@@ -1659,6 +1659,12 @@ def test_yes_to_the_urge_the_bot_offered_urges(backend):
     events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(
         "已为您催办（第1次），案件已提交主管优先处理。"), DOMAIN))  # done already: nothing more to do
     assert events == []
+    # set 10: "哦 就是还没开始弄呗" (affirm 0.46) after the offer to urge: taken in, no urge recorded
+    taken_in = affirm_after("…如果对进度有疑问或觉得太慢，我可以马上为您催办，案件会提交主管优先跟进。")
+    taken_in.latest_message["text"] = "哦 就是还没开始弄呗"
+    dispatcher = CollectingDispatcher()
+    assert run(handover.ActionAnswerAffirm().run(dispatcher, taken_in, DOMAIN)) == []
+    assert "需要催办的话随时告诉我" in dispatcher.messages[0]["text"]
 
 
 def test_yes_to_the_human_the_bot_offered_is_acted_on(backend):
@@ -3629,3 +3635,13 @@ def test_what_is_asked_right_after_an_urge_is_about_that_case(backend):
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"]
+
+
+def test_a_case_number_in_a_message_nlu_could_not_place_looks_the_case_up(backend):
+    """Set 10 on this session's last model: "lp2026-1028-90106 为什么被拒了" (nlu_fallback, faq next with an unsure
+    topic) got a menu of questions instead of the claim's look-up."""
+    t = ranked("lp2026-1028-90106 为什么被拒了", "nlu_fallback", "faq", "check_complaint_progress")
+    t.latest_message["entities"] = [{"entity": "claim_number", "value": "LP2026102890106"}]
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/claim_rejected",
+                                                                  "confidence": 0.28}}}
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
