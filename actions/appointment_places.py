@@ -141,8 +141,8 @@ def service_of_errand_told(tracker: Tracker) -> str | None:
     topics, texts = set(), []
     for back in range(ERRAND_TURNS):
         parse = turns.message(tracker, back)
-        answer = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         # (the selector ranks topics for every message: only a question's clear topic counts)
+        answer = turns.topic(parse)
         if turns.intent(parse) == "faq" and (answer.get("confidence") or 0) >= topic_confidence.ANSWERED:
             topics.add((answer.get("intent_response_key") or "").removeprefix("faq/"))
         texts.append(to_simplified(parse.get("text") or ""))

@@ -182,8 +182,8 @@ def burst_before(tracker: Tracker) -> str | None:
     texts: list[str] = []
     for back in range(1, BURST_TURNS + 1):
         parse = turns.message(tracker, back)
-        topic = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-        answered = turns.intent(parse) == "faq" and (topic.get("confidence") or 0.0) >= topic_confidence.SURE
+        sure = (turns.topic(parse).get("confidence") or 0.0) >= topic_confidence.SURE
+        answered = turns.intent(parse) == "faq" and sure
         if not parse.get("text") or turns.intent(parse) not in BURST_INTENTS or answered:
             break
         texts.insert(0, parse["text"].strip())
@@ -266,11 +266,10 @@ def request_of_a_question(tracker: Tracker) -> str | None:
     message = tracker.latest_message
     text = to_simplified(message.get("text") or "")
     ranking = [i.get("name") for i in message.get("intent_ranking") or []]
-    answer = (message.get("response_selector", {}).get("faq", {}).get("response") or {})
     if ranking[1:2] != ["faq"] or COMPLAINS.search(text) or GRIEVANCE.search(text) or is_account(story_of(text)) and (
             FIRM_GRIEVANCE.search(text)):
         return None
-    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= topic_confidence.SURE else None
+    return turns.topic_at(message, topic_confidence.SURE)
 
 
 AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_times import proposed_time
 from actions.appointments import gives_up
+from actions.common import turns
 from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
@@ -53,8 +54,7 @@ class ActionFaqInForm(Action):
         if help_text:
             say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])
             return []
-        selected = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
-        response = selected.get("utter_action")
+        response = turns.topic(tracker.latest_message).get("utter_action")
         if response:
             dispatcher.utter_message(response=response)  # the NLG fills the policy numbers and the script
         return []

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.closing import ask_rating, score_buttons
+from actions.common.closing import FAREWELL, ask_rating, score_buttons
 from actions.common.rating import SAYS_RATING
 from actions.common.reply import say
 from actions.complaints import GRIEVANCE
@@ -51,8 +51,6 @@ class ActionAskCsat(Action):
         return ask_rating(dispatcher, tracker)
 
 
-# Words that end a chat, whatever else is said ("太慢了 算了 拜拜")
-FAREWELL = re.compile(r"再见|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线", re.IGNORECASE)
 # The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
 ANYTHING_ELSE = re.compile(r"还有(?:其他|别的|什么)(?:问题|需要|事|可以帮)")
 TASK_DONE = re.compile(r"预约成功|投诉已受理|已为您催办|已结案")

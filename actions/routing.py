@@ -233,17 +233,15 @@ def faq_instead(tracker: Tracker, floor: float) -> str | None:
     asks = ASKS.search(to_simplified(message.get("text") or ""))
     if runner_up(tracker) != "faq" and not faq_tied(tracker) or not asks:
         return None
-    answer = message.get("response_selector", {}).get("faq", {}).get("response", {})
-    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= floor else None
+    return turns.topic_at(message, floor)
 
 
 def sure_question(tracker: Tracker) -> str | None:
     """The FAQ answer for a question NLU could not place whose topic the topic model is sure of, whatever NLU's next
     guess ("都要带些啥东西 你慢点说": bot_challenge 0.30, faq 0.19; claim documents 0.70)."""
     message = tracker.latest_message
-    answer = message.get("response_selector", {}).get("faq", {}).get("response", {})
     asks = ASKS.search(to_simplified(message.get("text") or ""))
-    return answer.get("utter_action") if asks and (answer.get("confidence") or 0.0) >= topic_confidence.SURE else None
+    return turns.topic_at(message, topic_confidence.SURE) if asks else None
 
 
 TIED = 0.05
@@ -352,7 +350,7 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        answer = tracker.latest_message.get("response_selector", {}).get("faq", {}).get("response", {})
+        answer = turns.topic(tracker.latest_message)
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= topic_confidence.ANSWERED
         text = to_simplified(tracker.latest_message.get("text") or "")
         if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (

@@ -17,6 +17,9 @@ LATER = (r"(?:先|回头|改天|下次|以后|晚点|过两天|不行).{0,12}再
 # "就这些" / "没有别的了" / "没事了": nothing more is wanted — or not now
 NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$|" + LATER)
 
+# Words that take leave, whatever else is said ("太慢了 算了 拜拜")
+FAREWELL = re.compile(r"再见|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线", re.IGNORECASE)
+
 # "行吧我这礼拜就去弄", "好 我自己去网点问问": OK, and the customer will see to it themselves — no offer taken up
 OWN_PLAN = re.compile(r"(?:这|今|明|下|过|回头|马上|自己|先|等下|一会|改天).{0,6}去"
                       r"(?:弄|办|准备|交|补|问|看|查|找|医院|网点)|我自己(?:去|来|弄|办)")

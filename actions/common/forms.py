@@ -187,7 +187,7 @@ def faq_answer(tracker: Tracker) -> str | None:
     intent = message.get("intent", {}).get("name")
     if not QUESTION.search(text) or not (intent == "faq" or intent == "nlu_fallback" and "faq" in ranked[:2]):
         return None
-    return message.get("response_selector", {}).get("faq", {}).get("response", {}).get("utter_action")
+    return turns.topic(message).get("utter_action")
 
 
 def values_before_this_turn(tracker: Tracker) -> dict[str, Any]:

@@ -59,6 +59,18 @@ def intent(parse: dict[str, Any]) -> str | None:
     return (parse.get("intent") or {}).get("name")
 
 
+def topic(parse: dict[str, Any]) -> dict[str, Any]:
+    """The FAQ topic the response selector chose for a message (utter_action, intent_response_key, confidence), or
+    {}."""
+    return ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+
+
+def topic_at(parse: dict[str, Any], floor: float) -> str | None:
+    """The chosen topic's answer (utter_faq/…) when its confidence reaches `floor`."""
+    chosen = topic(parse)
+    return chosen.get("utter_action") if (chosen.get("confidence") or 0.0) >= floor else None
+
+
 def ran(events: list[dict[str, Any]], *names: str) -> bool:
     """Did one of these actions run among the events?"""
     return any(e.get("event") == "action" and e.get("name") in names for e in events)

@@ -68,10 +68,9 @@ def question_instead(tracker: Tracker) -> str | None:
     message = tracker.latest_message
     text = to_simplified(message.get("text") or "")
     numbers = {e.get("entity") for e in message.get("entities", [])} & (CASE_NUMBERS | {"id_last4", "phone"})
-    answer = (message.get("response_selector", {}).get("faq", {}).get("response") or {})
     if numbers or not ASKS.search(text) or ASKS_PROGRESS.search(text):
         return None
-    return answer.get("utter_action") if (answer.get("confidence") or 0.0) >= topic_confidence.OVER_LOOKUP else None
+    return turns.topic_at(message, topic_confidence.OVER_LOOKUP)
 
 
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
