@@ -34,6 +34,7 @@ FORM_SLOTS = {
     "appointment_change_form": ["appointment_number", "id_last4", "appointment_time", "appointment_action",
                                 "change_confirmed"],
     "complaint_verdict_form": ["resolution_satisfied", "resolution_score"],
+    "data_request_form": ["data_request_kind", "data_request_details", "data_request_confirmed"],
 }
 CASE_SLOTS = ("claim_number", "complaint_number", "appointment_number", "policy_number")
 

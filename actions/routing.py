@@ -30,6 +30,7 @@ from actions.complaints import (
     is_account,
     type_in_words,
 )
+from actions.data_requests import data_request_started
 from actions.follow_ups import answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
@@ -296,6 +297,8 @@ class ActionHandleFallback(Action):
             return other
         if not in_task and (complaint := complaint_offer_taken(dispatcher, tracker)):
             return complaint  # "那就重新投 …" to "…为您登记一条新的投诉"
+        if not in_task and (request := data_request_started(dispatcher, tracker)):
+            return request  # "你们存了我哪些资料 给我导一份"
         closing = closing_reading(tracker)
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
         if not in_task and closing and short:
@@ -353,6 +356,8 @@ class ActionAnswerFaq(Action):
         answer = turns.topic(tracker.latest_message)
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= topic_confidence.ANSWERED
         text = to_simplified(tracker.latest_message.get("text") or "")
+        if (request := data_request_started(dispatcher, tracker)) is not None:
+            return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
         if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
                 case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "就知道拖" is no question about premiums

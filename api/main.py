@@ -15,6 +15,7 @@ from api.complaints import views as complaints_views
 from api.core.context import request_id_var
 from api.core.errors import install_handlers
 from api.customers import views as customers_views
+from api.data_requests import views as data_requests_views
 from api.escalation import views as escalation_views
 from api.feedback import views as feedback_views
 from api.handovers import views as handovers_views
@@ -31,6 +32,7 @@ ROUTERS = [
     auth_views,
     claims_views,
     complaints_views,
+    data_requests_views,
     appointments_views,
     handovers_views,
     feedback_views,

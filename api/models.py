@@ -7,6 +7,7 @@ from api.claims.models import Claim  # noqa: F401
 from api.complaints.models import Complaint  # noqa: F401
 from api.core.numbering import Counter  # noqa: F401
 from api.customers.models import Customer  # noqa: F401
+from api.data_requests.models import DataRequest  # noqa: F401
 from api.escalation.models import EscalationStep  # noqa: F401
 from api.feedback.models import Feedback  # noqa: F401
 from api.handovers.models import Handover, HandoverMessage  # noqa: F401

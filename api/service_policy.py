@@ -78,11 +78,16 @@ class ClaimSla(_Strict):
         return self
 
 
+class DataRequestSla(_Strict):
+    resolution: Duration
+
+
 class Sla(_Strict):
     warning_ratio: float = Field(gt=0, lt=1)
     complaint: dict[Literal["feedback", "resolution"], Duration]
     claim: ClaimSla
     handover: dict[Literal["pickup"], Duration]
+    data_request: DataRequestSla
 
 
 class Level(_Strict):

@@ -58,7 +58,15 @@ def test_mobiles_written_with_separators_or_country_code_are_masked(text, masked
 
 @pytest.mark.parametrize(
     "number",
-    ["LP2026110500123", "P0000000000123", "P8613812345678", "TS20261122-0001", "YY20261122-0042", "lp2026110500123"],
+    [
+        "LP2026110500123",
+        "P0000000000123",
+        "P8613812345678",
+        "TS20261122-0001",
+        "YY20261122-0042",
+        "GR20261122-0007",
+        "lp2026110500123",
+    ],
 )
 def test_case_numbers_are_not_masked(number):
     assert mask(f"您的案件{number}正在处理") == f"您的案件{number}正在处理"

@@ -65,6 +65,7 @@ def quoted_numbers(policy: dict[str, Any]) -> dict[str, Any]:
         "limitation_life_years": terms["claim_limitation_years"]["life"],
         "limitation_other_years": terms["claim_limitation_years"]["other"],
         "verification_attempts": policy["verification"]["max_attempts_per_conversation"],
+        "data_request_days": _amount(sla["data_request"]["resolution"]),
     }
 
 

@@ -96,6 +96,10 @@ FIELD_LABELS = {
     "product_name": "产品名称",
     "product_type": "险种",
     "sum_insured": "保额",
+    "kind": "申请类型",
+    "details": "申请内容",
+    "received_at": "收到时间",
+    "data_request_number": "申请编号",
 }
 
 _MESSAGES_ZH = {

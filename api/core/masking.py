@@ -6,8 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
-# Our own case numbers: LP + 8 + 5 digits, P + 13 digits, TS/YY + 8 digits + '-' + 4 digits.
-CASE_NUMBER = r"(?:LP\d{13}|P\d{13}|(?:TS|YY)\d{8}-\d{4})"
+# Our own case numbers: LP + 8 + 5 digits, P + 13 digits, TS/YY/GR + 8 digits + '-' + 4 digits.
+CASE_NUMBER = r"(?:LP\d{13}|P\d{13}|(?:TS|YY|GR)\d{8}-\d{4})"
 CASE_NUMBER_RE = re.compile(rf"^{CASE_NUMBER}$", re.ASCII)
 
 # `\d` is deliberately Unicode-aware so full-width digits (１３８…) typed on Chinese keyboards

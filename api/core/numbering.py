@@ -1,4 +1,4 @@
-"""Case numbers (LP…, TS…-…, YY…-…, P…) from counters that stay unique under concurrency."""
+"""Case numbers (LP…, TS…-…, YY…-…, GR…-…, P…) from counters that stay unique under concurrency."""
 
 from __future__ import annotations
 
@@ -52,14 +52,20 @@ def appointment_number(session: Session, moment: dt.datetime) -> str:
     return _dated(session, "YY", moment, 4, "-")
 
 
+def data_request_number(session: Session, moment: dt.datetime) -> str:
+    """GR + yyyymmdd + '-' + 4 digits, e.g. GR20261207-0001 (个人信息申请)."""
+    return _dated(session, "GR", moment, 4, "-")
+
+
 def policy_number(session: Session) -> str:
     """P + 13 digits."""
     return f"P{next_value(session, 'P'):013d}"
 
 
 def case_kind(number: str) -> str | None:
-    """What a case number denotes, by the prefixes issued above: claim, complaint, appointment, policy."""
-    for prefix, kind in (("LP", "claim"), ("TS", "complaint"), ("YY", "appointment"), ("P", "policy")):
+    """What a case number denotes, by the prefixes issued above: claim, complaint, appointment, data_request, policy."""
+    prefixes = (("LP", "claim"), ("TS", "complaint"), ("YY", "appointment"), ("GR", "data_request"), ("P", "policy"))
+    for prefix, kind in prefixes:
         if number.startswith(prefix):
             return kind
     return None

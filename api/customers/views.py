@@ -10,6 +10,7 @@ from api.core.db import SessionDep
 from api.core.errors import NotFound
 from api.core.schemas import Mobile
 from api.customers import service
+from api.data_requests.models import DataRequest
 from api.policies.models import InsurancePolicy
 
 router = APIRouter(prefix="/api/v1", tags=["customers"])
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["customers"])
 
 @router.get("/customers/lookup")
 def lookup(mobile: Mobile, session: SessionDep, _: Staff) -> dict:
-    """The customer with this mobile and the numbers of their policies, claims and complaints."""
+    """The customer with this mobile and the numbers of their policies, claims, complaints and data requests."""
     customer = service.find_by_mobile(session, mobile)
     if customer is None:
         raise NotFound("未找到该手机号对应的客户", "No customer with this mobile", field="mobile")
@@ -26,4 +27,5 @@ def lookup(mobile: Mobile, session: SessionDep, _: Staff) -> dict:
         "policies": numbers(InsurancePolicy),
         "claims": numbers(Claim),
         "complaints": numbers(Complaint),
+        "data_requests": numbers(DataRequest),
     }

@@ -4,13 +4,9 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from api.auth.deps import Admin, Supervisor
-from api.claims import service as claims
-from api.claims.models import Claim
-from api.complaints import service as complaints
-from api.complaints.models import Complaint
 from api.core.clock import utcnow
 from api.core.db import SessionDep, get_sessionmaker
-from api.escalation.job import sweep
+from api.escalation.job import SWEPT, sweep
 from api.service_policy import get_policy
 from api.sla.engine import TargetState
 
@@ -23,30 +19,28 @@ def supervisor_queue(session: SessionDep, _: Supervisor) -> list[dict]:
     """Open cases needing a supervisor: escalated, urged or near/over a deadline — most pressing first."""
     now, boost = utcnow(), get_policy().escalation.urge.get("queue_boost", 1)
     rows = [
-        ("claim", c, claims.sla_statuses(session, c, now=now))
-        for c in session.scalars(select(Claim).where(Claim.next_due_at.is_not(None)))
-    ]
-    rows += [
-        ("complaint", c, complaints.sla_statuses(c, now=now))
-        for c in session.scalars(select(Complaint).where(Complaint.next_due_at.is_not(None)))
+        (kind.case_type, case, kind.statuses(session, case, now))
+        for kind in SWEPT
+        for case in session.scalars(select(kind.model).where(kind.model.next_due_at.is_not(None)))
     ]
     queue = []
     for kind, case, statuses in rows:
         flagged = [s for s in statuses if s.state in ATTENTION]
-        if not (case.escalation_level or case.urge_count or flagged):
+        urges = getattr(case, "urge_count", 0)  # a data request cannot be urged (yet)
+        if not (case.escalation_level or urges or flagged):
             continue
         queue.append(
             {
                 "case_type": kind,
                 "number": case.number,
                 "escalation_level": case.escalation_level,
-                "urge_count": case.urge_count,
+                "urge_count": urges,
                 "handler": case.handler,
                 "state": getattr(case, "status", None) or getattr(case, "stage", None),
-                "priority": case.priority,
+                "priority": getattr(case, "priority", None),
                 "next_due_at": case.next_due_at.isoformat() if case.next_due_at else None,
                 "targets": [s.to_dict() for s in flagged],
-                "_rank": (-(case.escalation_level * 10 + case.urge_count * boost), case.next_due_at or now),
+                "_rank": (-(case.escalation_level * 10 + urges * boost), case.next_due_at or now),
             }
         )
     queue.sort(key=lambda row: row["_rank"])

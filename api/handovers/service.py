@@ -33,6 +33,8 @@ from api.core.clock import local
 from api.core.errors import AppError, Conflict, Forbidden, NotFound
 from api.core.masking import mask_personal_numbers
 from api.core.numbering import case_kind
+from api.data_requests import service as data_request_service
+from api.data_requests.models import DataRequest
 from api.handovers.models import (
     OPEN_STATUSES,
     Handover,
@@ -185,11 +187,11 @@ def _preview(message: HandoverMessage | None) -> dict[str, Any] | None:
 def customer_cases(handover: Handover, *, session: Session, now: dt.datetime) -> list[dict[str, Any]]:
     """The customer's cases as an agent needs them beside the chat: state, handler and SLA targets.
 
-    The numbers the bot recorded, plus complaints and appointments filed in this conversation;
+    The numbers the bot recorded, plus complaints, data requests and appointments filed in this conversation;
     a policy number stands for the claims under it. Each domain's service computes its own view.
     """
     numbers = list(handover.case_numbers or [])
-    for model in (Complaint, Appointment):
+    for model in (Complaint, DataRequest, Appointment):
         numbers += session.scalars(
             select(model.number).where(model.conversation_id == handover.conversation_id).order_by(model.id)
         )
@@ -218,6 +220,19 @@ def _cards_for(number: str, *, session: Session, now: dt.datetime) -> list[dict[
                 escalation_level=complaint.escalation_level,
                 urge_count=complaint.urge_count,
                 detail=complaint.type,
+            )
+        ]
+    if kind == "data_request":
+        request = data_request_service.get_by_number(session, number)
+        return [
+            _card(
+                "data_request",
+                request.number,
+                request.status,
+                request.handler,
+                data_request_service.sla_statuses(request, now=now),
+                escalation_level=request.escalation_level,
+                detail=request.kind,
             )
         ]
     if kind == "appointment":

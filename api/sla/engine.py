@@ -1,4 +1,4 @@
-"""SLA deadlines and target states for complaints, claims and chat handovers (pure functions)."""
+"""SLA deadlines and target states for complaints, claims, chat handovers and data requests (pure functions)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ LABELS: dict[str, str] = {
 # Only used when a caller gives no ratio; production callers pass policy.sla.warning_ratio.
 DEFAULT_WARNING_RATIO = 0.8
 
-CaseType = Literal["complaint", "claim", "handover"]
+CaseType = Literal["complaint", "claim", "handover", "data_request"]
 
 
 @dataclass(frozen=True)
@@ -285,6 +285,11 @@ def handover_targets(policy: ServicePolicy) -> dict[str, Duration]:
     return {"pickup": policy.sla.handover["pickup"]}
 
 
+def data_request_targets(policy: ServicePolicy) -> dict[str, Duration]:
+    """Personal-data request target: the reply (completed or turned down)."""
+    return {"resolution": policy.sla.data_request.resolution}
+
+
 def targets_for(
     policy: ServicePolicy,
     case_type: CaseType,
@@ -298,7 +303,9 @@ def targets_for(
         return claim_targets(policy, priority, category)
     if case_type == "handover":
         return handover_targets(policy)
-    raise ValueError(f"unknown case type {case_type!r}; expected complaint, claim or handover")
+    if case_type == "data_request":
+        return data_request_targets(policy)
+    raise ValueError(f"unknown case type {case_type!r}; expected complaint, claim, handover or data_request")
 
 
 def preview(

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["sla"])
 
 @router.get("/sla/preview")
 def sla_preview(
-    case_type: Literal["complaint", "claim", "handover"],
+    case_type: Literal["complaint", "claim", "handover", "data_request"],
     start: AwareDatetime | None = None,
     priority: str | None = None,
     category: str | None = None,

@@ -1,6 +1,6 @@
 """Identity checks before a case's details are revealed: case number + last digits, rate-limited.
 
-Case numbers: LP… claims, TS… complaints, YY… appointments, P… policies.
+Case numbers: LP… claims, TS… complaints, YY… appointments, GR… personal-data requests, P… policies.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from api.core.numbering import case_kind
 from api.core.security import create_token, decode_token, decrypt
 from api.customers import service as customers
 from api.customers.models import Customer
+from api.data_requests.models import DataRequest
 from api.policies.models import InsurancePolicy
 from api.service_policy import get_policy
 from api.verification.models import VerificationAttempt
@@ -38,8 +39,8 @@ class Outcome:
 def _proofs(session: Session, case_number: str) -> list[str] | None:
     """The decrypted numbers whose last digits prove ownership of a case; None when there is no such case.
 
-    Claims and policies: the customer's mobile/ID. Complaints and appointments: also the contact
-    mobile given with them (an appointment need not belong to a known customer).
+    Claims and policies: the customer's mobile/ID. Complaints, data requests and appointments: also the
+    contact mobile given with them (an appointment need not belong to a known customer).
     """
     kind = case_kind(case_number)
     if kind == "claim":
@@ -50,6 +51,11 @@ def _proofs(session: Session, case_number: str) -> list[str] | None:
         if complaint is None:
             return None
         return [decrypt(complaint.contact_mobile_enc), *customers.identity_numbers(complaint.customer)]
+    if kind == "data_request":
+        request = session.scalar(select(DataRequest).where(DataRequest.number == case_number))
+        if request is None:
+            return None
+        return [decrypt(request.contact_mobile_enc), *customers.identity_numbers(request.customer)]
     if kind == "appointment":
         appt = session.scalar(select(Appointment).where(Appointment.number == case_number))
         if appt is None:
@@ -128,9 +134,13 @@ def conversation_lock(session: Session, conversation_id: str, now: dt.datetime) 
 
 def _owner(session: Session, case_number: str) -> int | None:
     """The customer a case belongs to (None: no such case, or an appointment of no known customer)."""
-    model = {"claim": Claim, "complaint": Complaint, "appointment": Appointment, "policy": InsurancePolicy}.get(
-        case_kind(case_number) or ""
-    )
+    model = {
+        "claim": Claim,
+        "complaint": Complaint,
+        "appointment": Appointment,
+        "data_request": DataRequest,
+        "policy": InsurancePolicy,
+    }.get(case_kind(case_number) or "")
     return session.scalar(select(model.customer_id).where(model.number == case_number)) if model else None
 
 

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["verification"])
 
 
 class VerifyRequest(BaseModel):
-    case_number: str = Field(min_length=5, max_length=32, description="LP…, TS…-…, YY…-… or P… number")
+    case_number: str = Field(min_length=5, max_length=32, description="LP…, TS…-…, YY…-…, GR…-… or P… number")
     last4: str = Field(min_length=4, max_length=6, description="last digits of the registered mobile or ID number")
     conversation_id: str | None = Field(default=None, max_length=128)
 

@@ -151,7 +151,7 @@ def test_a_high_risk_complaint_is_told_at_its_first_question_that_it_is_escalate
 
 NEVER_ASKED = {"policy_number"}  # claim look-up by policy: only when the customer offers one
 OWN_ASK_ACTION = {"appointment_time", "appointment_confirmed", "complaint_type", "complaint_confirmed", "claim_number",
-                  "change_confirmed",
+                  "change_confirmed", "data_request_kind", "data_request_confirmed",
                   "resolution_satisfied", "resolution_score"}
 
 

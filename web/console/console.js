@@ -28,7 +28,7 @@
   const STATUSES = { waiting: "等待接入", active: "接待中", closed: "已结束" };
   const OUTCOMES = { handed_back: "已交还机器人", resolved: "已解决", abandoned: "客户已离开" };
   const SENDERS = { customer: "客户", bot: "智能助手", agent: "坐席" };
-  const CASE_TYPES = { claim: "理赔", complaint: "投诉", appointment: "预约", policy: "保单" };
+  const CASE_TYPES = { claim: "理赔", complaint: "投诉", appointment: "预约", data_request: "个人信息申请", policy: "保单" };
   const TARGET_STATES = { running: "进行中", warning: "即将超时", breached: "已超时", met: "已达成", met_late: "超时后达成", paused: "已暂停" };
 
   const $ = (id) => document.getElementById(id);

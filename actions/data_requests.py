@@ -1,0 +1,144 @@
+"""Requests about one's own personal data (RULES §7: see, correct or delete it): registered as a case in the backend,
+which verifies the customer's identity by phone before anything is shown, changed or deleted."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import turns
+from actions.common.api import ApiError, backend
+from actions.common.contact import ContactFormValidator, shown_name, shown_phone
+from actions.common.format import deadline
+from actions.common.reply import choice, say
+from bot.script import to_simplified
+
+PRIVACY_TOPIC = "faq/privacy"
+# The customer's own data, however it is called ("我的资料", "个人信息", "我在你们这的数据"); not "我的预约信息"
+OWN_DATA = re.compile(r"(?:个人|我的|本人|我在你们(?:这|那)边?的?)(?:个人)?(?:信息|资料|数据|隐私)|隐私|個人資料")
+# What is asked for, by kind (the backend's vocabulary): a deletion is named first, as "删掉…改的那些" deletes
+KIND_WORDS = (
+    ("删除", re.compile(r"删|注销|清除|清空|销毁|抹掉|抹去|去掉|不要(?:再)?保留|别(?:再)?保存|彻底移除")),
+    ("更正", re.compile(r"更正|改正|纠正|修正|写错|登记错|录错|填错|有误|不准确|(?<!对)不对(?!不)|更新")),
+    ("查询", re.compile(r"查询|查一下|查查|查看|看看|看一下|核对|导出|调取|调出|复印|副本|拷贝|给我一份|发我一份|提供"
+                        r"|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
+)
+KIND_CHOICES = {"查询": "查看/获取我的个人信息", "更正": "更正我的个人信息", "删除": "删除我的个人信息"}
+# Whose data: someone else's needs that person's own request (or a human who checks the authority)
+OTHERS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|儿子|女儿|家人|朋友|同事)|别人的|他人的")
+
+
+def kind_in(text: str) -> str | None:
+    """The kind of data request the words ask for, if they name one."""
+    return next((kind for kind, words in KIND_WORDS if words.search(text)), None)
+
+
+def data_request_asked(tracker: Tracker) -> str | None:
+    """The kind of request when the latest message asks to see, correct or delete the customer's own personal data
+    ("把我的个人信息全部删掉"), read as the privacy topic or said in so many words; None otherwise. Changing a policy's
+    details (a new mobile, another beneficiary) is a policy service, not this."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    kind = kind_in(text)
+    if not kind or OTHERS.search(text):
+        return None
+    on_topic = turns.topic(tracker.latest_message).get("intent_response_key") == PRIVACY_TOPIC
+    return kind if on_topic or OWN_DATA.search(text) else None
+
+
+def start_slots(tracker: Tracker, kind: str) -> list:
+    """What the form starts with: the kind, and the customer's words as the request's details."""
+    return [SlotSet("data_request_kind", kind),
+            SlotSet("data_request_details", (tracker.latest_message.get("text") or "").strip()[:500])]
+
+
+def data_request_started(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """Starts the request form for a message that asks to see, correct or delete the customer's own data; None when
+    it does not."""
+    kind = data_request_asked(tracker)
+    if not kind or (tracker.active_loop or {}).get("name"):
+        return None
+    say(dispatcher, tracker, f"可以的，您有权{KIND_CHOICES[kind].replace('我的', '自己的')}。"
+        "我先为您登记申请，需要您的姓名和手机号，用于工作人员核实身份。")
+    return start_slots(tracker, kind) + [FollowupAction("data_request_form")]
+
+
+class ValidateDataRequestForm(ContactFormValidator):
+    def name(self) -> str:
+        return "validate_data_request_form"
+
+    async def extract_data_request_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "data_request_kind":
+            return {}
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        kind = kind_in(text) or next((k for k, title in KIND_CHOICES.items() if title in text), None)
+        return {"data_request_kind": kind} if kind else {}
+
+    async def validate_data_request_kind(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value not in KIND_CHOICES:
+            return self.reject(dispatcher, tracker, "data_request_kind", "请选择：查看、更正还是删除您的个人信息？")
+        return self.accepted("data_request_kind", value)
+
+    async def validate_data_request_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self.accepted("data_request_confirmed", value)
+
+
+class ActionAskDataRequestKind(Action):
+    def name(self) -> str:
+        return "action_ask_data_request_kind"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        say(dispatcher, tracker, "请问您想怎么处理自己的个人信息？",
+            [{"title": title, "payload": title} for title in KIND_CHOICES.values()])
+        return []
+
+
+class ActionAskDataRequestConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_data_request_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        say(dispatcher, tracker, "\n".join([
+            "请确认个人信息申请：",
+            f"· 申请事项：{KIND_CHOICES.get(s('data_request_kind'), s('data_request_kind'))}",
+            f"· 联系人：{shown_name(tracker, s('person_name'))}，电话：{shown_phone(tracker, s('phone'))}",
+            "提交后，工作人员会先致电这个号码核实您的身份，核实通过才会办理。信息无误请回复“确认”。",
+        ]), [choice("确认提交", "affirm"), choice("先不提交", "deny")])
+        return []
+
+
+class ActionSubmitDataRequest(Action):
+    """Register the request; the reply carries its number and the date the backend promises an answer by."""
+
+    def name(self) -> str:
+        return "action_submit_data_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        s = tracker.get_slot
+        resets = [SlotSet(k, None) for k in ("data_request_kind", "data_request_details", "data_request_confirmed")]
+        if not s("data_request_confirmed"):
+            say(dispatcher, tracker, "好的，申请没有提交。以后需要的话随时告诉我。")
+            return resets
+        try:
+            out = await backend().post("/api/v1/data-requests", json={
+                "kind": s("data_request_kind"),
+                "details": s("data_request_details") or "",
+                "channel": "微信" if tracker.get_latest_input_channel() == "wechat" else "在线",
+                "contact_name": s("person_name"),
+                "contact_mobile": s("phone"),
+                "conversation_id": tracker.sender_id,
+            })
+        except ApiError as exc:
+            say(dispatcher, tracker, f"抱歉，申请提交失败：{exc.message}如需帮助，可以转人工客服。",
+                [choice("转人工客服", "request_human")])
+            return resets
+        say(dispatcher, tracker,
+            f"您的个人信息{s('data_request_kind')}申请已受理，申请编号：{out['number']}。\n"
+            f"{out['promise'].rstrip('。')}（最迟{deadline(out['due_at'])}前）。\n"
+            "工作人员不会向您索要密码或短信验证码，请注意防范冒充来电。")
+        return resets + [SlotSet("data_request_number", out["number"])]

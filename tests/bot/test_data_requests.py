@@ -1,0 +1,86 @@
+"""Personal-data requests (RULES §7) from chat: which messages start one, and what the backend records."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.data_requests import (
+    ActionSubmitDataRequest,
+    ValidateDataRequestForm,
+    data_request_asked,
+    data_request_started,
+)
+from actions.routing import ActionAnswerFaq
+from tests.bot.test_actions import DOMAIN, backend, bearer, monkeypatch_module, run, tracker  # noqa: F401 (fixtures)
+
+
+def about_privacy(text: str, sure: float = 0.8, intent: str = "faq"):
+    t = tracker(text=text, intent=intent)
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/privacy", "utter_action": "utter_faq/privacy", "confidence": sure}}}
+    return t
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("我要求你们把我的个人信息全部删掉", "删除"),
+    ("麻烦注销我在你们这的资料", "删除"),
+    ("你们存了我哪些信息 导一份给我", "查询"),
+    ("把我登记的身份证号给我核对一下", "查询"),
+    ("我的個人資料登記錯了 要更正", "更正"),
+])
+def test_a_request_about_ones_own_data_is_recognised_with_its_kind(text, kind):
+    assert data_request_asked(about_privacy(text)) == kind
+
+
+@pytest.mark.parametrize("text", [
+    "我的个人信息安全吗",             # a question about safety, not a request
+    "帮我查查我登记的个人信息对不对",  # 对不对 is no correction … but 查查 asks to see it
+    "把我的预约信息删掉",             # a booking, not personal data
+    "帮我把我老公的个人信息删了",      # someone else's data needs that person
+])
+def test_questions_bookings_and_other_peoples_data_start_no_request_of_the_customers_own(text):
+    t = tracker(text=text, intent="cancel_appointment" if "预约" in text else "faq")
+    kind = data_request_asked(t if "预约" in text else about_privacy(text))
+    assert kind == ("查询" if "查查" in text else None)
+
+
+def test_the_request_starts_its_form_with_the_kind_and_the_customers_words():
+    dispatcher = CollectingDispatcher()
+    text = "我要求你们把我的个人信息全部删掉"
+    events = run(ActionAnswerFaq().run(dispatcher, about_privacy(text), DOMAIN))
+    assert events == [SlotSet("data_request_kind", "删除"), SlotSet("data_request_details", text),
+                      FollowupAction("data_request_form")]
+    assert "删除" in dispatcher.messages[0]["text"] and "核实身份" in dispatcher.messages[0]["text"]
+    # …but not in the middle of another task
+    busy = about_privacy(text)
+    busy.active_loop = {"name": "complaint_form"}
+    assert data_request_started(CollectingDispatcher(), busy) is None
+
+
+def test_the_kind_question_takes_a_kind_said_in_words():
+    t = tracker({"requested_slot": "data_request_kind"}, text="删掉吧", form="data_request_form")
+    form = ValidateDataRequestForm()
+    assert run(form.extract_data_request_kind(CollectingDispatcher(), t, DOMAIN)) == {"data_request_kind": "删除"}
+    dispatcher = CollectingDispatcher()
+    out = run(form.validate_data_request_kind("注销", dispatcher, t, DOMAIN))
+    assert out["data_request_kind"] is None and "删除" in dispatcher.messages[0]["text"]
+
+
+def test_a_confirmed_request_is_registered_with_its_number_and_deadline(backend):  # noqa: F811
+    slots = {"data_request_kind": "删除", "data_request_details": "把我的个人信息全部删掉", "person_name": "刘芳",
+             "phone": "13600136004", "data_request_confirmed": True}
+    dispatcher, t = CollectingDispatcher(), tracker(slots, text="确认", intent="affirm")
+    events = run(ActionSubmitDataRequest().run(dispatcher, t, DOMAIN))
+    number = next(e["value"] for e in events if e["name"] == "data_request_number")
+    said = dispatcher.messages[0]["text"]
+    assert number.startswith("GR") and number in said and "工作日内答复" in said and "最迟" in said
+    stored = httpx.get(f"{backend}/api/v1/data-requests/{number}", headers=bearer(backend, "agent01", "agent01-demo"),
+                       timeout=10).json()
+    assert stored["kind"] == "删除" and stored["conversation_id"] == t.sender_id
+    # not confirmed: nothing registered
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSubmitDataRequest().run(dispatcher, tracker(slots | {"data_request_confirmed": False}), DOMAIN))
+    assert not any(e["name"] == "data_request_number" for e in events) and "没有提交" in dispatcher.messages[0]["text"]
