@@ -197,6 +197,10 @@ def the_time_wanted(tracker: Tracker) -> str | None:
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     if len(times) < 2:
         return None
+    # "那下周三早上吧 九点": the period named the day and half of it, the hour said after it is the time
+    exact = [e.get("value") for e in times if (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
+    if exact:
+        return exact[0]
     if clock := clock_time_said(tracker):
         return clock
     text = to_simplified(tracker.latest_message.get("text") or "")

@@ -106,6 +106,7 @@ class ActionAskDataRequestConfirmed(Action):
         say(dispatcher, tracker, "\n".join([
             "请确认个人信息申请：",
             f"· 申请事项：{KIND_CHOICES.get(s('data_request_kind'), s('data_request_kind'))}",
+            *([f"· 您的说明：{s('data_request_details')}"] if s("data_request_details") else []),
             f"· 联系人：{shown_name(tracker, s('person_name'))}，电话：{shown_phone(tracker, s('phone'))}",
             "提交后，工作人员会先致电这个号码核实您的身份，核实通过才会办理。信息无误请回复“确认”。",
         ]), [choice("确认提交", "affirm"), choice("先不提交", "deny")])

@@ -3219,6 +3219,18 @@ def test_of_several_days_the_first_not_ruled_out_is_wanted(text, days, wanted):
     assert the_time_wanted(tracker(text=text, entities=entities)) == f"2026-12-{wanted:02d}T00:00:00+08:00"
 
 
+@pytest.mark.parametrize(("text", "period", "hour"), [
+    ("那下周三早上吧 九点 我请一会儿假", (1, 6, "2026-12-16T08:00"), (8, 10, "2026-12-16T09:00")),   # set 11
+    ("那下周一下午吧 三点", (1, 6, "2026-12-14T14:00"), (8, 10, "2026-12-14T15:00")),
+])
+def test_a_day_and_its_half_said_before_the_hour_book_the_hour(text, period, hour):
+    """Set 11: "…早上吧 九点" was offered the morning's slots, and the name given next asked for the time again."""
+    entities = [{"entity": "time", "value": f"{value}:00+08:00", "start": start, "end": end,
+                 "additional_info": {"grain": grain}} for (start, end, value), grain in ((period, "period"),
+                                                                                       (hour, "hour"))]
+    assert the_time_wanted(tracker(text=text, entities=entities)) == f"{hour[2]}:00+08:00"
+
+
 def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_with_a_yes(backend):
     """Set 9: 刘芳 verified her claim, then filed a complaint; "对 就是这个号" to the name question was not a name, and
     the name was asked until she gave up."""

@@ -45,7 +45,8 @@ def test_traditional_message_reaches_the_tokenizer_in_simplified(normaliser, use
     [message] = tokenizer.process(messages)
     assert message.get(TEXT) == "我想查一下理赔进度,保单号LP2026110290101"
     tokens = [t.text for t in message.get(TOKENS_NAMES[TEXT])]
-    assert "理赔" in tokens and "LP2026110290101" in tokens
+    # (理赔进度 is one word once the insurance dictionary is loaded, as it is in the product)
+    assert any(t.startswith("理赔") for t in tokens) and "LP2026110290101" in tokens
 
 
 def test_a_number_read_out_digit_by_digit_reaches_the_classifier_as_figures(normaliser, user_messages):

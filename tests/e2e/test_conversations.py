@@ -65,6 +65,20 @@ def test_a_complaint_told_in_one_breath_is_not_asked_again(customer, staff):
     assert "返利" in stored["description"] and "退还全部保费" in stored["demand"]
 
 
+def test_a_request_to_delete_ones_data_is_registered_as_a_data_request(customer, staff):
+    text = converse(customer, "你好 我不想再用你们的服务了 请把我的个人资料都删掉", [
+        ("请确认", "确认"),
+        ("想怎么处理", "删除我的个人信息"),
+        ("称呼", "周敏"),
+        ("手机号", "13512349876"),
+    ], done=r"GR\d{8}-\d{4}")
+    number = re.search(r"GR\d{8}-\d{4}", text).group()
+    stored = staff.get(f"/api/v1/data-requests/{number}").json()
+    assert stored["kind"] == "删除" and stored["status"] == "受理" and stored["contact_name"] == "周敏"
+    assert "删掉" in stored["details"] and stored["conversation_id"] == customer.id
+    assert "15 个工作日" in text  # the policy file's promise
+
+
 def test_correction_mid_form_changes_the_slot(customer, staff):
     text = converse(customer, "我要投诉", [
         ("请您描述", "你们客服态度太差了，电话里直接挂我电话"),
