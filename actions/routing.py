@@ -17,7 +17,7 @@ from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
 from actions.claims import other_claim_by_amount
 from actions.common import turns
-from actions.common.closing import ask_rating
+from actions.common.closing import ask_rating, plan_acknowledged
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import ASKS_PROGRESS
@@ -31,7 +31,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started
-from actions.follow_ups import answer_leaning, answered_already, last_answer
+from actions.follow_ups import answer_leaning, answered_already, last_answer, other_question
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
 from bot import topic_confidence
@@ -245,6 +245,21 @@ def sure_question(tracker: Tracker) -> str | None:
     return turns.topic_at(message, topic_confidence.SURE) if asks else None
 
 
+# A claim status the customer saw and asks about: the answer for that status, however unsure the topic model is of
+# the words around it ("我在APP上看到理赔状态写「待补充材料」 这是什么意思" ranks two status topics near 0.2)
+STATUS_TOPICS = {"受理中": "claim_status_accepted", "审核中": "claim_status_reviewing",
+                 "待补充材料": "claim_missing_documents", "已通过": "claim_status_approved", "已拒赔": "claim_rejected",
+                 "已结案": "claim_status_closed"}
+MEANING = re.compile(r"什么意思|啥意思|咩意思|乜意思|是什么|是啥|指什么|代表|意味|怎么回事|咋回事|什么情况|啥情况|即系")
+
+
+def status_asked(tracker: Tracker) -> str | None:
+    """The answer for the one claim status a question asks the meaning of; None otherwise."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    named = {topic for status, topic in STATUS_TOPICS.items() if status in text}
+    return f"utter_faq/{named.pop()}" if len(named) == 1 and MEANING.search(text) else None
+
+
 TIED = 0.05
 
 
@@ -329,12 +344,14 @@ class ActionHandleFallback(Action):
             return [FollowupAction("appointment_form")]  # "改做下个礼拜一朝早十点啦" after calling a booking off
         if not in_task and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning  # "呃 买了两年了" right after the hesitation-period answer
+        if not in_task and (plan := plan_acknowledged(dispatcher, tracker)) is not None:
+            return plan
         if not in_task and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # "lp2026-1028-90106 为什么被拒了": a case number is never a menu
         if not in_task and ASKS.search(to_simplified(tracker.latest_message.get("text") or "")) and (
                 again := answered_already(dispatcher, tracker, (last_answer(tracker) or (None,))[0])) is not None:
             return again  # "那亏得多吗？我都交了六万多了" after the surrender answer twice: its gist, and a human
-        if not in_task and (answer := sure_question(tracker)):
+        if not in_task and (answer := status_asked(tracker) or sure_question(tracker)):
             dispatcher.utter_message(response=answer)  # "都要带些啥东西 你慢点说": NLU torn, the topic model sure
             return []
         if not in_task and (answer := faq_instead(tracker, topic_confidence.CHOICE)):
@@ -358,6 +375,9 @@ class ActionAnswerFaq(Action):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (request := data_request_started(dispatcher, tracker)) is not None:
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
+        if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
+            dispatcher.utter_message(response=status)
+            return []
         if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
                 case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "就知道拖" is no question about premiums
@@ -378,6 +398,9 @@ class ActionAnswerFaq(Action):
         if (again := answered_already(dispatcher, tracker, utter)) is not None:
             return again
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
+        if utter and sure and (other := await other_question(tracker, utter)):
+            say(dispatcher, tracker, "另外，关于您问的另一个问题：")  # "…复印吗 补齐了以后还要多久": both answered
+            dispatcher.utter_message(response=other)
         return []
 
 
@@ -410,6 +433,8 @@ class ActionOutOfScope(Action):
             return [FollowupAction(case_form)]  # "开个玩笑别紧张😂 我自己的查一下 LP2026110290101"
         if not form and (leaning := answer_leaning(dispatcher, tracker)) is not None:
             return leaning
+        if not form and (plan := plan_acknowledged(dispatcher, tracker)) is not None:
+            return plan  # "ok明白了 那我月底发了工资就交"
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
         dispatcher.utter_message(response="utter_out_of_scope")

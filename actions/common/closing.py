@@ -21,8 +21,21 @@ NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其
 FAREWELL = re.compile(r"再见|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线", re.IGNORECASE)
 
 # "行吧我这礼拜就去弄", "好 我自己去网点问问": OK, and the customer will see to it themselves — no offer taken up
+# "ok明白了 那我月底发了工资就交", "那我回头再补": when, then what — no question, no request
 OWN_PLAN = re.compile(r"(?:这|今|明|下|过|回头|马上|自己|先|等下|一会|改天).{0,6}去"
-                      r"(?:弄|办|准备|交|补|问|看|查|找|医院|网点)|我自己(?:去|来|弄|办)")
+                      r"(?:弄|办|准备|交|补|问|看|查|找|医院|网点)|我自己(?:去|来|弄|办)"
+                      r"|(?:月底|月初|下个?月|明天|后天|周末|回头|过几天|过两天|等|发了?工资|有空|有钱).{0,8}(?:就|再)去?"
+                      r"(?:交|补交|缴|续|弄|办|补|准备|处理|上传|提交)")
+
+
+def plan_acknowledged(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"ok明白了 那我月底发了工资就交" after an answer: the customer will see to it; NLU, finding no request, reads
+    it as out of scope or not at all. Acknowledged, with the door left open; None for anything else."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not OWN_PLAN.search(text) or re.search(r"[?？吗]|转|人工|[找叫](?:个)?人|投诉", text):
+        return None
+    say(dispatcher, tracker, "好的，明白了。到时候有任何问题，随时来找我。还有什么可以帮您的吗？")
+    return []
 
 
 def closes(tracker: Tracker) -> bool:

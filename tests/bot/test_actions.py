@@ -17,7 +17,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
-from actions import asks, faq, feedback, handover
+from actions import asks, faq, feedback, handover, routing
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
 from actions.appointment_times import the_time_wanted, wanted_day
 from actions.appointments import (
@@ -3657,3 +3657,31 @@ def test_a_case_number_in_a_message_nlu_could_not_place_looks_the_case_up(backen
     t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/claim_rejected",
                                                                   "confidence": 0.28}}}
     assert run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("claim_progress_form")]
+
+
+def test_a_claim_status_seen_and_asked_about_gets_its_meaning_however_unsure_the_topic():
+    """Set 11: "…理賠狀態寫「待補充材料」 這是什麼意思？" (two status topics near 0.2) got a choice of questions."""
+    t = tracker(text="請問一下 我在APP上看到理賠狀態寫「待補充材料」 這是什麼意思？", intent="faq")
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/claim_missing_documents", "utter_action": "utter_faq/claim_missing_documents",
+        "confidence": 0.19}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/claim_missing_documents"
+    # two statuses named: no guess between them
+    both = tracker(text="已通过和已结案有什么区别", intent="nlu_fallback")
+    assert routing.status_asked(both) is None
+
+
+@pytest.mark.parametrize(("text", "acknowledged"), [
+    ("ok明白了 那我月底发了工资就交", True),     # set 11: out of scope
+    ("好的 那我回头再补交", True),
+    ("那我月底交来得及吗", False),             # a question
+    ("等下就帮我转人工", False),
+])
+def test_a_plan_of_the_customers_own_is_acknowledged_not_refused(text, acknowledged):
+    dispatcher = CollectingDispatcher()
+    events = run(ActionOutOfScope().run(dispatcher, tracker(text=text, intent="out_of_scope"), DOMAIN))
+    said = dispatcher.messages[0].get("text") or dispatcher.messages[0].get("response") if dispatcher.messages else ""
+    assert ("明白了" in (said or "")) == acknowledged, said
+    assert events == [] or not acknowledged
