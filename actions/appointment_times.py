@@ -121,9 +121,12 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     or a free slot picked by its place in the list."""
     asked = tracker.get_slot("requested_slot")
     intent = tracker.latest_message.get("intent", {}).get("name")
-    if asked in (None, "appointment_confirmed") and intent in ("faq", "out_of_scope", "nlu_fallback"):
-        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed);
-        # "明天上午十点。十点。可以吗" starting the booking (action_answer_faq): the time it starts with
+    if asked is None and intent in ("faq", "out_of_scope", "nlu_fallback") and latest_entity(tracker, "time"):
+        # "明天上午十点。十点。可以吗" starting the booking (action_answer_faq): the time it starts with; a day alone
+        # too ("这个周末能去广州天河那边吗"): whether that day can be booked is the question, and the check answers it
+        return {"appointment_time": the_time_wanted(tracker) or latest_entity(tracker, "time")["value"]}
+    if asked == "appointment_confirmed" and intent in ("faq", "out_of_scope", "nlu_fallback"):
+        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed)
         return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
     if asked != "appointment_time":
         # "要是能来的话晚上七点以后吧…" to the address question, read as faq: a time proposed, not asked about

@@ -19,7 +19,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 
 from actions import asks, faq, feedback, handover, routing
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
-from actions.appointment_times import the_time_wanted, wanted_day
+from actions.appointment_times import the_time_wanted, time_proposed_off_topic, wanted_day
 from actions.appointments import (
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
@@ -3685,3 +3685,15 @@ def test_a_plan_of_the_customers_own_is_acknowledged_not_refused(text, acknowled
     said = dispatcher.messages[0].get("text") or dispatcher.messages[0].get("response") if dispatcher.messages else ""
     assert ("明白了" in (said or "")) == acknowledged, said
     assert events == [] or not acknowledged
+
+
+def test_a_day_asked_about_when_a_booking_starts_from_a_question_is_the_time_to_check():
+    """Set 11: "…这个周末能去广州天河那边吗" (an FAQ to NLU) got Tuesday's slots; the weekend went unanswered."""
+    saturday = {"entity": "time", "value": "2026-12-12T00:00:00+08:00", "start": 24, "end": 27,
+                "additional_info": {"grain": "day"}}
+    t = tracker(text="我爸上个月出了车祸 想当面问问理赔怎么弄 这个周末能去广州天河那边吗", intent="faq",
+                entities=[saturday], form="appointment_form")
+    assert time_proposed_off_topic(t) == {"appointment_time": saturday["value"]}
+    # …but a day named in a question at the read-back proposes no new time
+    t.slots["requested_slot"] = "appointment_confirmed"
+    assert time_proposed_off_topic(t) == {}
