@@ -38,8 +38,15 @@ def address_part(text: str, entities: list[dict]) -> str:
         start = at + len(piece)
         covered = sum(1 for k in range(at, start) if any(a <= k < b for a, b in other))
         # "我腿不好 出不了门 住北京朝阳区… 5号楼2单元301": words between spaces that are a sentence, not a place
-        # ("上海 浦东 张杨路…" keeps its short place names)
-        words = [w for w in piece.split() if len(w) < 3 or ADDRESS_MARK.search(w)]
+        # ("上海 浦东 张杨路…" keeps its short place names); "那就28号下午两点 地址…": a word that is mostly
+        # another answer is that answer
+        words, offset = [], at
+        for word in piece.split():
+            offset = text.find(word, offset)
+            mostly_other = sum(1 for k in range(offset, offset + len(word)) if any(a <= k < b for a, b in other))
+            if (len(word) < 3 or ADDRESS_MARK.search(word)) and mostly_other * 2 < len(word):
+                words.append(word)
+            offset += len(word)
         clause = ADDRESS_CUE.sub("", " ".join(words))
         if len(clause) >= 4 and covered * 2 < len(piece) and ADDRESS_MARK.search(clause):
             kept.append(clause)

@@ -193,6 +193,23 @@ RULED_OUT = re.compile(r"^\s*(?:我|我们|家里)?(?:要|得|需要|怕|可能)
                        r"来不了|去不了|不在|赶不回)")
 
 
+DAY_TO_HALF = 6  # "元旦那天上午": at most this many characters between a day and the half of it
+
+
+def day_and_half(times: list[dict], text: str) -> str | None:
+    """"改到元旦那天上午吧": a day, then a half of the day said on its own, which the parser read as today's or
+    tomorrow's — that half of that day."""
+    grain = lambda e: (e.get("additional_info") or {}).get("grain")  # noqa: E731
+    for half in (e for e in times if grain(e) == "period" and not day_in(e, text)):
+        days = [e for e in times if grain(e) == "day" and isinstance(e.get("end"), int)
+                and 0 <= half.get("start", -1) - e["end"] <= DAY_TO_HALF]
+        if days:
+            day = dt.datetime.fromisoformat(days[-1]["value"])
+            return dt.datetime.fromisoformat(half["value"]).replace(year=day.year, month=day.month,
+                                                                   day=day.day).isoformat()
+    return None
+
+
 def the_time_wanted(tracker: Tracker) -> str | None:
     """Of several times in one message, the one with a clock time, said first: "还是改到下周二上午9点吧 周一怕赶
     不回来" wants Tuesday 9:00 (Rasa's mapping took Monday, the day given as the reason). With days only, the first
@@ -204,6 +221,9 @@ def the_time_wanted(tracker: Tracker) -> str | None:
     exact = [e.get("value") for e in times if (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
     if exact:
         return exact[0]
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if (joined := day_and_half(times, text)) is not None:
+        return joined
     if clock := clock_time_said(tracker):
         return clock
     text = to_simplified(tracker.latest_message.get("text") or "")

@@ -16,7 +16,15 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline
-from actions.common.forms import CASE_FORMATS, QUESTION, declined_optional, free_text, latest_entity, says_none
+from actions.common.forms import (
+    CASE_FORMATS,
+    NONE_ANYWHERE,
+    QUESTION,
+    declined_optional,
+    free_text,
+    latest_entity,
+    says_none,
+)
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, booking_next, case_taken, verify_slot
@@ -272,6 +280,8 @@ def request_of_a_question(tracker: Tracker) -> str | None:
     return turns.topic_at(message, topic_confidence.SURE)
 
 
+# "保单号回头再发", "单号一时找不到": the policy number, not given now
+POLICY_DEFERRED = re.compile(r"(?:保单|报单|单号).{0,8}(?:" + NONE_ANYWHERE.pattern + ")")
 AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
 # …a yes as a clause of its own, whatever follows it
 AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
@@ -346,6 +356,10 @@ class ValidateComplaintForm(ContactFormValidator):
             text = (tracker.latest_message.get("text") or "").strip()
             answer = text if DEMAND_FIRST.match(text) else None
         answer = without_details(answer or "", tracker)
+        if answer and asked == "complaint_demand" and POLICY_DEFERRED.search(answer) and not DEMANDS.search(answer):
+            # "黄志刚 13522223333 保单号回头再发" to "what do you want": contact details and no policy number yet,
+            # no demand (the name and mobile are taken by their own extractors)
+            return {"complaint_policy_number": "无"}
         if answer and asked == "complaint_demand" and JUST_REGISTER.match(answer) and not DEMANDS.search(
                 JUST_REGISTER.sub("", answer)):
             # "先给我登记 别推给别人": the complaint is being registered; what the customer wants is still to say

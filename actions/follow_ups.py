@@ -39,6 +39,8 @@ PRODUCT = re.compile(r"[\u4e00-\u9fff]{0,4}险|保单|合同")
 OWN_TASK = {"claim_number", "complaint_number", "appointment_number", "phone", "person_name", "time", "service_type",
             "branch", "id_last4"}
 STRIP = " ?？。.!！~～"
+# A date told as something that happened to the policy or the customer
+TOLD_DATE = re.compile(r"签收|收到|寄到|到手|买的|买了|投保|生效|扣款|到期|出险|住院|出院|报的|交的|出的事")
 # A kind of policy named right after an answer ("那意外险呢") asks about that answer for it, not to buy one — unless
 # buying is said
 BUY_TOPIC = "faq/buy_insurance"
@@ -61,6 +63,8 @@ def leaning_answer(tracker: Tracker) -> tuple[str, bool] | None:
     message = tracker.latest_message
     text = ACKNOWLEDGED.sub("", to_simplified(message.get("text") or "").strip(STRIP))
     entities = {e.get("entity") for e in message.get("entities", [])}
+    if entities & OWN_TASK == {"time"} and TOLD_DATE.search(text) and "约" not in text:
+        entities = entities - {"time"}  # "保单是11月26号寄到我手上的": a date in the story, not a time proposed
     if not answered or not text or len(text) > LONGEST or entities & OWN_TASK:
         return None
     last, told_again = answered

@@ -31,7 +31,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started
-from actions.follow_ups import answer_leaning, answered_already, last_answer, other_question
+from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer, other_question
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
 from bot import topic_confidence
@@ -51,6 +51,11 @@ COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 # …but "上礼拜投诉过一次，想问下处理到哪一步了" asks where a case stands: its progress, not a new complaint.
 ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知道|进度|进展|到哪|哪一步|怎么样了|结果了?吗"
                     r"|咋办|怎么办|咋整|是不是|会不会|[?？]|吗\s*$")
+# What a case's customer asks after its progress: when it ends, who acts ("那要是15号还没结果呢")
+ABOUT_A_CASE = re.compile(r"结果|进度|进展|处理|回复|答复|联系|有人管|到账|赔下来|批下来|结案|办完|弄完")
+# "…这不是骗人吗", "难道…", "有你们这样做生意的吗": a question that asks nothing, said in anger
+RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!！]*$|难道|有(?:你们)?这样.{0,8}吗"
+                        r"|还有没有天理|讲不讲理")
 PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
 # Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
 ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",
@@ -94,7 +99,8 @@ async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: 
     # (how a case stands: not "那亏得多吗？我都交了六万多了", nor "想问下还要准备哪些材料")
     if guess in PROGRESS_FORMS and ASKING.search(text) and ASKS_PROGRESS.search(to_simplified(text)):
         return [FollowupAction(PROGRESS_FORMS[guess])]
-    if not is_account(text) or not GRIEVANCE.search(text) or entities & ANSWER_ENTITIES or ASKING.search(text):
+    asking = ASKING.search(text) and not RHETORICAL.search(to_simplified(text))
+    if not is_account(text) or not GRIEVANCE.search(text) or entities & ANSWER_ENTITIES or asking:
         return None
     # NLU leaning to a complaint, or the message demanding ("我要求全额退还保费…") or telling a story the policy's
     # complaint types recognise ("业务员说是存钱的…退保只能拿回一半") though NLU leaned elsewhere
@@ -161,6 +167,17 @@ async def visit_wanted(tracker: Tracker) -> list | None:
 # "改成这周六上午行不行", "能不能推到下周一": a booking moved, not a new one; so is a day corrected ("搞错了 是下周四")
 MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|到)|提前|挪到|调到|延后"
                    r"|(?:搞|弄|说|记|写|约)错了?|不对|应该是")
+
+
+# "想预约…", "帮我约个…": a booking asked for in so many words
+BOOK_OUTRIGHT = re.compile(r"预约|帮我约|想约|要约|约(?:个|一下|一个)(?:时间)?")
+
+
+def booking_outright(tracker: Tracker) -> bool:
+    """Does the message ask outright to book, with where or when, and no question ("预约柜面要带什么" asks one)?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    return bool(BOOK_OUTRIGHT.search(text) and entities & {"branch", "time"} and not ASKS.search(text))
 
 
 def booking_just_made(tracker: Tracker) -> str | None:
@@ -378,13 +395,15 @@ class ActionAnswerFaq(Action):
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
+        if LEANS.search(text) and ABOUT_A_CASE.search(text) and (case := case_just_told(tracker)):
+            return await about_the_case_told(dispatcher, tracker, case)  # "那要是15号还没结果呢" after its progress
         if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
                 case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "就知道拖" is no question about premiums
         if not sure and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
-        if not sure and (booking := await visit_wanted(tracker)):
-            return booking
+        if (not sure or booking_outright(tracker)) and (booking := await visit_wanted(tracker)):
+            return booking  # "想预约去北京朝阳支公司改一下保单上的手机号 这周五下午有空": a sure topic, yet it books
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
         if not sure and (case_form := case_named(tracker)):

@@ -50,11 +50,25 @@ AMOUNT = re.compile(r"(\d+)元")
 NUMBER = re.compile(r"\d+")
 
 
+# "金额大的那个", "钱多的那笔", "小的那个": the largest or the smallest amount among the buttons
+BIGGEST = re.compile(r"(?:金额|钱|数目|赔款)?(?:最?大|较大|最多|多)的?(?:那|嗰)")
+SMALLEST = re.compile(r"(?:金额|钱|数目|赔款)?(?:最?小|较小|最少|少)的?(?:那|嗰)")
+
+
 def picked_by_amount(text: str, buttons: list[dict]) -> dict | None:
-    """The one button whose amount ("…，12800元）") the customer said, in digits or words ("一万二千八的那笔")."""
+    """The one button whose amount ("…，12800元）") the customer said, in digits or words ("一万二千八的那笔"), or
+    the largest or smallest of them, said so ("就是金额大的那个")."""
     said = {int(n) for n in NUMBER.findall(in_digits(text))}
     named = [b for b in buttons if said & {int(a) for a in AMOUNT.findall(str(b.get("title") or ""))}]
-    return named[0] if len(named) == 1 else None
+    if len(named) == 1:
+        return named[0]
+    amounts = [(int(found[0]), b) for b in buttons if (found := AMOUNT.findall(str(b.get("title") or "")))]
+    if len(amounts) == len(buttons) > 1 and len({a for a, _ in amounts}) == len(amounts):
+        if BIGGEST.search(text) and not SMALLEST.search(text):
+            return max(amounts, key=lambda ab: ab[0])[1]
+        if SMALLEST.search(text) and not BIGGEST.search(text):
+            return min(amounts, key=lambda ab: ab[0])[1]
+    return None
 
 
 def in_digits(text: str) -> str:

@@ -19,7 +19,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 
 from actions import asks, faq, feedback, handover, routing
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
-from actions.appointment_times import the_time_wanted, time_proposed_off_topic, wanted_day
+from actions.appointment_times import day_and_half, the_time_wanted, time_proposed_off_topic, wanted_day
 from actions.appointments import (
     ActionAskAppointmentConfirmed,
     ActionAskAppointmentTime,
@@ -3697,3 +3697,83 @@ def test_a_day_asked_about_when_a_booking_starts_from_a_question_is_the_time_to_
     # …but a day named in a question at the read-back proposes no new time
     t.slots["requested_slot"] = "appointment_confirmed"
     assert time_proposed_off_topic(t) == {}
+
+
+def test_a_grievance_ending_in_a_rhetorical_question_starts_the_complaint():
+    """Set 11: "…结果我现在要退保只退一半多 这不是骗人吗" got a choice of FAQ questions."""
+    text = "当初业务员说这个就跟存钱一样 保本 随时能取 结果我现在要退保只退一半多 这不是骗人吗"
+    dispatcher = CollectingDispatcher()
+    events = run(ActionHandleFallback().run(dispatcher, ranked(text, "nlu_fallback", "file_complaint", "faq"), DOMAIN))
+    assert FollowupAction("complaint_form") in events and "登记为投诉" in dispatcher.messages[0]["text"]
+    # …but a real question with a grievance word is still a question
+    events = run(ActionHandleFallback().run(CollectingDispatcher(), ranked("退保只退一半吗", "nlu_fallback",
+                                                                          "file_complaint", "faq"), DOMAIN))
+    assert FollowupAction("complaint_form") not in events
+
+
+def test_contact_details_and_a_policy_number_promised_later_are_no_demand():
+    """Set 11: "黄志刚 13522223333 保单号回头再发" to the demand question became the demand."""
+    text = "黄志刚 13522223333 保单号回头再发"
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "业务员说保本"}, text=text,
+                entities=[{"entity": "person_name", "value": "黄志刚", "start": 0, "end": 3},
+                          {"entity": "phone", "value": "13522223333", "start": 4, "end": 15}], form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_policy_number": "无"}
+
+
+def test_a_booking_asked_for_outright_starts_though_its_topic_is_sure():
+    """Set 11: "想预约去北京朝阳支公司改一下保单上的手机号 这周五下午有空" got the change-of-details answer; the Friday
+    afternoon was lost and the booking made for the next day."""
+    text = "想预约去北京朝阳支公司改一下保单上的手机号 这周五下午有空"
+    t = tracker(text=text, intent="faq", entities=[
+        {"entity": "branch", "value": "北京朝阳支公司", "start": 4, "end": 11},
+        {"entity": "time", "value": "2026-12-11T14:00:00+08:00", "start": 25, "end": 29,
+         "additional_info": {"grain": "period"}}])
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/change_policy_info", "utter_action": "utter_faq/change_policy_info",
+        "confidence": 0.54}}}
+    assert routing.booking_outright(t)
+    asked = tracker(text="预约柜面办理要带什么材料", intent="faq",
+                    entities=[{"entity": "service_type", "value": "柜面办理", "start": 2, "end": 6}])
+    assert not routing.booking_outright(asked)
+
+
+def test_the_address_given_with_a_time_and_a_name_is_only_the_address():
+    """Set 11: the address read back as "那就28号下午两点 地址上海浦东新区张杨路1200弄5号601"."""
+    text = "那就28号下午两点 地址上海浦东新区张杨路1200弄5号601 我叫马骏 电话13916667777"
+    entities = [{"entity": "time", "start": 2, "end": 9}, {"entity": "person_name", "start": 39, "end": 41},
+                {"entity": "phone", "start": text.index("139"), "end": text.index("139") + 11}]
+    assert address_part(text, entities) == "上海浦东新区张杨路1200弄5号601"
+
+
+def test_a_day_then_the_half_of_it_said_alone_is_that_half_of_that_day():
+    """Set 11: "改到元旦那天上午吧" was offered tomorrow morning's slots."""
+    text = "哎呀28号我临时要出差 刚才那个预约改到元旦那天上午吧 那天我在家"
+    times = [{"entity": "time", "value": "2026-12-28T00:00:00+08:00", "start": 2, "end": 5,
+              "additional_info": {"grain": "day"}},
+             {"entity": "time", "value": "2027-01-01T00:00:00+08:00", "start": 20, "end": 22,
+              "additional_info": {"grain": "day"}},
+             {"entity": "time", "value": "2026-12-08T09:00:00+08:00", "start": 24, "end": 26,
+              "additional_info": {"grain": "period"}}]
+    assert day_and_half(times, text) == "2027-01-01T09:00:00+08:00"
+    assert day_and_half(times[:1] + times[2:], "28号我要出差 上午吧") is None  # the half far from the day
+
+
+def test_a_claim_picked_as_the_larger_or_smaller_amount():
+    """Set 11: "就是金额大的那个 住院那个" among two claims was not understood."""
+    buttons = [{"title": "LP2026110390103（待补充材料，12月1日报案，150000元）"},
+               {"title": "LP2026103090105（已通过，11月25日报案，5600元）"}]
+    assert picked_button("就是金额大的那个 住院那个", buttons) is buttons[0]
+    assert picked_button("小的那笔", buttons) is buttons[1]
+
+
+def test_what_if_it_is_late_asked_right_after_a_case_is_about_that_case_not_the_faq_it_sounds_like(backend):
+    """Set 11: "那要是15号还没结果呢" right after a complaint's progress got the grace-period answer (topic 0.52)."""
+    number = "TS20261118-9002"
+    t = after_complaint_progress(number, "那要是15号还没结果呢")
+    t.latest_message["intent"] = {"name": "faq", "confidence": 0.69}
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/grace_period", "utter_action": "utter_faq/grace_period", "confidence": 0.52}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert number in dispatcher.messages[0]["text"] and dispatcher.messages[0].get("response") is None

@@ -225,3 +225,13 @@ def test_the_other_question_of_a_message_is_answered_when_nlu_is_sure_of_it(monk
     assert asyncio.run(follow_ups.other_question(t, "utter_faq/medical_documents")) == "utter_faq/claim_duration"
     readings["补齐了以后还要多久"] = ("faq/claim_duration", 0.3)  # unsure alone: no guess added
     assert asyncio.run(follow_ups.other_question(t, "utter_faq/medical_documents")) is None
+
+
+def test_a_date_told_as_what_happened_leans_on_the_answer_given():
+    """Set 11: "保单是11月26号寄到我手上的 当天就签收了" after the hesitation-period answer got the grace period."""
+    date = [{"entity": "time", "value": "2027-11-26T00:00:00+08:00", "start": 3, "end": 9}]
+    t = after_answer("保单是11月26号寄到我手上的 当天就签收了", [("grace_period", 0.48)], entities=date)
+    assert leaning_answer(t) == ("utter_faq/hesitation_period", True)
+    # a time proposed is a booking's, not a follow-up
+    proposed = after_answer("那约11月26号可以吗", [("grace_period", 0.48)], entities=date)
+    assert leaning_answer(proposed) is None
