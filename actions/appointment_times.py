@@ -135,6 +135,11 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
             return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
         return {}
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
+    if not proposed and intent in ("faq", "out_of_scope") and latest_entity(tracker, "service_type"):
+        # "那周末打电话可以吗" to the time question: a day asked about with the service it is for is proposed
+        # ("周末能预约吗" alone asks when bookings are possible: the FAQ answers it)
+        proposed = the_time_wanted(tracker) or latest_entity(tracker, "time")["value"] if latest_entity(
+            tracker, "time") else None
     if not proposed and not latest_entity(tracker, "time"):
         proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
     if not proposed and not latest_entity(tracker, "time"):

@@ -26,6 +26,7 @@ from actions.common.verification import (
     case_taken,
     verify_slot,
 )
+from actions.handover import hand_over, human_accepted
 from bot.script import to_simplified
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
@@ -220,6 +221,8 @@ class ActionUrge(Action):
         return "action_urge"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if human_accepted(tracker):  # "确认 赶紧让人跟我联系" to "…现在为您转接人工客服吗？": a yes to the human
+            return await hand_over(dispatcher, tracker, "requested")
         told = case_just_told(tracker)
         if told and told[2]:  # "多久能给我回复" read as an urge, right after registering: nothing to urge yet
             return await about_the_case_told(dispatcher, tracker, told)

@@ -53,6 +53,9 @@ ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知
                     r"|咋办|怎么办|咋整|是不是|会不会|[?？]|吗\s*$")
 # What a case's customer asks after its progress: when it ends, who acts ("那要是15号还没结果呢")
 ABOUT_A_CASE = re.compile(r"结果|进度|进展|处理|回复|答复|联系|有人管|到账|赔下来|批下来|结案|办完|弄完")
+# "补齐了以后还要多久": how long the case just told will still take
+HOW_LONG_NOW = re.compile(r"(?:还|再)(?:要|得|需要)?(?:等)?(?:多久|多长时间|几天)|什么时候(?:能|会|才)"
+                          r"|几时(?:先|能|才)")
 # "…这不是骗人吗", "难道…", "有你们这样做生意的吗": a question that asks nothing, said in anger
 RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!！]*$|难道|有(?:你们)?这样.{0,8}吗"
                         r"|还有没有天理|讲不讲理")
@@ -395,7 +398,8 @@ class ActionAnswerFaq(Action):
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
-        if LEANS.search(text) and ABOUT_A_CASE.search(text) and (case := case_just_told(tracker)):
+        if (LEANS.search(text) and ABOUT_A_CASE.search(text) or HOW_LONG_NOW.search(text)) and (
+                case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "那要是15号还没结果呢" after its progress
         if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
                 case := case_just_told(tracker)):

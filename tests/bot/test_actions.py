@@ -1946,6 +1946,13 @@ def test_a_day_named_in_a_question_is_still_a_question(backend):
         CollectingDispatcher(), proposal_turn("周末能预约吗", "day"), DOMAIN)) == {}
 
 
+def test_a_day_asked_about_with_its_service_answers_the_time_question():
+    """Set 11: "平时我要上班啊 那周末打电话可以吗" was offered today's call-back slots, not the weekend's."""
+    t = proposal_turn("平时我要上班啊 那周末打电话可以吗", "day")
+    t.latest_message["entities"].append({"entity": "service_type", "value": "电话回访"})
+    assert time_proposed_off_topic(t)["appointment_time"].endswith("T00:00:00+08:00")
+
+
 def test_a_time_said_to_another_question_is_taken_unless_it_is_asked_about(backend):
     """Set 10: "要是能来的话晚上七点以后吧…" to the address question (read as faq) was ignored: the customer was
     never told home visits end earlier. "周末能上门吗" asks, and proposes nothing."""
@@ -3777,3 +3784,14 @@ def test_what_if_it_is_late_asked_right_after_a_case_is_about_that_case_not_the_
     dispatcher = CollectingDispatcher()
     run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert number in dispatcher.messages[0]["text"] and dispatcher.messages[0].get("response") is None
+
+
+def test_a_yes_to_the_offered_human_read_as_an_urge_hands_over(backend):
+    """Set 11: "确认 赶紧让人跟我联系" to "…现在为您转接人工客服吗？" (urge 0.52) was told the complaint's promises."""
+    t = ranked("确认 赶紧让人跟我联系", "urge", "request_human")
+    t.events = [{"event": "bot", "text": "已为您加急并提交主管优先处理。现在为您转接人工客服吗？"},
+                {"event": "user", "text": "确认 赶紧让人跟我联系"}]
+    dispatcher = CollectingDispatcher()
+    run(ActionUrge().run(dispatcher, t, DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert "正在为您转接人工客服" in said or "我已记录您的转人工请求" in said, said  # on duty or not
