@@ -121,6 +121,9 @@ async def last_free(service_type: str, day: dt.date, branch: str | None) -> list
     return await next_free(service_type, today, branch)
 
 
+FINEST_FIRST = {"minute": 0, "hour": 1, "period": 2, "day": 3}
+
+
 async def check_time(
     form: BaseFormValidator,
     value: Any,
@@ -139,7 +142,10 @@ async def check_time(
             dispatcher, tracker, "appointment_time", "没能识别这个时间，请说具体日期和时间，例如“明天下午3点”。"
         )
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
-    entity = next((e for e in times if e.get("value") == str(value)), latest_entity(tracker, "time"))
+    # ("明天中午吧 … 12点": the period and the hour both start at 12:00 — the hour is what was said)
+    same = [e for e in times if e.get("value") == str(value)]
+    entity = min(same, key=lambda e: FINEST_FIRST.get((e.get("additional_info") or {}).get("grain"), len(
+        FINEST_FIRST))) if same else latest_entity(tracker, "time")
     grain = ((entity or {}).get("additional_info") or {}).get("grain")  # of the time being checked
     if grain == "day" and same_hour:
         # "改成下周一同一时间", or "周日吧" once 19:00 was agreed: that day, at the hour of the time it replaces

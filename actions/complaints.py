@@ -282,6 +282,16 @@ def request_of_a_question(tracker: Tracker) -> str | None:
 
 # "保单号回头再发", "单号一时找不到": the policy number, not given now
 POLICY_DEFERRED = re.compile(r"(?:保单|报单|单号).{0,8}(?:" + NONE_ANYWHERE.pattern + ")")
+# …and said beside the demand: "…要求一周内给我明确的赔付结果 理赔号我现在手上没有"
+NUMBER_ASIDE = re.compile(r"(?:(?:保单|报单|理赔|案件|投诉)(?:号码?|单号|编号)|号码|单号|编号|案号).{0,10}"
+                          r"(?:没有|没带|找不到|不记得|忘了|回头|晚点|以后)[^，,。；;\s]*")
+# "对 我要投诉 要求…": agreement and the request itself, before the demand
+DEMAND_PREAMBLE = re.compile(r"^(?:(?:对|是的?|嗯|好)[\s,，]*)?(?:我)?(?:要|想)?投诉(?:你们)?[\s,，]*")
+
+
+def demand_words(answer: str) -> str:
+    """The demand without the preamble and the asides about numbers said with it."""
+    return NUMBER_ASIDE.sub("", DEMAND_PREAMBLE.sub("", answer)).strip(" ，,。") or answer
 AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
 # …a yes as a clause of its own, whatever follows it
 AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
@@ -370,7 +380,7 @@ class ValidateComplaintForm(ContactFormValidator):
             before = tracker.get_slot("complaint_description")
             say(dispatcher, tracker, "明白了，这些情况我补充到问题描述里。")
             return {"complaint_description": f"{before}；{answer}" if before else answer}
-        return {"complaint_demand": answer} if answer else {}
+        return {"complaint_demand": demand_words(answer)} if answer else {}
 
     async def validate_complaint_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()

@@ -172,6 +172,17 @@ MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|
                    r"|(?:搞|弄|说|记|写|约)错了?|不对|应该是")
 
 
+# A service described as a wish ("…打给我说一下吧", "麻烦派人上门"), not as something that happened or is complained of
+WISHED = re.compile(r"吧|请|麻烦|帮我|让人|叫人|派人|安排|希望|我想|我要|能不能|可不可以")
+HAPPENED = re.compile(r"昨天|前天|上次|上回|已经|打过|打了|来过|来了|又打|老是|天天")
+
+
+def service_asked_for(tracker: Tracker) -> bool:
+    """Is the service the message describes asked for ("你们有空的时候打给我说一下吧"), not told of or complained of?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return bool(WISHED.search(text) and not HAPPENED.search(text) and not GRIEVANCE.search(text))
+
+
 # "想预约…", "帮我约个…": a booking asked for in so many words
 BOOK_OUTRIGHT = re.compile(r"预约|帮我约|想约|要约|约(?:个|一下|一个)(?:时间)?")
 
@@ -476,6 +487,9 @@ class ActionRouteInform(Action):
         described = service_in_words(tracker.latest_message.get("text") or "")
         if described and entities & {"phone", "time", "person_name"}:
             # "那就让人打给我 15011119988": a call-back described, with what it needs
+            return [SlotSet("service_type", described), FollowupAction("appointment_form")]
+        if described and service_asked_for(tracker):
+            # "交了三年了 每年一万二 你们有空的时候打给我说一下吧": asked for, in words — the form asks the rest
             return [SlotSet("service_type", described), FollowupAction("appointment_form")]
         for names, form in CASE_ROUTES:
             if entities & set(names):

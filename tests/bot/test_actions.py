@@ -47,6 +47,7 @@ from actions.complaints import (
     ValidateComplaintForm,
     ValidateComplaintProgressForm,
     complaint_slots,
+    demand_words,
 )
 from actions.routing import ActionAnswerFaq, ActionHandleFallback, ActionOutOfScope, ActionRouteInform, booking_moved
 from actions.session import ActionSessionStart
@@ -3795,3 +3796,22 @@ def test_a_yes_to_the_offered_human_read_as_an_urge_hands_over(backend):
     run(ActionUrge().run(dispatcher, t, DOMAIN))
     said = dispatcher.messages[0]["text"]
     assert "正在为您转接人工客服" in said or "我已记录您的转人工请求" in said, said  # on duty or not
+
+
+@pytest.mark.parametrize(("text", "books"), [
+    ("交了三年了 每年一万二 你们有空的时候打给我说一下吧", True),   # set 11: "not understood"
+    ("麻烦派人上门帮我办一下", True),
+    ("你们昨天已经打给我了", False),                               # told, not asked for
+    ("你们天天打给我 烦死了", False),                              # complained of
+])
+def test_a_service_described_as_a_wish_starts_its_booking(text, books):
+    events = run(ActionRouteInform().run(CollectingDispatcher(), tracker(text=text, intent="inform"), DOMAIN))
+    assert (FollowupAction("appointment_form") in events) is books, events
+
+
+@pytest.mark.parametrize(("said", "demand"), [
+    ("对 我要投诉 要求一周内给我明确的赔付结果 理赔号我现在手上没有", "要求一周内给我明确的赔付结果"),  # set 11
+    ("要求12号之前给答复 不然我回头再投诉", "要求12号之前给答复 不然我回头再投诉"),
+])
+def test_the_demand_is_kept_without_its_preamble_and_asides_about_numbers(said, demand):
+    assert demand_words(said) == demand
