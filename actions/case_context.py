@@ -82,6 +82,12 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
             "也可以登记投诉（理赔纠纷），会有专人重新核查，并在承诺时限内答复您；也可以转人工客服跟您沟通。",
             [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")])
         return []
+    if p.get("finished") and p.get("stage"):
+        # "能不能给我重新打开" after a closed complaint: it cannot be urged or reopened — a new complaint can be filed
+        say(dispatcher, tracker, f"投诉 {number} 已经办结关闭，无法重新打开或催办。如果您对处理结果仍有异议，"
+            "我可以马上为您登记一条新的投诉，由专人重新处理；也可以转人工客服跟您沟通。",
+            [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")])
+        return []
     if p.get("finished") and p.get("status_text"):
         # "即系啲钱已经俾咗我啦？" after a closed claim: what that status means, not an offer to speed it up
         say(dispatcher, tracker, f"关于您的{kind} {number}（{p['status']}）：{p['status_text']}如有疑问，可以转人工客服"

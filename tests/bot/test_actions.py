@@ -3815,3 +3815,16 @@ def test_a_service_described_as_a_wish_starts_its_booking(text, books):
 ])
 def test_the_demand_is_kept_without_its_preamble_and_asides_about_numbers(said, demand):
     assert demand_words(said) == demand
+
+
+def test_asking_to_reopen_a_closed_complaint_is_offered_a_new_one_not_an_urge(backend):
+    """Set 7 replayed: "能不能给我重新打开" after the closed complaint's stage was offered an urge the backend refuses,
+    and "那就重新投 …" that followed was not understood."""
+    number = "TS20261110-9004"
+    t = after_complaint_progress(number, "能不能给我重新打开")
+    t.slots["verification_token"] = run(verify(t, number, "6004")).token
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    said = dispatcher.messages[0]
+    assert "已经办结关闭" in said["text"] and routing.OFFERS_COMPLAINT.search(said["text"])
+    assert [b["payload"] for b in said["buttons"]] == ["/file_complaint", "/request_human"]
