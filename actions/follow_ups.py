@@ -108,14 +108,33 @@ def told_twice(tracker: Tracker, utter: str | None) -> str | None:
 GIST = re.compile(r"^(?:关于刚才的[^\n]*\n)?([^。！？\n]+[。！？])")
 
 
+PAIRS = re.compile(r"(?=([\u4e00-\u9fff]{2}|\d+[\u4e00-\u9fff]))")
+INTRO = "关于刚才的"
+
+
+def line_asked_about(answer: str, asked: str) -> str | None:
+    """The line of a told answer that shares most words with the question ("那普通的住院报销呢" → the line on ordinary
+    claims), when one does."""
+    words = set(PAIRS.findall(asked))
+    scored = [(len(words & set(PAIRS.findall(line))), line.strip(" •·")) for line in answer.splitlines()
+              if line.strip() and not line.startswith(INTRO)]
+    best = max(scored, default=(0, ""), key=lambda sl: sl[0])
+    if not best[0] or sum(1 for score, _ in scored if score == best[0]) > 1:
+        return None
+    line = best[1].rstrip("；;，,")
+    return line if line.endswith(("。", "！", "？")) else line + "。"
+
+
 def answered_already(dispatcher: CollectingDispatcher, tracker: Tracker, utter: str | None) -> list | None:
     """Instead of a third telling of the same answer, its gist, and a human for what it does not cover; None when
     `utter` was not told twice running."""
     text = told_twice(tracker, utter)
     if text is None:
         return None
-    gist = GIST.match(to_simplified(text))
-    say(dispatcher, tracker, (f"简单说：{gist.group(1)}" if gist else "") + "刚才的回答就是我这里能提供的信息；"
+    asked = to_simplified(tracker.latest_message.get("text") or "")
+    gist = line_asked_about(to_simplified(text), asked) or (found.group(1) if (found := GIST.match(
+        to_simplified(text))) else None)
+    say(dispatcher, tracker, (f"简单说：{gist}" if gist else "") + "刚才的回答就是我这里能提供的信息；"
         "具体到您的情况，如果还有不清楚的地方，可以为您转人工客服，由专人帮您确认。",
         [choice("转人工客服", "request_human")])
     return []

@@ -235,3 +235,12 @@ def test_a_date_told_as_what_happened_leans_on_the_answer_given():
     # a time proposed is a booking's, not a follow-up
     proposed = after_answer("那约11月26号可以吗", [("grace_period", 0.48)], entities=date)
     assert leaning_answer(proposed) is None
+
+
+def test_a_third_asking_gets_the_line_of_the_answer_it_asks_about():
+    """Set 11: "那普通的住院报销呢 也要这么久吗" after the claim-duration answer twice got no gist at all."""
+    answer = ("处理时长和案件类型有关：\n• 普通案件：一般10至30个工作日；"
+              "\n• 复杂案件（如重大疾病、自然灾害）：一般60至90个工作日；"
+              "\n材料齐全后，审核和赔付原则上在30个工作日内完成。")
+    assert follow_ups.line_asked_about(answer, "那普通的住院报销呢 也要这么久吗") == "普通案件：一般10至30个工作日。"
+    assert follow_ups.line_asked_about(answer, "是不是骗子啊") is None
