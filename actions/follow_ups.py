@@ -10,7 +10,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import nlu, turns
+from actions.common import turns
 from actions.common.reply import choice, say
 from bot import topic_confidence
 from bot.questions import ASKS, own_subject
@@ -138,44 +138,6 @@ def answered_already(dispatcher: CollectingDispatcher, tracker: Tracker, utter: 
         "具体到您的情况，如果还有不清楚的地方，可以为您转人工客服，由专人帮您确认。",
         [choice("转人工客服", "request_human")])
     return []
-
-
-# Where a message may break between two questions: punctuation, a space, or words announcing another question
-BREAKS = re.compile(r"[?？]+|[\s,，。;；]+|(?=另外|顺便问一?下|再问一?下)")
-PART_CHARS = 5  # fewer meaningful characters than this ask nothing of their own ("是吗", "还要别的吗")
-MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-MAX_PARTS = 3
-
-
-def question_parts(text: str) -> list[str]:
-    """The questions a message asks, when it asks more than one ("住院病历是去医院复印吗 补齐了以后还要多久"); else
-    []. Each part ends at a piece that asks; what is told before it belongs to it ("你好 我老公住院了 要准备啥")."""
-    parts, current = [], []
-    for piece in (p for p in BREAKS.split(to_simplified(text)) if p and p.strip()):
-        current.append(piece.strip())
-        if ASKS.search(piece):
-            parts.append(" ".join(current))
-            current = []
-    if current and parts:
-        parts[-1] += " " + " ".join(current)
-    parts = [p for p in parts if len(MEANINGFUL.findall(p)) >= PART_CHARS]
-    return parts[:MAX_PARTS] if len(parts) > 1 else []
-
-
-async def other_question(tracker: Tracker, answered: str | None) -> str | None:
-    """The FAQ answer to another question asked in the same message as the one `answered`, read on its own; None
-    when the message asks one thing, or its other question is no FAQ NLU is sure of."""
-    parts = question_parts(tracker.latest_message.get("text") or "")
-    for part in parts:
-        if LEANS.search(part):
-            continue  # "那如果…呢" leans on what was said before: read alone it is a guess
-        reading = await nlu.parse(part)
-        if not reading or (reading.get("intent") or {}).get("name") != "faq":
-            continue
-        utter = turns.topic_at(reading, topic_confidence.SURE)
-        if utter and utter != answered:
-            return utter
-    return None
 
 
 def last_text(tracker: Tracker) -> str:

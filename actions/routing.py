@@ -31,7 +31,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started
-from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer, other_question
+from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
 from bot import topic_confidence
@@ -432,9 +432,6 @@ class ActionAnswerFaq(Action):
         if (again := answered_already(dispatcher, tracker, utter)) is not None:
             return again
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
-        if utter and sure and (other := await other_question(tracker, utter)):
-            say(dispatcher, tracker, "另外，关于您问的另一个问题：")  # "…复印吗 补齐了以后还要多久": both answered
-            dispatcher.utter_message(response=other)
         return []
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from jieba import posseg
 
-# A piece ends at punctuation; "对了" / "另外" / "还有" start a new one. The mark stays with its piece: "？" asks.
-PIECE = re.compile(r".+?(?:[,，.。!！;；?？\n]+|$|(?=对了|另外|还有就是|还有|顺便问|再问))", re.S)
+# A piece ends at punctuation or a space (chat clauses are often cut by spaces alone: "住院病历是去医院复印吗 补齐了
+# 以后还要多久"); "对了" / "另外" / "还有" start a new one. The mark stays with its piece: "？" asks.
+PIECE = re.compile(r".+?(?:[,，.。!！;；?？\n]+|\s+|$|(?=对了|另外|还有就是|还有|顺便问|再问))", re.S)
 ASKS = re.compile(
     r"[?？]|吗|呢|怎么|怎样|如何|什么|啥|咋|(?<![好十这那没])几|多久|多少|多长|哪|是否|能否|能不能|可不可以|有没有|要不要|咩|点样"
     r"|是不是|会不会|对不对"

@@ -201,32 +201,6 @@ def test_a_question_nlu_cannot_place_after_the_same_answer_twice_gets_its_gist()
     assert dispatcher.messages[0]["text"].startswith("简单说：犹豫期内退保")
 
 
-@pytest.mark.parametrize(("text", "parts"), [
-    ("住院病历是去医院复印吗 补齐了以后还要多久", ["住院病历是去医院复印吗", "补齐了以后还要多久"]),   # set 10
-    ("你们人工客服几点下班？周末有没有人？", ["你们人工客服几点下班", "周末有没有人"]),
-    ("你好 我老公上礼拜住院了 刚出院 想报销 要准备哪些东西啊", []),  # one question, told at length
-    ("犹豫期是多久？宽限期呢？", []),                                    # too short to read alone
-])
-def test_a_message_asking_several_things_is_cut_into_its_questions(text, parts):
-    assert follow_ups.question_parts(text) == parts
-
-
-def test_the_other_question_of_a_message_is_answered_when_nlu_is_sure_of_it(monkeypatch):
-    readings = {"住院病历是去医院复印吗": ("faq/medical_documents", 0.9),
-                "补齐了以后还要多久": ("faq/claim_duration", 0.8)}
-
-    async def parse(text):
-        key, sure = readings[text]
-        return {"intent": {"name": "faq"}, "response_selector": {"faq": {"response": {
-            "intent_response_key": key, "utter_action": f"utter_{key}", "confidence": sure}}}}
-
-    monkeypatch.setattr(follow_ups.nlu, "parse", parse)
-    t = after_answer("住院病历是去医院复印吗 补齐了以后还要多久", [("medical_documents", 0.8)])
-    assert asyncio.run(follow_ups.other_question(t, "utter_faq/medical_documents")) == "utter_faq/claim_duration"
-    readings["补齐了以后还要多久"] = ("faq/claim_duration", 0.3)  # unsure alone: no guess added
-    assert asyncio.run(follow_ups.other_question(t, "utter_faq/medical_documents")) is None
-
-
 def test_a_date_told_as_what_happened_leans_on_the_answer_given():
     """Set 11: "保单是11月26号寄到我手上的 当天就签收了" after the hesitation-period answer got the grace period."""
     date = [{"entity": "time", "value": "2027-11-26T00:00:00+08:00", "start": 3, "end": 9}]

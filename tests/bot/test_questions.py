@@ -16,6 +16,9 @@ def questions(text: str) -> list[str]:
     ("犹豫期多久，退保要什么材料", ["犹豫期多久，", "退保要什么材料"]),
     ("宽限期多长时间？另外保单借款利息多少", ["宽限期多长时间？", "另外保单借款利息多少"]),
     ("理赔要什么材料 还有多久能到账", ["理赔要什么材料 ", "还有多久能到账"]),
+    # questions cut by a space alone (set 10, set 11)
+    ("住院病历是去医院复印吗 补齐了以后还要多久", ["住院病历是去医院复印吗 ", "补齐了以后还要多久"]),
+    ("受理中是什么意思 大概要多久", ["受理中是什么意思 ", "大概要多久"]),
     # a piece that asks nothing goes with a question: the lead-in with the next one, a tail with the last one
     ("我想问下，犹豫期几天？我刚买的，退保能全退吗，谢谢", ["我想问下，犹豫期几天？", "我刚买的，退保能全退吗，谢谢"]),
 ])
@@ -25,7 +28,8 @@ def test_each_question_is_found_with_the_words_around_it(text, expected):
 
 @pytest.mark.parametrize("text", ["我想问一下，犹豫期多久", "我退保了，钱多久到账", "请问犹豫期多少天，谢谢",
                                   "你好", "对了，上门服务收费吗", "",
-                                  "凭什么拒赔？我交了好几年保费了"])  # "好几年" tells, it does not ask
+                                  "凭什么拒赔？我交了好几年保费了",  # "好几年" tells, it does not ask
+                                  "你好 我老公住院了 刚出院 想报销 要准备哪些东西啊"])  # told in pieces, one question
 def test_one_question_is_not_split(text):
     assert questions(text) == []
 
