@@ -25,10 +25,12 @@ OWN_DATA = re.compile(r"(?:个人|我的|本人|我在你们(?:这|那)边?的?)
 KIND_WORDS = (
     ("删除", re.compile(r"删|注销|清除|清空|销毁|抹掉|抹去|去掉|不要(?:再)?保留|别(?:再)?保存|彻底移除")),
     ("更正", re.compile(r"更正|改正|纠正|修正|写错|登记错|录错|填错|有误|不准确|(?<!对)不对(?!不)|更新")),
-    ("查询", re.compile(r"查询|查一下|查查|查看|看看|看一下|核对|导出|调取|调出|复印|副本|拷贝|给我一份|发我一份|提供"
-                        r"|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
+    ("查询", re.compile(r"查询|查阅|查一下|查查|查看|看看|看一下|核对|导出|调取|调出|复印|副本|拷贝|给我一份|发我一份"
+                        r"|提供(?:一份|给我)|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
 )
 KIND_CHOICES = {"查询": "查看/获取我的个人信息", "更正": "更正我的个人信息", "删除": "删除我的个人信息"}
+# A question about how data is kept or shared ("你们会把我的信息提供给别人吗"): the privacy answer, no request
+ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖给|第三方|给别人|安全吗|加密")
 # Whose data: someone else's needs that person's own request (or a human who checks the authority)
 OTHERS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|儿子|女儿|家人|朋友|同事)|别人的|他人的")
 
@@ -44,7 +46,7 @@ def data_request_asked(tracker: Tracker) -> str | None:
     details (a new mobile, another beneficiary) is a policy service, not this."""
     text = to_simplified(tracker.latest_message.get("text") or "")
     kind = kind_in(text)
-    if not kind or OTHERS.search(text):
+    if not kind or OTHERS.search(text) or ABOUT_HANDLING.search(text):
         return None
     on_topic = turns.topic(tracker.latest_message).get("intent_response_key") == PRIVACY_TOPIC
     return kind if on_topic or OWN_DATA.search(text) else None

@@ -40,6 +40,7 @@ def test_a_request_about_ones_own_data_is_recognised_with_its_kind(text, kind):
     "帮我查查我登记的个人信息对不对",  # 对不对 is no correction … but 查查 asks to see it
     "把我的预约信息删掉",             # a booking, not personal data
     "帮我把我老公的个人信息删了",      # someone else's data needs that person
+    "你们会把我的信息提供给别人吗",    # how data is shared: the privacy answer
 ])
 def test_questions_bookings_and_other_peoples_data_start_no_request_of_the_customers_own(text):
     t = tracker(text=text, intent="cancel_appointment" if "预约" in text else "faq")
