@@ -29,6 +29,11 @@ SAME_HOUR = re.compile(r"同(?:一|样)?(?:个)?(?:的|嘅)?(?:时间|时段|钟
 PERIOD = re.compile("|".join(sorted(PERIODS, key=len, reverse=True)) + r"|夜|[ap]\.?m", re.IGNORECASE)
 
 
+def grain_of(entity: dict | None) -> str | None:
+    """How fine a time entity is: day, period (下午), hour or minute (bot/timeparse.py)."""
+    return ((entity or {}).get("additional_info") or {}).get("grain")
+
+
 def hour_without_period(tracker: Tracker, moment: dt.datetime) -> bool:
     """Was `moment` said as a bare hour ("那就七点吧") that could as well be the afternoon's (7 → 19:00)?
     Then a free slot at the later hour is what was meant when the earlier one is not bookable."""
@@ -53,7 +58,7 @@ def offered_day(tracker: Tracker) -> dt.date | None:
 
 def day_in(entity: dict, text: str) -> bool:
     """Does a time entity name a day: a day's grain, or a period said with its day ("明天上午", not "上午")?"""
-    grain = (entity.get("additional_info") or {}).get("grain")
+    grain = grain_of(entity)
     if grain == "day":
         return True
     said = text[entity["start"]:entity["end"]] if grain == "period" and entity.get("start") is not None else ""
@@ -112,7 +117,7 @@ def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> s
     if tracker.get_slot("requested_slot") != asked:
         return None
     entity = latest_entity(tracker, "time")
-    grain = ((entity or {}).get("additional_info") or {}).get("grain")
+    grain = grain_of(entity)
     return entity.get("value") if entity and grain in OF_THE_DAY else None
 
 
@@ -135,11 +140,11 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
             return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
         return {}
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None
-    if not proposed and intent in ("faq", "out_of_scope") and latest_entity(tracker, "service_type"):
+    said = latest_entity(tracker, "time")
+    if not proposed and said and intent in ("faq", "out_of_scope") and latest_entity(tracker, "service_type"):
         # "那周末打电话可以吗" to the time question: a day asked about with the service it is for is proposed
         # ("周末能预约吗" alone asks when bookings are possible: the FAQ answers it)
-        proposed = the_time_wanted(tracker) or latest_entity(tracker, "time")["value"] if latest_entity(
-            tracker, "time") else None
+        proposed = the_time_wanted(tracker) or said["value"]
     if not proposed and not latest_entity(tracker, "time"):
         proposed = picked_button_entities(tracker).get("time")  # "第一个吧" to the free slots offered
     if not proposed and not latest_entity(tracker, "time"):
@@ -190,7 +195,7 @@ def time_given_now(tracker: Tracker) -> bool:
 def clock_time_said(tracker: Tracker) -> str | None:
     """The first time in the message that has a time of day ("明天上午十点"), not only a day."""
     return next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
-                 and (e.get("additional_info") or {}).get("grain") in OF_THE_DAY), None)
+                 and grain_of(e) in OF_THE_DAY), None)
 
 
 # "这周四我要出差", "周一怕赶不回来": a day given as the reason it will not do
@@ -204,9 +209,8 @@ DAY_TO_HALF = 6  # "元旦那天上午": at most this many characters between a 
 def day_and_half(times: list[dict], text: str) -> str | None:
     """"改到元旦那天上午吧": a day, then a half of the day said on its own, which the parser read as today's or
     tomorrow's — that half of that day."""
-    grain = lambda e: (e.get("additional_info") or {}).get("grain")  # noqa: E731
-    for half in (e for e in times if grain(e) == "period" and not day_in(e, text)):
-        days = [e for e in times if grain(e) == "day" and isinstance(e.get("end"), int)
+    for half in (e for e in times if grain_of(e) == "period" and not day_in(e, text)):
+        days = [e for e in times if grain_of(e) == "day" and isinstance(e.get("end"), int)
                 and 0 <= half.get("start", -1) - e["end"] <= DAY_TO_HALF]
         if days:
             day = dt.datetime.fromisoformat(days[-1]["value"])
@@ -223,7 +227,7 @@ def the_time_wanted(tracker: Tracker) -> str | None:
     if len(times) < 2:
         return None
     # "那下周三早上吧 九点": the period named the day and half of it, the hour said after it is the time
-    exact = [e.get("value") for e in times if (e.get("additional_info") or {}).get("grain") in ("hour", "minute")]
+    exact = [e.get("value") for e in times if grain_of(e) in ("hour", "minute")]
     if exact:
         return exact[0]
     text = to_simplified(tracker.latest_message.get("text") or "")

@@ -28,6 +28,7 @@ from actions.appointment_places import (
 from actions.appointment_times import (
     SHANGHAI,
     a_day_just_past,
+    grain_of,
     hour_kept,
     hour_moved,
     hour_without_period,
@@ -144,9 +145,9 @@ async def check_time(
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     # ("明天中午吧 … 12点": the period and the hour both start at 12:00 — the hour is what was said)
     same = [e for e in times if e.get("value") == str(value)]
-    entity = min(same, key=lambda e: FINEST_FIRST.get((e.get("additional_info") or {}).get("grain"), len(
-        FINEST_FIRST))) if same else latest_entity(tracker, "time")
-    grain = ((entity or {}).get("additional_info") or {}).get("grain")  # of the time being checked
+    entity = min(same, key=lambda e: FINEST_FIRST.get(grain_of(e), len(FINEST_FIRST))) if same else latest_entity(
+        tracker, "time")
+    grain = grain_of(entity)  # of the time being checked
     if grain == "day" and same_hour:
         # "改成下周一同一时间", or "周日吧" once 19:00 was agreed: that day, at the hour of the time it replaces
         moment, grain = moment.replace(hour=same_hour.hour, minute=same_hour.minute, second=0), "minute"
@@ -241,7 +242,7 @@ OPEN_ASKED = re.compile(r"(?:上班|开门|营业|办公|办理|休息|放假|�
 def day_asked_about(tracker: Tracker) -> dt.date | None:
     """The one day a question names (a day, not a clock time: "明天下午三点可以吗" proposes a time)."""
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
-    if len(times) != 1 or (times[0].get("additional_info") or {}).get("grain") != "day":
+    if len(times) != 1 or grain_of(times[0]) != "day":
         return None
     try:
         return dt.datetime.fromisoformat(str(times[0].get("value"))).date()

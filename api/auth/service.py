@@ -24,6 +24,12 @@ def get_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
+def get_staff(session: Session, username: str) -> User | None:
+    """The staff user of that name who can handle a case (not the bot's service identity), or None."""
+    user = get_by_username(session, username)
+    return user if user is not None and user.role != "service" else None
+
+
 def upsert_user(
     session: Session, *, username: str, full_name: str, role: Role, password: str, staff_no: str | None = None
 ) -> User:

@@ -147,8 +147,8 @@ def change_stage(
             "客户尚未确认对处理结果满意，投诉不能关闭", "The customer has not confirmed satisfaction yet", field="stage"
         )
     if to is ComplaintStage.REGISTERED:
-        staff = auth_service.get_by_username(session, handler or actor.username)
-        if staff is None or staff.role == "service":
+        staff = auth_service.get_staff(session, handler or actor.username)
+        if staff is None:
             raise BadRequest(
                 "登记投诉需指定处理人员（坐席用户名）", "Registration needs a staff handler", field="handler"
             )

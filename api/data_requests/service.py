@@ -119,8 +119,8 @@ def change_status(
         )
     before = {"status": current, "handler": request.handler, "resolution": request.resolution}
     if handler:
-        staff = auth_service.get_by_username(session, handler)
-        if staff is None or staff.role == "service":
+        staff = auth_service.get_staff(session, handler)
+        if staff is None:
             raise BadRequest("处理人员应为坐席用户名", "The handler must be a staff username", field="handler")
         request.handler = staff.username
     elif request.handler is None and actor.role in ("agent", "supervisor", "admin"):
