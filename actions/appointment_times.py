@@ -206,17 +206,33 @@ RULED_OUT = re.compile(r"^\s*(?:我|我们|家里)?(?:要|得|需要|怕|可能)
 DAY_TO_HALF = 6  # "元旦那天上午": at most this many characters between a day and the half of it
 
 
+# Words that give a time its own day ("明天10点", "15号下午"); a clock time without them took the parser's nearest day
+DAY_WORD = re.compile(r"[今明后昨前]|周|星期|礼拜|号|日|月|天")
+
+
+def on_the_day_before(part: dict, times: list[dict], text: str, grains: tuple[str, ...]) -> str | None:
+    """`part`, a time of day said on its own just after a day ("元旦那天上午", "下礼拜一 一样十点"), which the
+    parser read as today's or tomorrow's — that time on that day; None when no such day comes just before."""
+    days = [e for e in times if grain_of(e) in grains and isinstance(e.get("end"), int)
+            and 0 <= part.get("start", -1) - e["end"] <= DAY_TO_HALF]
+    if not days:
+        return None
+    day = dt.datetime.fromisoformat(days[-1]["value"])
+    return dt.datetime.fromisoformat(part["value"]).replace(year=day.year, month=day.month, day=day.day).isoformat()
+
+
 def day_and_half(times: list[dict], text: str) -> str | None:
-    """"改到元旦那天上午吧": a day, then a half of the day said on its own, which the parser read as today's or
-    tomorrow's — that half of that day."""
+    """"改到元旦那天上午吧": a day, then a half of the day said on its own — that half of that day."""
     for half in (e for e in times if grain_of(e) == "period" and not day_in(e, text)):
-        days = [e for e in times if grain_of(e) == "day" and isinstance(e.get("end"), int)
-                and 0 <= half.get("start", -1) - e["end"] <= DAY_TO_HALF]
-        if days:
-            day = dt.datetime.fromisoformat(days[-1]["value"])
-            return dt.datetime.fromisoformat(half["value"]).replace(year=day.year, month=day.month,
-                                                                   day=day.day).isoformat()
+        if (joined := on_the_day_before(half, times, text, ("day",))) is not None:
+            return joined
     return None
+
+
+def clock_only(entity: dict, text: str) -> bool:
+    """Was a time entity said as a clock time alone ("十点", "9点半"), with no day of its own?"""
+    start, end = entity.get("start"), entity.get("end")
+    return isinstance(start, int) and isinstance(end, int) and not DAY_WORD.search(to_simplified(text[start:end]))
 
 
 def the_time_wanted(tracker: Tracker) -> str | None:
@@ -227,15 +243,16 @@ def the_time_wanted(tracker: Tracker) -> str | None:
     if len(times) < 2:
         return None
     # "那下周三早上吧 九点": the period named the day and half of it, the hour said after it is the time
-    exact = [e.get("value") for e in times if grain_of(e) in ("hour", "minute")]
-    if exact:
-        return exact[0]
     text = to_simplified(tracker.latest_message.get("text") or "")
+    exact = [e for e in times if grain_of(e) in ("hour", "minute")]
+    if exact:
+        # "那下礼拜一 一样十点": the clock time said after the day is on that day
+        joined = on_the_day_before(exact[0], times, text, ("day", "period")) if clock_only(exact[0], text) else None
+        return joined or exact[0].get("value")
     if (joined := day_and_half(times, text)) is not None:
         return joined
     if clock := clock_time_said(tracker):
         return clock
-    text = to_simplified(tracker.latest_message.get("text") or "")
     wanted = [e for e in times if not (isinstance(e.get("end"), int) and RULED_OUT.match(text[e["end"]:]))]
     return (wanted or times)[0].get("value")
 

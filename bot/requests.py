@@ -34,10 +34,18 @@ HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:(?:能|可以|�
                              r"(?:转|找|接|换)(?:个|一下)?|有没有|有)(?:人工|真人)(?:客服)?(?:吗|么|不|嘛|吧)?")
 
 
+# …and asking whether anyone is there to deal with it ("现在没人吗", "现在有人能处理吗", "没人管吗"): the human asked
+# for, so the customer hears whether agents are on duty. Not "有人吗" / "在吗" alone: a chat's greeting.
+SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:就|都)?(?:没|没有)(?:个)?(?:真)?人(?:在|管|理我?|回我?|回复|处理|接)?"
+                               r"(?:吗|么|嘛|啊|呀|呢)?|(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:有没有|有)(?:个)?(?:真)?人"
+                               r"(?:能|可以|会)?(?:帮我)?(?:处理|管|跟进|回复|解决|接手)(?:一下)?(?:吗|么|嘛|不)?")
+
+
 def explicit_request(text: str) -> str | None:
     """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
     beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
-    if HUMAN_IN_ENGLISH.search(text) or any(HUMAN_ASKED_FOR.fullmatch(clause) for clause in CLAUSE.findall(text)):
+    asked_for = (HUMAN_ASKED_FOR, SOMEONE_ASKED_FOR)
+    if HUMAN_IN_ENGLISH.search(text) or any(p.fullmatch(clause) for clause in CLAUSE.findall(text) for p in asked_for):
         return "request_human"
     clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():

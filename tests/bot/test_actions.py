@@ -3239,6 +3239,19 @@ def test_a_day_and_its_half_said_before_the_hour_book_the_hour(text, period, hou
     assert the_time_wanted(tracker(text=text, entities=entities)) == f"{hour[2]}:00+08:00"
 
 
+def test_a_clock_time_said_alone_after_a_day_is_on_that_day():
+    """Set 12: "那下禮拜一 一樣十點" booked tomorrow 10:00 — the parser put the bare "十点" on its nearest day."""
+    text = "蛤 周末不行喔 那下礼拜一 一样十点"
+    entities = [{"entity": "time", "value": "2026-12-14T00:00:00+08:00", "start": 9, "end": 13,
+                 "additional_info": {"grain": "day"}},
+                {"entity": "time", "value": "2026-12-08T10:00:00+08:00", "start": 16, "end": 18,
+                 "additional_info": {"grain": "hour"}}]
+    assert the_time_wanted(tracker(text=text, entities=entities)) == "2026-12-14T10:00:00+08:00"
+    # a clock time with a day of its own keeps it: "下周一不行 明天十点吧"
+    own_day = [{**entities[0], "start": 0, "end": 4}, {**entities[1], "start": 9, "end": 13}]
+    assert the_time_wanted(tracker(text="下礼拜一不行 那就明天十点吧", entities=own_day)) == "2026-12-08T10:00:00+08:00"
+
+
 def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_with_a_yes(backend):
     """Set 9: 刘芳 verified her claim, then filed a complaint; "对 就是这个号" to the name question was not a name, and
     the name was asked until she gave up."""

@@ -28,6 +28,9 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("可以帮我转人工客服吗", "request_human"),
     ("有real person吗", "request_human"),   # set 10: English glued to Chinese
     ("有没有真人客服", "request_human"),
+    ("现在没人吗", "request_human"),         # set 11, out of hours mid-booking: are agents on duty?
+    ("现在有人能处理吗", "request_human"),    # set 11, after registering a complaint at 19:10
+    ("没人理我吗", "request_human"),
 ])
 def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     assert explicit_request(text) == intent
@@ -49,6 +52,9 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "不约了吗?",
     "我上次投诉你们客服的进度",        # the complaint mentioned, not asked for
     "your agent told me it was a deposit",  # an insurance agent, not a human agent
+    "有人吗",                          # a chat's greeting, not yet a request
+    "在吗",
+    "没人告诉我要带身份证",            # nobody told me: a story, not a request
 ])
 def test_questions_and_mentions_are_left_to_the_classifiers(text):
     assert explicit_request(text) is None
