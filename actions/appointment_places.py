@@ -91,6 +91,7 @@ SERVICE_WORDS = {
         r"回访|打给我|给我打(?:个)?电话|打(?:个)?电话(?:给我|过来)|回(?:个)?电话|回电|来电|致电|电话联系|打过来"
         r"|打(?:个)?电话返|打返(?:个)?电话|打俾我|打畀我"  # Cantonese: "打电话返嚟", "打返电话俾我"
         r"|打(?:个)?电话(?:跟|和)我|(?:找|叫|派|安排)(?:个)?人[^，。,.？?]{0,6}打(?:个)?电话|打我(?:的)?(?:电话|手机)"
+        r"|(?:来|约|预约)(?:一)?(?:个|通)电话|电话(?:里)?(?:沟通|聊|讲|说)(?:一下|下)?"  # "明早能给我来个电话不"
         r"|(?<![a-z])call\s*(?:me|我)|(?<![a-z])(?:ring|phone)\s*me\b", re.IGNORECASE),
     "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"),
     "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
@@ -124,8 +125,10 @@ def service_described(tracker: Tracker) -> str | None:
         return "上门服务"
     if IN_PERSON.search(text) and tracker.get_slot("claim_number"):
         return "理赔面谈"
-    if latest_entity(tracker, "branch") and COUNTER_ERRAND.search(text):
-        return "柜面办理"  # "去你哋天河嗰度办嘢 改下受益人": an errand at a named branch is done at its counter
+    if (latest_entity(tracker, "branch") or tracker.get_slot("branch")) and COUNTER_ERRAND.search(text):
+        # "去你哋天河嗰度办嘢 改下受益人": an errand at a named branch is done at its counter — also when the branch
+        # was named a message before ("想约天河嗰间去办啲嘢" / "改受益人 呢个礼拜五下昼三点得唔得")
+        return "柜面办理"
     return service_of_errand_told(tracker)
 
 

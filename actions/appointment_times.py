@@ -121,6 +121,10 @@ def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> s
     return entity.get("value") if entity and grain in OF_THE_DAY else None
 
 
+# A time put as a question whether it will do: "周五下午三点可以吗", "得唔得"
+PROPOSAL = re.compile(r"(?:可以|行|好|方便|OK|ok)(?:吗|么|嘛|不)\s*[?？]*\s*$|行不行|可不可以|得唔得|得不得|成不成")
+
+
 def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
     or a free slot picked by its place in the list."""
@@ -136,7 +140,9 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     if asked != "appointment_time":
         # "要是能来的话晚上七点以后吧…" to the address question, read as faq: a time proposed, not asked about
         said = to_simplified(tracker.latest_message.get("text") or "")
-        if intent in ("faq", "out_of_scope") and not ASKS.search(said) and not tracker.get_slot("appointment_time"):
+        # ("呢个礼拜五下昼三点得唔得" asks whether that time will do: a proposal too)
+        if intent in ("faq", "out_of_scope") and (not ASKS.search(said) or PROPOSAL.search(said)) and not \
+                tracker.get_slot("appointment_time"):
             return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
         return {}
     proposed = proposed_time(tracker) if intent in ("faq", "out_of_scope") else None

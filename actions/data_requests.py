@@ -30,7 +30,9 @@ KIND_WORDS = (
 )
 KIND_CHOICES = {"查询": "查看/获取我的个人信息", "更正": "更正我的个人信息", "删除": "删除我的个人信息"}
 # A question about how data is kept or shared ("你们会把我的信息提供给别人吗"): the privacy answer, no request
-ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖给|第三方|给别人|安全吗|加密")
+# …or who may see it, or how a request would go one day ("假如以后我想让你们把我的数据删了 大概是个什么流程")
+ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖给|第三方|给别人|安全吗|加密"
+                            r"|谁(?:能|可以|会)|哪些人|什么人|(?:什么|啥|怎样的)流程|流程是|怎么申请|假如|万一|以后(?:我)?(?:想|要)")
 # Whose data: someone else's needs that person's own request (or a human who checks the authority)
 OTHERS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|儿子|女儿|家人|朋友|同事)|别人的|他人的")
 

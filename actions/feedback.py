@@ -16,7 +16,7 @@ from actions.common.closing import FAREWELL, ask_rating, score_buttons
 from actions.common.rating import SAYS_RATING
 from actions.common.reply import say
 from actions.complaints import GRIEVANCE
-from actions.handover import NOTHING_PENDING, fallback
+from actions.handover import NOTHING_PENDING, fallback, form_left
 from bot.script import to_simplified
 
 WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
@@ -48,6 +48,12 @@ class ActionAskCsat(Action):
             if case := case_just_told(tracker):
                 return await about_the_case_told(dispatcher, tracker, case)
             return await fallback(dispatcher, tracker, domain)
+        form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
+        if form and not asked.endswith("_confirmed"):
+            # "嗯 拜拜" halfway through a booking: the customer is leaving, the form must not ask on after the
+            # goodbye. (To a read-back, "好的 拜拜" may well be a yes: that form goes on.)
+            say(dispatcher, tracker, "好的，没办完的先不提交，需要时随时找我。")
+            return form_left(form) + ask_rating(dispatcher, tracker)
         return ask_rating(dispatcher, tracker)
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import turns
@@ -50,7 +50,8 @@ def transcript(tracker: Tracker, limit: int = 30) -> list[dict[str, str]]:
 
 
 async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, summary: str = "") -> list:
-    """Create the hand-over; pause the bot when agents are on duty, else offer a call-back."""
+    """Create the hand-over (on duty: queued for an agent; off duty: recorded, with a call-back offered). The bot
+    goes on answering while the chat waits: it falls silent when an agent takes the chat (the backend pauses it)."""
     try:
         out = await backend().post(
             "/api/v1/handovers",
@@ -67,9 +68,14 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
     except ApiError as exc:
         say(dispatcher, tracker, f"抱歉，暂时无法转接人工客服（{exc.message}）。您也可以拨打客服热线联系我们。")
         return []
+    if out.get("agents_available") and out.get("created") is False:  # "人呢？？？" while queued: not a second queue
+        say(dispatcher, tracker, f"{QUEUED}，不用重复排队。坐席接入后会直接在这里回复您，"
+            "排队时间较长时系统会提醒主管优先安排。等待期间有问题也可以继续问我。")
+        return [SlotSet("handed_over", True), ActiveLoop(None)]
     if out.get("agents_available"):
-        say(dispatcher, tracker, "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。")
-        return [SlotSet("handed_over", True), ActiveLoop(None), ConversationPaused()]
+        say(dispatcher, tracker, "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。"
+            "等待期间有问题也可以继续问我。")
+        return [SlotSet("handed_over", True), ActiveLoop(None)]
     hours = out.get("next_agent_opening") or ""
     opening = f"，最近的人工服务时间从 {slot_time(hours)} 开始" if hours else ""
     buttons = [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("不用了", "deny")]
@@ -112,6 +118,11 @@ AGENT_AWAITED = re.compile(r"坐席上班后会优先(?:处理|联系您)")
 OPENING_SAID = re.compile(r"最近的人工服务时间从 (.+?) 开始")
 WAITS = re.compile(r"等(?:你|着|吧|一下|会|呗)?|那我等|先这样")
 HOW_LONG = re.compile(r"多久|多长时间|要等|几点|什么时候|啥时候|几时|how long|when", re.IGNORECASE)
+# …or, on duty, queued for an agent ("坐席接入后会直接在这里回复您"): impatient ("人呢？？？等半天了", "人工怎么还没来")
+QUEUED = "您已经在人工客服的队列中了"
+AGENT_QUEUED = re.compile(r"坐席接入后会直接在这里回复您")
+IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)"
+                       r"|等(?:了)?(?:半天|好久|很久|这么久|老半天)|(?:快|赶紧)(?:点|些)?(?:接|来人)")
 
 
 def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
@@ -119,8 +130,13 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     and that the request stands — not "not understood", and not a call-back booking the customer did not ask for."""
     said = turns.last_bot_text(tracker)
     text = to_simplified(tracker.latest_message.get("text") or "")
-    if not AGENT_AWAITED.search(said) or not (WAITS.search(text) or HOW_LONG.search(text)) or re.search(
-            r"回访|回电|打给我|预约", text):
+    if re.search(r"回访|回电|打给我|预约", text):
+        return None
+    if (AGENT_QUEUED.search(said) or tracker.get_slot("handed_over")) and IMPATIENT.search(text):
+        say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，坐席接入后会直接在这里回复您，排队时间较长时系统会提醒主管"
+            "优先安排。等待期间有问题也可以继续问我。")
+        return []
+    if not AGENT_AWAITED.search(said) or not (WAITS.search(text) or HOW_LONG.search(text)):
         return None
     if "等待期间" in said:  # told already: not the same paragraph twice
         say(dispatcher, tracker, "好的，请您稍候，坐席上班后会优先联系您。")
@@ -355,10 +371,10 @@ class ActionStopForm(Action):
             say(dispatcher, tracker, "好的，这一项可以不填。")
             return [SlotSet(*declined), FollowupAction(form)]
         say(dispatcher, tracker, "好的，已为您取消当前办理，刚才填写的信息不会保存。还有其他需要吗？")
-        resets = [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, [])]
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet("retry_slot", None),
-            SlotSet("retry_count", 0),
-        ] + resets
+        return form_left(form)
+
+
+def form_left(form: str) -> list:
+    """The events that leave `form` and forget what it collected."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("retry_slot", None), SlotSet("retry_count", 0),
+            *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, []))]

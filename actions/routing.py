@@ -110,8 +110,25 @@ async def start_complaint_with_story(dispatcher: CollectingDispatcher, tracker: 
     if guess not in COMPLAINT_LIKE and not DEMAND_FIRST.match(text) and not (
             FIRM_GRIEVANCE.search(text) and await type_in_words(text, longest=None)):
         return None
+    return complaint_started(dispatcher, tracker, text)
+
+
+def complaint_started(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list:
     say(dispatcher, tracker, "听起来您遇到了不愉快的情况，我先帮您把这件事登记为投诉。")
     return [SlotSet(slot, value) for slot, value in complaint_slots(text).items()] + [FollowupAction("complaint_form")]
+
+
+# Wanting something done now ("想约", "要去"), which a story about a visit that went wrong does not say
+WANTS = re.compile(r"想|要|预约|能不能|可以|帮我")
+
+
+def visit_gone_wrong(tracker: Tracker) -> bool:
+    """"今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲": a grievance about a visit, which names a service, a
+    branch and a time, and books nothing."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    return bool(entities & {"service_type", "branch"} and FIRM_GRIEVANCE.search(text) and not BOOKING_WORDS.search(text)
+                and not WANTS.search(text))
 
 
 # The bot offered to register a complaint ("我可以马上为您登记一条新的投诉"), and the customer takes it up in their own
@@ -406,6 +423,8 @@ class ActionAnswerFaq(Action):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (request := data_request_started(dispatcher, tracker)) is not None:
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
+        if not sure and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
+            return waiting  # "人呢？？？等半天了" in the queue for an agent
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
@@ -478,6 +497,8 @@ class ActionRouteInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if visit_gone_wrong(tracker):
+            return complaint_started(dispatcher, tracker, tracker.latest_message.get("text") or "")
         if "service_type" in entities and not entities & {"claim_number", "complaint_number"}:
             # "保单P… 我是林美华 想去广州天河那边柜台办": a service to book; the policy number is its context
             return [FollowupAction("appointment_form")]

@@ -18,7 +18,10 @@ REQUESTS = {
     # giving up the task at hand: "…哎算了算了，上门还得在家干等，不约了" (a lone 算了 may go on "，改成明天吧")
     "stop": re.compile(
         r"(?:哎|唉|那|那就|那我)?(?:算了)*(?:我)?(?:还是|先|就|暂时)?"
-        r"(?:不想|不打算|不用|不)(?:再)?(?:约|预约|办|弄|投诉|查|改|改约|填|登记|提交)了(?:吧|啊|哈|呀)?|(?:哎|唉)?算了算了(?:吧)?"),
+        r"(?:不想|不打算|不用|不|莫|甭)(?:再)?(?:约|预约|办|弄|投诉|查|改|改约|填|登记|提交|退|退保)了(?:吧|啊|哈|呀)?"
+        r"|(?:哎|唉)?算了算了(?:吧)?"
+        # the call-back being booked called off: "电话也莫打了", "那电话就不用打了"
+        r"|(?:那)?电话(?:也|就)?(?:不用|别|莫|甭|不要)(?:再)?打了(?:吧|啊)?"),
 }
 QUESTION = re.compile(r"[?？]|吗|呢$|怎么|怎样|如何|什么|几点|几时|多久|多少|哪|是否|能不能|可不可以|有没有")
 CLAUSE = re.compile(r"[^,，.。!！;；?？~～\s]+")
@@ -36,8 +39,8 @@ HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:(?:能|可以|�
 
 # …and asking whether anyone is there to deal with it ("现在没人吗", "现在有人能处理吗", "没人管吗"): the human asked
 # for, so the customer hears whether agents are on duty. Not "有人吗" / "在吗" alone: a chat's greeting.
-SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:就|都)?(?:没|没有)(?:个)?(?:真)?人(?:在|管|理我?|回我?|回复|处理|接)?"
-                               r"(?:吗|么|嘛|啊|呀|呢)?|(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:有没有|有)(?:个)?(?:真)?人"
+SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:就|都)?(?:没|没有)(?:个)?(?:真)?人"
+                               r"(?:在|管|理我?|回我?|回复|处理|接)?(?:吗|么|嘛|啊|呀|呢)?|(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:有没有|有)(?:个)?(?:真)?人"
                                r"(?:能|可以|会)?(?:帮我)?(?:处理|管|跟进|回复|解决|接手)(?:一下)?(?:吗|么|嘛|不)?")
 
 
@@ -47,8 +50,15 @@ def explicit_request(text: str) -> str | None:
     asked_for = (HUMAN_ASKED_FOR, SOMEONE_ASKED_FOR)
     if HUMAN_IN_ENGLISH.search(text) or any(p.fullmatch(clause) for clause in CLAUSE.findall(text) for p in asked_for):
         return "request_human"
-    clauses = [clause for clause in CLAUSE.findall(text) if not QUESTION.search(clause)]
+    every = CLAUSE.findall(text)
+    clauses = [clause for clause in every if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():
-        if any(pattern.fullmatch(clause) for clause in clauses):
+        said = [i for i, clause in enumerate(every) if clause in clauses and pattern.fullmatch(clause)]
+        if intent == "stop" and said and any(len(clause) > AFTERWORD for clause in every[said[-1] + 1:]):
+            continue  # "算了算了 下午三点给我回个电话…": giving up the wait, for what follows
+        if said:
             return intent
     return None
+
+
+AFTERWORD = 4  # what may follow giving up a task without starting another: "谢谢", "拜拜啦"

@@ -138,10 +138,10 @@ def test_pickup_clock_for_an_out_of_hours_chat_starts_at_the_next_opening():
 
 @pytest.mark.parametrize(
     ("status", "outside_agent_hours", "paused"),
-    [("waiting", False, True), ("waiting", True, False), ("active", True, True), ("active", False, True),
+    [("waiting", False, False), ("waiting", True, False), ("active", True, True), ("active", False, True),
      ("closed", False, False)],
 )
-def test_bot_stays_silent_while_an_agent_holds_or_is_about_to_take_the_chat(status, outside_agent_hours, paused):
+def test_bot_stays_silent_only_while_an_agent_holds_the_chat(status, outside_agent_hours, paused):
     assert bot_paused(Handover(status=status, outside_agent_hours=outside_agent_hours)) is paused
 
 
@@ -289,7 +289,7 @@ def test_bot_sees_who_holds_the_conversation_and_new_agent_lines(bot, agent):
     conv = created["conversation_id"]
     seen = bot.get(f"/api/v1/handovers/by-conversation/{conv}").json()
     assert seen["status"] == "waiting" and seen["agent"] is None
-    assert seen["bot_paused"] is not seen["outside_agent_hours"]
+    assert seen["bot_paused"] is False  # queued: the bot still answers
     last_id = seen["transcript"][-1]["id"]
     agent.post(f"/api/v1/handovers/{created['id']}/take").raise_for_status()
     agent.post(f"/api/v1/handovers/{created['id']}/messages", json={"sender": "agent", "text": "您好，我是坐席"})

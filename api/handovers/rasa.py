@@ -63,7 +63,9 @@ def bot_line(text: str, *, agent: str | None) -> dict[str, Any]:
 PAUSE = {"event": "pause"}
 # While paused Rasa logs the customer's lines but runs no action, so the last action is still the hand-over;
 # an action_listen after resuming makes the next line a fresh turn that the rules (faq, forms…) match again.
-RESUME = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+# The bot's `handed_over` slot is cleared: no agent is awaited any more.
+RESUME = [{"event": "resume"}, {"event": "slot", "name": "handed_over", "value": None},
+          {"event": "action", "name": "action_listen"}]
 
 
 class RasaBridge:

@@ -136,11 +136,9 @@ def last_messages(handover_ids: Sequence[int], *, session: Session) -> dict[int,
 
 
 def bot_paused(handover: Handover) -> bool:
-    """Whether the bot stays silent in this conversation: an agent holds it, or it waits for one that
-    was asked for in agent hours (the bot paused then). Out of hours the bot keeps serving until taken."""
-    if handover.status == HandoverStatus.ACTIVE:
-        return True
-    return handover.status == HandoverStatus.WAITING and not handover.outside_agent_hours
+    """Whether the bot stays silent in this conversation: only while an agent holds it. A chat waiting in the
+    queue is still served by the bot (a customer who asks something meanwhile gets an answer)."""
+    return handover.status == HandoverStatus.ACTIVE
 
 
 def pickup_status(
@@ -356,8 +354,7 @@ def take(handover_id: int, *, session: Session, actor: Principal, now: dt.dateti
             )
         raise _closed(handover, "接入", "taken")
     greeting = greeting_for(actor, session=session)
-    # The bot's action pauses only if agents were on duty at hand-over time; a chat taken later
-    # (or after a Rasa restart) must be paused now. Pausing a paused tracker is harmless.
+    # The bot serves the chat until it is taken: pause it now. (Pausing a paused tracker is harmless.)
     rasa.pause(handover.conversation_id, channel=handover.channel, say=greeting, agent=actor.username)
     history.record(
         session,

@@ -2062,6 +2062,36 @@ def test_a_repeated_request_for_a_human_off_duty_is_told_it_is_already_queued(mo
     assert said[1].startswith("您的转人工请求已经登记") and "11月25日（周三）09:00" in said[1]
 
 
+def test_on_duty_the_bot_keeps_serving_a_chat_queued_for_an_agent(monkeypatch):
+    """Sets 11 and 12: after "转人工" on duty the bot paused at once, so "人呢？？？等半天了" and a question asked in
+    the queue went unanswered until an agent came. It now pauses only when an agent takes the chat (the backend
+    does)."""
+    replies = iter([{"agents_available": True, "created": True}, {"agents_available": True, "created": False}])
+
+    async def post(path, **kwargs):
+        return next(replies)
+
+    monkeypatch.setattr(api_client.backend(), "post", post)
+    said, events = [], []
+    for _ in range(2):
+        dispatcher = CollectingDispatcher()
+        t = tracker(text="人工", intent="request_human")
+        events += asyncio.run(handover.hand_over(dispatcher, t, "requested"))
+        said.append(dispatcher.messages[0]["text"])
+    assert not [e for e in events if e["event"] == "pause"]
+    assert said[0].startswith("正在为您转接人工客服") and "继续问我" in said[0]
+    assert said[1].startswith("您已经在人工客服的队列中了")
+
+
+@pytest.mark.parametrize("text", ["人呢？？？等半天了", "人工怎么还没来", "咋还没人接"])
+def test_an_impatient_customer_in_the_queue_is_told_the_chat_is_queued(text):
+    dispatcher = CollectingDispatcher()
+    queued = tracker({"handed_over": True}, text=text, intent="nlu_fallback")
+    assert handover.agent_awaited_reply(dispatcher, queued) == []
+    assert dispatcher.messages[0]["text"].startswith("抱歉让您久等了。您已经在人工客服的队列中了")
+    assert handover.agent_awaited_reply(CollectingDispatcher(), tracker(text=text, intent="nlu_fallback")) is None
+
+
 @pytest.mark.parametrize("text", ["5分", "好滴 没问题了 给你打满分⭐⭐⭐⭐⭐", "⭐⭐⭐⭐", "評分？4啦", "一般般吧 3"])
 def test_a_rating_nobody_asked_for_is_stored_when_it_says_it_is_one(backend, text):
     """"5分" after "没别的了" had been answered "thank you" instead of a goodbye: it was "not understood"."""
@@ -3596,6 +3626,23 @@ def test_a_grievance_read_as_goodbye_is_not_the_end_of_the_chat(backend):
     bye = after_complaint_progress(number, "太慢了 算了 拜拜")  # a farewell with its grievance: the end
     bye.latest_message["intent"] = {"name": "goodbye", "confidence": 0.9}
     assert SlotSet("csat_asked", True) in run(ActionAskCsat().run(CollectingDispatcher(), bye, DOMAIN))
+
+
+def test_a_goodbye_halfway_through_a_form_leaves_it(backend):
+    """Set 12: "嗯 拜拜" while the branch was asked got the rating question, and then the branch question again."""
+    from actions.feedback import ActionAskCsat
+
+    t = tracker({"requested_slot": "branch", "service_type": "电话回访"}, text="嗯 拜拜", intent="goodbye",
+                form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAskCsat().run(dispatcher, t, DOMAIN))
+    assert ActiveLoop(None) in events and SlotSet("service_type", None) in events
+    assert SlotSet("csat_asked", True) in events
+    assert "打个分" in dispatcher.messages[-1]["text"]
+    # to the read-back, "好的 拜拜" may be a yes: the form is not left
+    confirm = tracker({"requested_slot": "appointment_confirmed"}, text="好的 拜拜", intent="goodbye",
+                      form="appointment_form")
+    assert ActiveLoop(None) not in run(ActionAskCsat().run(CollectingDispatcher(), confirm, DOMAIN))
 
 
 def test_a_demand_in_english_is_the_demand(backend):

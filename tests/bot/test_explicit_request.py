@@ -19,6 +19,7 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("我住北京朝阳区那边……哎算了算了,上门还得在家干等,不约了", "stop"),  # giving up, with an address before it
     ("我不想约了", "stop"),
     ("先不办了", "stop"),
+    ("才那么点？那还退个么子 不退了 电话也莫打了", "stop"),   # set 12: a call-back booking given up, in Hunanese
     ("不约了,我要投诉", "file_complaint"),   # giving up one task for another: the new one
     ("喂 我想投诉你哋个经纪 佢呃我阿妈买咗份保险", "file_complaint"),  # Cantonese, with whom it is about
     ("我要投诉你们的理赔员", "file_complaint"),
@@ -55,6 +56,7 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "有人吗",                          # a chat's greeting, not yet a request
     "在吗",
     "没人告诉我要带身份证",            # nobody told me: a story, not a request
+    "算了算了 下午三点给我回个电话 交费想从月交改成年交",   # set 12: giving up the queue for a call-back
 ])
 def test_questions_and_mentions_are_left_to_the_classifiers(text):
     assert explicit_request(text) is None
