@@ -15,7 +15,9 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline
+from actions.common.forms import LAST_DIGITS
 from actions.common.reply import choice, say
+from actions.common.verification import verify
 from bot.script import to_simplified
 
 PRIVACY_TOPIC = "faq/privacy"
@@ -82,6 +84,11 @@ class ValidateDataRequestForm(ContactFormValidator):
         kind = kind_in(text) or next((k for k, title in KIND_CHOICES.items() if title in text), None)
         return {"data_request_kind": kind} if kind else {}
 
+    async def extract_person_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if (proven := await identity_proven(dispatcher, tracker)) is not None:
+            return proven
+        return await super().extract_person_name(dispatcher, tracker, domain)
+
     async def validate_data_request_kind(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if value not in KIND_CHOICES:
             return self.reject(dispatcher, tracker, "data_request_kind", "请选择：查看、更正还是删除您的个人信息？")
@@ -89,6 +96,33 @@ class ValidateDataRequestForm(ContactFormValidator):
 
     async def validate_data_request_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return self.accepted("data_request_confirmed", value)
+
+
+PROOF_NUMBERS = ("policy_number", "claim_number", "complaint_number")
+
+
+async def identity_proven(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
+    """"P2026000000102 手机后四位9002" to the name question: the customer proves who they are as for a case look-up;
+    the name and mobile on the records are then the request's contact. None when the message offers no such proof."""
+    if tracker.get_slot("requested_slot") not in ("person_name", "phone"):
+        return None
+    number = next((str(e.get("value")) for e in tracker.latest_message.get("entities", [])
+                   if e.get("entity") in PROOF_NUMBERS), None)
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    digits = LAST_DIGITS.search(text.replace(number or "", " "))
+    if not (number and digits):
+        return None
+    checked = await verify(tracker, number, digits.group())
+    if not checked.ok:
+        say(dispatcher, tracker, f"{checked.message}也可以直接告诉我您的姓名和手机号。")
+        return {}
+    try:
+        contact = await backend().post("/api/v1/verify/contact",
+                                       json={"token": checked.token, "conversation_id": tracker.sender_id})
+    except ApiError:
+        return {}
+    return {"person_name": contact["name"], "phone": contact["mobile"], "verified_case": number,
+            "verification_token": checked.token}
 
 
 class ActionAskDataRequestKind(Action):

@@ -87,3 +87,19 @@ def test_a_confirmed_request_is_registered_with_its_number_and_deadline(backend)
     dispatcher = CollectingDispatcher()
     events = run(ActionSubmitDataRequest().run(dispatcher, tracker(slots | {"data_request_confirmed": False}), DOMAIN))
     assert not any(e["name"] == "data_request_number" for e in events) and "没有提交" in dispatcher.messages[0]["text"]
+
+
+def test_a_case_number_and_its_digits_given_for_the_name_prove_who_asks(backend):  # noqa: F811
+    """Set 12: "P2026000000102 手机后四位9002" to the name question was "not found"; the customer proved who she is
+    the way a claim look-up does, and the records' name and mobile are the request's contact."""
+    text = "P2026000000102 手机后四位9002"
+    entities = [{"entity": "policy_number", "value": "P2026000000102", "start": 0, "end": 14}]
+    t = tracker({"requested_slot": "person_name", "data_request_kind": "查询"}, text=text, entities=entities,
+                form="data_request_form")
+    out = run(ValidateDataRequestForm().extract_person_name(CollectingDispatcher(), t, DOMAIN))
+    assert out["person_name"] == "林美华" and out["phone"] == "13900139002" and out["verification_token"]
+    wrong = tracker({"requested_slot": "person_name"}, text="P2026000000102 手机后四位9003", entities=entities,
+                    form="data_request_form")
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateDataRequestForm().extract_person_name(dispatcher, wrong, DOMAIN)) == {}
+    assert "验证信息不匹配" in dispatcher.messages[0]["text"]
