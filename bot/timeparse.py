@@ -177,6 +177,8 @@ _RELATIVE_DAYS = {
     "后日": 2,
     "大后天": 3,
     "听日": 1,  # Cantonese 聽日 / 琴日
+    # Northern 儿化 ("明儿中午12点", "今儿个下午"): the longer forms first, as the alternation is sorted by length
+    "今儿个": 0, "今儿": 0, "明儿个": 1, "明儿": 1, "后儿个": 2, "后儿": 2, "昨儿个": -1, "昨儿": -1,
     "tomorrow": 1,
     "today": 0,
     "琴日": -1,

@@ -33,6 +33,10 @@ TABLE = [
     ("聽日下晝三點半", MON, at(2026, 11, 24, 15, 30), "minute"),
     ("後日朝早九點", MON, at(2026, 11, 25, 9), "hour"),
     ("明早", MON, at(2026, 11, 24, 8), "period"),
+    # Northern 儿化 (set 12: "那明儿中午12点呢" was booked on the day offered before, a month ahead)
+    ("明儿中午12点", MON, at(2026, 11, 24, 12), "hour"),
+    ("今儿个下午", MON, at(2026, 11, 23, 14), "period"),
+    ("后儿上午十点", MON, at(2026, 11, 25, 10), "hour"),
     ("今晚", MON, at(2026, 11, 23, 19), "period"),
     ("明天下午三点", MON, at(2026, 11, 24, 15), "hour"),
     ("明早8点", MON, at(2026, 11, 24, 8), "hour"),
