@@ -3888,3 +3888,18 @@ def test_asking_to_reopen_a_closed_complaint_is_offered_a_new_one_not_an_urge(ba
     said = dispatcher.messages[0]
     assert "已经办结关闭" in said["text"] and routing.OFFERS_COMPLAINT.search(said["text"])
     assert [b["payload"] for b in said["buttons"]] == ["/file_complaint", "/request_human"]
+
+
+def test_a_grievance_about_a_visit_to_a_counter_is_a_complaint_not_a_booking(backend):
+    """Set 12: "今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲…" (inform, with a service, a branch and a time) started a
+    booking for this afternoon."""
+    text = "今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲 问她啥都爱搭不理的"
+    entities = [{"entity": "time", "value": "2026-12-07T14:00:00+08:00", "start": 0, "end": 5},
+                {"entity": "branch", "value": "深圳福田支公司", "start": 7, "end": 9},
+                {"entity": "service_type", "value": "柜面办理", "start": 11, "end": 13}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, tracker(text=text, entities=entities), DOMAIN))
+    assert FollowupAction("complaint_form") in events and "投诉" in dispatcher.messages[0]["text"]
+    booking = "想约福田那个柜台 今天下午 上次去态度太差了这次换个人"  # a booking, with a grievance as its reason
+    events = run(ActionRouteInform().run(CollectingDispatcher(), tracker(text=booking, entities=entities), DOMAIN))
+    assert FollowupAction("appointment_form") in events
