@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.case_context import about_the_case_told, case_just_told, other_case_offered, outlook
 from actions.common import turns
 from actions.common.api import ApiError, backend
+from actions.common.closing import plan_acknowledged
 from actions.common.format import day
 from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities, picked_by_amount
@@ -30,6 +31,9 @@ from actions.handover import hand_over, human_accepted
 from bot.script import to_simplified
 
 CLAIM_RE = CASE_FORMATS["claim_number"]
+# An urge's words in a thank-you: the customer's own haste ("那我这两天赶紧去办 谢啦"), unless aimed at us
+THANKS = re.compile(r"谢|懂了|明白了|知道了|了解了|多谢|thx|thanks", re.IGNORECASE)
+HURRIES_US = re.compile(r"你们|给我|帮我|催")
 
 
 class ValidateClaimProgressForm(VerifyingForm):
@@ -223,6 +227,10 @@ class ActionUrge(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if human_accepted(tracker):  # "确认 赶紧让人跟我联系" to "…现在为您转接人工客服吗？": a yes to the human
             return await hand_over(dispatcher, tracker, "requested")
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if THANKS.search(text) and not HURRIES_US.search(text) and (
+                plan := plan_acknowledged(dispatcher, tracker)) is not None:
+            return plan  # "懂了懂了 那我这两天赶紧去办 谢啦": the customer hurries, not us
         told = case_just_told(tracker)
         if told and told[2]:  # "多久能给我回复" read as an urge, right after registering: nothing to urge yet
             return await about_the_case_told(dispatcher, tracker, told)

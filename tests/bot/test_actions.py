@@ -3891,8 +3891,8 @@ def test_asking_to_reopen_a_closed_complaint_is_offered_a_new_one_not_an_urge(ba
 
 
 def test_a_grievance_about_a_visit_to_a_counter_is_a_complaint_not_a_booking(backend):
-    """Set 12: "今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲…" (inform, with a service, a branch and a time) started a
-    booking for this afternoon."""
+    """Set 12: "今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲…" (inform, with a service, a branch and a time)
+    started a booking for this afternoon."""
     text = "今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲 问她啥都爱搭不理的"
     entities = [{"entity": "time", "value": "2026-12-07T14:00:00+08:00", "start": 0, "end": 5},
                 {"entity": "branch", "value": "深圳福田支公司", "start": 7, "end": 9},
@@ -3903,3 +3903,24 @@ def test_a_grievance_about_a_visit_to_a_counter_is_a_complaint_not_a_booking(bac
     booking = "想约福田那个柜台 今天下午 上次去态度太差了这次换个人"  # a booking, with a grievance as its reason
     events = run(ActionRouteInform().run(CollectingDispatcher(), tracker(text=booking, entities=entities), DOMAIN))
     assert FollowupAction("appointment_form") in events
+
+
+def test_the_customers_own_haste_in_a_thank_you_is_no_urge(backend):
+    """Set 12: "懂了懂了 那我这两天赶紧去办 谢啦" after the cash-value answer (urge 0.47) started a claim look-up."""
+    dispatcher = CollectingDispatcher()
+    thanks = tracker(text="懂了懂了 那我这两天赶紧去办 谢啦", intent="urge")
+    assert run(ActionUrge().run(dispatcher, thanks, DOMAIN)) == []
+    assert dispatcher.messages[0]["text"].startswith("好的，明白了")
+    urged = run(ActionUrge().run(CollectingDispatcher(), tracker(text="谢谢 你们赶紧去办", intent="urge"), DOMAIN))
+    assert FollowupAction("claim_progress_form") in urged
+
+
+def test_distress_read_as_goodbye_is_met_with_a_question_not_the_rating(backend):
+    """Set 12: "我真的要崩溃了😭😭" as the first message got the rating question."""
+    from actions.feedback import ActionAskCsat
+
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAskCsat().run(dispatcher, tracker(text="我真的要崩溃了😭😭", intent="goodbye"), DOMAIN))
+    assert SlotSet("csat_asked", True) not in events and "遇到什么事了" in dispatcher.messages[0]["text"]
+    bye = run(ActionAskCsat().run(CollectingDispatcher(), tracker(text="好吧😭 拜拜", intent="goodbye"), DOMAIN))
+    assert SlotSet("csat_asked", True) in bye
