@@ -301,6 +301,26 @@ STATUS_TOPICS = {"受理中": "claim_status_accepted", "审核中": "claim_statu
 MEANING = re.compile(r"什么意思|啥意思|咩意思|乜意思|是什么|是啥|指什么|代表|意味|怎么回事|咋回事|什么情况|啥情况|即系")
 
 
+# A claim of the customer's own (or a relative's) talked about, not asked about: "我帮我爸问下他车险理赔的事",
+# "意外险那个理赔 一直说我材料不全 我早就upload了啊"
+OWN_CLAIM = re.compile(r"(?:我|我爸|我妈|我老公|我老婆|我家|家里|他|她|老人)(?:家)?(?:的|那个|那笔|这个|这笔)?"
+                       r"[^，。,.!！]{0,8}理赔(?:的事|那个|那件|那笔|案子|进度)?|(?:那个|那笔|这笔|这个)理赔")
+
+
+# …one already filed ("我老公出车祸了 想理赔" is a claim still to report)
+FILED = re.compile(r"理赔的事|那个理赔|那笔|这笔|那件|一直|还没|迟迟|交了|报了|提交了|说我|显示|状态|进度")
+
+
+def own_claim_told(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """A message about one's own claim that asks nothing NLU could place: its look-up (the form asks for the number
+    and checks who asks), rather than a menu. None for anything else."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not (OWN_CLAIM.search(text) and FILED.search(text)) or ASKS.search(text) or case_just_told(tracker):
+        return None
+    say(dispatcher, tracker, "好的，我来帮您查一下这件理赔。")
+    return [FollowupAction("claim_progress_form")]
+
+
 def status_asked(tracker: Tracker) -> str | None:
     """The answer for the one claim status a question asks the meaning of; None otherwise."""
     text = to_simplified(tracker.latest_message.get("text") or "")
@@ -386,6 +406,8 @@ class ActionHandleFallback(Action):
             return moved
         if not in_task and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
+        if not in_task and (look_up := own_claim_told(dispatcher, tracker)) is not None:
+            return look_up
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if not in_task and "time" in entities and BOOKING_WORDS.search(to_simplified(
                 tracker.latest_message.get("text") or "")):
@@ -442,6 +464,8 @@ class ActionAnswerFaq(Action):
             return await about_the_case_told(dispatcher, tracker, case)
         if not sure and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # a case number in an unsure question is that case's look-up
+        if not sure and (look_up := own_claim_told(dispatcher, tracker)) is not None:
+            return look_up  # "意外险那个理赔 一直说我材料不全 我早就upload了啊"
         if not sure and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance  # "你们业务员当初说…保本还有收益 结果…一退才知道要亏一大半": a grievance, not a question
         if (leaning := answer_leaning(dispatcher, tracker)) is not None:

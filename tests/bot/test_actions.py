@@ -3924,3 +3924,15 @@ def test_distress_read_as_goodbye_is_met_with_a_question_not_the_rating(backend)
     assert SlotSet("csat_asked", True) not in events and "遇到什么事了" in dispatcher.messages[0]["text"]
     bye = run(ActionAskCsat().run(CollectingDispatcher(), tracker(text="好吧😭 拜拜", intent="goodbye"), DOMAIN))
     assert SlotSet("csat_asked", True) in bye
+
+
+@pytest.mark.parametrize("text", ["您好 我帮我爸问下他车险理赔的事 老人家不太会弄手机",
+                                  "意外险那个理赔 一直说我材料不全 我早就upload了啊 app上明明显示submitted"])
+def test_ones_own_claim_talked_about_is_looked_up(backend, text):
+    """Set 12: both got a menu of FAQ topics; they are about a claim already filed."""
+    dispatcher = CollectingDispatcher()
+    events = run(ActionHandleFallback().run(dispatcher, tracker(text=text, intent="nlu_fallback"), DOMAIN))
+    assert FollowupAction("claim_progress_form") in events, dispatcher.messages
+    new_claim = tracker(text="我老公出车祸了 想理赔", intent="nlu_fallback")  # still to report: no look-up
+    assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(),
+                                                                                        new_claim, DOMAIN))
