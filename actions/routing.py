@@ -511,6 +511,12 @@ class ActionOutOfScope(Action):
             return plan  # "ok明白了 那我月底发了工资就交"
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
+        if not form and GRIEVANCE.search(to_simplified(tracker.latest_message.get("text") or "")):
+            # "你们就是骗子公司": anger before the story, not a question out of scope
+            say(dispatcher, tracker, "非常抱歉给您带来了不好的感受。能跟我说说发生了什么吗？我可以马上为您登记投诉，"
+                "会有专人跟进处理；也可以为您转人工客服。",
+                [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")])
+            return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

@@ -3936,3 +3936,11 @@ def test_ones_own_claim_talked_about_is_looked_up(backend, text):
     new_claim = tracker(text="我老公出车祸了 想理赔", intent="nlu_fallback")  # still to report: no look-up
     assert FollowupAction("claim_progress_form") not in run(ActionHandleFallback().run(CollectingDispatcher(),
                                                                                         new_claim, DOMAIN))
+
+
+def test_anger_read_as_out_of_scope_is_asked_what_happened(backend):
+    """Set 12: "你们就是骗子公司" as the first message got the honest "out of my scope"."""
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, tracker(text="你们就是骗子公司", intent="out_of_scope"), DOMAIN))
+    assert "发生了什么" in dispatcher.messages[0]["text"]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["我要投诉", "转人工客服"]
