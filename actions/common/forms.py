@@ -110,6 +110,10 @@ class BaseFormValidator(FormValidationAction):
             say(dispatcher, tracker, "好的，这一项先不填，提交前的确认信息里还可以补上。")
             events = await self.with_value(dispatcher, tracker, domain, events,
                                            SlotSet(slot, OPTIONAL_SUBJECTS[slot][1]))
+        elif asking and quiet and LOOKING.search(text) and not re.search(r"\d{3}", text):
+            # "单号我翻一下 他拍照发我了": the customer is fetching the answer — no failed answer counted
+            say(dispatcher, tracker, "好的，不着急，找到后直接发给我就行。")
+            events.append(SlotSet(slot, None))
         elif asking and quiet and intent in ANSWER_LIKE:
             # (not when a validator has just explained what was wrong: one refusal per reply)
             why = lacks_number(tracker) or "抱歉，我没能从您的回复里找到需要的信息。"
@@ -273,6 +277,11 @@ NO_NUMBER_HELP = {
     "appointment_number": "没关系，预约编号（YY开头）在预约成功时的回复和短信里可以找到。",
 }
 NO_NUMBER_WAY_OUT = "都找不到的话，可以转人工客服，核实身份后帮您查询。"
+
+
+# Gone to fetch the answer: "单号我翻一下", "稍等 我去拿保单", "等下我找找"
+LOOKING = re.compile(r"翻一下|翻翻|找一下|找找|我找|稍等|等一下|等下|等我|我看看|我查查|我去拿|去拿一下"
+                     r"|马上发|这就发|等会发|我翻|查一下再")
 
 
 def lacks_number(tracker: Tracker) -> str | None:

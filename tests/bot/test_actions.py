@@ -3944,3 +3944,13 @@ def test_anger_read_as_out_of_scope_is_asked_what_happened(backend):
     run(ActionOutOfScope().run(dispatcher, tracker(text="你们就是骗子公司", intent="out_of_scope"), DOMAIN))
     assert "发生了什么" in dispatcher.messages[0]["text"]
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["我要投诉", "转人工客服"]
+
+
+def test_a_customer_fetching_the_number_is_told_to_take_their_time(backend):
+    """Set 12: "单号我翻一下 他拍照发我了" to the claim-number question got "not found" (a failed answer counted)."""
+    t = tracker({"requested_slot": "claim_number"}, text="单号我翻一下 他拍照发我了", form="claim_progress_form")
+    t.events = [{"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"].startswith("好的，不着急")
+    assert not [e for e in events if e.get("name") == "retry_count" and e.get("value")]
