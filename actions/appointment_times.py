@@ -125,6 +125,18 @@ def proposed_time(tracker: Tracker, asked: str | None = "appointment_time") -> s
 PROPOSAL = re.compile(r"(?:可以|行|好|方便|OK|ok)(?:吗|么|嘛|不)\s*[?？]*\s*$|行不行|可不可以|得唔得|得不得|成不成")
 
 
+# Words that move a booking, said just before the day it moves to: "改去下个礼拜三", "换到周五"
+MOVED_TO = re.compile(r"(?:改|换|挪|推|调)(?:去|到|成|为|在)\s*$")
+
+
+def day_moved_to(tracker: Tracker) -> str | None:
+    """The day a booking is moved to in words ("礼拜五要OT 改去下个礼拜三"): the time right after 改去 / 换到."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+                 and isinstance(e.get("start"), int) and MOVED_TO.search(text[max(0, e["start"] - 3):e["start"]])),
+                None)
+
+
 def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
     """The slot candidate for a proposed time the slot mapping misses: in a message read as faq / out_of_scope,
     or a free slot picked by its place in the list."""
@@ -135,8 +147,10 @@ def time_proposed_off_topic(tracker: Tracker) -> dict[str, Any]:
         # too ("这个周末能去广州天河那边吗"): whether that day can be booked is the question, and the check answers it
         return {"appointment_time": the_time_wanted(tracker) or latest_entity(tracker, "time")["value"]}
     if asked == "appointment_confirmed" and intent in ("faq", "out_of_scope", "nlu_fallback"):
-        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed)
-        return {"appointment_time": proposed} if (proposed := proposed_time(tracker, asked)) else {}
+        # "那11点可以吗" to the read-back, read as a question: a new time proposed (checked on the day confirmed);
+        # "改去下个礼拜三 同一个钟数得唔得": the day moved to (the hour agreed is kept by the check)
+        proposed = proposed_time(tracker, asked) or day_moved_to(tracker)
+        return {"appointment_time": proposed} if proposed else {}
     if asked != "appointment_time":
         # "要是能来的话晚上七点以后吧…" to the address question, read as faq: a time proposed, not asked about
         said = to_simplified(tracker.latest_message.get("text") or "")
@@ -196,6 +210,17 @@ def time_given_now(tracker: Tracker) -> bool:
     """Is the time in the same message? Then validate_appointment_time checks it (with the service and branch
     of this message, already in the tracker); checking it here too said every rejection twice."""
     return "appointment_time" in tracker.slots_to_validate()
+
+
+def only_past_times(tracker: Tracker) -> bool:
+    """Are all the times in the message before today ("上个月20号就该扣的")? Then they tell what happened."""
+    today = dt.datetime.now(SHANGHAI).date()
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    try:
+        return bool(values) and all(dt.datetime.fromisoformat(str(v)).astimezone(SHANGHAI).date() < today
+                                    for v in values)
+    except ValueError:
+        return False
 
 
 def clock_time_said(tracker: Tracker) -> str | None:
@@ -259,6 +284,8 @@ def the_time_wanted(tracker: Tracker) -> str | None:
         return joined
     if clock := clock_time_said(tracker):
         return clock
+    if moved := day_moved_to(tracker):
+        return moved  # "礼拜五要OT 改去下个礼拜三": the day after 改去
     wanted = [e for e in times if not (isinstance(e.get("end"), int) and RULED_OUT.match(text[e["end"]:]))]
     return (wanted or times)[0].get("value")
 

@@ -14,9 +14,9 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import FAREWELL, ask_rating, score_buttons
 from actions.common.rating import SAYS_RATING
-from actions.common.reply import choice, say
+from actions.common.reply import say
 from actions.complaints import GRIEVANCE
-from actions.handover import NOTHING_PENDING, fallback, form_left
+from actions.handover import NOTHING_PENDING, distress_met, fallback, form_left
 from bot.script import to_simplified
 
 WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
@@ -24,7 +24,6 @@ WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
     "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1, "满分": 5, "五星好评": 5,
 }
 STARS = re.compile(r"[⭐★🌟]")
-DISTRESS = re.compile(r"崩溃|受不了|急死|要疯|疯了|心累|绝望|想哭|哭了|😭|😢|😫|😩|救命|怎么办啊")
 
 
 def score_of(tracker: Tracker) -> int | None:
@@ -49,13 +48,8 @@ class ActionAskCsat(Action):
             if case := case_just_told(tracker):
                 return await about_the_case_told(dispatcher, tracker, case)
             return await fallback(dispatcher, tracker, domain)
-        if DISTRESS.search(text) and not FAREWELL.search(text):
-            # "我真的要崩溃了😭😭", read as goodbye: someone upset, before saying what happened
-            say(dispatcher, tracker, "先别着急，遇到什么事了？您跟我说说，我尽力帮您。"
-                "理赔或投诉的进度我可以马上帮您查，也可以登记投诉，或者为您转人工客服。",
-                [choice("查询理赔进度", "check_claim_progress"), choice("我要投诉", "file_complaint"),
-                 choice("转人工客服", "request_human")])
-            return []
+        if (upset := distress_met(dispatcher, tracker)) is not None:
+            return upset  # "我真的要崩溃了😭😭", read as goodbye: someone upset, before saying what happened
         form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
         if form and not asked.endswith("_confirmed"):
             # "嗯 拜拜" halfway through a booking: the customer is leaving, the form must not ask on after the

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.closing import NOTHING_MORE, OWN_PLAN, ask_rating
+from actions.common.closing import FAREWELL, NOTHING_MORE, OWN_PLAN, ask_rating
 from actions.common.format import slot_time
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
 from actions.common.policy import get_policy
@@ -288,6 +288,26 @@ def fed_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     say(dispatcher, tracker, "非常抱歉没能帮上您。" + CONFIRM_HUMAN,
         [choice("转人工客服", "request_human"), choice("不用了", "deny")])
     return []
+
+
+# Upset before saying what happened ("我真的要崩溃了😭😭"), which NLU reads as anything (goodbye, faq, out of scope)
+DISTRESS = re.compile(r"崩溃|受不了|急死|要疯|疯了|心累|绝望|想哭|哭了|😭|😢|😫|😩|救命|怎么办啊")
+
+
+def distress_met(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """A kind word and the ways to help, to a customer upset before telling the story; None for anything else (a
+    farewell, or a message that says what it is about: that is answered)."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not DISTRESS.search(text) or FAREWELL.search(text) or len(DISTRESS.sub("", text).strip()) > DISTRESS_ALONE:
+        return None
+    say(dispatcher, tracker, "先别着急，遇到什么事了？您跟我说说，我尽力帮您。"
+        "理赔或投诉的进度我可以马上帮您查，也可以登记投诉，或者为您转人工客服。",
+        [choice("查询理赔进度", "check_claim_progress"), choice("我要投诉", "file_complaint"),
+         choice("转人工客服", "request_human")])
+    return []
+
+
+DISTRESS_ALONE = 8  # characters beside the distress words: more, and the message tells what it is about
 
 
 def human_accepted(tracker: Tracker) -> bool:

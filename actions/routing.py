@@ -12,7 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_places import booking_asked, service_in_words
-from actions.appointment_times import SHANGHAI, clock_time_said
+from actions.appointment_times import SHANGHAI, clock_time_said, only_past_times
 from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
 from actions.claims import other_claim_by_amount
@@ -33,7 +33,15 @@ from actions.complaints import (
 from actions.data_requests import data_request_started
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
-from actions.handover import agent_awaited_reply, case_awaiting_proof, fallback, fed_up, hand_over, human_accepted
+from actions.handover import (
+    agent_awaited_reply,
+    case_awaiting_proof,
+    distress_met,
+    fallback,
+    fed_up,
+    hand_over,
+    human_accepted,
+)
 from bot import topic_confidence
 from bot.questions import ASKS
 from bot.script import to_simplified
@@ -376,6 +384,8 @@ class ActionHandleFallback(Action):
             return await hand_over(dispatcher, tracker, "requested")
         if not in_task and (sorry := fed_up(dispatcher, tracker)) is not None:
             return sorry  # "你连这个都不知道？" after "I cannot answer that"
+        if not in_task and (upset := distress_met(dispatcher, tracker)) is not None:
+            return upset
         if not in_task and (other := await other_claim_by_amount(tracker)):
             return other
         if not in_task and (complaint := complaint_offer_taken(dispatcher, tracker)):
@@ -447,6 +457,8 @@ class ActionAnswerFaq(Action):
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
         if not sure and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
             return waiting  # "人呢？？？等半天了" in the queue for an agent
+        if not sure and (upset := distress_met(dispatcher, tracker)) is not None:
+            return upset  # "我真的要崩溃了😭😭"
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
@@ -511,6 +523,8 @@ class ActionOutOfScope(Action):
             return plan  # "ok明白了 那我月底发了工资就交"
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
+        if not form and (upset := distress_met(dispatcher, tracker)) is not None:
+            return upset
         if not form and GRIEVANCE.search(to_simplified(tracker.latest_message.get("text") or "")):
             # "你们就是骗子公司": anger before the story, not a question out of scope
             say(dispatcher, tracker, "非常抱歉给您带来了不好的感受。能跟我说说发生了什么吗？我可以马上为您登记投诉，"
@@ -574,7 +588,8 @@ class ActionRouteInform(Action):
             say(dispatcher, tracker, "好的，明白了。具体到您的日期和情况，如需准确核实，可以为您转人工客服确认。",
                 [choice("转人工客服", "request_human")])
             return []
-        if "time" in entities and (clock_time_said(tracker) or asks_to_book or not ASKS.search(text)):
+        if "time" in entities and (clock_time_said(tracker) or asks_to_book or not ASKS.search(text)) and not (
+                only_past_times(tracker) and not asks_to_book):  # "保费忘交了 上个月20号就该扣的": what happened
             return [FollowupAction("appointment_form")]
         if "time" in entities and (answer := faq_instead(tracker, topic_confidence.ANSWERED)):
             dispatcher.utter_message(response=answer)  # a day in a question books nothing: "周六开门吗"

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -3924,6 +3925,10 @@ def test_distress_read_as_goodbye_is_met_with_a_question_not_the_rating(backend)
     assert SlotSet("csat_asked", True) not in events and "遇到什么事了" in dispatcher.messages[0]["text"]
     bye = run(ActionAskCsat().run(CollectingDispatcher(), tracker(text="好吧😭 拜拜", intent="goodbye"), DOMAIN))
     assert SlotSet("csat_asked", True) in bye
+    for action, intent in ((ActionAnswerFaq(), "faq"), (ActionHandleFallback(), "nlu_fallback")):  # read as anything
+        dispatcher = CollectingDispatcher()
+        run(action.run(dispatcher, tracker(text="我真的要崩溃了😭😭", intent=intent), DOMAIN))
+        assert "遇到什么事了" in dispatcher.messages[0]["text"], intent
 
 
 @pytest.mark.parametrize("text", ["您好 我帮我爸问下他车险理赔的事 老人家不太会弄手机",
@@ -3954,3 +3959,33 @@ def test_a_customer_fetching_the_number_is_told_to_take_their_time(backend):
     events = run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["text"].startswith("好的，不着急")
     assert not [e for e in events if e.get("name") == "retry_count" and e.get("value")]
+
+
+def test_a_day_gone_by_told_as_what_happened_books_nothing(backend):
+    """Set 12: "保费忘交了[捂脸] 上个月20号就该扣的 卡里没钱了" (inform) started a booking and asked which service."""
+    now = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
+    past = (now - dt.timedelta(days=17)).replace(hour=0, minute=0, second=0, microsecond=0)
+    text = "保费忘交了[捂脸] 上个月20号就该扣的 卡里没钱了"
+    entities = [{"entity": "time", "value": past.isoformat(), "start": 10, "end": 15,
+                 "additional_info": {"grain": "day"}}]
+    events = run(ActionRouteInform().run(CollectingDispatcher(), tracker(text=text, entities=entities), DOMAIN))
+    assert FollowupAction("appointment_form") not in events
+    ahead = [{**entities[0], "value": (past + dt.timedelta(days=30)).isoformat()}]
+    events = run(ActionRouteInform().run(CollectingDispatcher(), tracker(text="那就下个月5号", entities=ahead), DOMAIN))
+    assert FollowupAction("appointment_form") in events
+
+
+def test_a_day_moved_to_at_the_read_back_is_the_new_day(backend):
+    """Set 12: "哎呀 啱啱先记起礼拜五要OT 改去下个礼拜三 同一个钟数得唔得" (nlu_fallback, two days) to the read-back of Friday
+    15:00 was "not found", and the next "冇问题" booked Friday."""
+    from actions.appointment_times import time_proposed_off_topic
+
+    text = "哎呀 啱啱先记起礼拜五要OT 改去下个礼拜三 同一个钟数得唔得"
+    t = confirm_turn(text, "nlu_fallback")
+    t.latest_message["entities"] = [
+        {"entity": "time", "value": "2026-12-11T00:00:00+08:00", "start": text.index("礼拜五"),
+         "end": text.index("礼拜五") + 3, "additional_info": {"grain": "day"}},
+        {"entity": "time", "value": "2026-12-16T00:00:00+08:00", "start": text.index("下个礼拜三"),
+         "end": text.index("下个礼拜三") + 5, "additional_info": {"grain": "day"}}]
+    assert time_proposed_off_topic(t) == {"appointment_time": "2026-12-16T00:00:00+08:00"}
+    assert the_time_wanted(t) == "2026-12-16T00:00:00+08:00"  # what the check then reads, of the two days
