@@ -3976,8 +3976,8 @@ def test_a_day_gone_by_told_as_what_happened_books_nothing(backend):
 
 
 def test_a_day_moved_to_at_the_read_back_is_the_new_day(backend):
-    """Set 12: "哎呀 啱啱先记起礼拜五要OT 改去下个礼拜三 同一个钟数得唔得" (nlu_fallback, two days) to the read-back of Friday
-    15:00 was "not found", and the next "冇问题" booked Friday."""
+    """Set 12: "哎呀 啱啱先记起礼拜五要OT 改去下个礼拜三 同一个钟数得唔得" (nlu_fallback, two days) to the read-back of
+    Friday 15:00 was "not found", and the next "冇问题" booked Friday."""
     from actions.appointment_times import time_proposed_off_topic
 
     text = "哎呀 啱啱先记起礼拜五要OT 改去下个礼拜三 同一个钟数得唔得"
