@@ -20,6 +20,7 @@ from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities, picked_by_amount
 from actions.common.reply import choice, say
 from actions.common.verification import (
+    BOOKING_FIRST,
     PROVEN,
     VerifyingForm,
     amount_said,
@@ -190,6 +191,8 @@ class ActionClaimProgress(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         number, token = tracker.get_slot("claim_number"), tracker.get_slot("verification_token")
+        if turns.last_bot_text(tracker) in BOOKING_FIRST:  # the look-up gave way to a booking: that, not the case
+            return [SlotSet("id_last4", None), FollowupAction("appointment_form")]
         if not (number and token):
             return [FollowupAction("appointment_form")] if await booking_next(tracker) else []
         try:
@@ -227,6 +230,11 @@ class ActionUrge(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if human_accepted(tracker):  # "确认 赶紧让人跟我联系" to "…现在为您转接人工客服吗？": a yes to the human
             return await hand_over(dispatcher, tracker, "requested")
+        form = (tracker.active_loop or {}).get("name")
+        if form and form not in ("claim_progress_form", "complaint_progress_form"):
+            # "我等着" while a complaint is being taken (urge 0.5): that task goes on; no look-up replaces it
+            say(dispatcher, tracker, "好的，我们先把这件事办完，马上就好：")
+            return [FollowupAction(form)]
         text = to_simplified(tracker.latest_message.get("text") or "")
         if THANKS.search(text) and not HURRIES_US.search(text) and (
                 plan := plan_acknowledged(dispatcher, tracker)) is not None:

@@ -27,7 +27,7 @@ from actions.common.forms import (
 )
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, booking_next, case_taken, verify_slot
+from actions.common.verification import BOOKING_FIRST, VerifyingForm, booking_next, case_taken, verify_slot
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
 from bot.requests import REQUESTS
@@ -640,6 +640,8 @@ class ActionComplaintProgress(Action):
         # (no verdict pending in every outcome: the rules end the turn on it; without it the policies found no next
         # action, and "那我九点再来吧", which ends the look-up, got "再见" eight times over)
         no_verdict = SlotSet("complaint_awaiting_verdict", False)
+        if turns.last_bot_text(tracker) in BOOKING_FIRST:  # the look-up gave way to a booking: that, not the case
+            return [no_verdict, SlotSet("id_last4", None), FollowupAction("appointment_form")]
         if not (number and token):
             return [no_verdict, FollowupAction("appointment_form")] if await booking_next(tracker) else [no_verdict]
         try:

@@ -228,8 +228,15 @@ async def booking_instead(tracker: Tracker) -> bool:
     return booking or visit or named
 
 
+BOOKING_FIRST = ("好的，为您预约当面办理。", "好的，先为您办理预约，案件进度稍后随时可以再查。")
+
+
 async def booking_next(tracker: Tracker) -> bool:
-    """Is a booking what comes after a look-up that ended without a case (a booking asked, or a meeting wished)?"""
+    """Is a booking what comes after a look-up that ended without a case (a booking asked, or a meeting wished), or
+    one the look-up just gave way to ("…明天能找个人给我讲讲不 下午三点" to the digits question, with a case verified
+    before)?"""
+    if turns.last_bot_text(tracker) in BOOKING_FIRST:
+        return True
     return await booking_instead(tracker) or meeting_wished(tracker)
 
 
@@ -295,8 +302,7 @@ class VerifyingForm(BaseFormValidator):
         if asked and self.replying(tracker) and await booking_instead(tracker) or wish:
             # "先约上门吧 下周二上午 …" to the digits question, or "那帮我约广州天河 下周二下午两点" to the claim's
             # number: that first — the progress action hands it on
-            say(dispatcher, tracker, "好的，为您预约当面办理。" if wish else
-                "好的，先为您办理预约，案件进度稍后随时可以再查。")
+            say(dispatcher, tracker, BOOKING_FIRST[0] if wish else BOOKING_FIRST[1])
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
             dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing

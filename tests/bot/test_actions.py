@@ -3989,3 +3989,19 @@ def test_a_day_moved_to_at_the_read_back_is_the_new_day(backend):
          "end": text.index("下个礼拜三") + 5, "additional_info": {"grain": "day"}}]
     assert time_proposed_off_topic(t) == {"appointment_time": "2026-12-16T00:00:00+08:00"}
     assert the_time_wanted(t) == "2026-12-16T00:00:00+08:00"  # what the check then reads, of the two days
+
+
+def test_a_look_up_that_gave_way_to_a_booking_books_even_with_a_case_verified_before(backend):
+    """Set 12: "…明天能找个人给我讲讲不 下午三点 打新号" to the digits question was told "先为您办理预约", and then the
+    claim verified earlier was told again instead of the booking."""
+    t = tracker({"claim_number": "LP2026102890106", "verification_token": "x"}, text="明天能找个人给我讲讲不 下午三点")
+    t.events = [{"event": "bot", "text": "好的，先为您办理预约，案件进度稍后随时可以再查。"}]
+    events = run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN))
+    assert FollowupAction("appointment_form") in events
+
+
+def test_an_urge_in_the_middle_of_another_task_does_not_replace_it(backend):
+    """Set 12: "我等着" (urge) while a complaint's type was being confirmed started a claim look-up instead."""
+    t = tracker({"requested_slot": "complaint_type"}, text="我等着", intent="urge", form="complaint_form")
+    events = run(ActionUrge().run(CollectingDispatcher(), t, DOMAIN))
+    assert events == [FollowupAction("complaint_form")]
