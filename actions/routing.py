@@ -18,6 +18,7 @@ from actions.case_context import about_the_case_told, case_in_view, case_just_to
 from actions.claims import other_claim_by_amount
 from actions.common import turns
 from actions.common.closing import ask_rating, plan_acknowledged
+from actions.common.forms import latest_entity
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.common.verification import ASKS_PROGRESS
@@ -271,6 +272,21 @@ def booking_described(tracker: Tracker) -> list | None:
     return [SlotSet("service_type", service), FollowupAction("appointment_form")]
 
 
+WHY_NOT = re.compile(r"为什么|为啥|咋不|怎么(?:还)?不")  # "为什么一直不给我回电话": a grievance, no call asked for
+
+
+def call_back_asked(tracker: Tracker) -> list | None:
+    """"刚过六点就没人了？？那今晚能打给我不": a call-back asked for with a time to come, or right after the bot offered
+    one, starts that booking, however NLU read it; None otherwise ("你们为什么一直不给我回电话" asks no call)."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if service_in_words(text) != "电话回访" or GRIEVANCE.search(text) or WHY_NOT.search(text):
+        return None
+    timed = latest_entity(tracker, "time") is not None and not only_past_times(tracker)
+    if not (timed or "电话回访" in turns.last_bot_text(tracker)):
+        return None
+    return [SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
+
+
 def change_with_a_number(tracker: Tracker) -> list | None:
     """"取消预约 编号26110388": a number (NLU took it for a phone) with a change of a booking as NLU's close second
     reading starts that change; its form says what a booking number looks like. (A time alone is no booking
@@ -410,7 +426,7 @@ class ActionHandleFallback(Action):
             return grievance
         if not in_task and (change := change_with_a_number(tracker)):
             return change
-        if not in_task and (booking := booking_described(tracker)):
+        if not in_task and (booking := booking_described(tracker) or call_back_asked(tracker)):
             return booking
         if not in_task and (moved := booking_moved(tracker) or booking_called_off(tracker)):
             return moved
@@ -459,6 +475,8 @@ class ActionAnswerFaq(Action):
             return waiting  # "人呢？？？等半天了" in the queue for an agent
         if not sure and (upset := distress_met(dispatcher, tracker)) is not None:
             return upset  # "我真的要崩溃了😭😭"
+        if not sure and (call := call_back_asked(tracker)):
+            return call  # "那今晚能打给我不" after the call-back was offered
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []

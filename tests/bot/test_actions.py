@@ -4005,3 +4005,16 @@ def test_an_urge_in_the_middle_of_another_task_does_not_replace_it(backend):
     t = tracker({"requested_slot": "complaint_type"}, text="我等着", intent="urge", form="complaint_form")
     events = run(ActionUrge().run(CollectingDispatcher(), t, DOMAIN))
     assert events == [FollowupAction("complaint_form")]
+
+
+def test_a_call_back_asked_for_with_a_time_or_after_the_offer_is_booked(backend):
+    """Set 12: "刚过六点就没人了？？那今晚能打给我不" after the off-duty answer (it offers a call-back) got a menu."""
+    offer = "现在是人工客服的非工作时间…也可以为您预约电话回访，到时由专人致电给您。"
+    t = tracker(text="刚过六点就没人了？？那今晚能打给我不", intent="faq")
+    t.events = [{"event": "bot", "text": offer}]
+    events = run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("service_type", "电话回访") in events and FollowupAction("appointment_form") in events
+    grievance = tracker(text="你们为什么一直不给我回电话", intent="faq")
+    grievance.events = [{"event": "bot", "text": offer}]
+    events = run(ActionAnswerFaq().run(CollectingDispatcher(), grievance, DOMAIN))
+    assert FollowupAction("appointment_form") not in events
