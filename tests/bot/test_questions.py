@@ -38,3 +38,10 @@ def test_one_question_is_not_split(text):
                                             ("根本没有", False), ("还没", False), ("材料交了没", True)])
 def test_a_sentence_final_mei_asks_only_after_what_happened(text, asks):
     assert bool(ASKS.search(text)) is asks
+
+
+@pytest.mark.parametrize(("text", "asks"), [("这么晚还能办事不", True), ("那今晚能打给我不", True), ("我就是不", False),
+                                            ("我先不", False), ("呢个礼拜五下昼三点", False)])
+def test_a_question_closed_by_bu_asks_and_cantonese_ni_go_does_not(text, asks):
+    """Set 12: "这么晚还能办事不" was taken for giving up; Cantonese 呢个 ("this") for a question."""
+    assert bool(ASKS.search(text)) is asks
