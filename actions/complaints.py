@@ -10,12 +10,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.appointment_places import service_in_words
+from actions.appointment_times import the_time_wanted
 from actions.asks import times_asked
 from actions.case_context import about_the_case_told, case_just_told, other_case_offered
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
-from actions.common.format import deadline
+from actions.common.format import deadline, slot_time
 from actions.common.forms import (
     CASE_FORMATS,
     NONE_ANYWHERE,
@@ -297,6 +299,17 @@ AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
 AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
 
 
+def call_back_wished(tracker: Tracker) -> str | None:
+    """When the customer wants to be called back, said with the call ("明天一早9点就给我打"), as the reply shows it."""
+    time = latest_entity(tracker, "time")
+    if not time or service_in_words(tracker.latest_message.get("text") or "") != "电话回访":
+        return None
+    try:
+        return slot_time(str(the_time_wanted(tracker) or time.get("value")))
+    except ValueError:
+        return None
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -365,6 +378,11 @@ class ValidateComplaintForm(ContactFormValidator):
             # 告诉我"): the demand, (re)stated — the latest statement of it stands
             text = (tracker.latest_message.get("text") or "").strip()
             answer = text if DEMAND_FIRST.match(text) else None
+        if asked not in (None, "complaint_description", "complaint_demand") and (when := call_back_wished(tracker)):
+            # "明天一早9点就给我打" while the type is confirmed: when to be called back is part of what is wanted
+            before = tracker.get_slot("complaint_demand")
+            say(dispatcher, tracker, f"好的，希望{when}回电，已写进您的诉求，处理人员会按这个时间联系您。")
+            return {"complaint_demand": f"{before}；希望{when}回电" if before else f"希望{when}回电"}
         answer = without_details(answer or "", tracker)
         if answer and asked == "complaint_demand" and POLICY_DEFERRED.search(answer) and not DEMANDS.search(answer):
             # "黄志刚 13522223333 保单号回头再发" to "what do you want": contact details and no policy number yet,

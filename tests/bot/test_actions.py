@@ -4018,3 +4018,16 @@ def test_a_call_back_asked_for_with_a_time_or_after_the_offer_is_booked(backend)
     grievance.events = [{"event": "bot", "text": offer}]
     events = run(ActionAnswerFaq().run(CollectingDispatcher(), grievance, DOMAIN))
     assert FollowupAction("appointment_form") not in events
+
+
+def test_when_to_be_called_back_said_during_a_complaint_joins_the_demand(backend):
+    """Set 12: "明天一早9点就给我打" while the complaint's type was confirmed was "not found"."""
+    tomorrow9 = (dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=1)).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+    t = tracker({"requested_slot": "complaint_type", "complaint_demand": "全额退保"}, text="明天一早9点就给我打",
+                entities=[{"entity": "time", "value": tomorrow9.isoformat(), "start": 0, "end": 6,
+                           "additional_info": {"grain": "hour"}}], form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateComplaintForm().extract_complaint_demand(dispatcher, t, DOMAIN))
+    assert out["complaint_demand"].startswith("全额退保；希望") and "09:00回电" in out["complaint_demand"]
+    assert "已写进您的诉求" in dispatcher.messages[0]["text"]
