@@ -1331,7 +1331,8 @@ def test_a_grievance_naming_a_day_starts_the_complaint_not_a_booking():
 
 def test_a_bare_time_outside_a_task_starts_a_booking():
     t = ranked("明天下午3点吧", "inform", "book_appointment")
-    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-25T15:00:00+08:00"}]
+    tomorrow = dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=1)  # (a day gone by books nothing)
+    t.latest_message["entities"] = [{"entity": "time", "value": tomorrow.replace(hour=15, minute=0).isoformat()}]
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
@@ -1353,14 +1354,17 @@ def test_a_question_read_as_an_answer_or_not_placed_gets_its_sure_faq_answer(bac
 
 def test_a_sure_faq_topic_outranks_a_stray_time_outside_a_task(backend):
     t = with_topic(ranked("周六开门吗", "inform", "faq"), "service_hours", 0.6)
-    t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-28T00:00:00+08:00"}]
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(hour=0, minute=0, second=0, microsecond=0)
+    saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)  # the next one (a day gone by books nothing)
+    t.latest_message["entities"] = [{"entity": "time", "value": saturday.isoformat()}]
     dispatcher = CollectingDispatcher()
     assert run(ActionRouteInform().run(dispatcher, t, DOMAIN)) == []
     assert dispatcher.messages[0]["response"] == "utter_faq/service_hours"
     with_topic(t, "service_hours", 0.35)  # unsure: still a question (the NLG offers a choice), no booking
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == []
     t.latest_message["text"] = "周六上午十点"  # a time proposed, not asked about: the booking
-    t.latest_message["entities"][0].update({"value": "2026-11-28T10:00:00+08:00", "additional_info": {"grain": "hour"}})
+    t.latest_message["entities"][0].update({"value": saturday.replace(hour=10).isoformat(),
+                                            "additional_info": {"grain": "hour"}})
     assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
