@@ -91,6 +91,26 @@ def closing_reading(tracker: Tracker) -> str | None:
                  and (r.get("confidence") or 0.0) >= LIKELY_CLOSING), None)
 
 
+# A message that ends in thanks ("行吧 那我回去跟他说 谢谢啊"), whatever came before it
+THANKS_AT_THE_END = re.compile(r"(?:谢谢|多谢|谢了|谢啦|感谢|thx|thanks)[啊呀哈啦你您了喔哦噢!！~～。.\s]*$",
+                               re.IGNORECASE)
+
+
+def thanked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"You're welcome" to a message that ends in thanks and asks nothing (NLU put "…谢谢啊" on the scam-call topic at
+    0.36); None for anything else."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not THANKS_AT_THE_END.search(text) or ASKS.search(text) or (tracker.active_loop or {}).get("name"):
+        return None
+    dispatcher.utter_message(response="utter_welcome")
+    return []
+
+
+# Asking for an urge now ("那你们赶紧给催一下啊"), not how urging works ("催办有用吗", "怎么催")
+URGE_NOW = re.compile(r"(?:给|帮|替)(?:我|俺)?催(?:一下|一催|催|下)?|催(?:一下|一催|催)(?:吧|啊|呀)?\s*$|赶紧催")
+URGE_HOW = re.compile(r"怎么催|如何催|催办有用|有用吗|能催吗|可以催吗|会不会")
+
+
 def runner_up_confidence(tracker: Tracker) -> float:
     name = runner_up(tracker)
     return next((r.get("confidence") or 0.0 for r in tracker.latest_message.get("intent_ranking") or []
@@ -471,10 +491,15 @@ class ActionAnswerFaq(Action):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (request := data_request_started(dispatcher, tracker)) is not None:
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
+        if URGE_NOW.search(text) and not URGE_HOW.search(text) and tracker.get_slot("verified_case"):
+            return [FollowupAction("action_urge")]  # "那你们赶紧给催一下啊" after a verified case: urged, not explained
         if not sure and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
             return waiting  # "人呢？？？等半天了" in the queue for an agent
         if not sure and (upset := distress_met(dispatcher, tracker)) is not None:
             return upset  # "我真的要崩溃了😭😭"
+        if (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
+                welcome := thanked(dispatcher, tracker)) is not None:
+            return welcome  # "行吧 那我回去跟他说 谢谢啊" (the scam-call topic at 0.36)
         if not sure and (call := call_back_asked(tracker)):
             return call  # "那今晚能打给我不" after the call-back was offered
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
@@ -543,6 +568,8 @@ class ActionOutOfScope(Action):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
         if not form and (upset := distress_met(dispatcher, tracker)) is not None:
             return upset
+        if (welcome := thanked(dispatcher, tracker)) is not None:
+            return welcome
         if not form and GRIEVANCE.search(to_simplified(tracker.latest_message.get("text") or "")):
             # "你们就是骗子公司": anger before the story, not a question out of scope
             say(dispatcher, tracker, "非常抱歉给您带来了不好的感受。能跟我说说发生了什么吗？我可以马上为您登记投诉，"

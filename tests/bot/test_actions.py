@@ -4035,3 +4035,24 @@ def test_when_to_be_called_back_said_during_a_complaint_joins_the_demand(backend
     out = run(ValidateComplaintForm().extract_complaint_demand(dispatcher, t, DOMAIN))
     assert out["complaint_demand"].startswith("全额退保；希望") and "09:00回电" in out["complaint_demand"]
     assert "已写进您的诉求" in dispatcher.messages[0]["text"]
+
+
+def test_a_message_that_ends_in_thanks_and_asks_nothing_is_thanked(backend):
+    """Set 12: "行吧 那我回去跟他说 谢谢啊" (faq 0.47, the scam-call topic at 0.36) got the scam-call warning."""
+    t = with_topic(tracker(text="行吧 那我回去跟他说 谢谢啊", intent="faq"), "scam_calls", 0.36)
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_welcome"
+    asked = with_topic(tracker(text="那我回去跟他说 要带什么呢 谢谢", intent="faq"), "appointment_documents", 0.36)
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, asked, DOMAIN))
+    assert dispatcher.messages[0].get("response") != "utter_welcome"
+
+
+def test_an_urge_asked_for_after_a_verified_case_is_done_not_explained(backend):
+    """Set 12: "啊？都超时了？那你们赶紧给催一下啊" after the overdue claim was told got how urging works (0.34)."""
+    text = "啊？都超时了？那你们赶紧给催一下啊 车还在修理厂趴着呢"
+    t = with_topic(tracker({"verified_case": "LP2026110490104"}, text=text, intent="faq"), "urge_how", 0.34)
+    assert run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("action_urge")]
+    how = with_topic(tracker({"verified_case": "LP2026110490104"}, text="催办有用吗", intent="faq"), "urge_how", 0.8)
+    assert run(ActionAnswerFaq().run(CollectingDispatcher(), how, DOMAIN)) != [FollowupAction("action_urge")]
