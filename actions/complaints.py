@@ -299,10 +299,16 @@ AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
 AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
 
 
+CALL_AT = re.compile(r"打(?:吧|啊|呗|过来)?\s*$")
+CALL_WANTED = re.compile(r"回(?:个)?电话|回电|打(?:个)?电话|联系我")
+
+
 def call_back_wished(tracker: Tracker) -> str | None:
     """When the customer wants to be called back, said with the call ("明天一早9点就给我打"), as the reply shows it."""
-    time = latest_entity(tracker, "time")
-    if not time or service_in_words(tracker.latest_message.get("text") or "") != "电话回访":
+    time, text = latest_entity(tracker, "time"), to_simplified(tracker.latest_message.get("text") or "")
+    # "明儿上午十点打吧" after a demand to be called back ("让她领导给俺回个电话")
+    called = CALL_AT.search(text) and CALL_WANTED.search(tracker.get_slot("complaint_demand") or "")
+    if not time or not (service_in_words(text) == "电话回访" or called):
         return None
     try:
         return slot_time(str(the_time_wanted(tracker) or time.get("value")))

@@ -292,6 +292,8 @@ def fed_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
 
 # Upset before saying what happened ("我真的要崩溃了😭😭"), which NLU reads as anything (goodbye, faq, out of scope)
 DISTRESS = re.compile(r"崩溃|受不了|急死|要疯|疯了|心累|绝望|想哭|哭了|😭|😢|😫|😩|救命|怎么办啊")
+DISTRESS_ALONE = 8  # characters beside the distress words: more, and the message tells what it is about
+DISTRESS_ASKED = "先别着急，遇到什么事了？"  # (a question asked back: the message was understood)
 
 
 def distress_met(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
@@ -300,14 +302,11 @@ def distress_met(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | N
     text = to_simplified(tracker.latest_message.get("text") or "")
     if not DISTRESS.search(text) or FAREWELL.search(text) or len(DISTRESS.sub("", text).strip()) > DISTRESS_ALONE:
         return None
-    say(dispatcher, tracker, "先别着急，遇到什么事了？您跟我说说，我尽力帮您。"
+    say(dispatcher, tracker, f"{DISTRESS_ASKED}您跟我说说，我尽力帮您。"
         "理赔或投诉的进度我可以马上帮您查，也可以登记投诉，或者为您转人工客服。",
         [choice("查询理赔进度", "check_claim_progress"), choice("我要投诉", "file_complaint"),
          choice("转人工客服", "request_human")])
     return []
-
-
-DISTRESS_ALONE = 8  # characters beside the distress words: more, and the message tells what it is about
 
 
 def human_accepted(tracker: Tracker) -> bool:
@@ -349,7 +348,7 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
     # (a message NLU could not place but the bot answered about the case in view was understood after all)
     # (nor one answered about the agent awaited)
     misread = turns.intent(turns.message(tracker, 1)) in MISUNDERSTOOD and not any(
-        CASE_MENTIONED.search(t) or AGENT_AWAITED.search(t) for t in said_before)
+        CASE_MENTIONED.search(t) or AGENT_AWAITED.search(t) or t.startswith(DISTRESS_ASKED) for t in said_before)
     if misread or any(NOT_UNDERSTOOD in t for t in said_before):
         say(dispatcher, tracker, "抱歉，我还是没能理解您的问题，为您转人工客服处理。")
         summary = tracker.latest_message.get("text", "")

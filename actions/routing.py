@@ -649,4 +649,6 @@ class ActionRouteInform(Action):
                 [choice("取消预约", "cancel_appointment"), choice("改约时间", "reschedule_appointment")],
             )
             return []
+        if (look_up := own_claim_told(dispatcher, tracker)) is not None:
+            return look_up  # "意外险那个理赔 一直说我材料不全 我早就upload了啊" (inform)
         return await fallback(dispatcher, tracker, domain)

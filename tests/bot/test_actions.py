@@ -4035,6 +4035,11 @@ def test_when_to_be_called_back_said_during_a_complaint_joins_the_demand(backend
     out = run(ValidateComplaintForm().extract_complaint_demand(dispatcher, t, DOMAIN))
     assert out["complaint_demand"].startswith("全额退保；希望") and "09:00回电" in out["complaint_demand"]
     assert "已写进您的诉求" in dispatcher.messages[0]["text"]
+    # "明儿上午十点打吧" after a demand to be called back
+    t = tracker({"requested_slot": "complaint_type", "complaint_demand": "要个道歉 再让她领导给俺回个电话"},
+                text="明儿上午十点打吧", entities=t.latest_message["entities"], form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert out["complaint_demand"].startswith("要个道歉") and out["complaint_demand"].endswith("09:00回电")
 
 
 def test_a_message_that_ends_in_thanks_and_asks_nothing_is_thanked(backend):
