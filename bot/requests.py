@@ -39,15 +39,18 @@ HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:(?:能|可以|�
 
 # …and asking whether anyone is there to deal with it ("现在没人吗", "现在有人能处理吗", "没人管吗"): the human asked
 # for, so the customer hears whether agents are on duty. Not "有人吗" / "在吗" alone: a chat's greeting.
+# ("有人管吗" / "没人理" beside a case are grievances about its handling: rhetorical, not asking for anyone)
 SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:就|都)?(?:没|没有)(?:个)?(?:真)?人"
-                               r"(?:在|管|理我?|回我?|回复|处理|接)?(?:吗|么|嘛|啊|呀|呢)?|(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:有没有|有)(?:个)?(?:真)?人"
-                               r"(?:能|可以|会)?(?:帮我)?(?:处理|管|跟进|回复|解决|接手)(?:一下)?(?:吗|么|嘛|不)?")
+                               r"(?:在|回我?|回复|处理|接)?(?:吗|么|嘛|啊|呀|呢)?"
+                               r"|(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:有没有|有)(?:个)?(?:真)?人"
+                               r"(?:能|可以|会)?(?:帮我)?(?:处理|跟进|回复|解决|接手)(?:一下)?(?:吗|么|嘛|不)?")
+CASE_NUMBER = re.compile(r"(?i)(?:lp|ts|yy|gr|p)\s*\d{6,}")
 
 
 def explicit_request(text: str) -> str | None:
     """The task a clause of `text` asks for outright. A question about it is never such a clause; a question
     beside it is allowed: "你们投诉一般多久能处理？我要投诉" still asks to complain."""
-    asked_for = (HUMAN_ASKED_FOR, SOMEONE_ASKED_FOR)
+    asked_for = (HUMAN_ASKED_FOR,) + (() if CASE_NUMBER.search(text) else (SOMEONE_ASKED_FOR,))
     if HUMAN_IN_ENGLISH.search(text) or any(p.fullmatch(clause) for clause in CLAUSE.findall(text) for p in asked_for):
         return "request_human"
     every = CLAUSE.findall(text)
