@@ -291,7 +291,7 @@ def fed_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
 
 
 # Upset before saying what happened ("我真的要崩溃了😭😭"), which NLU reads as anything (goodbye, faq, out of scope)
-DISTRESS = re.compile(r"崩溃|受不了|急死|要疯|疯了|心累|绝望|想哭|哭了|😭|😢|😫|😩|救命|怎么办啊")
+DISTRESS = re.compile(r"崩溃|受不了|急死|要疯|疯了|心累|绝望|想哭|哭了|😭|😢|😫|😩|😡|🤬|😤|救命|怎么办啊")
 DISTRESS_ALONE = 8  # characters beside the distress words: more, and the message tells what it is about
 DISTRESS_ASKED = "先别着急，遇到什么事了？"  # (a question asked back: the message was understood)
 

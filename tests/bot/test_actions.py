@@ -3930,9 +3930,10 @@ def test_distress_read_as_goodbye_is_met_with_a_question_not_the_rating(backend)
     bye = run(ActionAskCsat().run(CollectingDispatcher(), tracker(text="好吧😭 拜拜", intent="goodbye"), DOMAIN))
     assert SlotSet("csat_asked", True) in bye
     for action, intent in ((ActionAnswerFaq(), "faq"), (ActionHandleFallback(), "nlu_fallback")):  # read as anything
-        dispatcher = CollectingDispatcher()
-        run(action.run(dispatcher, tracker(text="我真的要崩溃了😭😭", intent=intent), DOMAIN))
-        assert "遇到什么事了" in dispatcher.messages[0]["text"], intent
+        for text in ("我真的要崩溃了😭😭", "😡😡😡"):  # (set 10: the angry faces got "not understood")
+            dispatcher = CollectingDispatcher()
+            run(action.run(dispatcher, tracker(text=text, intent=intent), DOMAIN))
+            assert "遇到什么事了" in dispatcher.messages[0]["text"], (intent, text)
 
 
 @pytest.mark.parametrize("text", ["您好 我帮我爸问下他车险理赔的事 老人家不太会弄手机",
