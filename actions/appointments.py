@@ -59,6 +59,7 @@ from actions.common.forms import (
     values_before_this_turn,
 )
 from actions.common.policy import get_policy
+from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify_slot
 from actions.handover import booking_dropped, booking_remade, new_booking
@@ -396,6 +397,12 @@ class ValidateAppointmentForm(ContactFormValidator):
         return time_proposed_off_topic(tracker)
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        agreed = values_before_this_turn(tracker).get("appointment_time")
+        exact = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+                 and grain_of(e) in ("hour", "minute")]
+        if agreed and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")) and not exact:
+            # "说句实话 晚上找不着人工挺不方便的 给个3分吧" to the read-back: a rating, whose 晚上 moves nothing
+            return {"appointment_time": agreed}
         service, branch = tracker.get_slot("service_type"), tracker.get_slot("branch")
         if value != hour_moved(tracker):  # (the hour said last, when it moves the time taken)
             value = await first_bookable(tracker, service, branch) or the_time_wanted(tracker) or value

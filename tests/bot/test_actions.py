@@ -4062,3 +4062,18 @@ def test_an_urge_asked_for_after_a_verified_case_is_done_not_explained(backend):
     assert run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("action_urge")]
     how = with_topic(tracker({"verified_case": "LP2026110490104"}, text="催办有用吗", intent="faq"), "urge_how", 0.8)
     assert run(ActionAnswerFaq().run(CollectingDispatcher(), how, DOMAIN)) != [FollowupAction("action_urge")]
+
+
+def test_a_rating_at_the_read_back_moves_no_booking(backend):
+    """Set 12: "得嘞 说句实话 晚上找不着人工挺不方便的 给个3分吧" to the read-back of tomorrow 12:00 was read as
+    tonight, and told today's slots were over."""
+    agreed = (dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0).isoformat()
+    t = confirm_turn("得嘞 说句实话 晚上找不着人工挺不方便的 给个3分吧", "rate")
+    t.events.insert(0, {"event": "slot", "name": "appointment_time", "value": agreed})
+    tonight = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(hour=19, minute=0, second=0, microsecond=0)
+    t.latest_message["entities"] = [{"entity": "time", "value": tonight.isoformat(), "start": 7, "end": 9,
+                                     "additional_info": {"grain": "period"}}]
+    out = run(ValidateAppointmentForm().validate_appointment_time(tonight.isoformat(), CollectingDispatcher(), t,
+                                                                  DOMAIN))
+    assert out == {"appointment_time": agreed}
