@@ -570,8 +570,8 @@ class ActionOutOfScope(Action):
             return upset
         if (welcome := thanked(dispatcher, tracker)) is not None:
             return welcome
-        if not form and GRIEVANCE.search(to_simplified(tracker.latest_message.get("text") or "")):
-            # "你们就是骗子公司": anger before the story, not a question out of scope
+        if not form and FIRM_GRIEVANCE.search(to_simplified(tracker.latest_message.get("text") or "")):
+            # "你们就是骗子公司": anger before the story, not a question out of scope (firm words only: "拖鞋" is none)
             say(dispatcher, tracker, "非常抱歉给您带来了不好的感受。能跟我说说发生了什么吗？我可以马上为您登记投诉，"
                 "会有专人跟进处理；也可以为您转人工客服。",
                 [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")])
