@@ -39,6 +39,25 @@ ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖�
 OTHERS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|儿子|女儿|家人|朋友|同事)|别人的|他人的")
 
 
+# Someone else's details to be changed: "把我爸那个手机号改成我的", "帮我妈把地址改一下"
+OTHERS_DETAILS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|爸爸|妈妈|父亲|母亲|儿子|女儿|家人|老人)(?:家)?"
+                            r"(?:那个|的|这个)?(?:手机号|手机|电话|号码|联系方式|地址|银行卡|卡号|受益人|信息|资料)")
+CHANGES = re.compile(r"改|换|更新|变更|更正")
+
+
+def someone_elses_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """A relative's details asked to be changed on their behalf: only the person may (RULES §7: personal data is
+    corrected at its owner's request, after their own identity check). None for anything else."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not (OTHERS_DETAILS.search(text) and CHANGES.search(text)):
+        return None
+    say(dispatcher, tracker, "为保护个人信息安全，保单上的手机号、地址等信息只能由本人申请变更：请家人本人在官方APP或"
+        "微信公众号提交，或带本人身份证件到网点柜面办理；本人联系我们并核实身份后也可以办理。您的号码我没法替他人更换。"
+        "如果只是想接收这件事的进展，可以留下您的号码，由人工客服跟进时联系您。",
+        [choice("转人工客服", "request_human")])
+    return []
+
+
 def kind_in(text: str) -> str | None:
     """The kind of data request the words ask for, if they name one."""
     return next((kind for kind, words in KIND_WORDS if words.search(text)), None)

@@ -31,7 +31,7 @@ from actions.complaints import (
     is_account,
     type_in_words,
 )
-from actions.data_requests import data_request_started
+from actions.data_requests import data_request_started, someone_elses_details
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -491,6 +491,8 @@ class ActionAnswerFaq(Action):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (request := data_request_started(dispatcher, tracker)) is not None:
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
+        if (theirs := someone_elses_details(dispatcher, tracker)) is not None:
+            return theirs  # "把我爸那个手机号改成我的": only he may
         if URGE_NOW.search(text) and not URGE_HOW.search(text) and tracker.get_slot("verified_case"):
             return [FollowupAction("action_urge")]  # "那你们赶紧给催一下啊" after a verified case: urged, not explained
         if not sure and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
@@ -588,6 +590,8 @@ class ActionRouteInform(Action):
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if visit_gone_wrong(tracker):
             return complaint_started(dispatcher, tracker, tracker.latest_message.get("text") or "")
+        if (theirs := someone_elses_details(dispatcher, tracker)) is not None:
+            return theirs  # "…把我爸那个手机号改成我的 13501168274" (inform, a mobile in it)
         if "service_type" in entities and not entities & {"claim_number", "complaint_number"}:
             # "保单P… 我是林美华 想去广州天河那边柜台办": a service to book; the policy number is its context
             return [FollowupAction("appointment_form")]

@@ -4077,3 +4077,16 @@ def test_a_rating_at_the_read_back_moves_no_booking(backend):
     out = run(ValidateAppointmentForm().validate_appointment_time(tonight.isoformat(), CollectingDispatcher(), t,
                                                                   DOMAIN))
     assert out == {"appointment_time": agreed}
+
+
+@pytest.mark.parametrize("intent", ["faq", "inform"])
+def test_a_relatives_details_are_changed_only_at_their_own_request(backend, intent):
+    """Set 12: "把我爸那个手机号改成我的 13501168274" from a daughter who had verified his claim got the claim's
+    outlook, or how to change one's own details."""
+    text = "对了 以后有啥通知直接发我手机上吧 把我爸那个手机号改成我的 13501168274"
+    t = tracker({"verified_case": "LP2026110490104"}, text=text, intent=intent,
+                entities=[{"entity": "phone", "value": "13501168274", "start": 29, "end": 40}])
+    action = ActionAnswerFaq() if intent == "faq" else ActionRouteInform()
+    dispatcher = CollectingDispatcher()
+    run(action.run(dispatcher, t, DOMAIN))
+    assert "只能由本人申请变更" in dispatcher.messages[0]["text"]
