@@ -228,15 +228,13 @@ async def booking_instead(tracker: Tracker) -> bool:
     return booking or visit or named
 
 
+# What a look-up says as it gives way to a booking; the progress action that follows then books instead
 BOOKING_FIRST = ("好的，为您预约当面办理。", "好的，先为您办理预约，案件进度稍后随时可以再查。")
 
 
 async def booking_next(tracker: Tracker) -> bool:
-    """Is a booking what comes after a look-up that ended without a case (a booking asked, or a meeting wished), or
-    one the look-up just gave way to ("…明天能找个人给我讲讲不 下午三点" to the digits question, with a case verified
-    before)?"""
-    if turns.last_bot_text(tracker) in BOOKING_FIRST:
-        return True
+    """Is a booking what comes after a look-up that ended without a case (a booking asked, or a meeting wished)?
+    (One the look-up gave way to, with a case verified before, is the progress actions' own check: BOOKING_FIRST.)"""
     return await booking_instead(tracker) or meeting_wished(tracker)
 
 
