@@ -37,7 +37,7 @@ HUMAN_ASKED_FOR = re.compile(r"(?:那|那我|我)?(?:现在)?(?:(?:能|可以|�
                              r"(?:转|找|接|换)(?:个|一下)?|有没有|有)(?:人工|真人)(?:客服)?(?:吗|么|不|嘛|吧)?")
 
 
-# …and asking whether anyone is there to deal with it ("现在没人吗", "现在有人能处理吗", "没人管吗"): the human asked
+# …and asking whether anyone is there to deal with it ("现在没人吗", "现在有人能处理吗"): the human asked
 # for, so the customer hears whether agents are on duty. Not "有人吗" / "在吗" alone: a chat's greeting.
 # ("有人管吗" / "没人理" beside a case are grievances about its handling: rhetorical, not asking for anyone)
 SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:就|都)?(?:没|没有)(?:个)?(?:真)?人"
