@@ -36,12 +36,13 @@ KIND_CHOICES = {"查询": "查看/获取我的个人信息", "更正": "更正�
 ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖给|第三方|给别人|安全吗|加密"
                             r"|谁(?:能|可以|会)|哪些人|什么人|(?:什么|啥|怎样的)流程|流程是|怎么申请|假如|万一|以后(?:我)?(?:想|要)")
 # Whose data: someone else's needs that person's own request (or a human who checks the authority)
-OTHERS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|儿子|女儿|家人|朋友|同事)|别人的|他人的")
+RELATIVE = r"(?:我|他|她)(?:老公|老婆|爸爸|妈妈|爸|妈|父亲|母亲|儿子|女儿|家人|老人|朋友|同事)"
+OTHERS = re.compile(rf"{RELATIVE}|别人的|他人的")
 
 
 # Someone else's details to be changed: "把我爸那个手机号改成我的", "帮我妈把地址改一下"
-OTHERS_DETAILS = re.compile(r"(?:我|他|她)(?:老公|老婆|爸|妈|爸爸|妈妈|父亲|母亲|儿子|女儿|家人|老人)(?:家)?"
-                            r"(?:那个|的|这个)?(?:手机号|手机|电话|号码|联系方式|地址|银行卡|卡号|受益人|信息|资料)")
+OTHERS_DETAILS = re.compile(rf"{RELATIVE}(?:家)?(?:那个|的|这个)?"
+                            r"(?:手机号|手机|电话|号码|联系方式|地址|银行卡|卡号|受益人|信息|资料)")
 CHANGES = re.compile(r"改|换|更新|变更|更正")
 
 

@@ -69,8 +69,7 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         say(dispatcher, tracker, f"抱歉，暂时无法转接人工客服（{exc.message}）。您也可以拨打客服热线联系我们。")
         return []
     if out.get("agents_available") and out.get("created") is False:  # "人呢？？？" while queued: not a second queue
-        say(dispatcher, tracker, f"{QUEUED}，不用重复排队。坐席接入后会直接在这里回复您，"
-            "排队时间较长时系统会提醒主管优先安排。等待期间有问题也可以继续问我。")
+        say(dispatcher, tracker, f"{QUEUED}，不用重复排队。{WHILE_QUEUED}")
         return [SlotSet("handed_over", True), ActiveLoop(None)]
     if out.get("agents_available"):
         say(dispatcher, tracker, "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。"
@@ -120,6 +119,7 @@ WAITS = re.compile(r"等(?:你|着|吧|一下|会|呗)?|那我等|先这样")
 HOW_LONG = re.compile(r"多久|多长时间|要等|几点|什么时候|啥时候|几时|how long|when", re.IGNORECASE)
 # …or, on duty, queued for an agent ("坐席接入后会直接在这里回复您"): impatient ("人呢？？？等半天了", "人工怎么还没来")
 QUEUED = "您已经在人工客服的队列中了"
+WHILE_QUEUED = "坐席接入后会直接在这里回复您，排队时间较长时系统会提醒主管优先安排。等待期间有问题也可以继续问我。"
 AGENT_QUEUED = re.compile(r"坐席接入后会直接在这里回复您")
 IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)"
                        r"|等(?:了)?(?:半天|好久|很久|这么久|老半天)|(?:快|赶紧)(?:点|些)?(?:接|来人)")
@@ -133,8 +133,7 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     if re.search(r"回访|回电|打给我|预约", text):
         return None
     if (AGENT_QUEUED.search(said) or tracker.get_slot("handed_over")) and IMPATIENT.search(text):
-        say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，坐席接入后会直接在这里回复您，排队时间较长时系统会提醒主管"
-            "优先安排。等待期间有问题也可以继续问我。")
+        say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，{WHILE_QUEUED}")
         return []
     if not AGENT_AWAITED.search(said) or not (WAITS.search(text) or HOW_LONG.search(text)):
         return None
