@@ -39,6 +39,7 @@ QUESTIONS: dict[str, tuple[str, Any]] = {
     ),
     "complaint_number": ("请提供您的投诉编号（TS开头，例如 TS20261122-0001）。", None),
     "appointment_number": ("请提供您的预约编号（YY开头，例如 YY20261201-0001）。", None),
+    "data_request_number": ("请提供个人信息申请的编号（GR开头，例如 GR20261207-0001），受理时已告知您。", None),
     "id_last4": ("为保护您的隐私，请提供登记手机号或身份证号的后{digits}位进行身份验证。", _digits),
 }
 

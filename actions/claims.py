@@ -26,6 +26,7 @@ from actions.common.verification import (
     amount_said,
     booking_next,
     case_taken,
+    handed_to_data_request,
     verify_slot,
 )
 from actions.handover import hand_over, human_accepted
@@ -193,6 +194,8 @@ class ActionClaimProgress(Action):
         number, token = tracker.get_slot("claim_number"), tracker.get_slot("verification_token")
         if turns.last_bot_text(tracker) in BOOKING_FIRST:  # the look-up gave way to a booking: that, not the case
             return [SlotSet("id_last4", None), FollowupAction("appointment_form")]
+        if (request := handed_to_data_request(tracker)) is not None:
+            return request  # "我那个删除个人信息的申请GR… 到哪一步了" (read as a claim look-up)
         if not (number and token):
             return [FollowupAction("appointment_form")] if await booking_next(tracker) else []
         try:

@@ -29,7 +29,14 @@ from actions.common.forms import (
 )
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.common.verification import BOOKING_FIRST, VerifyingForm, booking_next, case_taken, verify_slot
+from actions.common.verification import (
+    BOOKING_FIRST,
+    VerifyingForm,
+    booking_next,
+    case_taken,
+    handed_to_data_request,
+    verify_slot,
+)
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
 from bot.requests import REQUESTS
@@ -666,6 +673,8 @@ class ActionComplaintProgress(Action):
         no_verdict = SlotSet("complaint_awaiting_verdict", False)
         if turns.last_bot_text(tracker) in BOOKING_FIRST:  # the look-up gave way to a booking: that, not the case
             return [no_verdict, SlotSet("id_last4", None), FollowupAction("appointment_form")]
+        if (request := handed_to_data_request(tracker)) is not None:
+            return [no_verdict, *request]  # "刚才那个申请 查下进度" (read as a complaint look-up)
         if not (number and token):
             return [no_verdict, FollowupAction("appointment_form")] if await booking_next(tracker) else [no_verdict]
         try:

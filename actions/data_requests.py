@@ -15,14 +15,13 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline
-from actions.common.forms import LAST_DIGITS
+from actions.common.forms import CASE_FORMATS, LAST_DIGITS
+from actions.common.personal_data import OWN_DATA, STANDING, data_request_meant
 from actions.common.reply import choice, say
-from actions.common.verification import verify
+from actions.common.verification import VerifyingForm, case_taken, verify, verify_slot
 from bot.script import to_simplified
 
 PRIVACY_TOPIC = "faq/privacy"
-# The customer's own data, however it is called ("我的资料", "个人信息", "我在你们这的数据"); not "我的预约信息"
-OWN_DATA = re.compile(r"(?:个人|我的|本人|我在你们(?:这|那)边?的?)(?:个人)?(?:信息|资料|数据|隐私)|隐私|個人資料")
 # What is asked for, by kind (the backend's vocabulary): a deletion is named first, as "删掉…改的那些" deletes
 KIND_WORDS = (
     ("删除", re.compile(r"删|注销|清除|清空|销毁|抹掉|抹去|去掉|不要(?:再)?保留|别(?:再)?保存|彻底移除")),
@@ -59,6 +58,13 @@ def someone_elses_details(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return []
 
 
+def request_asked_about(tracker: Tracker) -> bool:
+    """Does the message ask how a personal-data request stands (rather than make a new one)?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    named = any(e.get("entity") == "data_request_number" for e in tracker.latest_message.get("entities", []))
+    return data_request_meant(tracker) and (named or bool(STANDING.search(text)))
+
+
 def kind_in(text: str) -> str | None:
     """The kind of data request the words ask for, if they name one."""
     return next((kind for kind, words in KIND_WORDS if words.search(text)), None)
@@ -67,10 +73,11 @@ def kind_in(text: str) -> str | None:
 def data_request_asked(tracker: Tracker) -> str | None:
     """The kind of request when the latest message asks to see, correct or delete the customer's own personal data
     ("把我的个人信息全部删掉"), read as the privacy topic or said in so many words; None otherwise. Changing a policy's
-    details (a new mobile, another beneficiary) is a policy service, not this."""
+    details (a new mobile, another beneficiary) is a policy service, not this; nor is asking how a request stands
+    ("我那个删除申请GR… 办到哪了")."""
     text = to_simplified(tracker.latest_message.get("text") or "")
     kind = kind_in(text)
-    if not kind or OTHERS.search(text) or ABOUT_HANDLING.search(text):
+    if not kind or OTHERS.search(text) or ABOUT_HANDLING.search(text) or request_asked_about(tracker):
         return None
     on_topic = turns.topic(tracker.latest_message).get("intent_response_key") == PRIVACY_TOPIC
     return kind if on_topic or OWN_DATA.search(text) else None
@@ -85,8 +92,12 @@ def start_slots(tracker: Tracker, kind: str) -> list:
 def data_request_started(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     """Starts the request form for a message that asks to see, correct or delete the customer's own data; None when
     it does not."""
+    if (tracker.active_loop or {}).get("name"):
+        return None
+    if request_asked_about(tracker):
+        return [FollowupAction("data_request_progress_form")]  # how a request stands: its look-up
     kind = data_request_asked(tracker)
-    if not kind or (tracker.active_loop or {}).get("name"):
+    if not kind:
         return None
     say(dispatcher, tracker, f"可以的，您有权{KIND_CHOICES[kind].replace('我的', '自己的')}。"
         "我先为您登记申请，需要您的姓名和手机号，用于工作人员核实身份。")
@@ -201,3 +212,69 @@ class ActionSubmitDataRequest(Action):
             f"{out['promise'].rstrip('。')}（最迟{deadline(out['due_at'])}前）。\n"
             "工作人员不会向您索要密码或短信验证码，请注意防范冒充来电。")
         return resets + [SlotSet("data_request_number", out["number"])]
+
+
+def filed_here(tracker: Tracker) -> set[str]:
+    """The numbers of the requests this chat filed (set by action_submit_data_request)."""
+    numbers, action = set(), None
+    for event in tracker.events:
+        if event.get("event") == "action":
+            action = event.get("name")
+        elif event.get("event") == "slot" and event.get("name") == "data_request_number" and event.get("value") and (
+                action == "action_submit_data_request"):
+            numbers.add(event["value"])
+    return numbers
+
+
+class ValidateDataRequestProgressForm(VerifyingForm):
+    """How a personal-data request stands: its GR number and the same check as any case (RULES §7)."""
+
+    case_slot = "data_request_number"
+
+    def name(self) -> str:
+        return "validate_data_request_progress_form"
+
+    async def validate_data_request_number(self, value, dispatcher, tracker, domain: DomainDict) -> dict[str, Any]:
+        number = str(value or "").strip().upper()
+        if not CASE_FORMATS["data_request_number"].match(number):
+            return self.reject(dispatcher, tracker, "data_request_number",
+                               "申请编号格式是 GR + 8位日期 + - + 4位数字（例如 GR20261207-0001），请核对。")
+        taken = await case_taken(self, tracker, "data_request_number", number)
+        phone = str(tracker.get_slot("phone") or "")
+        if number in filed_here(tracker) and not taken.get("id_last4") and len(phone) == 11:
+            # filed in this very chat with this mobile: the mobile it was filed with proves it, nothing to ask
+            checked = await verify(tracker, number, phone[-4:])
+            if checked.ok:
+                return taken | {"id_last4": phone[-4:], "verification_token": checked.token, "verified_case": number}
+        return taken
+
+    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("data_request_number"))
+
+
+class ActionDataRequestProgress(Action):
+    """Tell the verified customer how their request stands and by when it is answered."""
+
+    def name(self) -> str:
+        return "action_data_request_progress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        number, token = tracker.get_slot("data_request_number"), tracker.get_slot("verification_token")
+        if not (number and token):
+            return []
+        try:
+            p = await backend().get(f"/api/v1/data-requests/{number}/progress", token=token)
+        except ApiError as exc:
+            say(dispatcher, tracker, exc.message)
+            return [SlotSet("id_last4", None)]
+        lines = [f"您的个人信息{p['kind']}申请 {number} 当前状态：【{p['status']}】{p['status_text']}"]
+        buttons = None
+        if p.get("resolution"):
+            lines.append(f"处理结果：{p['resolution']}")
+        elif not p.get("finished"):
+            lines.append(f"我们会在{deadline(p['due_at'])}前给您答复。")
+        if p.get("overdue") and not p.get("finished"):
+            lines.append("非常抱歉，申请已超过承诺的答复时限。需要的话，我为您转人工客服跟进。")
+            buttons = [choice("转人工客服", "request_human")]
+        say(dispatcher, tracker, "\n".join(lines), buttons)
+        return [SlotSet("id_last4", None)]

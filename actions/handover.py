@@ -220,6 +220,7 @@ CASE_MENTIONED = re.compile(r"LP\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4}")
 ROUTES = [
     (("claim_number", "policy_number"), "claim_progress_form"),
     (("complaint_number",), "complaint_progress_form"),
+    (("data_request_number",), "data_request_progress_form"),
 ]
 
 
@@ -262,7 +263,8 @@ def case_awaiting_proof(tracker: Tracker) -> str | None:
     if not entities & {"id_last4", "phone"} and not LAST_DIGITS.search(tracker.latest_message.get("text") or ""):
         return None
     proven = {e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "verified_case"}
-    for slot, form in (("claim_number", "claim_progress_form"), ("complaint_number", "complaint_progress_form")):
+    for slot, form in (("claim_number", "claim_progress_form"), ("complaint_number", "complaint_progress_form"),
+                       ("data_request_number", "data_request_progress_form")):
         number = tracker.get_slot(slot)
         if number and number not in proven | {tracker.get_slot("verified_case")}:
             return form

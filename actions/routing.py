@@ -31,7 +31,7 @@ from actions.complaints import (
     is_account,
     type_in_words,
 )
-from actions.data_requests import data_request_started, someone_elses_details
+from actions.data_requests import data_request_started, request_asked_about, someone_elses_details
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -605,6 +605,8 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
+        if request_asked_about(tracker):
+            return [FollowupAction("data_request_progress_form")]  # "刚才那个申请呢 到哪一步了"
         if complaint := complaint_offer_taken(dispatcher, tracker):
             return complaint
         if other := await other_claim_by_amount(tracker):

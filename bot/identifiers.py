@@ -18,11 +18,12 @@ CLAIM_NUMBER = "claim_number"
 POLICY_NUMBER = "policy_number"
 COMPLAINT_NUMBER = "complaint_number"
 APPOINTMENT_NUMBER = "appointment_number"
+DATA_REQUEST_NUMBER = "data_request_number"  # GR…: a request to see, correct or delete personal data
 PHONE = "phone"
 ID_NUMBER = "id_number"
 BANK_CARD = "bank_card"
 
-CASE_NUMBERS = frozenset({CLAIM_NUMBER, POLICY_NUMBER, COMPLAINT_NUMBER, APPOINTMENT_NUMBER})
+CASE_NUMBERS = frozenset({CLAIM_NUMBER, POLICY_NUMBER, COMPLAINT_NUMBER, APPOINTMENT_NUMBER, DATA_REQUEST_NUMBER})
 SENSITIVE = frozenset({ID_NUMBER, BANK_CARD})
 # Characters kept visible when masking: (head, tail). Same shapes as the backend's masking.
 _MASKS = {PHONE: (3, 4), ID_NUMBER: (6, 4), BANK_CARD: (4, 4)}
@@ -61,6 +62,7 @@ _PATTERNS: dict[str, list[list[dict]]] = {
     POLICY_NUMBER: _case_number("p", 13),
     COMPLAINT_NUMBER: _dated_case_number("ts"),
     APPOINTMENT_NUMBER: _dated_case_number("yy"),
+    DATA_REQUEST_NUMBER: _dated_case_number("gr"),
     PHONE: [
         [_regex(r"^(?:86)?1[3-9]\d{9}$")],
         [_regex(r"^1[3-9]\d$"), _OPTIONAL_DASH, _regex(r"^\d{4}$"), _OPTIONAL_DASH, _regex(r"^\d{4}$")],
@@ -172,7 +174,7 @@ def _sensitive_label(doc: Doc, span: Span) -> str:
 def _canonical(label: str, text: str) -> tuple[str, int]:
     """The canonical value and how many leading characters of `text` are not part of the identifier."""
     compact = re.sub(r"[\s\-–—_]", "", text).upper()
-    if label in (COMPLAINT_NUMBER, APPOINTMENT_NUMBER):
+    if label in (COMPLAINT_NUMBER, APPOINTMENT_NUMBER, DATA_REQUEST_NUMBER):
         return f"{compact[:10]}-{compact[10:]}", 0
     if label == PHONE and len(compact) == 13:  # 86 glued to the front
         return compact[2:], 2

@@ -242,7 +242,8 @@ SWITCHING = {
 QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
 PROGRESS_ASKED = {"check_claim_progress", "check_complaint_progress"}
 PROGRESS_WORDS = re.compile(r"有没有人|进度|进展|到哪|哪一步|结果")
-IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number", "id_last4"}
+IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number",
+               "data_request_number", "id_last4"}
 # Case numbers as the backend issues them (api/core/numbering.py): what each form accepts, and what verification
 # may be spent on.
 CASE_FORMATS = {
@@ -250,6 +251,7 @@ CASE_FORMATS = {
     "policy_number": re.compile(r"^P\d{13}$"),
     "complaint_number": re.compile(r"^TS\d{8}-\d{4}$"),
     "appointment_number": re.compile(r"^YY\d{8}-\d{4}$"),
+    "data_request_number": re.compile(r"^GR\d{8}-\d{4}$"),
 }
 MOBILE = re.compile(r"1[3-9]\d{9}")
 # Four digits standing alone, as verification digits are given ("是6004") — not a year, an amount or a date
@@ -275,6 +277,7 @@ NO_NUMBER_HELP = {
     "claim_number": "没关系，没有理赔案号也能查：把保单号（P开头加13位数字）发给我就可以。",
     "complaint_number": "没关系，投诉编号（TS开头）在投诉受理时的回复和短信里可以找到。",
     "appointment_number": "没关系，预约编号（YY开头）在预约成功时的回复和短信里可以找到。",
+    "data_request_number": "没关系，申请编号（GR开头）在申请受理时的回复里可以找到，工作人员核实身份时也会告诉您。",
 }
 NO_NUMBER_WAY_OUT = "都找不到的话，可以转人工客服，核实身份后帮您查询。"
 

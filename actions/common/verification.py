@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -26,6 +26,7 @@ from actions.common.forms import (
     latest_entity,
     values_before_this_turn,
 )
+from actions.common.personal_data import data_request_meant
 from actions.common.picks import in_digits
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
@@ -238,6 +239,12 @@ async def booking_next(tracker: Tracker) -> bool:
     return await booking_instead(tracker) or meeting_wished(tracker)
 
 
+def handed_to_data_request(tracker: Tracker) -> list[EventType] | None:
+    """What a claim or complaint progress action does when its form gave way to a data request's look-up."""
+    return [SlotSet("id_last4", None), FollowupAction("data_request_progress_form")] if data_request_meant(
+        tracker) else None
+
+
 IN_PERSON = ("理赔面谈", "柜面办理", "上门服务")
 
 
@@ -302,6 +309,8 @@ class VerifyingForm(BaseFormValidator):
             # number: that first — the progress action hands it on
             say(dispatcher, tracker, BOOKING_FIRST[0] if wish else BOOKING_FIRST[1])
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
+        if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
+            return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_to_data_request)
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
             dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing
             return [SlotSet("requested_slot", None)]

@@ -7,9 +7,14 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.claims import ActionClaimProgress
+from actions.common.verification import data_request_meant
+from actions.complaints import ActionComplaintProgress, ValidateComplaintProgressForm
 from actions.data_requests import (
+    ActionDataRequestProgress,
     ActionSubmitDataRequest,
     ValidateDataRequestForm,
+    ValidateDataRequestProgressForm,
     data_request_asked,
     data_request_started,
 )
@@ -103,3 +108,85 @@ def test_a_case_number_and_its_digits_given_for_the_name_prove_who_asks(backend)
     dispatcher = CollectingDispatcher()
     assert run(ValidateDataRequestForm().extract_person_name(dispatcher, wrong, DOMAIN)) == {}
     assert "验证信息不匹配" in dispatcher.messages[0]["text"]
+
+
+def gr(number: str, text: str) -> list[dict]:
+    start = text.index(number)
+    return [{"entity": "data_request_number", "value": number, "start": start, "end": start + len(number)}]
+
+
+def test_asking_how_a_request_stands_looks_it_up_and_files_no_new_one():
+    """"我那个删除个人信息的申请 GR… 办到哪了" names a deletion, yet asks how the request filed stands."""
+    text = "我那个删除个人信息的申请 GR20261130-0002 办到哪了"
+    t = about_privacy(text)
+    t.latest_message["entities"] = gr("GR20261130-0002", text)
+    assert data_request_asked(t) is None
+    assert data_request_started(CollectingDispatcher(), t) == [FollowupAction("data_request_progress_form")]
+    # the request filed in this chat, asked about in words
+    later = about_privacy("刚才那个申请 查一下进度")
+    later.slots["data_request_number"] = "GR20261207-0001"
+    assert data_request_started(CollectingDispatcher(), later) == [FollowupAction("data_request_progress_form")]
+    # one made before, asked after without its number: the look-up asks for it
+    before = about_privacy("我上周申请删除个人信息 现在办得怎么样了")
+    assert data_request_asked(before) is None
+    assert data_request_started(CollectingDispatcher(), before) == [FollowupAction("data_request_progress_form")]
+    # …but a complaint asked about is the complaint's look-up
+    complaint = tracker({"data_request_number": "GR20261207-0001"}, text="刚才那个投诉申请 查下进度")
+    assert not data_request_meant(complaint)
+
+
+def test_a_claim_or_complaint_look_up_gives_way_to_the_request_named():
+    """Read as a complaint look-up ("GR… 处理得怎么样了"), the form asks nothing; the progress action hands on."""
+    text = "GR20261130-0002 处理得怎么样了"
+    t = tracker(text=text, intent="check_complaint_progress", entities=gr("GR20261130-0002", text),
+                form="complaint_progress_form")
+    events = run(ValidateComplaintProgressForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert events == [SlotSet("requested_slot", None)]
+    for action in (ActionComplaintProgress(), ActionClaimProgress()):
+        dispatcher = CollectingDispatcher()
+        events = run(action.run(dispatcher, tracker(text=text, entities=gr("GR20261130-0002", text)), DOMAIN))
+        assert FollowupAction("data_request_progress_form") in events and not dispatcher.messages
+
+
+def filed() -> tuple[str, list[dict]]:
+    """A deletion request of 刘芳's registered through the action (the tests using it start the backend)."""
+    slots = {"data_request_kind": "删除", "data_request_details": "把我的个人信息全部删掉", "person_name": "刘芳",
+             "phone": "13600136004", "data_request_confirmed": True}
+    t = tracker(slots, text="确认", intent="affirm")
+    events = run(ActionSubmitDataRequest().run(CollectingDispatcher(), t, DOMAIN))
+    number = next(e["value"] for e in events if e["name"] == "data_request_number")
+    return number, [{"event": "action", "name": "action_submit_data_request"}, *events]
+
+
+def test_the_request_filed_in_this_chat_is_told_without_asking_the_digits_again(backend):  # noqa: F811
+    """Set 13: "刚才那个申请编号 查一下进度" — the mobile the request was filed with proves it."""
+    number, history = filed()
+    t = tracker({"data_request_number": number, "phone": "13600136004"}, text="刚才那个申请 查一下进度",
+                form="data_request_progress_form")
+    t.events = history
+    out = run(ValidateDataRequestProgressForm().validate_data_request_number(number, CollectingDispatcher(), t, DOMAIN))
+    assert out["id_last4"] == "6004" and out["verification_token"] and out["verified_case"] == number
+    dispatcher = CollectingDispatcher()
+    told = tracker({"data_request_number": number, "verification_token": out["verification_token"]}, text="")
+    run(ActionDataRequestProgress().run(dispatcher, told, DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert number in said and "删除" in said and "【受理】" in said and "前给您答复" in said
+
+
+def test_a_request_named_in_another_chat_needs_the_digits_of_its_mobile(backend):  # noqa: F811
+    number, _ = filed()
+    form = ValidateDataRequestProgressForm()
+    t = tracker({"phone": "13600136004"}, text=number, form="data_request_progress_form")
+    assert run(form.validate_data_request_number(number, CollectingDispatcher(), t, DOMAIN))["id_last4"] is None
+    asking = tracker({"data_request_number": number, "requested_slot": "id_last4"}, text="6005",
+                     form="data_request_progress_form")
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_id_last4("6005", dispatcher, asking, DOMAIN))["id_last4"] is None
+    assert "验证信息不匹配" in dispatcher.messages[0]["text"]
+    right = tracker({"data_request_number": number, "requested_slot": "id_last4"}, text="6004",
+                    form="data_request_progress_form")
+    out = run(form.validate_id_last4("6004", CollectingDispatcher(), right, DOMAIN))
+    assert out["id_last4"] == "6004" and out["verified_case"] == number
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_data_request_number("GR2026-12", dispatcher, t, DOMAIN))["data_request_number"] is None
+    assert "GR" in dispatcher.messages[0]["text"]

@@ -21,6 +21,8 @@ from bot.identifiers import Identifier, find, mask
         ("ts20261120－9001", "complaint_number", "TS20261120-9001"),
         ("投诉TS202611209001", "complaint_number", "TS20261120-9001"),
         ("预约号 yy20261201 - 0002", "appointment_number", "YY20261201-0002"),
+        ("我的删除申请GR20261207-0001办好了吗", "data_request_number", "GR20261207-0001"),
+        ("gr202612070001", "data_request_number", "GR20261207-0001"),
         ("手机13812345678", "phone", "13812345678"),
         ("电话 138 1234 5678", "phone", "13812345678"),
         ("电话138-1234-5678", "phone", "13812345678"),

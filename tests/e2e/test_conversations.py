@@ -77,6 +77,13 @@ def test_a_request_to_delete_ones_data_is_registered_as_a_data_request(customer,
     assert stored["kind"] == "删除" and stored["status"] == "受理" and stored["contact_name"] == "周敏"
     assert "删掉" in stored["details"] and stored["conversation_id"] == customer.id
     assert "15 个工作日" in text  # the policy file's promise
+    # how it stands, asked in the same chat: the mobile it was filed with proves it, no digits asked again
+    customer.say("刚才那个申请 现在到哪一步了")
+    assert number in customer.text and "【受理】" in customer.text, customer.text
+    moved = staff.post(f"/api/v1/data-requests/{number}/status", json={"status": "核实身份"})
+    assert moved.status_code == 200, moved.text
+    customer.say(f"{number} 现在处理得怎么样了")
+    assert "【核实身份】" in customer.text, (customer.text, last_turns(customer))
 
 
 def test_correction_mid_form_changes_the_slot(customer, staff):
