@@ -157,20 +157,23 @@ def told_more(tracker: Tracker, description: str | None) -> str | None:
     return more if more and more not in description else None
 
 
+# A promise broken or the company sworn at: "说好今天上午给我回电话，到现在鬼影都没一个", "什么破公司", "真他妈不靠谱"
+BROKEN = (r"说好(?:了)?(?:今天|明天|昨天|上午|下午|晚上|要|会|给|回)|鬼影|言而无信|放鸽子"
+          r"|不靠谱|靠不住|破公司|什么破|他妈|妈的|tmd|尼玛")
 # Words of a grievance: a message without any is no complaint, however NLU leans ("六十天。是从哪天算。").
 GRIEVANCE = re.compile(
     r"投诉|不满|骗|忽悠|误导|态度|拖|推诿|踢皮球|凭什么|坑|说法|不合理|欺诈|冒用|伪造|挂.{0,2}电话|电话.{0,3}挂"
     r"|没人(?:管|理|接|联系|回)|不耐烦|太慢|太差|差劲|垃圾|退还|退钱|赔偿|道歉|曝光|起诉|律师|12378|监管|报警"
     r"|拒赔|不赔|不给(?:赔|报|退)|乱扣|乱收|离谱|过分|气死|恶心|呃人|呃我|只(?:能)?(?:拿回|退)|亏了|蚀"
     r"|亏(?:掉|一大半|大半|一半|很多|好多|惨)|才(?:拿回|退)"
-    r"|拍胸脯|说好的|全额退|烦死|骚扰|天天(?:打|发)|老是打|一直打")
+    r"|拍胸脯|说好的|全额退|烦死|骚扰|天天(?:打|发)|老是打|一直打|到现在(?:都|也|还)?没|" + BROKEN, re.IGNORECASE)
 
 
 # …and the ones that make a story a complaint even when NLU leaned elsewhere (not a claim refused: "…说是既往症不赔"
 # may ask what can be done)
 FIRM_GRIEVANCE = re.compile(r"投诉|骗|忽悠|误导|坑|凭什么|态度|说法|退还|退钱|道歉|曝光|起诉|律师|12378|监管|报警"
                             r"|只(?:能)?(?:拿回|退)|亏了|蚀|呃(?:人|我|钱|咗|晒)|冒用|伪造|拍胸脯|全额退"
-                            r"|亏(?:了?一大半|了?大半|了?一半)|才(?:拿回|退)")
+                            r"|亏(?:了?一大半|了?大半|了?一半)|才(?:拿回|退)|" + BROKEN, re.IGNORECASE)
 
 
 def grievance_before(tracker: Tracker) -> str | None:

@@ -151,13 +151,13 @@ def complaint_started(dispatcher: CollectingDispatcher, tracker: Tracker, text: 
 WANTS = re.compile(r"想|要|预约|能不能|可以|帮我")
 
 
-def visit_gone_wrong(tracker: Tracker) -> bool:
-    """"今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲": a grievance about a visit, which names a service, a
-    branch and a time, and books nothing."""
+def service_gone_wrong(tracker: Tracker) -> bool:
+    """"今儿个下午去恁福田那个柜台办事 那个小妮儿态度可差劲", "说好今天上午给我回电话，到现在鬼影都没一个": a grievance
+    about a visit or a call, which names a service (or a branch) and a time, and books nothing."""
     text = to_simplified(tracker.latest_message.get("text") or "")
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-    return bool(entities & {"service_type", "branch"} and FIRM_GRIEVANCE.search(text) and not BOOKING_WORDS.search(text)
-                and not WANTS.search(text))
+    named = entities & {"service_type", "branch"} or service_in_words(text)
+    return bool(named and FIRM_GRIEVANCE.search(text) and not BOOKING_WORDS.search(text) and not WANTS.search(text))
 
 
 # The bot offered to register a complaint ("我可以马上为您登记一条新的投诉"), and the customer takes it up in their own
@@ -179,7 +179,8 @@ def complaint_offer_taken(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
 
 
-BOOKING_WORDS = re.compile(r"约|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
+# (约 of 大约 / 节约 / 约为 is no booking: "材料交齐之后大约多久可以审核完毕")
+BOOKING_WORDS = re.compile(r"(?<![大节])约(?![为合莫])|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
 
 
 async def date_told_about_a_question(tracker: Tracker) -> bool:
@@ -588,7 +589,7 @@ class ActionRouteInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        if visit_gone_wrong(tracker):
+        if service_gone_wrong(tracker):
             return complaint_started(dispatcher, tracker, tracker.latest_message.get("text") or "")
         if (theirs := someone_elses_details(dispatcher, tracker)) is not None:
             return theirs  # "…把我爸那个手机号改成我的 13501168274" (inform, a mobile in it)

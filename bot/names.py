@@ -95,7 +95,7 @@ def _name_at(text: str, start: int, whole_to: int | None = None) -> Name | None:
     return Name(start, end, text[start:end])
 
 
-PLACE_ENDINGS = set("路街巷弄号区市县镇村楼室栋")
+PLACE_ENDINGS = set("路街巷弄号区市县镇村楼室")  # (not 栋: 郑国栋 and 王家栋 are names; "3栋" has digits anyway)
 
 
 def plausible(value: str) -> bool:

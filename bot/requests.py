@@ -12,7 +12,8 @@ PARTY = (r"(?:你们|你哋|你们公司|贵公司|他|她|佢|那个|这个|嗰
 # Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
 REQUESTS = {
     "file_complaint": re.compile(
-        rf"(?:我|我们)?(?:现在)?(?:就|一定|必须|坚决)?(?:要|想|想要)?投诉(?:一下)?{PARTY}(?:到底)?"
+        rf"(?:我|我们|本人)?(?:现在)?(?:特此|在此|郑重|正式)?(?:就|一定|必须|坚决)?(?:要|想|想要)?(?:正式)?投诉(?:一下)?"
+        rf"{PARTY}(?:到底)?"
     ),
     "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),
     # giving up the task at hand: "…哎算了算了，上门还得在家干等，不约了" (a lone 算了 may go on "，改成明天吧")

@@ -214,7 +214,7 @@ async def verify_slot(
 
 
 # "那帮我约广州天河 下周二下午两点": a branch named with a word that books
-BOOKS = re.compile(r"约|安排|订|定个")
+BOOKS = re.compile(r"(?<![大节])约(?![为合莫])|安排|订|定个")
 
 
 async def booking_instead(tracker: Tracker) -> bool:

@@ -3910,6 +3910,24 @@ def test_a_grievance_about_a_visit_to_a_counter_is_a_complaint_not_a_booking(bac
     assert FollowupAction("appointment_form") in events
 
 
+def test_a_promised_call_that_never_came_is_a_complaint_not_a_booking(backend):
+    """Set 13: "…说好今天上午给我回电话，到现在鬼影都没一个，什么破公司" (inform with a time) booked a call-back."""
+    text = "你们那个业务员真他妈不靠谱！说好今天上午给我回电话，到现在鬼影都没一个，什么破公司"
+    entities = [{"entity": "time", "value": "2026-12-07T09:00:00+08:00", "start": 17, "end": 21}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, tracker(text=text, entities=entities), DOMAIN))
+    assert FollowupAction("complaint_form") in events and "投诉" in dispatcher.messages[0]["text"]
+    wanted = "今天下午给我回个电话吧"  # a call-back asked for books one
+    events = run(ActionRouteInform().run(CollectingDispatcher(), tracker(text=wanted, entities=entities), DOMAIN))
+    assert FollowupAction("appointment_form") in events
+
+
+def test_about_how_long_is_no_booking_word():
+    """Set 13: "材料交齐之后大约多久可以审核完毕" — 约 of 大约 started a booking of a question."""
+    assert not routing.BOOKING_WORDS.search("材料交齐之后大约多久可以审核完毕，不胜感激")
+    assert routing.BOOKING_WORDS.search("帮我约个时间") and routing.BOOKING_WORDS.search("约一下明天")
+
+
 def test_the_customers_own_haste_in_a_thank_you_is_no_urge(backend):
     """Set 12: "懂了懂了 那我这两天赶紧去办 谢啦" after the cash-value answer (urge 0.47) started a claim look-up."""
     dispatcher = CollectingDispatcher()

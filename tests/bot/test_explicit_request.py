@@ -23,6 +23,8 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("不约了,我要投诉", "file_complaint"),   # giving up one task for another: the new one
     ("喂 我想投诉你哋个经纪 佢呃我阿妈买咗份保险", "file_complaint"),  # Cantonese, with whom it is about
     ("我要投诉你们的理赔员", "file_complaint"),
+    # set 13: a formal letter ends "…并向金融监管总局反映。特此投诉，望贵司重视。"
+    ("若本周内仍无明确结论,本人将委托律师向法院起诉。特此投诉,望贵司重视。", "file_complaint"),
     ("算了算了 跟机器说不清楚 pls transfer me to a human agent ASAP", "request_human"),  # English beats 算了
     ("can I talk to a real person", "request_human"),
     ("那我先不投诉 现在能转人工吗", "request_human"),   # set 9: asked as a question, meant as a request

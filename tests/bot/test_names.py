@@ -42,7 +42,7 @@ def test_ordinary_words_and_titles_are_not_names(text):
     assert names.find(text) == []
 
 
-@pytest.mark.parametrize("value", ["张伟", "欧阳娜娜", "李苑", "Lily Wang", "马丽·艾力"])
+@pytest.mark.parametrize("value", ["张伟", "欧阳娜娜", "李苑", "Lily Wang", "马丽·艾力", "郑国栋"])  # (栋: set 13)
 def test_plausible_names(value):
     assert names.plausible(value)
 
