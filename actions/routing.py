@@ -516,6 +516,8 @@ class ActionAnswerFaq(Action):
             return await about_the_case_told(dispatcher, tracker, case)  # "就知道拖" is no question about premiums
         if not sure and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
+        if not sure and (moved := booking_moved(tracker)):
+            return moved  # "刚才那个上门的时间…可否改到大后天同一时间？" right after it was booked: moved, not booked again
         if (not sure or booking_outright(tracker)) and (booking := await visit_wanted(tracker)):
             return booking  # "想预约去北京朝阳支公司改一下保单上的手机号 这周五下午有空": a sure topic, yet it books
         if not sure and (case := case_just_told(tracker)):

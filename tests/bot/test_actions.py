@@ -3096,6 +3096,17 @@ def just_booked(text: str, entities: list | None = None, intent: str = "inform")
     return t
 
 
+def test_a_new_day_asked_as_a_question_right_after_booking_moves_that_booking(backend):
+    """Set 13: "刚才那个上门的时间…可否改到大后天同一时间？" (faq 0.54, service hours) started a new home visit."""
+    days = [{"entity": "time", "value": "2026-12-09T00:00:00+08:00"},
+            {"entity": "time", "value": "2026-12-10T00:00:00+08:00"}]
+    t = just_booked("抱歉，刚才那个上门的时间，小女说后天她要上班，不能在家陪同。可否改到大后天同一时间？", days, "faq")
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/service_hours", "utter_action": "utter_faq/service_hours", "confidence": 0.2}}}
+    events = run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN))
+    assert events == [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
+
+
 def test_a_new_time_right_after_booking_moves_that_booking(backend):
     """Set 8: "哎等下 周四我得上班不在家 改成这周六上午行不行" right after the booking started a second booking."""
     saturday = {"entity": "time", "value": "2026-12-12T09:00:00+08:00"}
