@@ -15,7 +15,7 @@ from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline
-from actions.common.forms import CASE_FORMATS, LAST_DIGITS
+from actions.common.forms import CASE_FORMATS, LAST_DIGITS, MOBILE, values_before_this_turn
 from actions.common.personal_data import OWN_DATA, STANDING, data_request_meant
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify, verify_slot
@@ -29,6 +29,8 @@ KIND_WORDS = (
     ("查询", re.compile(r"查询|查阅|查一下|查查|查看|看看|看一下|核对|导出|调取|调出|复印|副本|拷贝|给我一份|发我一份"
                         r"|提供(?:一份|给我)|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
 )
+# One's own details on record, named: "联系电话", "本人的手机号码", "我的地址"
+OWN_DETAIL = re.compile(r"联系电话|联系方式|(?:本人|我)的?(?:手机号?码?|电话号?码?|地址|姓名|名字|身份证号?)")
 KIND_CHOICES = {"查询": "查看/获取我的个人信息", "更正": "更正我的个人信息", "删除": "删除我的个人信息"}
 # A question about how data is kept or shared ("你们会把我的信息提供给别人吗"): the privacy answer, no request
 # …or who may see it, or how a request would go one day ("假如以后我想让你们把我的数据删了 大概是个什么流程")
@@ -80,7 +82,8 @@ def data_request_asked(tracker: Tracker) -> str | None:
     if not kind or OTHERS.search(text) or ABOUT_HANDLING.search(text) or request_asked_about(tracker):
         return None
     on_topic = turns.topic(tracker.latest_message).get("intent_response_key") == PRIVACY_TOPIC
-    return kind if on_topic or OWN_DATA.search(text) else None
+    corrected = kind == "更正" and OWN_DETAIL.search(text)  # "烦请将联系电话更正为139…": one's own record put right
+    return kind if on_topic or OWN_DATA.search(text) or corrected else None
 
 
 def start_slots(tracker: Tracker, kind: str) -> list:
@@ -99,8 +102,9 @@ def data_request_started(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     kind = data_request_asked(tracker)
     if not kind:
         return None
-    say(dispatcher, tracker, f"可以的，您有权{KIND_CHOICES[kind].replace('我的', '自己的')}。"
-        "我先为您登记申请，需要您的姓名和手机号，用于工作人员核实身份。")
+    proof = any(e.get("entity") in PROOF_NUMBERS for e in tracker.latest_message.get("entities", []))
+    say(dispatcher, tracker, f"可以的，您有权{KIND_CHOICES[kind].replace('我的', '自己的')}。我先为您登记申请"
+        + ("。" if proof else "，需要您的姓名和手机号，用于工作人员核实身份。"))
     return start_slots(tracker, kind) + [FollowupAction("data_request_form")]
 
 
@@ -125,6 +129,25 @@ class ValidateDataRequestForm(ContactFormValidator):
             return self.reject(dispatcher, tracker, "data_request_kind", "请选择：查看、更正还是删除您的个人信息？")
         return self.accepted("data_request_kind", value)
 
+    async def extract_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if any(e.get("entity") in PROOF_NUMBERS for e in tracker.latest_message.get("entities", [])):
+            return {}  # "P…101，身份证号后四位1234": the digits prove who asks, they put no mobile's tail right
+        return await super().extract_phone(dispatcher, tracker, domain)
+
+    async def validate_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        contact = values_before_this_turn(tracker).get("phone")
+        details = tracker.get_slot("data_request_details") or ""
+        told = MOBILE.search(details)
+        new = re.sub(r"\D", "", str(value or ""))
+        if (contact and told and MOBILE.fullmatch(new) and new not in (told.group(), contact)
+                and tracker.get_slot("requested_slot") == "data_request_confirmed"
+                and tracker.get_slot("data_request_kind") == "更正"):
+            # "不对，我打错了，是139…07" at the read-back of a new mobile to be put on record: the number in the
+            # request is put right; the contact who is called to check the request stays
+            say(dispatcher, tracker, f"好的，要更正的号码改为 {new}。")
+            return {"phone": contact, "data_request_details": details.replace(told.group(), new)}
+        return await super().validate_phone(value, dispatcher, tracker, domain)
+
     async def validate_data_request_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return self.accepted("data_request_confirmed", value)
 
@@ -133,9 +156,10 @@ PROOF_NUMBERS = ("policy_number", "claim_number", "complaint_number")
 
 
 async def identity_proven(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
-    """"P2026000000102 手机后四位9002" to the name question: the customer proves who they are as for a case look-up;
-    the name and mobile on the records are then the request's contact. None when the message offers no such proof."""
-    if tracker.get_slot("requested_slot") not in ("person_name", "phone"):
+    """"P2026000000102 手机后四位9002" to the name question, or in the request itself: the customer proves who they
+    are as for a case look-up; the name and mobile on the records are then the request's contact. None when the
+    message offers no such proof."""
+    if tracker.get_slot("requested_slot") not in (None, "person_name", "phone"):  # (None: the form starting)
         return None
     number = next((str(e.get("value")) for e in tracker.latest_message.get("entities", [])
                    if e.get("entity") in PROOF_NUMBERS), None)

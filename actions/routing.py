@@ -517,7 +517,7 @@ class ActionAnswerFaq(Action):
         if not sure and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
         if not sure and (moved := booking_moved(tracker)):
-            return moved  # "刚才那个上门的时间…可否改到大后天同一时间？" right after it was booked: moved, not booked again
+            return moved  # "刚才那个上门的时间…可否改到大后天同一时间？" right after booking: moved, not booked again
         if (not sure or booking_outright(tracker)) and (booking := await visit_wanted(tracker)):
             return booking  # "想预约去北京朝阳支公司改一下保单上的手机号 这周五下午有空": a sure topic, yet it books
         if not sure and (case := case_just_told(tracker)):
@@ -605,6 +605,8 @@ class ActionRouteInform(Action):
         if described and service_asked_for(tracker):
             # "交了三年了 每年一万二 你们有空的时候打给我说一下吧": asked for, in words — the form asks the rest
             return [SlotSet("service_type", described), FollowupAction("appointment_form")]
+        if (request := data_request_started(dispatcher, tracker)) is not None:
+            return request  # "本人林美华，保单P…103，身份证后四位5678。…烦请将联系电话更正为139…" (inform)
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]

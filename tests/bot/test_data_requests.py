@@ -190,3 +190,38 @@ def test_a_request_named_in_another_chat_needs_the_digits_of_its_mobile(backend)
     dispatcher = CollectingDispatcher()
     assert run(form.validate_data_request_number("GR2026-12", dispatcher, t, DOMAIN))["data_request_number"] is None
     assert "GR" in dispatcher.messages[0]["text"]
+
+
+def test_ones_own_contact_number_to_be_put_right_is_a_correction_request():
+    """Set 13: "本人已更换手机号码，烦请将联系电话更正为139…" (inform) went to a claim look-up."""
+    text = "您好，本人林美华，保单P2026000000103，身份证后四位5678。本人已更换手机号码，烦请将联系电话更正为13911117777。"
+    assert data_request_asked(tracker(text=text)) == "更正"
+    assert data_request_asked(tracker(text="把我爸的联系电话更正一下")) is None  # someone else's: only they may
+
+
+def test_a_proof_in_the_request_itself_makes_the_records_the_contact(backend):  # noqa: F811
+    """Set 13: "本人陈晓明，保单号P2026000000101，身份证号后四位1234。…烦请贵司提供…副本" — the name and mobile on
+    record are the contact, and the 1234 proving it does not become the tail of his mobile."""
+    text = "本人陈晓明，保单号P2026000000101，身份证号后四位1234。烦请贵司提供所存本人全部个人信息的副本"
+    start = text.index("P2026000000101")
+    entities = [{"entity": "policy_number", "value": "P2026000000101", "start": start, "end": start + 14}]
+    t = tracker({"data_request_kind": "查询"}, text=text, entities=entities, form="data_request_form")
+    form = ValidateDataRequestForm()
+    out = run(form.extract_person_name(CollectingDispatcher(), t, DOMAIN))
+    assert out["person_name"] == "陈晓明" and out["phone"] == "13800138001"
+    t.slots.update(out)
+    assert run(form.extract_phone(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_new_number_put_right_at_the_read_back_changes_the_request_not_the_contact():
+    """Set 13: "不对，我打错了，是13911117707" to the read-back of a correction to 13911117777."""
+    details = "烦请将联系电话更正为13911117777。"
+    t = tracker({"requested_slot": "data_request_confirmed", "data_request_kind": "更正", "phone": "13911117707",
+                 "data_request_details": details}, text="不对，我打错了，是13911117707。", form="data_request_form")
+    t.events = [{"event": "slot", "name": "phone", "value": "13900139002"},
+                {"event": "user", "text": "不对，我打错了，是13911117707。"},
+                {"event": "slot", "name": "phone", "value": "13911117707"}]
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateDataRequestForm().validate_phone("13911117707", dispatcher, t, DOMAIN))
+    assert out == {"phone": "13900139002", "data_request_details": "烦请将联系电话更正为13911117707。"}
+    assert "13911117707" in dispatcher.messages[0]["text"]
