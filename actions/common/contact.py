@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.forms import MOBILE, BaseFormValidator, free_text, latest_entity, values_before_this_turn
+from actions.common.reply import say
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.script import to_simplified
 
@@ -90,6 +91,9 @@ def phone_tail_fixed(phone: str | None, text: str) -> str | None:
 # The customer verified in this chat, offered as the contact of what is booked or filed next (asks.ask): "对",
 # "可以", "就用这个", "就是这个号", "用登记的" take the offer.
 CONTACT_OFFER = "联系人就用"
+# The mobile on record, meant: "打保单上留的那支手机", "就用登记的号码", "还是原来那个电话"
+ON_RECORD = re.compile(r"(?:保单|登记|预留|留|原来|之前|系统)(?:上|里)?(?:留)?的?(?:那个|那支|那部)?"
+                       r"(?:手机|电话|号码|号)|(?:用|打)(?:原来|之前|登记|预留)的?(?:那个)?(?:手机|电话|号码|号)?")
 TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的"
                          r"|就这么|就这样|照这个|按这个|登记吧", re.IGNORECASE)
 
@@ -140,6 +144,11 @@ class ContactFormValidator(BaseFormValidator):
     async def extract_phone(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if latest_entity(tracker, "phone"):
             return {}
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if not tracker.get_slot("phone") and ON_RECORD.search(text) and (contact := await verified_contact(tracker)):
+            # "打保單上留的那支手機就好" from a customer verified in this chat: the mobile on their records
+            say(dispatcher, tracker, f"好的，就用您登记的手机号（尾号{contact['mobile'][-4:]}）。")
+            return {"phone": contact["mobile"]}
         fixed = phone_tail_fixed(tracker.get_slot("phone"), tracker.latest_message.get("text") or "")
         return {"phone": fixed} if fixed else {}  # "电话也错了 最后三位是002"
 

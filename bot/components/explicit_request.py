@@ -31,6 +31,12 @@ class ExplicitRequest(StatelessComponent):
                               and current.get(PREDICTED_CONFIDENCE_KEY, 0) >= CONFIDENCE):
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r[INTENT_NAME_KEY] != wanted]
+            # the rest share what is left, in their order: a classifier sure of something else (faq 0.93 beside
+            # "能不能转人工？") would otherwise tie with the request, and FallbackClassifier call it ambiguous
+            rest = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0) for r in ranking)
+            if rest > 1 - CONFIDENCE:
+                scale = (1 - CONFIDENCE) / rest
+                ranking = [r | {PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0) * scale} for r in ranking]
             top = {INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: CONFIDENCE}
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

@@ -3298,6 +3298,18 @@ def test_a_clock_time_said_alone_after_a_day_is_on_that_day():
     assert the_time_wanted(tracker(text="下礼拜一不行 那就明天十点吧", entities=own_day)) == "2026-12-08T10:00:00+08:00"
 
 
+def test_the_mobile_on_record_meant_in_words_is_the_verified_customers(backend):
+    """Set 13: "那請幫我約個電話回訪，明天下午兩點，打保單上留的那支手機就好" after 劉芳's claim was verified: the
+    mobile was asked for, and "對" to that question was not understood."""
+    text = "那请帮我约个电话回访，明天下午两点，打保单上留的那支手机就好。"
+    t = tracker({"person_name": "刘芳", "service_type": "电话回访"}, text=text, form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().extract_phone(dispatcher, t, DOMAIN)) == {}  # nobody verified: asked
+    t.slots["verification_token"] = run(verify(t, "LP2026102890106", "3333")).token
+    assert run(ValidateAppointmentForm().extract_phone(dispatcher, t, DOMAIN)) == {"phone": "13600136004"}
+    assert "尾号6004" in dispatcher.messages[0]["text"]
+
+
 def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_with_a_yes(backend):
     """Set 9: 刘芳 verified her claim, then filed a complaint; "对 就是这个号" to the name question was not a name, and
     the name was asked until she gave up."""

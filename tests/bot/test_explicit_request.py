@@ -87,6 +87,19 @@ def test_an_unsure_first_place_is_made_sure():
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["file_complaint", "faq"]
 
 
+def test_a_classifier_sure_of_something_else_does_not_tie_with_the_request():
+    """Set 13: "能不能转人工？我想问清楚受益人是怎么算的" — faq at 0.93 beside the request made it ambiguous."""
+    message = Message({TEXT: "能不能转人工?我想问清楚受益人是怎么算的"})
+    ranking = [{"name": "faq", "confidence": 0.93}, {"name": "request_human", "confidence": 0.05},
+               {"name": "inform", "confidence": 0.02}]
+    message.set(INTENT, ranking[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    [message] = ExplicitRequest().process([message])
+    ranked = message.get(INTENT_RANKING_KEY)
+    assert [r["name"] for r in ranked] == ["request_human", "faq", "inform"]
+    assert ranked[0]["confidence"] - ranked[1]["confidence"] > 0.5 and sum(r["confidence"] for r in ranked) <= 1.0001
+
+
 def test_a_button_payload_is_not_read():
     message = Message({TEXT: "/request_human"})
     message.set(INTENT, {"name": "request_human", "confidence": 1.0}, add_to_output=True)
