@@ -16,7 +16,7 @@ from actions.asks import times_asked
 from actions.case_context import about_the_case_told, case_just_told, other_case_offered
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.contact import ContactFormValidator, shown_name, shown_phone
+from actions.common.contact import REPLY_WORDS, ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline, slot_time
 from actions.common.forms import (
     CASE_FORMATS,
@@ -326,6 +326,10 @@ def call_back_wished(tracker: Tracker) -> str | None:
         return None
 
 
+# No particular demand: "没有", "不用了", "没什么要求"
+NO_DEMAND = re.compile(r"(?:没有|没|无|不用|不需要|没什么|没啥)(?:特别的?)?(?:要求)?(?:了|的|啊|吧)?")
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -426,9 +430,11 @@ class ValidateComplaintForm(ContactFormValidator):
 
     async def validate_complaint_demand(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
-        if tracker.latest_message.get("intent", {}).get("name") == "deny" or text in ("没有", "无", "没"):
+        bare = text.strip("，,。.!！~～ ")
+        if tracker.latest_message.get("intent", {}).get("name") == "deny" or NO_DEMAND.fullmatch(bare):
             text = "希望公司调查核实并给予答复"
-        elif not WORDS.search(text):  # "👍", "。。。": nothing to act on
+        elif not WORDS.search(text) or REPLY_WORDS.fullmatch(bare):
+            # "👍", "。。。": nothing to act on; "对" (set 13: to "what do you want", after "我要再投诉一次！"): a yes
             return self.reject(
                 dispatcher,
                 tracker,

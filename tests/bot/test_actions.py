@@ -1503,12 +1503,19 @@ def test_a_home_visit_goes_to_the_address_even_when_a_district_filled_the_branch
     assert re.search(r"YY\d{8}-\d{4}", dispatcher.messages[0]["text"]), dispatcher.messages
 
 
-@pytest.mark.parametrize("text", ["👍", "。。。", "🙏🙏🙏🙏"])
+@pytest.mark.parametrize("text", ["👍", "。。。", "🙏🙏🙏🙏", "对", "好的"])  # set 13: "对" after "我要再投诉一次！"
 def test_an_emoji_is_no_demand_and_the_customer_is_told_what_is_meant(backend, text):
     dispatcher = CollectingDispatcher()
     t = tracker({"requested_slot": "complaint_demand"}, text=text, form="complaint_form")
     out = run(ValidateComplaintForm().validate_complaint_demand(text, dispatcher, t, DOMAIN))
     assert out["complaint_demand"] is None and "没有特别要求" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["没有", "不用了", "没什么要求"])
+def test_no_particular_demand_is_the_default_demand(backend, text):
+    t = tracker({"requested_slot": "complaint_demand"}, text=text, form="complaint_form")
+    out = run(ValidateComplaintForm().validate_complaint_demand(text, CollectingDispatcher(), t, DOMAIN))
+    assert out["complaint_demand"] == "希望公司调查核实并给予答复"
 
 
 def test_the_form_knows_a_reply_from_a_resumption_on_the_tracker_rasa_sends(backend):

@@ -194,7 +194,7 @@ def test_a_request_named_in_another_chat_needs_the_digits_of_its_mobile(backend)
 
 def test_ones_own_contact_number_to_be_put_right_is_a_correction_request():
     """Set 13: "本人已更换手机号码，烦请将联系电话更正为139…" (inform) went to a claim look-up."""
-    text = "您好，本人林美华，保单P2026000000103，身份证后四位5678。本人已更换手机号码，烦请将联系电话更正为13911117777。"
+    text = "本人林美华，保单P2026000000103，身份证后四位5678。本人已更换手机号码，烦请将联系电话更正为13911117777。"
     assert data_request_asked(tracker(text=text)) == "更正"
     assert data_request_asked(tracker(text="把我爸的联系电话更正一下")) is None  # someone else's: only they may
 
