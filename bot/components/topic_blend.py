@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bot import topic_confidence
 from bot.components.base import StoredModelComponent, customer_texts
 from bot.components.intent_blend import with_bigrams, words
 from bot.pinyin import syllables
@@ -91,6 +92,11 @@ class TopicBlend(StoredModelComponent):
                 votes[topic] = votes.get(topic, 0.0) + weight * float(p)
             order = sorted(votes.items(), key=lambda kv: -kv[1])[: max(len(ranking), 1)]
             top, confidence = order[0]
+            if confidence < topic_confidence.ANSWERED and (asked := self._sure_questions(message)):
+                # "烦请告知两事：一、…需准备哪些材料；二、…大约多久可以审核完毕": the whole letter is of no clear topic,
+                # but each question in it is — the first one asked is the answer, the others follow ("also")
+                top, confidence = asked[0][0], min(p for _, p in asked)
+                order = [(top, confidence), *[(t, c) for t, c in order if t != top]]
             utter = f"utter_{top}"
             properties[key] = {
                 RESPONSE_SELECTOR_PREDICTION_KEY: {
@@ -110,9 +116,16 @@ class TopicBlend(StoredModelComponent):
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
         return messages
 
-    def _other_questions(self, message: Message, top: str) -> list[dict[str, Any]]:
-        """Topics of the message's other questions, when each question has a confident topic of its own and one
-        of them is the chosen topic (otherwise the questions are one question in several pieces)."""
+    def _sure_questions(self, message: Message) -> list[tuple[str, float]]:
+        """(topic, probability) of each question in the message, when it asks two or more different things and the
+        linear model is sure enough of each to answer it on its own; otherwise []."""
+        found = self._question_topics(message)
+        if len({topic for topic, _ in found}) < 2 or any(p < topic_confidence.ANSWERED for _, p in found):
+            return []
+        return found
+
+    def _question_topics(self, message: Message) -> list[tuple[str, float]]:
+        """The linear model's likeliest topic of each question in the message (none when it asks one thing)."""
         text, tokens = message.get(TEXT), message.get(TOKENS_NAMES[TEXT]) or []
         spans = question_spans(text)
         if not spans:
@@ -121,8 +134,13 @@ class TopicBlend(StoredModelComponent):
                                TOKENS_NAMES[TEXT]: [t for t in tokens if start <= t.start and t.end <= end]})
                  for start, end in spans]
         classifier = self.model["classifier"]
-        found = [(classifier.classes_[i], float(p[i])) for p in classifier.predict_proba(self._features(parts))
-                 for i in [int(np.argmax(p))]]
+        return [(classifier.classes_[i], float(p[i])) for p in classifier.predict_proba(self._features(parts))
+                for i in [int(np.argmax(p))]]
+
+    def _other_questions(self, message: Message, top: str) -> list[dict[str, Any]]:
+        """Topics of the message's other questions, when each question has a confident topic of its own and one
+        of them is the chosen topic (otherwise the questions are one question in several pieces)."""
+        found = self._question_topics(message)
         sure = [(topic, p) for topic, p in found if p >= float(self.config["also_confidence"])]
         topics = [topic for topic, _ in sure]
         if top not in topics:

@@ -98,3 +98,17 @@ def test_one_question_gets_one_answer(trained, tokenizer, text):
     m = with_selector(message(tokenizer, text), ("faq/hesitation_period", 0.6), ("faq/service_hours", 0.4))
     [m] = trained.process([m])
     assert "also" not in m.get("response_selector")["faq"]
+
+
+def test_a_letter_of_no_clear_topic_is_answered_question_by_question(trained, tokenizer):
+    """Set 13: a formal letter ("烦请告知两事：一、…需准备哪些材料；二、…几点上班") got the menu of likely questions:
+    as a whole it has no clear topic, but each of its questions has one."""
+    text = "本人老伴上月住院手术，本月已出院。烦请告知两事：一、申请理赔需准备哪些资料；二、你们人工客服什么时间在"
+    m = with_selector(message(tokenizer, text), ("faq/hesitation_period", 0.26), ("faq/service_hours", 0.25),
+                      ("faq/claim_documents", 0.24))
+    trained.config["linear_weight"] = 0.0  # the whole message as unsure as the selector is (below the floor)
+    [m] = trained.process([m])
+    faq = m.get("response_selector")["faq"]
+    assert faq["response"]["intent_response_key"] == "faq/claim_documents"
+    assert faq["response"]["confidence"] >= 0.3 and faq["ranking"][0]["intent_response_key"] == "faq/claim_documents"
+    assert [o["intent_response_key"] for o in faq["also"]] == ["faq/service_hours"]
