@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.closing import FAREWELL, ask_rating, score_buttons
+from actions.common.closing import FAREWELL, ask_rating, closes, score_buttons
 from actions.common.rating import SAYS_RATING
 from actions.common.reply import say
 from actions.complaints import GRIEVANCE
@@ -73,8 +73,9 @@ class ActionAnswerDeny(Action):
         return "action_answer_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if ANYTHING_ELSE.search(turns.last_bot_text(tracker)):
-            return ask_rating(dispatcher, tracker)
+        last = turns.last_bot_text(tracker)
+        if ANYTHING_ELSE.search(last) or TASK_DONE.search(last) and closes(tracker):
+            return ask_rating(dispatcher, tracker)  # (set 13: "没了" right after "预约成功！…" ends the chat too)
         say(dispatcher, tracker, NOTHING_PENDING)
         return []
 

@@ -35,6 +35,7 @@ FORM_SLOTS = {
                                 "change_confirmed"],
     "complaint_verdict_form": ["resolution_satisfied", "resolution_score"],
     "data_request_form": ["data_request_kind", "data_request_details", "data_request_confirmed"],
+    "data_request_progress_form": ["id_last4"],
 }
 CASE_SLOTS = ("claim_number", "complaint_number", "appointment_number", "policy_number")
 
@@ -121,6 +122,8 @@ HOW_LONG = re.compile(r"多久|多长时间|要等|几点|什么时候|啥时候
 QUEUED = "您已经在人工客服的队列中了"
 WHILE_QUEUED = "坐席接入后会直接在这里回复您，排队时间较长时系统会提醒主管优先安排。等待期间有问题也可以继续问我。"
 AGENT_QUEUED = re.compile(r"坐席接入后会直接在这里回复您")
+# …or, off duty, grumbling that nobody is there ("你们都下班了？搞什么名堂，客户有事找谁去")
+OFF_DUTY_GRUMBLE = re.compile(r"下班|找谁|没人|名堂|搞什么|怎么办|咋办|就这样")
 IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)"
                        r"|等(?:了)?(?:半天|好久|很久|这么久|老半天)|(?:快|赶紧)(?:点|些)?(?:接|来人)")
 
@@ -135,13 +138,20 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     if (AGENT_QUEUED.search(said) or tracker.get_slot("handed_over")) and IMPATIENT.search(text):
         say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，{WHILE_QUEUED}")
         return []
+    opening = OPENING_SAID.search(said)
+    when = f"最近的人工服务时间从 {opening.group(1)} 开始，" if opening else ""
+    if AGENT_AWAITED.search(said) and OFF_DUTY_GRUMBLE.search(text):
+        # "你们都下班了？搞什么名堂，客户有事找谁去": sorry, who is there and when, and what can be done now
+        say(dispatcher, tracker, "非常抱歉，现在确实没有人工客服在线。"
+            f"您的转人工请求已登记，{when}坐席上班后会优先联系您。着急的话可以先预约电话回访；也可以告诉我是什么事，"
+            "能办的我先帮您办。",
+            [choice("预约电话回访", "book_appointment", service_type="电话回访")])
+        return []
     if not AGENT_AWAITED.search(said) or not (WAITS.search(text) or HOW_LONG.search(text)):
         return None
     if "等待期间" in said:  # told already: not the same paragraph twice
         say(dispatcher, tracker, "好的，请您稍候，坐席上班后会优先联系您。")
         return []
-    opening = OPENING_SAID.search(said)
-    when = f"最近的人工服务时间从 {opening.group(1)} 开始，" if opening else ""
     say(dispatcher, tracker, f"好的，您的转人工请求已登记，{when}坐席上班后会优先联系您。等待期间有其他问题，也可以随时"
         "问我。", [choice("预约电话回访", "book_appointment", service_type="电话回访")])
     return []

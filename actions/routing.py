@@ -20,6 +20,7 @@ from actions.common import turns
 from actions.common.closing import ask_rating, plan_acknowledged
 from actions.common.forms import latest_entity
 from actions.common.policy import get_policy
+from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
 from actions.common.verification import ASKS_PROGRESS
 from actions.complaints import (
@@ -571,6 +572,8 @@ class ActionOutOfScope(Action):
             return plan  # "ok明白了 那我月底发了工资就交"
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
+        if not form and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
+            return [FollowupAction("action_store_csat")]  # "一分。太死板。": a rating, however NLU read the rest
         if not form and (upset := distress_met(dispatcher, tracker)) is not None:
             return upset
         if (welcome := thanked(dispatcher, tracker)) is not None:

@@ -1732,6 +1732,37 @@ def test_yes_to_a_booking_the_bot_offered_starts_it(backend):
     assert events == [SlotSet("service_type", "电话回访"), FollowupAction("appointment_form")]
 
 
+def said_after(bot_text: str, text: str, intent: str = "nlu_fallback") -> Tracker:
+    t = tracker(text=text, intent=intent)
+    t.events = [{"event": "bot", "text": bot_text}, {"event": "user", "text": text, "parse_data": t.latest_message}]
+    return t
+
+
+def test_grumbling_that_nobody_is_on_duty_is_met_with_when_and_what_now():
+    """Set 13: "你们都下班了？搞什么名堂，客户有事找谁去" after the off-duty notice got "not understood"."""
+    off_duty = ("现在是人工客服的非工作时间，最近的人工服务时间从 12月8日（周二）09:00 开始。我已记录您的转人工请求，"
+                "坐席上班后会优先处理；也可以为您预约电话回访。")
+    dispatcher = CollectingDispatcher()
+    grumble = said_after(off_duty, "你们都下班了？搞什么名堂，客户有事找谁去")
+    assert handover.agent_awaited_reply(dispatcher, grumble) == []
+    said = dispatcher.messages[0]
+    assert "非常抱歉" in said["text"] and "12月8日（周二）09:00" in said["text"]
+    assert [b["title"] for b in said["buttons"]] == ["预约电话回访"]
+
+
+def test_nothing_more_right_after_a_booking_ends_the_chat_and_a_score_said_anyhow_is_stored(backend):
+    """Set 13: "没了" after "预约成功！…" got "还有什么可以帮您的吗？"; "一分。太死板。" was out of scope."""
+    dispatcher = CollectingDispatcher()
+    done = "预约成功！预约编号：YY20261207-0001，时间：1月4日（周一）10:00，服务：柜面办理。"
+    events = run(feedback.ActionAnswerDeny().run(dispatcher, said_after(done, "没了", "deny"), DOMAIN))
+    assert events == [SlotSet("csat_asked", True)] and "打个分" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()
+    assert run(feedback.ActionAnswerDeny().run(dispatcher, said_after(done, "不是", "deny"), DOMAIN)) == []
+    scored = said_after("验证未通过", "一分。太死板。", "out_of_scope")
+    events = run(ActionOutOfScope().run(CollectingDispatcher(), scored, DOMAIN))
+    assert events == [FollowupAction("action_store_csat")]
+
+
 def book_call_back(days_ahead: int, name: str, phone: str) -> str:
     """Book a call-back through the real submit action; its reply (with the YY number) is returned."""
     start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=days_ahead), None))[0]["start"]
