@@ -18,11 +18,11 @@ from actions.case_context import about_the_case_told, case_in_view, case_just_to
 from actions.claims import other_claim_by_amount
 from actions.common import turns
 from actions.common.closing import ask_rating, plan_acknowledged
-from actions.common.forms import latest_entity
+from actions.common.forms import LAST_DIGITS, latest_entity
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
-from actions.common.verification import ASKS_PROGRESS
+from actions.common.verification import ASKS_PROGRESS, DIGITS_CUE
 from actions.complaints import (
     DEMAND_FIRST,
     FIRM_GRIEVANCE,
@@ -506,6 +506,8 @@ class ActionAnswerFaq(Action):
             return welcome  # "行吧 那我回去跟他说 谢谢啊" (the scam-call topic at 0.36)
         if not sure and (call := call_back_asked(tracker)):
             return call  # "那今晚能打给我不" after the call-back was offered
+        if (case_form := another_case_proven(tracker)) is not None:
+            return [FollowupAction(case_form)]  # "另外LP…101也是我的，同一个手机尾号8001，它显示受理中，…是啥意思？"
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
@@ -544,6 +546,23 @@ def case_named(tracker: Tracker) -> str | None:
     is never out of scope. (A policy number alone may come with any question.)"""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     return next((form for names, form in CASE_ROUTES if entities & set(names) - {"policy_number"}), None)
+
+
+def another_case_proven(tracker: Tracker) -> str | None:
+    """The look-up of a case named with the digits that prove it, other than the case just told, whatever the
+    message asks beside: its progress tells the status and what the status means."""
+    message = tracker.latest_message
+    numbers = [e.get("value") for e in message.get("entities", []) if e.get("entity") in ("claim_number",
+                                                                                           "complaint_number")]
+    text = to_simplified(message.get("text") or "")
+    rest = text
+    for number in numbers:
+        rest = rest.replace(str(number), " ")
+    proof = any(e.get("entity") in ("id_last4", "phone") for e in message.get("entities", [])) or bool(
+        DIGITS_CUE.search(rest) and LAST_DIGITS.search(rest))
+    if not numbers or not proof or tracker.get_slot("verified_case") in numbers:
+        return None
+    return case_named(tracker)
 
 
 class ActionOutOfScope(Action):

@@ -1763,6 +1763,20 @@ def test_nothing_more_right_after_a_booking_ends_the_chat_and_a_score_said_anyho
     assert events == [FollowupAction("action_store_csat")]
 
 
+def test_another_case_named_with_its_digits_is_looked_up_though_its_status_is_asked(backend):
+    """Set 13: "另外LP2026110290101也是我的，同一个手机尾号8001，它显示受理中，受理中是啥意思？" after LP…102 was told:
+    the meaning of 受理中 was answered, the claim never looked up."""
+    text = "刚才那个是一万二千八那笔吧。另外LP2026110290101也是我的，同一个手机尾号8001，它显示受理中，受理中是啥意思？"
+    start = text.index("LP")
+    entities = [{"entity": "claim_number", "value": "LP2026110290101", "start": start, "end": start + 15}]
+    t = tracker({"verified_case": "LP2026110290102"}, text=text, intent="faq", entities=entities)
+    assert routing.another_case_proven(t) == "claim_progress_form"
+    t.slots["verified_case"] = "LP2026110290101"  # the case just told, asked about again: the question is answered
+    assert routing.another_case_proven(t) is None
+    no_digits = tracker(text="LP2026110290101 受理中是啥意思", intent="faq", entities=entities)
+    assert routing.another_case_proven(no_digits) is None
+
+
 def book_call_back(days_ahead: int, name: str, phone: str) -> str:
     """Book a call-back through the real submit action; its reply (with the YY number) is returned."""
     start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=days_ahead), None))[0]["start"]
