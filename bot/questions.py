@@ -11,7 +11,8 @@ from jieba import posseg
 
 # A piece ends at punctuation or a space (chat clauses are often cut by spaces alone: "住院病历是去医院复印吗 补齐了
 # 以后还要多久"); "对了" / "另外" / "还有" start a new one. The mark stays with its piece: "？" asks.
-PIECE = re.compile(r".+?(?:[,，.。!！;；?？\n]+|\s+|$|(?=对了|另外|还有就是|还有|顺便问|再问))", re.S)
+NEW_QUESTION = re.compile(r"对了|另外|还有就是|还有|顺便问|再问")
+PIECE = re.compile(rf".+?(?:[,，.。!！;；?？\n]+|\s+|$|(?={NEW_QUESTION.pattern}))", re.S)
 ASKS = re.compile(
     r"[?？]|吗|呢(?![个度啲次排间位份张])|怎么|怎样|如何|什么|啥|咋|(?<![好十这那没])几|多久|多少|多长|哪|是否|能否"
     r"|能不能|可不可以|有没有|要不要|咩|点样|得唔得"
@@ -32,7 +33,9 @@ def question_spans(text: str) -> list[tuple[int, int]]:
         if not piece.group().strip():
             continue
         start = piece.start() if pending is None else pending
-        if ASKS.search(piece.group()):
+        if ASKS.search(piece.group()) and spans and pending is None and asks_on(piece.group()):
+            spans[-1][1] = piece.end()  # "听说有个什么犹豫期，我现在还来得及吗": the same question, asked on
+        elif ASKS.search(piece.group()):
             spans.append([start, piece.end()])
             pending = None
         else:
@@ -40,6 +43,17 @@ def question_spans(text: str) -> list[tuple[int, int]]:
     if pending is not None and spans:
         spans[-1][1] = len(text)
     return [(start, end) for start, end in spans] if len(spans) > 1 else []
+
+
+# What a question of its own asks for: "还要多久", "要什么材料"
+WH = re.compile(r"什么|啥|咋|怎么|怎样|如何|多久|多少|多长|哪|几|是否")
+
+
+def asks_on(piece: str) -> bool:
+    """Is the piece a yes-or-no about the question before it ("听说有个什么犹豫期，我现在还来得及吗"): no new question
+    word, nothing named it asks about (a noun, or one of the insurer's words: "退保呢"), no "另外 / 还有"?"""
+    named = any(word in domain_words() or len(word) >= 2 and flag.startswith("n") for word, flag in posseg.cut(piece))
+    return not named and not WH.search(piece) and not NEW_QUESTION.match(piece)
 
 
 DICTIONARY = Path(__file__).with_name("dictionary") / "insurance.txt"

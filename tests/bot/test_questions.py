@@ -28,6 +28,9 @@ def test_each_question_is_found_with_the_words_around_it(text, expected):
 
 @pytest.mark.parametrize("text", ["我想问一下，犹豫期多久", "我退保了，钱多久到账", "请问犹豫期多少天，谢谢",
                                   "你好", "对了，上门服务收费吗", "",
+                                  # a yes-or-no asked on about the question before (set 13: the limitation answer came
+                                  # too): no question word, nothing named of its own
+                                  "听说有个什么犹豫期，我现在还来得及吗？", "几点上班？周末呢？",
                                   "凭什么拒赔？我交了好几年保费了",  # "好几年" tells, it does not ask
                                   "你好 我老公住院了 刚出院 想报销 要准备哪些东西啊"])  # told in pieces, one question
 def test_one_question_is_not_split(text):
