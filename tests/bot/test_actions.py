@@ -35,8 +35,8 @@ from actions.appointments import (
 )
 from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgressForm
 from actions.common import api as api_client
+from actions.common import forms, settings
 from actions.common import policy as policy_cache
-from actions.common import settings
 from actions.common.contact import shown_name, shown_phone
 from actions.common.picks import button_entities, picked_button
 from actions.common.reply import choice
@@ -1775,6 +1775,19 @@ def test_another_case_named_with_its_digits_is_looked_up_though_its_status_is_as
     assert routing.another_case_proven(t) is None
     no_digits = tracker(text="LP2026110290101 受理中是啥意思", intent="faq", entities=entities)
     assert routing.another_case_proven(no_digits) is None
+
+
+def test_a_question_not_ours_beside_a_visit_is_owned_up_to_before_the_booking(backend):
+    """Set 13: "你好，明天北京会下雪吗？我明天要去你们朝阳那边办事" got tomorrow's slots as if nothing was asked."""
+    assert routing.question_beside("你好，明天北京会下雪吗？我明天要去你们朝阳那边办事")
+    assert not routing.question_beside("那我能不能去你们公司当面问问 广州天河那个")
+    assert not routing.question_beside("明天上午去朝阳支公司办事")
+
+
+@pytest.mark.parametrize("text", ["明白，那先登记吧。", "行 就这么办吧"])
+def test_a_go_ahead_in_words_confirms_a_read_back(text):
+    """Set 13: "明白，那先登记吧。" to a data request's read-back was taken for a rating ("还差最后一步")."""
+    assert forms.CONFIRMS.search(text)
 
 
 def book_call_back(days_ahead: int, name: str, phone: str) -> str:
