@@ -169,6 +169,8 @@ class ActionAnswerAffirm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
             return waiting
+        if (case_form := case_awaiting_proof(tracker)) is not None:
+            return [FollowupAction(case_form)]  # "再让我试一次，8001，这回肯定对": digits, not a yes to the offer
         said = turns.last_bot_text(tracker)
         named = [s for s in (await get_policy())["appointment"]["service_types"] if s in said]
         booking = [choice(f"预约{s}", "book_appointment", service_type=s) for s in named] or [

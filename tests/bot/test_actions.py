@@ -1790,6 +1790,15 @@ def test_a_go_ahead_in_words_confirms_a_read_back(text):
     assert forms.CONFIRMS.search(text)
 
 
+def test_digits_tried_again_after_the_lock_are_no_yes_to_the_call_back_offered(backend):
+    """Set 13: "再让我试一次，8001，这回肯定对。" (affirm) after the lock and the off-duty notice booked a call-back."""
+    off_duty = "现在是人工客服的非工作时间。我已记录您的转人工请求，坐席上班后会优先处理；也可以为您预约电话回访。"
+    t = said_after(off_duty, "再让我试一次，8001，这回肯定对。", "affirm")
+    t.slots["claim_number"] = "LP2026110290101"
+    assert run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), t, DOMAIN)) == [
+        FollowupAction("claim_progress_form")]
+
+
 def book_call_back(days_ahead: int, name: str, phone: str) -> str:
     """Book a call-back through the real submit action; its reply (with the YY number) is returned."""
     start = run(next_free("电话回访", dt.date.today() + dt.timedelta(days=days_ahead), None))[0]["start"]
