@@ -61,7 +61,7 @@ from actions.common.forms import (
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, case_taken, verify_slot
+from actions.common.verification import VerifyingForm, case_taken
 from actions.handover import booking_dropped, booking_remade, new_booking
 from bot import timeparse
 from bot.script import to_simplified
@@ -635,8 +635,6 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         booked = any(e.get("event") == "bot" and number in (e.get("text") or "") for e in tracker.events)
         return {"id_last4": phone} if booked else await super().extract_id_last4(dispatcher, tracker, domain)
 
-    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("appointment_number"))
 
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         appt = await booked_appointment(tracker)

@@ -35,7 +35,6 @@ from actions.common.verification import (
     booking_next,
     case_taken,
     handed_to_data_request,
-    verify_slot,
 )
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
@@ -666,9 +665,6 @@ class ValidateComplaintProgressForm(VerifyingForm):
                 "投诉编号格式是 TS + 8位日期 + - + 4位数字（例如 TS20261122-0001），请核对。",
             )
         return await case_taken(self, tracker, "complaint_number", number)
-
-    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("complaint_number"))
 
 
 class ActionComplaintProgress(Action):

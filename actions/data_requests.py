@@ -18,7 +18,7 @@ from actions.common.format import deadline
 from actions.common.forms import CASE_FORMATS, LAST_DIGITS, MOBILE, values_before_this_turn
 from actions.common.personal_data import OWN_DATA, STANDING, data_request_meant
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, case_taken, verify, verify_slot
+from actions.common.verification import VerifyingForm, case_taken, verify
 from bot.script import to_simplified
 
 PRIVACY_TOPIC = "faq/privacy"
@@ -271,9 +271,6 @@ class ValidateDataRequestProgressForm(VerifyingForm):
             if checked.ok:
                 return taken | {"id_last4": phone[-4:], "verification_token": checked.token, "verified_case": number}
         return taken
-
-    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot("data_request_number"))
 
 
 class ActionDataRequestProgress(Action):

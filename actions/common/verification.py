@@ -274,6 +274,9 @@ class VerifyingForm(BaseFormValidator):
 
     case_slot = ""
 
+    async def validate_id_last4(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await verify_slot(self, value, dispatcher, tracker, tracker.get_slot(self.case_slot))
+
     async def extract_id_last4(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
                                ) -> dict[str, Any]:
         # "哦打错了 是6004" starting the form (the case was named earlier): digits the NLU left untagged
