@@ -635,7 +635,6 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         booked = any(e.get("event") == "bot" and number in (e.get("text") or "") for e in tracker.events)
         return {"id_last4": phone} if booked else await super().extract_id_last4(dispatcher, tracker, domain)
 
-
     async def validate_appointment_time(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         appt = await booked_appointment(tracker)
         booked = dt.datetime.fromisoformat(appt["start"]).astimezone(SHANGHAI)
