@@ -187,8 +187,9 @@ def hour_moved(tracker: Tracker) -> str | None:
     current = values_before_this_turn(tracker).get("appointment_time")
     asked = tracker.get_slot("requested_slot")
     text = to_simplified(tracker.latest_message.get("text") or "")
-    if not current or asked in (None, "appointment_time", "appointment_confirmed"):
-        return None
+    if not current or asked in (None, "appointment_time") or asked == "appointment_confirmed" and latest_entity(
+            tracker, "time"):
+        return None  # (at the read-back a time NLU found is the mapping's; "九点我赶不过来，改成十点" it may miss)
     day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
     said = timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
     clocks = [m.value for m in said if m.grain in OF_THE_DAY]

@@ -409,6 +409,10 @@ class ValidateAppointmentForm(ContactFormValidator):
         return await check_time_when_known(self, value, dispatcher, tracker, service, branch, hour_kept(tracker))
 
     async def validate_appointment_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        changed = set(tracker.slots_to_validate()) & {"appointment_time", "branch", "address", "person_name", "phone",
+                                                      "service_type"}
+        if value is False and changed:
+            return {"appointment_confirmed": None}  # "不对，九点我赶不过来，改成十点": the change said; read back again
         if value is False:
             # "不对" / "没了" to the read-back: something to change, or nothing more to ask — never a reason to drop
             # a booking the customer took the trouble to give (giving up is "先不约了", the stop intent).

@@ -420,6 +420,8 @@ class ActionHandleFallback(Action):
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
+        if not in_task and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
+            return [FollowupAction("action_store_csat")]  # "甚好，不胜感激。此次服务，本人评五分。"
         if not in_task and (sorry := fed_up(dispatcher, tracker)) is not None:
             return sorry  # "你连这个都不知道？" after "I cannot answer that"
         if not in_task and (upset := distress_met(dispatcher, tracker)) is not None:

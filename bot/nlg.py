@@ -65,10 +65,12 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
                 return convert_response(response, tracker.get_slot(SCRIPT_SLOT))
         if not in_context and unsure_answer(utter_action, tracker):
             buttons = candidate_questions(tracker)
-            if buttons:
+            if len(buttons) == 1 and chosen_confidence(tracker) >= topic_confidence.CHOICE:
+                pass  # a menu of one is no choice: "什么叫现金价值？你说简单点" (0.26, nothing else near) is answered
+            elif buttons:
                 return convert_response({"text": CHOOSE_TEXT, "buttons": [*buttons, NONE_OF_THEM]},
                                         tracker.get_slot(SCRIPT_SLOT))
-            if UNSURE_RESPONSE in self.responses:
+            elif UNSURE_RESPONSE in self.responses:
                 utter_action = UNSURE_RESPONSE
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response and isinstance(response.get("text"), str):
@@ -81,11 +83,22 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
 
 
 def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
-    """Is `utter_action` the FAQ answer the ResponseSelector chose for the latest message, with low confidence?"""
+    """Is `utter_action` the FAQ answer the ResponseSelector chose for the latest message, with low confidence?
+    Not when the message asked several questions and each was found on its own ("also"): a letter asking two
+    things ("一、…需准备哪些材料；二、…大约多久可以审核完毕") is unsure as a whole, not question by question."""
     if not utter_action.startswith(FAQ_ANSWER_PREFIX):
         return False
-    selected = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {}).get("response", {})
-    return selected.get("utter_action") == utter_action and (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
+    faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+    selected = faq.get("response", {})
+    if selected.get("utter_action") != utter_action or faq.get("also"):
+        return False
+    return (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
+
+
+def chosen_confidence(tracker: DialogueStateTracker) -> float:
+    """The topic confidence of the latest message's chosen FAQ answer."""
+    faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+    return float(faq.get("response", {}).get("confidence") or 0.0)
 
 
 def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tuple[str, bool]]:

@@ -1761,6 +1761,9 @@ def test_nothing_more_right_after_a_booking_ends_the_chat_and_a_score_said_anyho
     scored = said_after("验证未通过", "一分。太死板。", "out_of_scope")
     events = run(ActionOutOfScope().run(CollectingDispatcher(), scored, DOMAIN))
     assert events == [FollowupAction("action_store_csat")]
+    scored = said_after("预约成功！", "甚好，不胜感激。此次服务，本人评五分。")  # (nlu_fallback)
+    assert run(ActionHandleFallback().run(CollectingDispatcher(), scored, DOMAIN)) == [
+        FollowupAction("action_store_csat")]
 
 
 def test_another_case_named_with_its_digits_is_looked_up_though_its_status_is_asked(backend):
@@ -2936,6 +2939,28 @@ def test_a_booking_changed_on_the_way_keeps_what_still_holds(backend):
         "appointment_time": f"{day.isoformat()}T10:00:00+08:00"}
     t.latest_message["text"] = "周日吧 还是十点"  # a day of its own: not this one
     assert run(form.extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_an_hour_changed_at_the_read_back_moves_the_time_and_asks_nothing_else(backend):
+    """Set 13: "不对，九点我赶不过来，改成十点，其他不变。" (deny, no time found by NLU) to the read-back was asked which
+    item to change, and the next "嗯" booked nine o'clock."""
+    day = dt.date.today() + dt.timedelta(days=7)
+    text = "不对，九点我赶不过来，改成十点，其他不变。"
+    t = tracker({"requested_slot": "appointment_confirmed", "appointment_confirmed": False}, text=text, intent="deny",
+                form="appointment_form")
+    t.events = [{"event": "slot", "name": "appointment_time", "value": f"{day.isoformat()}T09:00:00+08:00"},
+                {"event": "user", "text": text}, {"event": "slot", "name": "appointment_confirmed", "value": False}]
+    form = ValidateAppointmentForm()
+    assert run(form.extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {
+        "appointment_time": f"{day.isoformat()}T10:00:00+08:00"}
+    t.events.append({"event": "slot", "name": "appointment_time", "value": f"{day.isoformat()}T10:00:00+08:00"})
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_appointment_confirmed(False, dispatcher, t, DOMAIN)) == {"appointment_confirmed": None}
+    assert not dispatcher.messages
+    t.events = t.events[:3]  # "不对" with nothing else: which item, then
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_appointment_confirmed(False, dispatcher, t, DOMAIN))["appointment_confirmed"] is None
+    assert "哪一项需要修改" in dispatcher.messages[0]["text"]
 
 
 def test_the_day_asked_for_as_the_booking_started_is_the_day_shown_again(backend):

@@ -161,6 +161,20 @@ def test_an_unsure_faq_reading_after_an_answer_is_still_a_choice():
     assert response["text"] == CHOOSE_TEXT
 
 
+def test_a_menu_of_one_is_no_choice_and_the_one_likely_question_is_answered():
+    """Set 13: "看不太懂，什么叫现金价值？你说简单点" (cash value 0.26, nothing else above 0.05): a menu of one."""
+    assert faq_reply("看不太懂，什么叫保单丢了？你说简单点", 0.26) == "保单丢失不影响保障。"
+    assert faq_reply("保单?", 0.12) == CHOOSE_TEXT  # too unsure even alone: asked which it is
+
+
+def test_questions_each_found_on_their_own_are_answered_though_the_whole_is_unsure():
+    """Set 13: a letter asking two things ("一、…需准备哪些材料；二、…大约多久可以审核完毕") scored 0.16 as a
+    whole; each of its questions had a topic of its own."""
+    ranking, also = [("lost_policy", 0.16), ("hesitation_period", 0.1)], (("hesitation_period", False),)
+    response = faq_response("烦请告知两事：一、保单丢了怎么办；二、犹豫期几天", ranking, also=also)
+    assert response["text"] == "保单丢失不影响保障。\n\n犹豫期为15天。"
+
+
 def test_an_faq_answer_with_no_likely_topic_becomes_the_honest_out_of_scope_reply():
     """Nothing but a guess at 0.04: no question worth offering, the honest reply instead."""
     assert faq_reply("火星上能买保险吗", 0.04).startswith("抱歉，这个问题超出了")
