@@ -2942,8 +2942,8 @@ def test_a_booking_changed_on_the_way_keeps_what_still_holds(backend):
 
 
 def test_an_hour_changed_at_the_read_back_moves_the_time_and_asks_nothing_else(backend):
-    """Set 13: "不对，九点我赶不过来，改成十点，其他不变。" (deny, no time found by NLU) to the read-back was asked which
-    item to change, and the next "嗯" booked nine o'clock."""
+    """Set 13: "不对，九点我赶不过来，改成十点，其他不变。" (deny, no time found by NLU) to the read-back was asked
+    which item to change, and the next "嗯" booked nine o'clock."""
     day = dt.date.today() + dt.timedelta(days=7)
     text = "不对，九点我赶不过来，改成十点，其他不变。"
     t = tracker({"requested_slot": "appointment_confirmed", "appointment_confirmed": False}, text=text, intent="deny",
