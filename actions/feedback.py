@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_context import about_the_case_told, case_just_told
@@ -93,25 +93,30 @@ class ActionStoreCsat(Action):
         closing = (ANYTHING_ELSE.search(last) or TASK_DONE.search(last)) and BARE_SCORE.fullmatch(text)
         if unasked and not SAYS_RATING.search(text) and not closing:
             return await fallback(dispatcher, tracker, domain)
-        if score is None:
-            say(
-                dispatcher,
-                tracker,
-                "请回复1到5之间的分数（5分为非常满意）。",
-                score_buttons(),
-            )
-            return []
-        try:
-            await backend().post(
-                "/api/v1/feedback",
-                json={
-                    "score": score,
-                    "conversation_id": tracker.sender_id,
-                    "channel": tracker.get_latest_input_channel() or "rest",
-                    "case_number": tracker.get_slot("complaint_number") or tracker.get_slot("claim_number"),
-                },
-            )
-        except ApiError:
-            pass  # a lost rating must not spoil the goodbye
-        say(dispatcher, tracker, "感谢您的评价，我们会继续改进服务！")
-        return [SlotSet("score", None), SlotSet("csat_asked", True)]
+        return await store_rating(dispatcher, tracker, score)
+
+
+async def store_rating(dispatcher: CollectingDispatcher, tracker: Tracker, score: int | None) -> list[EventType]:
+    """Store the chat's rating (asked again when no score can be read) and thank the customer."""
+    if score is None:
+        say(
+            dispatcher,
+            tracker,
+            "请回复1到5之间的分数（5分为非常满意）。",
+            score_buttons(),
+        )
+        return []
+    try:
+        await backend().post(
+            "/api/v1/feedback",
+            json={
+                "score": score,
+                "conversation_id": tracker.sender_id,
+                "channel": tracker.get_latest_input_channel() or "rest",
+                "case_number": tracker.get_slot("complaint_number") or tracker.get_slot("claim_number"),
+            },
+        )
+    except ApiError:
+        pass  # a lost rating must not spoil the goodbye
+    say(dispatcher, tracker, "感谢您的评价，我们会继续改进服务！")
+    return [SlotSet("score", None), SlotSet("csat_asked", True)]

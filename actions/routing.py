@@ -33,6 +33,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started, request_asked_about, someone_elses_details
+from actions.feedback import score_of, store_rating
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -421,7 +422,7 @@ class ActionHandleFallback(Action):
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
         if not in_task and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
-            return [FollowupAction("action_store_csat")]  # "甚好，不胜感激。此次服务，本人评五分。"
+            return await store_rating(dispatcher, tracker, score_of(tracker))  # "甚好，不胜感激。…本人评五分。"
         if not in_task and (sorry := fed_up(dispatcher, tracker)) is not None:
             return sorry  # "你连这个都不知道？" after "I cannot answer that"
         if not in_task and (upset := distress_met(dispatcher, tracker)) is not None:
@@ -607,7 +608,7 @@ class ActionOutOfScope(Action):
         if form == "appointment_form" and CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")):
             return []  # "…帮我取消咗佢先": the booking form, resumed next, calls the booking off and says so
         if not form and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
-            return [FollowupAction("action_store_csat")]  # "一分。太死板。": a rating, however NLU read the rest
+            return await store_rating(dispatcher, tracker, score_of(tracker))  # "一分。太死板。": a rating anyhow
         if not form and (upset := distress_met(dispatcher, tracker)) is not None:
             return upset
         if (welcome := thanked(dispatcher, tracker)) is not None:
