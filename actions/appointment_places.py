@@ -13,6 +13,7 @@ from actions.common.forms import latest_entity
 from actions.common.policy import get_policy
 from bot import topic_confidence
 from bot.pinyin import syllables
+from bot.questions import ASKS, domain_words
 from bot.script import to_simplified
 
 # "上门服务，地址广州市天河区天河北路5栋1203，下周四上午9点半，联系人张秀兰，电话137…" to the address
@@ -207,3 +208,22 @@ def service_in_words(text: str) -> str | None:
         sound = f" {' '.join(syllables(to_simplified(text)))} "
         found = [name for name, heard in SERVICE_SOUNDS.items() if f" {heard} " in sound]
     return found[0] if len(found) == 1 else None
+
+
+# (约 of 大约 / 节约 / 约为 is no booking: "材料交齐之后大约多久可以审核完毕")
+BOOKING_WORDS = re.compile(r"(?<![大节])约(?![为合莫])|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
+
+# Said as a booking starts from a message that also asks something else ("明天北京会下雪吗？我明天要去你们朝阳那边办事")
+OWNED_UP = "抱歉，这个问题我回答不了。您要来网点办事的话，我帮您先约好时间。"
+QUESTION_PIECE = re.compile(r"[^,，.。!！;；?？~～]+[?？]?")
+# What a question about the visit itself, or about insurance, speaks of ("周六开门吗", "要带什么证件", "停车方便吗")
+OUR_WORDS = re.compile(r"网点|柜台|柜面|公司|营业|开门|上班|下班|几点|时间|当面|上门|办|材料|带|证件|费|钱|保|赔|退"
+                       r"|排队|停车|地址|在哪|怎么走|人工|客服")
+
+
+def question_beside(text: str) -> bool:
+    """Does a piece of the message ask something that is neither the visit it tells of nor insurance ("明天北京会下雪
+    吗？我明天要去你们朝阳那边办事")? Not "周六开门吗？想约个柜面": that one is ours to answer."""
+    return any(ASKS.search(piece) and not service_in_words(piece) and not BOOKING_WORDS.search(piece)
+               and not OUR_WORDS.search(piece) and not any(word in piece for word in domain_words())
+               for piece in QUESTION_PIECE.findall(text))

@@ -16,11 +16,13 @@ from actions.appointment_places import (
     GOES_TO,
     HOME_ADDRESS,
     OTHER_ANSWERS,
+    OWNED_UP,
     SWITCH,
     address_part,
     address_words_beside_answers,
     branch_in_words,
     corrected_address,
+    question_beside,
     service_in_context,
     service_in_words,
     service_of_errand_told,
@@ -268,6 +270,9 @@ class ValidateAppointmentForm(ContactFormValidator):
             return [SlotSet("requested_slot", None)]
         slot, text = tracker.get_slot("requested_slot"), to_simplified(tracker.latest_message.get("text") or "")
         service = tracker.get_slot("service_type")
+        if not slot and question_beside(text):
+            # the booking starting from "明天北京会下雪吗？我明天要去你们朝阳那边办事": the question is not ours
+            say(dispatcher, tracker, OWNED_UP)
         if slot and self.replying(tracker) and service and OPEN_ASKED.search(text) and (
                 said := day_asked_about(tracker)):
             # "元旦那天你们上班吗" mid-booking: whether this service is open that day (the backend's calendar), then

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointment_places import booking_asked, service_in_words
+from actions.appointment_places import BOOKING_WORDS, booking_asked, service_in_words
 from actions.appointment_times import SHANGHAI, clock_time_said, only_past_times
 from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
@@ -181,8 +181,6 @@ def complaint_offer_taken(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
 
 
-# (约 of 大约 / 节约 / 约为 is no booking: "材料交齐之后大约多久可以审核完毕")
-BOOKING_WORDS = re.compile(r"(?<![大节])约(?![为合莫])|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
 
 
 async def date_told_about_a_question(tracker: Tracker) -> bool:
@@ -551,16 +549,6 @@ def case_named(tracker: Tracker) -> str | None:
     return next((form for names, form in CASE_ROUTES if entities & set(names) - {"policy_number"}), None)
 
 
-QUESTION_PIECE = re.compile(r"[^,，.。!！;；?？~～]+[?？]?")
-VISIT_WORDS = re.compile(r"网点|柜台|柜面|公司|营业|当面|上门|办")
-
-
-def question_beside(text: str) -> bool:
-    """Does a piece of the message ask something that is not the visit it tells of ("明天北京会下雪吗？")?"""
-    return any(ASKS.search(piece) and not service_in_words(piece) and not BOOKING_WORDS.search(piece)
-               and not VISIT_WORDS.search(piece) for piece in QUESTION_PIECE.findall(text))
-
-
 def another_case_proven(tracker: Tracker) -> str | None:
     """The look-up of a case named with the digits that prove it, other than the case just told, whatever the
     message asks beside: its progress tells the status and what the status means."""
@@ -593,9 +581,6 @@ class ActionOutOfScope(Action):
         if not form and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
             return waiting  # "要等多久啊" after a request for a human was recorded off duty
         if not form and (booking := await visit_wanted(tracker)):
-            if question_beside(to_simplified(tracker.latest_message.get("text") or "")):
-                # "明天北京会下雪吗？我明天要去你们朝阳那边办事": the question is not ours to answer, the visit is
-                say(dispatcher, tracker, "抱歉，这个问题我回答不了。您要来网点办事的话，我帮您先约好时间：")
             return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)

@@ -18,7 +18,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
-from actions import asks, faq, feedback, handover, routing
+from actions import appointment_places, asks, faq, feedback, handover, routing
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
 from actions.appointment_times import day_and_half, the_time_wanted, time_proposed_off_topic, wanted_day
 from actions.appointments import (
@@ -1782,9 +1782,11 @@ def test_another_case_named_with_its_digits_is_looked_up_though_its_status_is_as
 
 def test_a_question_not_ours_beside_a_visit_is_owned_up_to_before_the_booking(backend):
     """Set 13: "你好，明天北京会下雪吗？我明天要去你们朝阳那边办事" got tomorrow's slots as if nothing was asked."""
-    assert routing.question_beside("你好，明天北京会下雪吗？我明天要去你们朝阳那边办事")
-    assert not routing.question_beside("那我能不能去你们公司当面问问 广州天河那个")
-    assert not routing.question_beside("明天上午去朝阳支公司办事")
+    assert appointment_places.question_beside("你好，明天北京会下雪吗？我明天要去你们朝阳那边办事")
+    assert not appointment_places.question_beside("那我能不能去你们公司当面问问 广州天河那个")
+    assert not appointment_places.question_beside("明天上午去朝阳支公司办事")
+    assert not appointment_places.question_beside("周六开门吗？想约个柜面")  # ours to answer
+    assert not appointment_places.question_beside("下周一上午理赔面谈要带什么")
 
 
 @pytest.mark.parametrize("text", ["明白，那先登记吧。", "行 就这么办吧"])
@@ -4046,8 +4048,9 @@ def test_a_promised_call_that_never_came_is_a_complaint_not_a_booking(backend):
 
 def test_about_how_long_is_no_booking_word():
     """Set 13: "材料交齐之后大约多久可以审核完毕" — 约 of 大约 started a booking of a question."""
-    assert not routing.BOOKING_WORDS.search("材料交齐之后大约多久可以审核完毕，不胜感激")
-    assert routing.BOOKING_WORDS.search("帮我约个时间") and routing.BOOKING_WORDS.search("约一下明天")
+    assert not appointment_places.BOOKING_WORDS.search("材料交齐之后大约多久可以审核完毕，不胜感激")
+    books = appointment_places.BOOKING_WORDS
+    assert books.search("帮我约个时间") and books.search("约一下明天")
 
 
 def test_the_customers_own_haste_in_a_thank_you_is_no_urge(backend):
