@@ -14,9 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions.common.api import ApiError, backend
 from actions.common.closing import score_buttons
 from actions.common.forms import BaseFormValidator, latest_entity, values_before_this_turn
-from actions.common.rating import SCORE_SAID
+from actions.common.rating import SCORE_SAID, score_of
 from actions.common.reply import choice, say
-from actions.feedback import score_of
 from bot.script import to_simplified
 
 # "什么意思 等我反馈？我要干嘛": what the verdict question asks of the customer

@@ -28,6 +28,7 @@ from actions.common.forms import (
     says_none,
 )
 from actions.common.policy import get_policy
+from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
 from actions.common.verification import (
     BOOKING_FIRST,
@@ -336,6 +337,10 @@ class ValidateComplaintForm(ContactFormValidator):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         case = case_just_told(tracker)
         text = to_simplified(tracker.latest_message.get("text") or "")
+        if not tracker.get_slot("requested_slot") and SCORE_SAID.search(text) and not GRIEVANCE.search(text):
+            # "甚好，不胜感激。此次服务，本人评五分。" (file_complaint 0.46): a rating, no grievance to register
+            return [*await store_rating(dispatcher, tracker, score_of(tracker)), SlotSet("requested_slot", None),
+                    *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
         if not tracker.get_slot("requested_slot") and (answer := request_of_a_question(tracker)):
             # "我要求你们把我的个人信息全部删掉": a demand, but one the FAQ answers (how, and who does it) — no
             # grievance to register

@@ -6,35 +6,16 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
-from actions.common.api import ApiError, backend
-from actions.common.closing import FAREWELL, ask_rating, closes, score_buttons
-from actions.common.rating import SAYS_RATING
+from actions.common.closing import FAREWELL, ask_rating, closes
+from actions.common.rating import SAYS_RATING, score_of, store_rating
 from actions.common.reply import say
 from actions.complaints import GRIEVANCE
 from actions.handover import NOTHING_PENDING, distress_met, fallback, form_left
 from bot.script import to_simplified
-
-WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
-    "非常满意": 5, "很满意": 5, "超级满意": 5, "十分满意": 5, "满意": 4, "几满意": 4, "还行": 3, "一般": 3,
-    "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1, "满分": 5, "五星好评": 5,
-}
-STARS = re.compile(r"[⭐★🌟]")
-
-
-def score_of(tracker: Tracker) -> int | None:
-    """1–5 from the score entity, digits or Chinese numerals in the text, or satisfaction words."""
-    raw = to_simplified(str(tracker.get_slot("score") or tracker.latest_message.get("text", "")))
-    raw = raw.translate(str.maketrans("一二两三四五", "122345"))
-    if match := re.search(r"(?<!\d)[1-5](?!\d)", raw):  # not the 3 of "尾号7003"
-        return int(match.group())
-    if 1 <= (stars := len(STARS.findall(raw))) <= 5:  # "⭐⭐⭐⭐⭐"
-        return stars
-    return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)
 
 
 class ActionAskCsat(Action):
@@ -95,28 +76,3 @@ class ActionStoreCsat(Action):
             return await fallback(dispatcher, tracker, domain)
         return await store_rating(dispatcher, tracker, score)
 
-
-async def store_rating(dispatcher: CollectingDispatcher, tracker: Tracker, score: int | None) -> list[EventType]:
-    """Store the chat's rating (asked again when no score can be read) and thank the customer."""
-    if score is None:
-        say(
-            dispatcher,
-            tracker,
-            "请回复1到5之间的分数（5分为非常满意）。",
-            score_buttons(),
-        )
-        return []
-    try:
-        await backend().post(
-            "/api/v1/feedback",
-            json={
-                "score": score,
-                "conversation_id": tracker.sender_id,
-                "channel": tracker.get_latest_input_channel() or "rest",
-                "case_number": tracker.get_slot("complaint_number") or tracker.get_slot("claim_number"),
-            },
-        )
-    except ApiError:
-        pass  # a lost rating must not spoil the goodbye
-    say(dispatcher, tracker, "感谢您的评价，我们会继续改进服务！")
-    return [SlotSet("score", None), SlotSet("csat_asked", True)]

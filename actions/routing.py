@@ -20,7 +20,7 @@ from actions.common import turns
 from actions.common.closing import ask_rating, plan_acknowledged
 from actions.common.forms import LAST_DIGITS, latest_entity
 from actions.common.policy import get_policy
-from actions.common.rating import SCORE_SAID
+from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
 from actions.common.verification import ASKS_PROGRESS, DIGITS_CUE
 from actions.complaints import (
@@ -33,7 +33,6 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started, request_asked_about, someone_elses_details
-from actions.feedback import score_of, store_rating
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (

@@ -1,8 +1,17 @@
-"""How a message says it is a rating (1–5), wherever it is said."""
+"""How a message says it is a rating (1–5), wherever it is said; what score it gives, and storing it."""
 
 from __future__ import annotations
 
 import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common.api import ApiError, backend
+from actions.common.closing import score_buttons
+from actions.common.reply import say
+from bot.script import to_simplified
 
 # "一分都不能少", "一分钱", "三分之一", "两分钟", "分期": 分 in an amount, a share or a time, not a score
 _POINTS = r"[1-5一二两三四五]\s*(?:分(?![钱都也不没之钟期红险半])|星|颗星|stars?\b)|[⭐★🌟]"
@@ -13,3 +22,46 @@ SAYS_RATING = re.compile(_POINTS + r"|好评|差评|满意|满分"
                          r"|(?:评分|打分|评价|给你?|一般|还行|还可以|凑合|不错)\D{0,4}[1-5](?!\d)", re.IGNORECASE)
 # …and a score said outright ("5分", "给四星"): what a customer says who thinks the task is done
 SCORE_SAID = re.compile(_POINTS, re.IGNORECASE)
+
+WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
+    "非常满意": 5, "很满意": 5, "超级满意": 5, "十分满意": 5, "满意": 4, "几满意": 4, "还行": 3, "一般": 3,
+    "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1, "满分": 5, "五星好评": 5,
+}
+STARS = re.compile(r"[⭐★🌟]")
+
+
+def score_of(tracker: Tracker) -> int | None:
+    """1–5 from the score entity, digits or Chinese numerals in the text, or satisfaction words."""
+    raw = to_simplified(str(tracker.get_slot("score") or tracker.latest_message.get("text", "")))
+    raw = raw.translate(str.maketrans("一二两三四五", "122345"))
+    if match := re.search(r"(?<!\d)[1-5](?!\d)", raw):  # not the 3 of "尾号7003"
+        return int(match.group())
+    if 1 <= (stars := len(STARS.findall(raw))) <= 5:  # "⭐⭐⭐⭐⭐"
+        return stars
+    return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)
+
+
+async def store_rating(dispatcher: CollectingDispatcher, tracker: Tracker, score: int | None) -> list[EventType]:
+    """Store the chat's rating (asked again when no score can be read) and thank the customer."""
+    if score is None:
+        say(
+            dispatcher,
+            tracker,
+            "请回复1到5之间的分数（5分为非常满意）。",
+            score_buttons(),
+        )
+        return []
+    try:
+        await backend().post(
+            "/api/v1/feedback",
+            json={
+                "score": score,
+                "conversation_id": tracker.sender_id,
+                "channel": tracker.get_latest_input_channel() or "rest",
+                "case_number": tracker.get_slot("complaint_number") or tracker.get_slot("claim_number"),
+            },
+        )
+    except ApiError:
+        pass  # a lost rating must not spoil the goodbye
+    say(dispatcher, tracker, "感谢您的评价，我们会继续改进服务！")
+    return [SlotSet("score", None), SlotSet("csat_asked", True)]

@@ -35,7 +35,7 @@ from actions.appointments import (
 )
 from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgressForm
 from actions.common import api as api_client
-from actions.common import forms, settings
+from actions.common import forms, rating, settings
 from actions.common import policy as policy_cache
 from actions.common.contact import shown_name, shown_phone
 from actions.common.picks import button_entities, picked_button
@@ -853,11 +853,11 @@ def bearer(url: str, username: str, password: str) -> dict[str, str]:
 @pytest.mark.parametrize("text, score", [("超级满意", 5), ("唔滿意", 2), ("很不满意", 1), ("还行吧", 3), ("给四分", 4),
                                          ("给你打满分", 5), ("⭐⭐⭐", 3), ("五星好评⭐⭐⭐⭐⭐", 5)])
 def test_rating_words_become_scores(text, score):
-    assert feedback.score_of(tracker(text=text, intent="rate")) == score
+    assert rating.score_of(tracker(text=text, intent="rate")) == score
 
 
 def test_a_digit_inside_a_longer_number_is_no_score():
-    assert feedback.score_of(tracker(text="今天下午都行 就打尾号7003那个")) is None
+    assert rating.score_of(tracker(text="今天下午都行 就打尾号7003那个")) is None
 
 
 def test_a_complaint_look_up_ended_without_a_case_still_says_no_verdict_is_pending(backend):
@@ -1764,6 +1764,10 @@ def test_nothing_more_right_after_a_booking_ends_the_chat_and_a_score_said_anyho
     assert dispatcher.messages[0]["text"].startswith("感谢您的评价")
     scored = said_after("预约成功！", "甚好，不胜感激。此次服务，本人评五分。")  # (nlu_fallback)
     assert run(ActionHandleFallback().run(CollectingDispatcher(), scored, DOMAIN)) == stored
+    # …read as a complaint (file_complaint 0.46): no grievance in it, nothing registered
+    scored.active_loop = {"name": "complaint_form"}
+    events = run(ValidateComplaintForm().run(CollectingDispatcher(), scored, DOMAIN))
+    assert events[:2] == stored and SlotSet("requested_slot", None) in events
 
 
 def test_another_case_named_with_its_digits_is_looked_up_though_its_status_is_asked(backend):
