@@ -65,8 +65,8 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
                 return convert_response(response, tracker.get_slot(SCRIPT_SLOT))
         if not in_context and unsure_answer(utter_action, tracker):
             buttons = candidate_questions(tracker)
-            if len(buttons) == 1 and chosen_confidence(tracker) >= topic_confidence.CHOICE:
-                pass  # a menu of one is no choice: "什么叫现金价值？你说简单点" (0.26, nothing else near) is answered
+            if clear_lead(tracker):
+                pass  # no choice worth offering: "什么叫现金价值？你说简单点" (0.26, the next 0.07) is answered
             elif buttons:
                 return convert_response({"text": CHOOSE_TEXT, "buttons": [*buttons, NONE_OF_THEM]},
                                         tracker.get_slot(SCRIPT_SLOT))
@@ -95,10 +95,17 @@ def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
     return (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
 
 
-def chosen_confidence(tracker: DialogueStateTracker) -> float:
-    """The topic confidence of the latest message's chosen FAQ answer."""
+# Unsure, yet far ahead of every other topic: a choice would offer one likely question among unlikely ones
+LEAD = 3.0
+
+
+def clear_lead(tracker: DialogueStateTracker) -> bool:
+    """Is the chosen topic likely enough to be offered (topic_confidence.CHOICE) and LEAD times as likely as the
+    next one — so that a menu would hold one real candidate?"""
     faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
-    return float(faq.get("response", {}).get("confidence") or 0.0)
+    chosen = float(faq.get("response", {}).get("confidence") or 0.0)
+    others = [float(r.get("confidence") or 0.0) for r in faq.get("ranking") or []][1:2]
+    return chosen >= topic_confidence.CHOICE and all(chosen >= LEAD * other for other in others)
 
 
 def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tuple[str, bool]]:

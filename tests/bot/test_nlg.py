@@ -161,10 +161,14 @@ def test_an_unsure_faq_reading_after_an_answer_is_still_a_choice():
     assert response["text"] == CHOOSE_TEXT
 
 
-def test_a_menu_of_one_is_no_choice_and_the_one_likely_question_is_answered():
-    """Set 13: "看不太懂，什么叫现金价值？你说简单点" (cash value 0.26, nothing else above 0.05): a menu of one."""
+def test_a_topic_far_ahead_of_the_rest_is_answered_rather_than_offered_among_unlikely_ones():
+    """Set 13: "看不太懂，什么叫现金价值？你说简单点" (cash value 0.26, the next 0.07) got a menu."""
     assert faq_reply("看不太懂，什么叫保单丢了？你说简单点", 0.26) == "保单丢失不影响保障。"
+    lead = faq_response("看不太懂，保单丢了？", [("lost_policy", 0.26), ("hesitation_period", 0.07)])
+    assert lead["text"] == "保单丢失不影响保障。"
     assert faq_reply("保单?", 0.12) == CHOOSE_TEXT  # too unsure even alone: asked which it is
+    near = faq_response("保单丢了？还是犹豫期？", [("lost_policy", 0.26), ("hesitation_period", 0.12)])
+    assert near["text"] == CHOOSE_TEXT  # a second candidate near enough: the choice
 
 
 def test_questions_each_found_on_their_own_are_answered_though_the_whole_is_unsure():
