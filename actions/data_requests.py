@@ -35,7 +35,11 @@ KIND_CHOICES = {"查询": "查看/获取我的个人信息", "更正": "更正�
 # A question about how data is kept or shared ("你们会把我的信息提供给别人吗"): the privacy answer, no request
 # …or who may see it, or how a request would go one day ("假如以后我想让你们把我的数据删了 大概是个什么流程")
 ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖给|第三方|给别人|安全吗|加密"
-                            r"|谁(?:能|可以|会)|哪些人|什么人|(?:什么|啥|怎样的)流程|流程是|怎么申请|假如|万一|以后(?:我)?(?:想|要)")
+                            r"|谁(?:能|可以|会)|哪些人|什么人|(?:什么|啥|怎样的)流程|流程是|怎么申请|假如|万一|以后(?:我)?(?:想|要)"
+                            # …or said to be only a question ("这个不用删，只是问问"), or how long data is kept
+                            r"|只是问|仅是?询问|随便问|问问而已|(?:不用|不必|无需)(?:另行)?登记|(?:保存|保留|存)多久")
+# A kind said only to be ruled out: "这个不用删", "不要改"
+NEGATED_KIND = re.compile(r"(?:不用|不要|别|不必|无需|不需要)(?:帮我)?(?:删|注销|清除|改|更正|查)")
 # Whose data: someone else's needs that person's own request (or a human who checks the authority)
 RELATIVE = r"(?:我|他|她)(?:老公|老婆|爸爸|妈妈|爸|妈|父亲|母亲|儿子|女儿|家人|老人|朋友|同事)"
 OTHERS = re.compile(rf"{RELATIVE}|别人的|他人的")
@@ -68,7 +72,8 @@ def request_asked_about(tracker: Tracker) -> bool:
 
 
 def kind_in(text: str) -> str | None:
-    """The kind of data request the words ask for, if they name one."""
+    """The kind of data request the words ask for, if they name one (not one ruled out: "这个不用删")."""
+    text = NEGATED_KIND.sub(" ", text)
     return next((kind for kind, words in KIND_WORDS if words.search(text)), None)
 
 

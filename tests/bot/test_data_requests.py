@@ -48,6 +48,7 @@ def test_a_request_about_ones_own_data_is_recognised_with_its_kind(text, kind):
     "你们会把我的信息提供给别人吗",    # how data is shared: the privacy answer
     "你们公司内部谁能查看我的病历",    # set 12: who may see it
     "假如以后我想让你们把我的个人信息删了 大概是个什么流程",  # set 12: how it would go, one day
+    "另外想问一下，贵司和我的聊天记录会保存多久？这个不用删，只是问问。",  # set 13: a second request was filed
 ])
 def test_questions_bookings_and_other_peoples_data_start_no_request_of_the_customers_own(text):
     t = tracker(text=text, intent="cancel_appointment" if "预约" in text else "faq")
