@@ -464,6 +464,10 @@ def slots_offered_this_turn(tracker: Tracker) -> bool:
                for b in (e.get("data") or {}).get("buttons") or [])
 
 
+# Wanting it today: "现在还能安排人给我回个电话吗", "今晚能打给我吗"
+NOW_WANTED = re.compile(r"现在|今天|今晚|今儿|马上|立刻|这会")
+
+
 class ActionAskAppointmentTime(Action):
     """Ask for the time and show the next free slots right away."""
 
@@ -485,6 +489,10 @@ class ActionAskAppointmentTime(Action):
         except ApiError:
             slots = []
         question = "请问您想改到什么时间？" if moving else "请问您想预约什么时间？"
+        if slots and NOW_WANTED.search(to_simplified(tracker.latest_message.get("text") or "")) and (
+                slots[0]["start"][:10] > today.isoformat()):
+            # "现在还能安排人给我回个电话吗？" at 22:00: why the first slot offered is tomorrow's
+            question = "今天可预约的时段已经过了，最早可以约下面这些时间。" + question
         offer = "可以直接说“明天下午3点”，或选择下面的空闲时段：" if slots else "可以直接说“明天下午3点”。"
         say(dispatcher, tracker, question + offer, slot_buttons(slots))
         return []

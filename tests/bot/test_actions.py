@@ -19,6 +19,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
 from actions import appointment_places, asks, faq, feedback, handover, routing
+from actions import appointments as appointments_module
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
 from actions.appointment_times import day_and_half, the_time_wanted, time_proposed_off_topic, wanted_day
 from actions.appointments import (
@@ -1954,6 +1955,21 @@ def test_a_time_question_is_not_asked_again_after_the_rejection_that_offered_tim
     t.events = t.events[:1]  # nothing offered yet this turn: asked, with slots
     run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["buttons"]
+
+
+def test_a_call_back_wanted_now_after_the_last_slot_is_told_why_tomorrow_is_offered(backend, monkeypatch):
+    """Set 13: "现在还能安排人给我回个电话吗？" at 22:00 was offered tomorrow's slots without a word about tonight."""
+    tomorrow = (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(days=1)).date().isoformat()
+
+    async def only_tomorrow(service, day, branch):
+        return [{"start": f"{tomorrow}T09:00:00+08:00", "end": f"{tomorrow}T10:00:00+08:00", "free": 5}]
+
+    monkeypatch.setattr(appointments_module, "next_free", only_tomorrow)
+    for text, told in (("现在还能安排人给我回个电话吗？", True), ("约个电话回访", False)):
+        t = tracker({"service_type": "电话回访"}, text=text, form="appointment_form")
+        dispatcher = CollectingDispatcher()
+        run(ActionAskAppointmentTime().run(dispatcher, t, DOMAIN))
+        assert dispatcher.messages[0]["text"].startswith("今天可预约的时段已经过了") is told
 
 
 # --- a question mid-form that names what the form already has -------------------------------------------
