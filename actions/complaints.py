@@ -435,7 +435,9 @@ class ValidateComplaintForm(ContactFormValidator):
     async def validate_complaint_demand(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
         bare = text.strip("，,。.!！~～ ")
-        if tracker.latest_message.get("intent", {}).get("name") == "deny" or NO_DEMAND.fullmatch(bare):
+        again = tracker.get_slot("retry_slot") == "complaint_demand" and REPLY_WORDS.fullmatch(bare)
+        if tracker.latest_message.get("intent", {}).get("name") == "deny" or NO_DEMAND.fullmatch(bare) or again:
+            # (a bare yes a second time: nothing in particular is asked for — set 13, "对" then "好")
             text = "希望公司调查核实并给予答复"
         elif not WORDS.search(text) or REPLY_WORDS.fullmatch(bare):
             # "👍", "。。。": nothing to act on; "对" (set 13: to "what do you want", after "我要再投诉一次！"): a yes

@@ -1517,6 +1517,11 @@ def test_no_particular_demand_is_the_default_demand(backend, text):
     t = tracker({"requested_slot": "complaint_demand"}, text=text, form="complaint_form")
     out = run(ValidateComplaintForm().validate_complaint_demand(text, CollectingDispatcher(), t, DOMAIN))
     assert out["complaint_demand"] == "希望公司调查核实并给予答复"
+    # a bare yes a second time (set 13: "对", then "好"): nothing in particular either
+    again = tracker({"requested_slot": "complaint_demand", "retry_slot": "complaint_demand", "retry_count": 1},
+                    text="好", form="complaint_form")
+    out = run(ValidateComplaintForm().validate_complaint_demand("好", CollectingDispatcher(), again, DOMAIN))
+    assert out["complaint_demand"] == "希望公司调查核实并给予答复"
 
 
 def test_the_form_knows_a_reply_from_a_resumption_on_the_tracker_rasa_sends(backend):
