@@ -123,7 +123,7 @@ QUEUED = "您已经在人工客服的队列中了"
 WHILE_QUEUED = "坐席接入后会直接在这里回复您，排队时间较长时系统会提醒主管优先安排。等待期间有问题也可以继续问我。"
 AGENT_QUEUED = re.compile(r"坐席接入后会直接在这里回复您")
 # …or, off duty, grumbling that nobody is there ("你们都下班了？搞什么名堂，客户有事找谁去")
-OFF_DUTY_GRUMBLE = re.compile(r"下班|找谁|没人|名堂|搞什么|怎么办|咋办|就这样")
+OFF_DUTY_GRUMBLE = re.compile(r"下班|找谁|没人|名堂|搞什么|怎么办|咋办")  # (not "就这样": "好 就这样吧" takes leave)
 IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)"
                        r"|等(?:了)?(?:半天|好久|很久|这么久|老半天)|(?:快|赶紧)(?:点|些)?(?:接|来人)")
 
@@ -225,7 +225,7 @@ AGENT_HOURS_ASKED = re.compile(r"几点(?:下班|上班|开始|结束|收工)|(?
 HANDOVER_ASKED = re.compile(r"转|接人工|找(?:个)?人|叫(?:个)?人|现在就要|马上")
 MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
 NOT_UNDERSTOOD = "抱歉，我没有完全理解您的意思。"
-CASE_MENTIONED = re.compile(r"LP\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4}")
+CASE_MENTIONED = re.compile(r"LP\d{13}|TS\d{8}-\d{4}|YY\d{8}-\d{4}|GR\d{8}-\d{4}")
 
 
 # A message we could not classify that still carries a case number belongs to that case's look-up.

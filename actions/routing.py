@@ -180,8 +180,6 @@ def complaint_offer_taken(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
 
 
-
-
 async def date_told_about_a_question(tracker: Tracker) -> bool:
     """"合同是11月12号签收的" right after the hesitation-period answer: a date in the customer's story, not a
     booking. Told so by three things: the bot just answered a question, nothing asks to book, and the date is

@@ -14,7 +14,8 @@ from actions.common.reply import say
 from bot.script import to_simplified
 
 # "一分都不能少", "一分钱", "三分之一", "两分钟", "分期": 分 in an amount, a share or a time, not a score
-_POINTS = r"[1-5一二两三四五]\s*(?:分(?![钱都也不没之钟期红险半])|星|颗星|stars?\b)|[⭐★🌟]"
+# (nor 星 of 三星期 or 五星级)
+_POINTS = r"[1-5一二两三四五]\s*(?:分(?![钱都也不没之钟期红险半])|星(?![级期])|颗星|stars?\b)|[⭐★🌟]"
 # A rating nobody asked for counts only when it says it is one ("5分", "五星好评", "挺满意的"); a bare "4"
 # outside the question is more likely a digit meant for something else.
 # …or a digit after a word that grades: "评分？4啦", "一般般吧 3" (a bare "3" is no rating unasked)

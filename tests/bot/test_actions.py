@@ -857,6 +857,12 @@ def test_rating_words_become_scores(text, score):
     assert rating.score_of(tracker(text=text, intent="rate")) == score
 
 
+@pytest.mark.parametrize(("text", "said"), [("给五星", True), ("一分。太死板。", True), ("等了三星期了", False),
+                                            ("出差住的五星级酒店", False), ("一分钱都没赔", False)])
+def test_a_score_said_is_told_from_weeks_hotels_and_money(text, said):
+    assert bool(rating.SCORE_SAID.search(text)) is said
+
+
 def test_a_digit_inside_a_longer_number_is_no_score():
     assert rating.score_of(tracker(text="今天下午都行 就打尾号7003那个")) is None
 
