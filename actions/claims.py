@@ -26,6 +26,7 @@ from actions.common.verification import (
     amount_said,
     booking_next,
     case_taken,
+    digits_retried,
     handed_to_data_request,
     verify_slot,
 )
@@ -196,6 +197,8 @@ class ActionClaimProgress(Action):
             return [SlotSet("id_last4", None), FollowupAction("appointment_form")]
         if (request := handed_to_data_request(tracker)) is not None:
             return request  # "我那个删除个人信息的申请GR… 到哪一步了" (read as a claim look-up)
+        if other := digits_retried(tracker, "claim_progress_form"):
+            return [SlotSet("id_last4", None), FollowupAction(other)]  # the digits tried again for that case
         if not (number and token):
             return [FollowupAction("appointment_form")] if await booking_next(tracker) else []
         try:

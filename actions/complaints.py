@@ -35,6 +35,7 @@ from actions.common.verification import (
     VerifyingForm,
     booking_next,
     case_taken,
+    digits_retried,
     handed_to_data_request,
 )
 from actions.handover import FORM_SLOTS
@@ -687,6 +688,8 @@ class ActionComplaintProgress(Action):
             return [no_verdict, SlotSet("id_last4", None), FollowupAction("appointment_form")]
         if (request := handed_to_data_request(tracker)) is not None:
             return [no_verdict, *request]  # "刚才那个申请 查下进度" (read as a complaint look-up)
+        if other := digits_retried(tracker, "complaint_progress_form"):
+            return [no_verdict, SlotSet("id_last4", None), FollowupAction(other)]  # "哎呀说反了 是8001": the claim's
         if not (number and token):
             return [no_verdict, FollowupAction("appointment_form")] if await booking_next(tracker) else [no_verdict]
         try:

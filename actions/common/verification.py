@@ -30,7 +30,7 @@ from actions.common.personal_data import data_request_meant
 from actions.common.picks import in_digits
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
-from actions.handover import hand_over
+from actions.handover import case_awaiting_proof, hand_over
 from bot import topic_confidence
 from bot.identifiers import digits_spoken
 from bot.questions import ASKS
@@ -239,6 +239,13 @@ async def booking_next(tracker: Tracker) -> bool:
     return await booking_instead(tracker) or meeting_wished(tracker)
 
 
+def digits_retried(tracker: Tracker, own_form: str) -> str | None:
+    """The form of the case whose digits were just refused, when the digits tried again ("哎呀说反了说反了 是8001")
+    were read as another look-up (check_complaint_progress 0.48): that case takes them, not a new look-up."""
+    form = case_awaiting_proof(tracker) if failed_just_before(tracker) else None
+    return form if form and form != own_form else None
+
+
 def handed_to_data_request(tracker: Tracker) -> list[EventType] | None:
     """What a claim or complaint progress action does when its form gave way to a data request's look-up."""
     return [SlotSet("id_last4", None), FollowupAction("data_request_progress_form")] if data_request_meant(
@@ -312,6 +319,8 @@ class VerifyingForm(BaseFormValidator):
             # number: that first — the progress action hands it on
             say(dispatcher, tracker, BOOKING_FIRST[0] if wish else BOOKING_FIRST[1])
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
+        if starting and digits_retried(tracker, self.form_name()):
+            return [SlotSet("requested_slot", None)]  # the progress action hands them on to their case
         if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
             return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_to_data_request)
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):

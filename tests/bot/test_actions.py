@@ -1811,6 +1811,23 @@ def test_a_go_ahead_in_words_confirms_a_read_back(text):
     assert forms.CONFIRMS.search(text)
 
 
+def test_digits_tried_again_read_as_another_look_up_go_to_the_case_refused(backend):
+    """Set 12, replayed in session 15: "哎呀说反了说反了 是8001" after 8010 was refused for LP…102 was read as a
+    complaint look-up (0.48), which asked for a complaint number."""
+    refused = "验证信息不匹配，还可尝试 2 次。"
+    t = said_after(refused, "哎呀说反了说反了 是8001", "check_complaint_progress")
+    t.slots["claim_number"] = "LP2026110290102"
+    t.active_loop = {"name": "complaint_progress_form"}
+    assert run(ValidateComplaintProgressForm().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("requested_slot", None)]
+    events = run(ActionComplaintProgress().run(CollectingDispatcher(), t, DOMAIN))
+    assert FollowupAction("claim_progress_form") in events
+    fresh = said_after("您的理赔案件……", "哎呀说反了说反了 是8001", "check_complaint_progress")  # nothing refused
+    fresh.slots["claim_number"] = "LP2026110290102"
+    assert FollowupAction("claim_progress_form") not in run(ActionComplaintProgress().run(
+        CollectingDispatcher(), fresh, DOMAIN))
+
+
 def test_digits_tried_again_after_the_lock_are_no_yes_to_the_call_back_offered(backend):
     """Set 13: "再让我试一次，8001，这回肯定对。" (affirm) after the lock and the off-duty notice booked a call-back."""
     off_duty = "现在是人工客服的非工作时间。我已记录您的转人工请求，坐席上班后会优先处理；也可以为您预约电话回访。"
