@@ -319,7 +319,8 @@ class VerifyingForm(BaseFormValidator):
             # number: that first — the progress action hands it on
             say(dispatcher, tracker, BOOKING_FIRST[0] if wish else BOOKING_FIRST[1])
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
-        if starting and digits_retried(tracker, self.form_name()):
+        if not tracker.get_slot(self.case_slot) and digits_retried(tracker, self.form_name()):
+            # (not only when starting: the digits question of the case refused is still the requested slot)
             return [SlotSet("requested_slot", None)]  # the progress action hands them on to their case
         if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
             return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_to_data_request)

@@ -1816,7 +1816,7 @@ def test_digits_tried_again_read_as_another_look_up_go_to_the_case_refused(backe
     complaint look-up (0.48), which asked for a complaint number."""
     refused = "验证信息不匹配，还可尝试 2 次。"
     t = said_after(refused, "哎呀说反了说反了 是8001", "check_complaint_progress")
-    t.slots["claim_number"] = "LP2026110290102"
+    t.slots.update(claim_number="LP2026110290102", requested_slot="id_last4")  # (the claim's question, still set)
     t.active_loop = {"name": "complaint_progress_form"}
     assert run(ValidateComplaintProgressForm().run(CollectingDispatcher(), t, DOMAIN)) == [
         SlotSet("requested_slot", None)]
