@@ -67,6 +67,8 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
             buttons = candidate_questions(tracker)
             if clear_lead(tracker):
                 pass  # no choice worth offering: "什么叫现金价值？你说简单点" (0.26, the next 0.07) is answered
+            elif out_of_scope_near(tracker):
+                utter_action = UNSURE_RESPONSE  # "月球上能种西瓜吗": faq 0.55 / out of scope 0.34, no topic near 0.2
             elif buttons:
                 return convert_response({"text": CHOOSE_TEXT, "buttons": [*buttons, NONE_OF_THEM]},
                                         tracker.get_slot(SCRIPT_SLOT))
@@ -93,6 +95,19 @@ def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
     if selected.get("utter_action") != utter_action or faq.get("also"):
         return False
     return (selected.get("confidence") or 0.0) < MIN_TOPIC_CONFIDENCE
+
+
+# Out of scope as NLU's close second reading: with no topic even CHOICE-likely, the honest reply, not a menu
+OUT_OF_SCOPE_NEAR = 0.25
+
+
+def out_of_scope_near(tracker: DialogueStateTracker) -> bool:
+    """Was out of scope a likely reading of the latest message (OUT_OF_SCOPE_NEAR), and no FAQ topic even worth
+    offering (topic_confidence.CHOICE)? Then no question of ours is what was asked."""
+    parse = tracker.latest_message.parse_data
+    ranking = {r.get("name"): float(r.get("confidence") or 0.0) for r in parse.get("intent_ranking") or []}
+    chosen = float(parse.get("response_selector", {}).get("faq", {}).get("response", {}).get("confidence") or 0.0)
+    return ranking.get("out_of_scope", 0.0) >= OUT_OF_SCOPE_NEAR and chosen < topic_confidence.CHOICE
 
 
 # Unsure, yet far ahead of every other topic: a choice would offer one likely question among unlikely ones

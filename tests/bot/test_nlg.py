@@ -107,9 +107,12 @@ responses:
 
 
 def faq_response(text: str, ranking: list[tuple[str, float]], script: str | None = None,
-                 also: tuple[tuple[str, bool], ...] = ()) -> dict:
+                 also: tuple[tuple[str, bool], ...] = (), intents: tuple[tuple[str, float], ...] = (("faq", 0.96),)
+                 ) -> dict:
     nlg = NaturalLanguageGenerator.create(EndpointConfig(type="bot.nlg.ScriptAwareNLG"), FAQ_DOMAIN)
-    parse = {"intent": {"name": "faq", "confidence": 0.96}, "entities": [], "response_selector": {"faq": {
+    parse = {"intent": {"name": intents[0][0], "confidence": intents[0][1]},
+             "intent_ranking": [{"name": n, "confidence": c} for n, c in intents],
+             "entities": [], "response_selector": {"faq": {
         "response": {"utter_action": f"utter_faq/{ranking[0][0]}", "confidence": ranking[0][1]},
         "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in ranking],
         **({"also": [{"intent_response_key": f"faq/{t}", "confidence": 0.8, "asked_first": first}
@@ -177,6 +180,14 @@ def test_questions_each_found_on_their_own_are_answered_though_the_whole_is_unsu
     ranking, also = [("lost_policy", 0.16), ("hesitation_period", 0.1)], (("hesitation_period", False),)
     response = faq_response("烦请告知两事：一、保单丢了怎么办；二、犹豫期几天", ranking, also=also)
     assert response["text"] == "保单丢失不影响保障。\n\n犹豫期为15天。"
+
+
+def test_out_of_scope_as_a_near_reading_with_no_likely_topic_is_the_honest_reply_not_a_menu():
+    """"月球上能种西瓜吗" (faq 0.55, out of scope 0.34; topics 0.10 and 0.05) got a menu of claim questions."""
+    ranking = [("lost_policy", 0.10), ("hesitation_period", 0.05)]
+    honest = faq_response("月球上能种西瓜吗", ranking, intents=(("faq", 0.55), ("out_of_scope", 0.34)))
+    assert honest["text"].startswith("抱歉，这个问题超出了")
+    assert faq_response("保单咋整", ranking)["text"] == CHOOSE_TEXT  # out of scope no likely reading: the choice
 
 
 def test_an_faq_answer_with_no_likely_topic_becomes_the_honest_out_of_scope_reply():
