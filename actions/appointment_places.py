@@ -210,8 +210,9 @@ def service_in_words(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-# (约 of 大约 / 节约 / 约为 is no booking: "材料交齐之后大约多久可以审核完毕")
-BOOKING_WORDS = re.compile(r"(?<![大节])约(?![为合莫])|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
+# 约 that books: not 约 of 大约 / 节约 / 约为 ("材料交齐之后大约多久可以审核完毕")
+BOOK = r"(?<![大节])约(?![为合莫])"
+BOOKING_WORDS = re.compile(rf"{BOOK}|安排|改到|改成|改做|改为|换到|什么时候方便|有空")
 
 # Said as a booking starts from a message that also asks something else ("明天北京会下雪吗？我明天要去你们朝阳那边办事")
 OWNED_UP = "抱歉，这个问题我回答不了。您要来网点办事的话，我帮您先约好时间。"

@@ -20,14 +20,12 @@ from actions.common.forms import CASE_FORMATS, values_before_this_turn
 from actions.common.picks import picked_button_entities, picked_by_amount
 from actions.common.reply import choice, say
 from actions.common.verification import (
-    BOOKING_FIRST,
     PROVEN,
     VerifyingForm,
     amount_said,
     booking_next,
     case_taken,
-    digits_retried,
-    handed_to_data_request,
+    handed_on,
     verify_slot,
 )
 from actions.handover import hand_over, human_accepted
@@ -193,12 +191,8 @@ class ActionClaimProgress(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         number, token = tracker.get_slot("claim_number"), tracker.get_slot("verification_token")
-        if turns.last_bot_text(tracker) in BOOKING_FIRST:  # the look-up gave way to a booking: that, not the case
-            return [SlotSet("id_last4", None), FollowupAction("appointment_form")]
-        if (request := handed_to_data_request(tracker)) is not None:
-            return request  # "我那个删除个人信息的申请GR… 到哪一步了" (read as a claim look-up)
-        if other := digits_retried(tracker, "claim_progress_form"):
-            return [SlotSet("id_last4", None), FollowupAction(other)]  # the digits tried again for that case
+        if (elsewhere := handed_on(tracker, "claim_progress_form")) is not None:
+            return elsewhere  # the look-up gave way: to a booking, a data request's look-up, or another case
         if not (number and token):
             return [FollowupAction("appointment_form")] if await booking_next(tracker) else []
         try:

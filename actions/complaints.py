@@ -30,14 +30,7 @@ from actions.common.forms import (
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
-from actions.common.verification import (
-    BOOKING_FIRST,
-    VerifyingForm,
-    booking_next,
-    case_taken,
-    digits_retried,
-    handed_to_data_request,
-)
+from actions.common.verification import VerifyingForm, booking_next, case_taken, handed_on
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
 from bot.requests import REQUESTS
@@ -331,6 +324,11 @@ def call_back_wished(tracker: Tracker) -> str | None:
 NO_DEMAND = re.compile(r"(?:没有|没|无|不用|不需要|没什么|没啥)(?:特别的?)?(?:要求)?(?:了|的|啊|吧)?")
 
 
+def not_begun() -> list:
+    """The form ended before it began (a rating, a question, a complaint already filed): nothing of it is kept."""
+    return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+
+
 class ValidateComplaintForm(ContactFormValidator):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -340,32 +338,31 @@ class ValidateComplaintForm(ContactFormValidator):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if not tracker.get_slot("requested_slot") and SCORE_SAID.search(text) and not GRIEVANCE.search(text):
             # "甚好，不胜感激。此次服务，本人评五分。" (file_complaint 0.46): a rating, no grievance to register
-            return [*await store_rating(dispatcher, tracker, score_of(tracker)), SlotSet("requested_slot", None),
-                    *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+            return [*await store_rating(dispatcher, tracker, score_of(tracker)), *not_begun()]
         if not tracker.get_slot("requested_slot") and (answer := request_of_a_question(tracker)):
             # "我要求你们把我的个人信息全部删掉": a demand, but one the FAQ answers (how, and who does it) — no
             # grievance to register
             dispatcher.utter_message(response=answer)
-            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+            return not_begun()
         if not tracker.get_slot("requested_slot") and case and case[0] == "投诉" and not case[2] and not (
                 ANOTHER_COMPLAINT.search(text)):
             # "你们就是拖 这都三天了还在分析" right after that complaint's stage: a grievance about its handling, for
             # which it is urged or a human takes over — not a second complaint about the same thing
             say(dispatcher, tracker, "非常抱歉让您久等了，您的心情我们理解。")
             await about_the_case_told(dispatcher, tracker, case)
-            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+            return not_begun()
         if not tracker.get_slot("requested_slot") and not latest_entity(tracker, "complaint_number") and (
                 about_a_filed_complaint(tracker)):
             # "你们到底还管不管！…投诉了也没人理！": the complaint already filed is looked up (its progress form asks
             # for the number), not a second one opened about it
             say(dispatcher, tracker, "非常抱歉让您久等了。我先帮您查一下之前那件投诉的处理进度。")
-            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
+            return not_begun()
         if (existing := latest_entity(tracker, "complaint_number")) and self.replying(tracker) and not (
                 ANOTHER_COMPLAINT.search(text)):
             # "TS20261120-9001 尾号8001" to "what do you want": the grievance is about a complaint already filed
             # ("今天下午投诉过 到现在也没人回我电话") — its progress is looked up, no second complaint opened
             say(dispatcher, tracker, f"好的，您说的是已登记的投诉 {existing.get('value')}，这就为您查询处理进度。")
-            return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"]),
+            return [*not_begun(),
                     SlotSet("complaint_number", existing.get("value"))]
         return await super().run(dispatcher, tracker, domain)
 
@@ -684,12 +681,8 @@ class ActionComplaintProgress(Action):
         # (no verdict pending in every outcome: the rules end the turn on it; without it the policies found no next
         # action, and "那我九点再来吧", which ends the look-up, got "再见" eight times over)
         no_verdict = SlotSet("complaint_awaiting_verdict", False)
-        if turns.last_bot_text(tracker) in BOOKING_FIRST:  # the look-up gave way to a booking: that, not the case
-            return [no_verdict, SlotSet("id_last4", None), FollowupAction("appointment_form")]
-        if (request := handed_to_data_request(tracker)) is not None:
-            return [no_verdict, *request]  # "刚才那个申请 查下进度" (read as a complaint look-up)
-        if other := digits_retried(tracker, "complaint_progress_form"):
-            return [no_verdict, SlotSet("id_last4", None), FollowupAction(other)]  # "哎呀说反了 是8001": the claim's
+        if (elsewhere := handed_on(tracker, "complaint_progress_form")) is not None:
+            return [no_verdict, *elsewhere]  # the look-up gave way: to a booking, a data request's, or another case
         if not (number and token):
             return [no_verdict, FollowupAction("appointment_form")] if await booking_next(tracker) else [no_verdict]
         try:

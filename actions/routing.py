@@ -32,7 +32,7 @@ from actions.complaints import (
     is_account,
     type_in_words,
 )
-from actions.data_requests import data_request_started, request_asked_about, someone_elses_details
+from actions.data_requests import data_request_started, someone_elses_details
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -549,18 +549,16 @@ def case_named(tracker: Tracker) -> str | None:
 def another_case_proven(tracker: Tracker) -> str | None:
     """The look-up of a case named with the digits that prove it, other than the case just told, whatever the
     message asks beside: its progress tells the status and what the status means."""
-    message = tracker.latest_message
-    numbers = [e.get("value") for e in message.get("entities", []) if e.get("entity") in ("claim_number",
-                                                                                           "complaint_number")]
-    text = to_simplified(message.get("text") or "")
-    rest = text
-    for number in numbers:
-        rest = rest.replace(str(number), " ")
-    proof = any(e.get("entity") in ("id_last4", "phone") for e in message.get("entities", [])) or bool(
-        DIGITS_CUE.search(rest) and LAST_DIGITS.search(rest))
-    if not numbers or not proof or tracker.get_slot("verified_case") in numbers:
+    entities = tracker.latest_message.get("entities", [])
+    numbers = [str(e.get("value")) for e in entities if e.get("entity") in ("claim_number", "complaint_number")]
+    if not numbers or tracker.get_slot("verified_case") in numbers:
         return None
-    return case_named(tracker)
+    rest = to_simplified(tracker.latest_message.get("text") or "")
+    for number in numbers:
+        rest = rest.replace(number, " ")  # (the digits of the case number itself prove nothing)
+    proof = any(e.get("entity") in ("id_last4", "phone") for e in entities) or bool(
+        DIGITS_CUE.search(rest) and LAST_DIGITS.search(rest))
+    return case_named(tracker) if proof else None
 
 
 class ActionOutOfScope(Action):
@@ -630,8 +628,6 @@ class ActionRouteInform(Action):
         for names, form in CASE_ROUTES:
             if entities & set(names):
                 return [FollowupAction(form)]
-        if request_asked_about(tracker):
-            return [FollowupAction("data_request_progress_form")]  # "刚才那个申请呢 到哪一步了"
         if complaint := complaint_offer_taken(dispatcher, tracker):
             return complaint
         if other := await other_claim_by_amount(tracker):

@@ -84,13 +84,18 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         return convert_response(response, tracker.get_slot(SCRIPT_SLOT)) if response else response
 
 
+def faq_selection(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """The FAQ topic chosen for the latest message, its ranking and the other questions' topics ("also")."""
+    return tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+
+
 def unsure_answer(utter_action: str, tracker: DialogueStateTracker) -> bool:
     """Is `utter_action` the FAQ answer the ResponseSelector chose for the latest message, with low confidence?
     Not when the message asked several questions and each was found on its own ("also"): a letter asking two
     things ("一、…需准备哪些材料；二、…大约多久可以审核完毕") is unsure as a whole, not question by question."""
     if not utter_action.startswith(FAQ_ANSWER_PREFIX):
         return False
-    faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+    faq = faq_selection(tracker)
     selected = faq.get("response", {})
     if selected.get("utter_action") != utter_action or faq.get("also"):
         return False
@@ -106,7 +111,7 @@ def out_of_scope_near(tracker: DialogueStateTracker) -> bool:
     offering (topic_confidence.CHOICE)? Then no question of ours is what was asked."""
     parse = tracker.latest_message.parse_data
     ranking = {r.get("name"): float(r.get("confidence") or 0.0) for r in parse.get("intent_ranking") or []}
-    chosen = float(parse.get("response_selector", {}).get("faq", {}).get("response", {}).get("confidence") or 0.0)
+    chosen = float(faq_selection(tracker).get("response", {}).get("confidence") or 0.0)
     return ranking.get("out_of_scope", 0.0) >= OUT_OF_SCOPE_NEAR and chosen < topic_confidence.CHOICE
 
 
@@ -117,7 +122,7 @@ LEAD = 3.0
 def clear_lead(tracker: DialogueStateTracker) -> bool:
     """Is the chosen topic likely enough to be offered (topic_confidence.CHOICE) and LEAD times as likely as the
     next one — so that a menu would hold one real candidate?"""
-    faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+    faq = faq_selection(tracker)
     chosen = float(faq.get("response", {}).get("confidence") or 0.0)
     others = [float(r.get("confidence") or 0.0) for r in faq.get("ranking") or []][1:2]
     return chosen >= topic_confidence.CHOICE and all(chosen >= LEAD * other for other in others)
@@ -129,7 +134,7 @@ def other_answers(utter_action: str, tracker: DialogueStateTracker) -> list[tupl
     surrender, whichever of the two the selector chose)."""
     if not utter_action.startswith(FAQ_ANSWER_PREFIX):
         return []
-    faq = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {})
+    faq = faq_selection(tracker)
     if (faq.get("response") or {}).get("utter_action") != utter_action:
         return []
     return [(f"utter_{other['intent_response_key']}", bool(other.get("asked_first"))) for other in faq.get("also") or []
@@ -145,7 +150,7 @@ def faq_menu() -> dict[str, str]:
 def candidate_questions(tracker: DialogueStateTracker) -> list[dict[str, str]]:
     """Buttons for the likeliest FAQ topics of the latest message; a click sends the question itself, which the
     topic model knows, so it is answered like any typed question."""
-    ranking = tracker.latest_message.parse_data.get("response_selector", {}).get("faq", {}).get("ranking") or []
+    ranking = faq_selection(tracker).get("ranking") or []
     menu = faq_menu()
     topics = [r.get("intent_response_key", "").removeprefix("faq/") for r in ranking
               if (r.get("confidence") or 0.0) >= CANDIDATE_CONFIDENCE]

@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.appointment_places import service_in_words
+from actions.appointment_places import BOOK, service_in_words
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import ask_rating, closes
@@ -214,7 +214,7 @@ async def verify_slot(
 
 
 # "那帮我约广州天河 下周二下午两点": a branch named with a word that books
-BOOKS = re.compile(r"(?<![大节])约(?![为合莫])|安排|订|定个")
+BOOKS = re.compile(rf"{BOOK}|安排|订|定个")
 
 
 async def booking_instead(tracker: Tracker) -> bool:
@@ -246,10 +246,17 @@ def digits_retried(tracker: Tracker, own_form: str) -> str | None:
     return form if form and form != own_form else None
 
 
-def handed_to_data_request(tracker: Tracker) -> list[EventType] | None:
-    """What a claim or complaint progress action does when its form gave way to a data request's look-up."""
-    return [SlotSet("id_last4", None), FollowupAction("data_request_progress_form")] if data_request_meant(
-        tracker) else None
+def handed_on(tracker: Tracker, own_form: str) -> list[EventType] | None:
+    """What a claim or complaint progress action does when its form gave way (VerifyingForm.run) to something
+    else: a booking ("先约上门吧…"), a personal-data request's look-up ("刚才那个申请 查下进度"), or the case whose
+    digits were just refused ("哎呀说反了 是8001"). None when the form ran its course."""
+    if turns.last_bot_text(tracker) in BOOKING_FIRST:
+        return [SlotSet("id_last4", None), FollowupAction("appointment_form")]
+    if data_request_meant(tracker):
+        return [SlotSet("id_last4", None), FollowupAction("data_request_progress_form")]
+    if other := digits_retried(tracker, own_form):
+        return [SlotSet("id_last4", None), FollowupAction(other)]
+    return None
 
 
 IN_PERSON = ("理赔面谈", "柜面办理", "上门服务")
@@ -316,14 +323,14 @@ class VerifyingForm(BaseFormValidator):
         wish = starting and self.case_slot != "appointment_number" and meeting_wished(tracker)
         if asked and self.replying(tracker) and await booking_instead(tracker) or wish:
             # "先约上门吧 下周二上午 …" to the digits question, or "那帮我约广州天河 下周二下午两点" to the claim's
-            # number: that first — the progress action hands it on
+            # number: that first — the progress action hands it on (handed_on)
             say(dispatcher, tracker, BOOKING_FIRST[0] if wish else BOOKING_FIRST[1])
             return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if not tracker.get_slot(self.case_slot) and digits_retried(tracker, self.form_name()):
             # (not only when starting: the digits question of the case refused is still the requested slot)
             return [SlotSet("requested_slot", None)]  # the progress action hands them on to their case
         if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
-            return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_to_data_request)
+            return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_on)
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
             dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing
             return [SlotSet("requested_slot", None)]
