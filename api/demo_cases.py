@@ -1,4 +1,5 @@
-"""Demo customers, policies, claims and complaints — fixed numbers, times relative to seeding."""
+"""Demo customers, policies, claims, complaints and a personal-data request — fixed numbers, times relative to
+seeding."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from api.complaints.enums import ComplaintStage as Stage
 from api.complaints.models import Complaint
 from api.complaints.schemas import ComplaintCreate
 from api.core.clock import utcnow
+from api.data_requests import service as data_requests
+from api.data_requests.enums import DataRequestStatus
+from api.data_requests.models import DataRequest
+from api.data_requests.schemas import DataRequestCreate
 from api.policies import service as policies
 from api.policies.models import InsurancePolicy
 
@@ -121,6 +126,19 @@ COMPLAINTS = [
     ),
 ]
 
+# number, name, mobile, kind, details, days ago, status path
+DATA_REQUESTS = [
+    (
+        "GR20261203-9001",
+        "刘芳",
+        "13600136004",
+        "更正",
+        "家庭财产保险保单上的通讯地址已经变了，需要更正。",
+        4,
+        [DataRequestStatus.IDENTITY_CHECK],
+    ),
+]
+
 
 def seed(session: Session) -> int:
     """Create whatever demo record is missing; returns how many were created."""
@@ -189,5 +207,15 @@ def seed(session: Session) -> int:
         if number == "TS20261110-9004":
             complaints.confirm(session, AGENT, complaint, satisfied=True, score=4, comment="解释清楚了", now=now)
         complaints.refresh_next_due(complaint, now=now)
+        created += 1
+    for number, name, mobile, kind, details, days, path in DATA_REQUESTS:
+        if session.scalar(select(DataRequest.id).where(DataRequest.number == number)) is not None:
+            continue
+        at = now - dt.timedelta(days=days)
+        data = DataRequestCreate(kind=kind, details=details, channel="电话", contact_name=name, contact_mobile=mobile)
+        request = data_requests.create(session, AGENT, data, now=at, number=number)
+        for step, status in enumerate(path, start=1):
+            data_requests.change_status(session, AGENT, request, status, now=at + dt.timedelta(hours=6 * step))
+        data_requests.refresh_next_due(request, now=now)
         created += 1
     return created

@@ -482,14 +482,19 @@
     if (queue) renderEscalations(queue);
   }
 
+  const SLA_KINDS = { claims: "理赔", complaints: "投诉", data_requests: "个人信息申请" };
+
   function renderKpis(k) {
     const minutes = (v) => (v === null || v === undefined ? "暂无数据" : `${v} 分钟`);
     const items = [
       ["SLA 达成率", percent(k.sla_compliance_rate), `已判定 ${k.sla_targets_decided} 项`],
+      ...Object.entries(SLA_KINDS).map(([kind, label]) =>
+        [`${label} SLA 达成率`, percent(k.sla_compliance_by_type?.[kind])]),
       ["投诉首次响应（中位数）", minutes(k.median_first_response_minutes?.complaints)],
       ["转人工接入（中位数）", minutes(k.median_first_response_minutes?.handovers)],
       ["投诉结案率", percent(k.complaint_closure_rate), `投诉 ${k.complaints} 件`],
       ["理赔案件数", String(k.claims)],
+      ["个人信息申请", String(k.data_requests), `未办结 ${k.data_requests_open} 件`],
       ["客户满意度", k.csat_average === null ? "暂无数据" : `${k.csat_average} / 5`, `${k.csat_responses} 份评价`],
     ];
     $("kpis").replaceChildren(...items.map(([label, value, note]) =>
