@@ -26,6 +26,24 @@ def test_regulator_or_media_words_make_a_complaint_high_risk_and_escalated(bot, 
     assert [h["kind"] for h in history] == ["created", "escalation"]
 
 
+@pytest.mark.parametrize(
+    "said, reason",
+    [
+        ("再不给说法我就打12315，让消协来评评理", "监管:12315"),
+        ("我要把你们这操作发小红书，让大家都看看", "媒体:小红书"),
+        ("协商不成，我们只能走法律途径了", "法律:法律途径"),
+    ],
+)
+def test_the_consumer_hotline_social_platforms_and_legal_steps_are_high_risk_too(bot, said, reason):
+    c = make_complaint(bot, description=said)
+    assert c["high_risk"] is True and reason in c["high_risk_reasons"]
+
+
+def test_an_ordinary_grievance_is_not_high_risk(bot):
+    c = make_complaint(bot, description="柜台的工作人员态度很差，让我等了一个多小时")
+    assert c["high_risk"] is False and c["high_risk_reasons"] == [] and c["escalation_level"] == 0
+
+
 def test_traditional_script_legal_threat_is_recognised(bot):
     c = make_complaint(bot, description="你們再不處理，我就請律師起訴你們。")
     assert c["high_risk"] is True and any("律师" in r for r in c["high_risk_reasons"])
