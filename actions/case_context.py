@@ -13,6 +13,7 @@ from actions.common.api import ApiError, backend
 from actions.common.closing import OWN_PLAN
 from actions.common.format import day, deadline
 from actions.common.reply import choice, say
+from actions.common.verification import CORRECTS
 from bot.script import to_simplified
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
@@ -139,11 +140,17 @@ def other_case_offered(tracker: Tracker, told: str) -> tuple[str, list[dict]] | 
     """"投诉TS…处理到哪了 还有理赔LP… 也一起看下": once the first case is told, the other one named in the
     messages that led to it is offered next (a line and its button), unless it was told already."""
     said = " ".join(turns.said(tracker.events))
+    mistyped: set[str] = set()  # kinds whose number a later message put right ("哦哦打错了 最后是104 LP…")
     for back in range(CASE_TURNS + 1):
-        for entity in turns.message(tracker, back).get("entities", []):
+        message = turns.message(tracker, back)
+        entities = message.get("entities", [])
+        for entity in entities:
             number = str(entity.get("value") or "")
-            if entity.get("entity") in OTHER_KINDS and number and number != told and number not in said:
+            if entity.get("entity") in OTHER_KINDS and number and number != told and number not in said and (
+                    entity["entity"] not in mistyped):
                 kind, intent = OTHER_KINDS[entity["entity"]]
                 return (f"您刚才还提到{kind} {number}，需要现在为您查询吗？",
                         [choice(f"查询{kind} {number}", intent, **{entity["entity"]: number})])
+        if CORRECTS.search(to_simplified(message.get("text") or "")):
+            mistyped |= {e.get("entity") for e in entities}
     return None

@@ -146,9 +146,11 @@ class ContactFormValidator(BaseFormValidator):
             return {}
         text = to_simplified(tracker.latest_message.get("text") or "")
         if not tracker.get_slot("phone") and ON_RECORD.search(text) and (contact := await verified_contact(tracker)):
-            # "打保單上留的那支手機就好" from a customer verified in this chat: the mobile on their records
+            # "打保單上留的那支手機就好" from a customer verified in this chat: the mobile on their records, and
+            # their name with it unless another is given ("就打保单上那个号", then "两点" had been asked a name)
             say(dispatcher, tracker, f"好的，就用您登记的手机号（尾号{contact['mobile'][-4:]}）。")
-            return {"phone": contact["mobile"]}
+            named = tracker.get_slot("person_name") or latest_entity(tracker, "person_name")
+            return {"phone": contact["mobile"]} | ({} if named else {"person_name": contact["name"]})
         fixed = phone_tail_fixed(tracker.get_slot("phone"), tracker.latest_message.get("text") or "")
         return {"phone": fixed} if fixed else {}  # "电话也错了 最后三位是002"
 

@@ -18,7 +18,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
-from actions import appointment_places, asks, faq, feedback, handover, routing
+from actions import appointment_places, asks, case_context, faq, feedback, handover, routing
 from actions import appointments as appointments_module
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
 from actions.appointment_times import day_and_half, the_time_wanted, time_proposed_off_topic, wanted_day
@@ -2354,6 +2354,22 @@ def test_the_other_case_named_with_the_first_is_offered_once_the_first_is_told(b
     assert dispatcher.messages[0]["buttons"][0]["payload"] == '/check_claim_progress{"claim_number": "LP2026110390103"}'
 
 
+def test_a_case_number_put_right_is_not_offered_as_another_case():
+    """Set 14: "查理赔 LP2026110490140 尾号7003", then "哦哦打错了 最后是104 LP2026110490104": once the right claim was
+    told, the mistyped one was offered for a look-up."""
+    def said(text: str, number: str) -> dict:
+        return {"event": "user", "text": text, "parse_data": {"text": text, "entities": [
+            {"entity": "claim_number", "value": number}]}}
+    first = said("查理赔 LP2026110490140 尾号7003", "LP2026110490140")
+    t = tracker(text="", form=None)
+    t.events = [first, {"event": "bot", "text": "验证信息不匹配"},
+                said("啊？不可能啊 哦哦打错了 最后是104 LP2026110490104 尾号还是7003", "LP2026110490104")]
+    assert case_context.other_case_offered(t, "LP2026110490104") is None
+    # two claims named without a correction: the other is still offered
+    t.events[-1] = said("还有LP2026110490104 尾号还是7003", "LP2026110490104")
+    assert "LP2026110490140" in case_context.other_case_offered(t, "LP2026110490104")[0]
+
+
 def test_a_complaint_taken_up_again_takes_what_was_told_the_first_time(backend):
     """Set 6: "算了算了 不投了", then "不行 越想越气 还是要投诉": the description became "不行 越想越气 还是要投诉"."""
     story = "我要投诉你们那个客服 电话里态度差的要命 还挂我电话"
@@ -3457,6 +3473,10 @@ def test_the_mobile_on_record_meant_in_words_is_the_verified_customers(backend):
     t.slots["verification_token"] = run(verify(t, "LP2026102890106", "3333")).token
     assert run(ValidateAppointmentForm().extract_phone(dispatcher, t, DOMAIN)) == {"phone": "13600136004"}
     assert "尾号6004" in dispatcher.messages[0]["text"]
+    # Set 14: "行吧 让人下午给我打个电话 就打保单上那个号" with no name given yet: the record's name comes with it
+    t.slots["person_name"] = None
+    assert run(ValidateAppointmentForm().extract_phone(dispatcher, t, DOMAIN)) == {
+        "phone": "13600136004", "person_name": "刘芳"}
 
 
 def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_with_a_yes(backend):
