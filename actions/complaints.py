@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.appointment_places import service_in_words
 from actions.appointment_times import the_time_wanted
-from actions.asks import times_asked
+from actions.asks import high_risk, times_asked
 from actions.case_context import about_the_case_told, case_just_told, other_case_offered
 from actions.common import turns
 from actions.common.api import ApiError, backend
@@ -61,6 +61,11 @@ STORY_CHARS = 8
 # "先给我登记", "你赶紧记下来": register it — said to the demand question, it is no demand
 JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|直接)?(?:给我|帮我)?"
                            r"(?:登记|记下来?|记录下来?|记上|立案|受理)(?:上|下来|一下)?")
+# A demand asking for nothing in particular ("反正你们得给我个说法", "你们看着办吧"), or the default given for it…
+VAGUE_DEMAND = re.compile(r"说法|看着办|随便|你们定|看情况|不知道|反正|希望公司调查核实并给予答复")
+# …and what makes a later message the demand, said at last: "那就 全额退保 把钱都退给我", "让那个人给我道个歉"
+CONCRETE_DEMAND = re.compile(r"退(?:保|钱|款|还|回|给我|费)|全额|赔(?:偿|付|钱|款|给我|我)|道(?:个)?歉|录音|处分|处罚"
+                             r"|开除|换人|换个人|撤销|注销|恢复|补偿|兑现")
 # What a demand says (退/赔/道歉/说法…); an answer to the demand question with none of it tells more story.
 DEMANDS = re.compile(r"要|希望|求|退(?:钱|款|还|回|给|保费|费)|赔|补|道歉|说法|交代|解释|处理|解决|负责|撤销|注销|取消"
                      r"|恢复|还我|给我|换人|改|查|回电|打给我"
@@ -262,7 +267,10 @@ async def type_in_words(text: str, longest: int | None = TYPE_ANSWER_CHARS) -> s
 # "另外还要投诉…" / "再投诉一个": a new complaint, even right after another one's progress
 ANOTHER_COMPLAINT = re.compile(r"另外|另一|再投诉|还要投诉|新的投诉|再登记|也要投诉|还有一件|还有个事")
 # "投诉了也没人理", "今天下午投诉过 到现在没人回电话": a grievance about a complaint already filed
-FILED_BEFORE = re.compile(r"投诉(?:过|了)(?:[^，,。！!？?]{0,6})?(?:没|不|还|都|也)|(?:已经|之前|上次|上回|早就)投诉")
+# …or how it stands, asked: "我投诉那个咋样了 都没人给我回电话", "我的投诉有结果了吗"
+FILED_BEFORE = re.compile(r"投诉(?:过|了)(?:[^，,。！!？?]{0,6})?(?:没|不|还|都|也)|(?:已经|之前|上次|上回|早就)投诉"
+                          r"|投诉(?:的)?(?:那个|那件|那单|那件事|的事|的那个)?(?:现在)?(?:咋样了?|怎么样了|如何了|进度|到哪"
+                          r"|处理得|处理到|有结果|有回复|有消息|有进展|有下文|有人管)")
 
 
 def about_a_filed_complaint(tracker: Tracker) -> bool:
@@ -400,6 +408,11 @@ class ValidateComplaintForm(ContactFormValidator):
             # 告诉我"): the demand, (re)stated — the latest statement of it stands
             text = (tracker.latest_message.get("text") or "").strip()
             answer = text if DEMAND_FIRST.match(text) else None
+            if not answer and not named and VAGUE_DEMAND.search(tracker.get_slot("complaint_demand") or "") and (
+                    CONCRETE_DEMAND.search(to_simplified(text))):
+                # "反正你们得给我个说法", then "那就 全额退保 把钱都退给我" to the type question: the demand, now said
+                say(dispatcher, tracker, "好的，您的诉求我更新为：" + demand_words(text) + "。")
+                return {"complaint_demand": demand_words(text)}
         if asked not in (None, "complaint_description", "complaint_demand") and (when := call_back_wished(tracker)):
             # "明天一早9点就给我打" while the type is confirmed: when to be called back is part of what is wanted
             before = tracker.get_slot("complaint_demand")
@@ -415,6 +428,13 @@ class ValidateComplaintForm(ContactFormValidator):
             # "先给我登记 别推给别人": the complaint is being registered; what the customer wants is still to say
             say(dispatcher, tracker, "好的，这就为您登记，由我们直接受理，不会推给别人。")
             return {}
+        if answer and asked == "complaint_demand" and not DEMAND_FIRST.match(answer) and not CONCRETE_DEMAND.search(
+                answer) and await high_risk(answer):
+            # "不给我弄好我就去12315 再找个记者发小红书曝光你们" to "what do you want": a threat, which belongs
+            # with what happened (the backend reads its risk there); what is wanted is still to say
+            before = tracker.get_slot("complaint_description")
+            say(dispatcher, tracker, "明白了，您说的这些我补充到问题描述里，会一并转给处理人员。")
+            return {"complaint_description": f"{before}；{answer}" if before else answer}
         if answer and asked == "complaint_demand" and more_story(answer):
             # "每个月从我卡里扣800 已经扣了半年了" to "what do you want": more of what happened, no demand yet
             before = tracker.get_slot("complaint_description")

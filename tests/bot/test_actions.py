@@ -587,6 +587,40 @@ def test_a_name_or_contact_details_alone_are_no_demand_and_more_story_is_no_dema
     assert "补充到问题描述" in dispatcher.messages[0]["text"]
 
 
+def test_a_vague_demand_is_replaced_by_the_demand_said_later(backend):
+    """Set 14: "诉求就是 反正你们得给我个说法", then "那就 全额退保 把钱都退给我 对 就这个" to the type question, which
+    was refused as naming no type; the demand stayed the vague one."""
+    form = ValidateComplaintForm()
+    said = "那就 全额退保 把钱都退给我 对 就这个"
+    t = tracker({"requested_slot": "complaint_type", "complaint_demand": "反正你们得给我个说法"}, text=said,
+                form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    out = run(form.extract_complaint_demand(dispatcher, t, DOMAIN))
+    assert "全额退保" in out["complaint_demand"] and "全额退保" in dispatcher.messages[0]["text"]
+    # a demand already concrete stays; so does a vague one beside an answer that names a type
+    t.slots["complaint_demand"] = "要求查清楚原因"
+    assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {}
+    t = tracker({"requested_slot": "complaint_type", "complaint_demand": "你们看着办吧"}, text="对 是理赔纠纷",
+                form="complaint_form")
+    assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
+def test_a_threat_said_to_the_demand_question_is_part_of_what_happened(backend):
+    """Set 14: "投诉 必须投诉 不给我弄好我就去12315 再找个记者发小红书曝光你们" to "what do you want" became the
+    demand; "要求按实际维修费赔" after it then had no place."""
+    form = ValidateComplaintForm()
+    story = "定损员只给定两千 修理厂报四千"
+    threat = "投诉 必须投诉 不给我弄好我就去12315 再找个记者发小红书曝光你们 哈哈 说真的"
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": story}, text=threat,
+                form="complaint_form")
+    out = run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert list(out) == ["complaint_description"] and "12315" in out["complaint_description"]
+    assert out["complaint_description"].startswith(story)
+    # a demand with the threat is the demand
+    t.latest_message["text"] = "要求按实际维修费赔 不然我就找记者曝光"
+    assert list(run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))) == ["complaint_demand"]
+
+
 def test_a_type_question_passed_over_twice_with_nothing_to_propose_is_other(backend):
     """Set 5: the type was asked five times to a customer who went on with other answers."""
     phone = [{"event": "slot", "name": "phone", "value": "13922226789"}]
@@ -3327,7 +3361,10 @@ def test_a_yes_after_an_off_duty_handover_still_books_the_call_back_offered(back
 
 @pytest.mark.parametrize(("text", "filed"), [
     ("你们到底还管不管！车损理赔拖了一个月，投诉了也没人理！", True), ("投诉了好几天还没回复", True),
-    ("我要投诉你们业务员", False), ("投诉过你们一次，这次还是这样，我要再投诉", False)])
+    ("我要投诉你们业务员", False), ("投诉过你们一次，这次还是这样，我要再投诉", False),
+    # set 14: how it stands, asked beside the grievance
+    ("我投诉那个咋样了 都没人给我回电话 无语", True), ("我的投诉有结果了吗", True),
+    ("我要投诉 你们的人怎么样都不接电话", False)])
 def test_a_grievance_about_a_complaint_already_filed_looks_it_up(backend, text, filed):
     """Set 8: "…投诉了也没人理！" opened a second complaint; its progress is looked up instead (the form asks for
     the number)."""
