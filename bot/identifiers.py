@@ -190,13 +190,19 @@ _DIGIT_OF = str.maketrans(_DIGIT_WORDS, "001234567891")
 _SPOKEN_RUN = re.compile(rf"[{_DIGIT_WORDS}]+(?:[ \-–—][{_DIGIT_WORDS}]+)*")
 
 
+# …and four said right after the words that announce the last digits: "手机后四为是 八零零幺", "尾號 九零零二"
+_LAST_DIGITS_CUE = re.compile(r"(?:尾号|尾號|尾数|尾數|后四位|後四位|后四为|后4位|末四位|最后四位|最后4位|后四个数字?)"
+                              r"(?:是|系|为|為|係)?[:：\s]*$")
+
+
 def digits_spoken(text: str, at_least: int = 7) -> str:
     """`text` with runs of `at_least` digit words as figures, counted across the spaces or dashes of a number
     read out in groups ("一五零 零一三八 八八八八"). Seven or more are never prose (an identifier); fewer are
-    digits only where digits are asked for ("一二三四" answers the verification question)."""
+    digits only where digits are asked for ("一二三四" answers the verification question) or announced."""
     def figures(m: re.Match) -> str:
-        run = m.group()
-        return run.translate(_DIGIT_OF) if len(re.sub(r"[ \-–—]", "", run)) >= at_least else run
+        run, count = m.group(), len(re.sub(r"[ \-–—]", "", m.group()))
+        announced = count == 4 and _LAST_DIGITS_CUE.search(text[max(0, m.start() - 12):m.start()])
+        return run.translate(_DIGIT_OF) if count >= at_least or announced else run
 
     return _SPOKEN_RUN.sub(figures, text)
 

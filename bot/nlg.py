@@ -67,7 +67,7 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
             buttons = candidate_questions(tracker)
             if clear_lead(tracker):
                 pass  # no choice worth offering: "什么叫现金价值？你说简单点" (0.26, the next 0.07) is answered
-            elif out_of_scope_near(tracker):
+            elif out_of_scope_near(tracker) or no_topic_near(tracker):
                 utter_action = UNSURE_RESPONSE  # "月球上能种西瓜吗": faq 0.55 / out of scope 0.34, no topic near 0.2
             elif buttons:
                 return convert_response({"text": CHOOSE_TEXT, "buttons": [*buttons, NONE_OF_THEM]},
@@ -113,6 +113,16 @@ def out_of_scope_near(tracker: DialogueStateTracker) -> bool:
     ranking = {r.get("name"): float(r.get("confidence") or 0.0) for r in parse.get("intent_ranking") or []}
     chosen = float(faq_selection(tracker).get("response", {}).get("confidence") or 0.0)
     return ranking.get("out_of_scope", 0.0) >= OUT_OF_SCOPE_NEAR and chosen < topic_confidence.CHOICE
+
+
+# Below this, no topic is a question of ours: none of the held-out FAQ questions (dev and test, 2026-12-07) had its
+# best topic under it, four out-of-scope messages did ("宁德时代能冲吗" offered a menu of one: agents' hours)
+MENU_FLOOR = 0.1
+
+
+def no_topic_near(tracker: DialogueStateTracker) -> bool:
+    """Is even the likeliest FAQ topic of the latest message under MENU_FLOOR?"""
+    return float(faq_selection(tracker).get("response", {}).get("confidence") or 0.0) < MENU_FLOOR
 
 
 # Unsure, yet far ahead of every other topic: a choice would offer one likely question among unlikely ones

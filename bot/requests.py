@@ -12,7 +12,9 @@ PARTY = (r"(?:你们|你哋|你们公司|贵公司|他|她|佢|那个|这个|嗰
 # Whole clauses only (the text is already Simplified and half-width: ScriptNormaliser runs first).
 REQUESTS = {
     "file_complaint": re.compile(
-        rf"(?:我|我们|本人)?(?:现在)?(?:特此|在此|郑重|正式)?(?:就|一定|必须|坚决)?(?:要|想|想要)?(?:正式)?投诉(?:一下)?"
+        # (what it is about may come first: "呢單我一定要投訴", "这件事我必须投诉")
+        rf"(?:这单|呢单|这笔|呢笔|这件事|呢件事|这事|这个事)?(?:我|我们|本人)?(?:现在)?(?:特此|在此|郑重|正式)?"
+        rf"(?:就|一定|必须|坚决)?(?:要|想|想要)?(?:正式)?投诉(?:一下)?"
         rf"{PARTY}(?:到底)?"
     ),
     "request_human": re.compile(r"(?:我)?(?:要|想)?(?:转|找|换)?(?:人工|人工客服|真人|真人客服)(?:客服)?(?:吧|啊)?"),

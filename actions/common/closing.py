@@ -15,11 +15,14 @@ from bot.script import to_simplified
 LATER = (r"(?:先|回头|改天|下次|以后|晚点|过两天|不行).{0,12}再(?:说|查|问|来|联系|弄|办)(?:吧|了|啦|啊|呀|哈)?"
          r"(?=[\s,，。.!！~]|谢|多谢|$)")
 # "就这些" / "没有别的了" / "没事了": nothing more is wanted — or not now
-NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$|" + LATER)
+# ("88" / "886" at the end: chat shorthand for bye-bye)
+BYE_BYE = r"(?<![\d.])886?\s*$"
+NOTHING_MORE = re.compile(r"就这些|就这样吧?\s*$|没(?:有)?(?:别的|其他|啥)(?:了|事|问题)|没事了|没了\s*$"
+                          + "|" + BYE_BYE + "|" + LATER)
 
 # Words that take leave, whatever else is said ("太慢了 算了 拜拜")
-FAREWELL = re.compile(r"再见|再会|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线|告辞|别过|后会有期",
-                      re.IGNORECASE)
+FAREWELL = re.compile(r"再见|再会|拜拜|拜了|\bbye\b|先这样|就这样|没事了|谢谢|多谢|不聊了|下线|告辞|别过|后会有期"
+                      + "|" + BYE_BYE, re.IGNORECASE)
 
 # "行吧我这礼拜就去弄", "好 我自己去网点问问": OK, and the customer will see to it themselves — no offer taken up
 # "ok明白了 那我月底发了工资就交", "那我回头再补": when, then what — no question, no request

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.appointment_places import BOOK, service_in_words
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.closing import ask_rating, closes
+from actions.common.closing import BYE_BYE, ask_rating, closes
 from actions.common.forms import (
     CASE_FORMATS,
     IDENTIFIERS,
@@ -314,7 +314,7 @@ class VerifyingForm(BaseFormValidator):
         # starting: no question of this form's asked yet (another form's may be: a look-up asked for mid-booking)
         own = domain.get("forms", {}).get(self.form_name(), {}).get("required_slots", [])
         starting = tracker.get_slot("requested_slot") not in [*own, "policy_number"]
-        digits = re.search(r"\d", tracker.latest_message.get("text") or "")
+        digits = re.search(r"\d", re.sub(BYE_BYE, "", tracker.latest_message.get("text") or ""))
         if not starting and self.replying(tracker) and closes(tracker) and not digits:
             # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.
             # The lookup ends with the chat; the list had come again after every closing word.

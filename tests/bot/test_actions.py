@@ -354,7 +354,9 @@ def test_another_claim_of_the_verified_policy_named_by_its_amount_is_told(backen
 
 
 # set 9: "…准备全了再说" (later, not now) to the claim question asked again and again
-@pytest.mark.parametrize("said", ["好的謝謝，沒有別的了", "拜拜", "好吧那我先把才料准备全了再说谢谢啊"])
+# set 14: "行吧 让他自己明天找你们 88" ("88": bye-bye, no digits)
+@pytest.mark.parametrize("said", ["好的謝謝，沒有別的了", "拜拜", "好吧那我先把才料准备全了再说谢谢啊",
+                                  "行吧 让他自己明天找你们 88"])
 def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_question(backend, said):
     """A fresh-clone check: "好的謝謝，沒有別的了" and then "4" to the policy's claims listed got the list again
     each time — the chat was stuck on the pick."""

@@ -22,6 +22,7 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("才那么点？那还退个么子 不退了 电话也莫打了", "stop"),   # set 12: a call-back booking given up, in Hunanese
     ("不约了,我要投诉", "file_complaint"),   # giving up one task for another: the new one
     ("喂 我想投诉你哋个经纪 佢呃我阿妈买咗份保险", "file_complaint"),  # Cantonese, with whom it is about
+    ("冇理由都得?八千八 我交咗咁多年保费 呢单我一定要投诉", "file_complaint"),  # set 14, what it is about first
     ("我要投诉你们的理赔员", "file_complaint"),
     # set 13: a formal letter ends "…并向金融监管总局反映。特此投诉，望贵司重视。"
     ("若本周内仍无明确结论,本人将委托律师向法院起诉。特此投诉,望贵司重视。", "file_complaint"),

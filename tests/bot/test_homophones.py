@@ -16,6 +16,7 @@ from bot.homophones import restore
     ("住院病力要原件吗", "住院病历要原件吗"),
     ("受义人怎么改", "受益人怎么改"),
     ("以通过是什么意思", "已通过是什么意思"),
+    ("手机后四为是 八零零幺", "手机后四位是 八零零幺"),  # set 14, voice input
 ])
 def test_a_word_of_the_trade_typed_with_the_wrong_characters_is_restored(typed, meant):
     assert restore(typed) == meant
@@ -32,6 +33,11 @@ def test_a_word_of_the_trade_typed_with_the_wrong_characters_is_restored(typed, 
 ])
 def test_ordinary_words_names_and_grammar_are_left_alone(text):
     assert restore(text) == text
+
+
+def test_the_normaliser_reads_the_announced_last_digits_of_voice_input():
+    """Set 14: the homophone and the digit words of "后四为 九零零二" in one message."""
+    assert normalise("LP 2026 1030 90105 後四為 九零零二") == "LP 2026 1030 90105 后四位 9002"
 
 
 def test_the_normaliser_restores_after_the_script_and_keeps_every_offset():

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.identifiers import Identifier, find, mask
+from bot.identifiers import Identifier, digits_spoken, find, mask
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,16 @@ def test_numbers_spoken_digit_by_digit_are_identifiers_at_their_own_place(text, 
 
 def test_a_few_digit_words_in_prose_stay_words():
     assert find("一二三四五 上山打老虎") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("保丹号行不行 手机后四为是 八零零幺", "保丹号行不行 手机后四为是 8001"),
+    ("LP2026103090105 后四位 九零零二 那个 批了没", "LP2026103090105 后四位 9002 那个 批了没"),
+    ("手機尾號 八 零 零 幺", "手機尾號 8 0 0 1"),  # one by one
+    ("尾号是三三三三三", "尾号是三三三三三"),  # five are no last four
+    ("住了三四五天 一二三四", "住了三四五天 一二三四"),  # no cue
+])
+def test_four_digit_words_announced_as_the_last_digits_are_figures(text, expected):
+    """Set 14: "手机后四为是 八零零幺" with a policy number spoken too: the digits were not read, and the check
+    failed or was asked again."""
+    assert digits_spoken(text) == expected

@@ -193,6 +193,10 @@ def test_out_of_scope_as_a_near_reading_with_no_likely_topic_is_the_honest_reply
 def test_an_faq_answer_with_no_likely_topic_becomes_the_honest_out_of_scope_reply():
     """Nothing but a guess at 0.04: no question worth offering, the honest reply instead."""
     assert faq_reply("火星上能买保险吗", 0.04).startswith("抱歉，这个问题超出了")
+    # set 14: "话说你觉得宁德时代能冲吗 明天开盘买点？" (its best topic 0.08, out of scope only 0.07) got a menu of one
+    stock = faq_response("话说你觉得宁德时代能冲吗", [("lost_policy", 0.08), ("hesitation_period", 0.05)],
+                         intents=(("faq", 0.76), ("out_of_scope", 0.07)))
+    assert stock["text"].startswith("抱歉，这个问题超出了")
 
 
 def test_every_faq_topic_has_a_menu_question_the_topic_model_was_trained_on():
