@@ -14,7 +14,7 @@ from actions.common.closing import FAREWELL, ask_rating, closes
 from actions.common.rating import SAYS_RATING, score_of, store_rating
 from actions.common.reply import say
 from actions.complaints import GRIEVANCE
-from actions.handover import NOTHING_PENDING, distress_met, fallback, form_left
+from actions.handover import NOTHING_PENDING, WithdrawsHandover, distress_met, fallback, form_left
 from bot.script import to_simplified
 
 
@@ -46,14 +46,14 @@ TASK_DONE = re.compile(r"预约成功|投诉已受理|已为您催办|已结案"
 BARE_SCORE = re.compile(r"\s*[1-5一二三四五]\s*[!！。.~]*\s*")
 
 
-class ActionAnswerDeny(Action):
+class ActionAnswerDeny(WithdrawsHandover):
     """"没有了" with no form running: to "还有其他问题吗？" it closes the chat (the rating question, once); to an
     offer in passing ("需要的话我可以帮您转人工") it is a polite no, and the customer is asked what else."""
 
     def name(self) -> str:
         return "action_answer_deny"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         last = turns.last_bot_text(tracker)
         if ANYTHING_ELSE.search(last) or TASK_DONE.search(last) and closes(tracker):
             return ask_rating(dispatcher, tracker)  # (set 13: "没了" right after "预约成功！…" ends the chat too)

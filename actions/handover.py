@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -155,6 +156,50 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     say(dispatcher, tracker, f"好的，您的转人工请求已登记，{when}坐席上班后会优先联系您。等待期间有其他问题，也可以随时"
         "问我。", [choice("预约电话回访", "book_appointment", service_type="电话回访")])
     return []
+
+
+# "等下等下 算了不用了 我先问你…" right after the chat was queued for an agent: the request withdrawn
+WITHDRAWS = re.compile(r"算了|不用了|不用转|不转了|先不用|不需要了|不要了|取消|先不(?:找|转|要)")
+WITHDRAWN = "好的，已为您取消转人工。"
+
+
+async def handover_withdrawn(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """Withdraw the hand-over queued a moment ago, when the customer says they no longer want it: closed in the
+    backend (abandoned, before any agent took it), so no agent picks up a chat the customer has moved on from. The
+    rest of the message is then answered as usual. None when nothing was withdrawn."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if not tracker.get_slot("handed_over") or not AGENT_QUEUED.search(turns.last_bot_text(tracker)) or (
+            not WITHDRAWS.search(text)):
+        return None
+    try:
+        waiting = await backend().get(f"/api/v1/handovers/by-conversation/{tracker.sender_id}")
+        if waiting.get("status") != "waiting":
+            return None  # an agent has it already: theirs to close
+        await backend().post(f"/api/v1/handovers/{waiting['id']}/close",
+                             json={"outcome": "abandoned", "note": "客户排队时撤回了转人工请求"})
+    except ApiError:
+        return None
+    say(dispatcher, tracker, WITHDRAWN)
+    return [SlotSet("handed_over", False)]
+
+
+class WithdrawsHandover(Action, ABC):
+    """An action that, before its own answer, withdraws a hand-over the customer no longer wants
+    (handover_withdrawn); a message that says nothing else is then asked what else is wanted."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        withdrawn = await handover_withdrawn(dispatcher, tracker)
+        if withdrawn is None:
+            return await self.answer(dispatcher, tracker, domain)
+        rest = WITHDRAWS.sub("", to_simplified(tracker.latest_message.get("text") or ""))
+        if len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"等下|等等|好的?|吧|啊|呀|哦|嗯", "", rest))) < 3:
+            say(dispatcher, tracker, "还有其他可以帮您的吗？")
+            return withdrawn
+        return withdrawn + await self.answer(dispatcher, tracker, domain)
+
+    @abstractmethod
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        """The action's own answer."""
 
 
 class ActionAnswerAffirm(Action):

@@ -36,6 +36,7 @@ from actions.data_requests import data_request_started, someone_elses_details
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
+    WithdrawsHandover,
     agent_awaited_reply,
     case_awaiting_proof,
     distress_met,
@@ -405,14 +406,14 @@ class ActionGreet(Action):
         return []
 
 
-class ActionHandleFallback(Action):
+class ActionHandleFallback(WithdrawsHandover):
     """First miss: ask to rephrase with options; two misses in a row: a human takes over. Outside a task, a
     grievance NLU could not place (inform, file_complaint and nlu_fallback all near 0.35) starts the complaint."""
 
     def name(self) -> str:
         return "action_handle_fallback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
@@ -476,7 +477,7 @@ class ActionHandleFallback(Action):
         return await fallback(dispatcher, tracker, domain)
 
 
-class ActionAnswerFaq(Action):
+class ActionAnswerFaq(WithdrawsHandover):
     """An FAQ question outside a task (data/rules/conversation.yml). The answer when the topic is clear
     ("审核中是啥意思"); when it is not, what the conversation makes of it: right after a case was told it is about
     that case ("那大概还要多久", "「問題分析」即是甚麼？") — its outlook and the ways to speed it up; a time
@@ -485,7 +486,7 @@ class ActionAnswerFaq(Action):
     def name(self) -> str:
         return "action_answer_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         answer = turns.topic(tracker.latest_message)
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= topic_confidence.ANSWERED
         text = to_simplified(tracker.latest_message.get("text") or "")

@@ -882,6 +882,48 @@ def test_a_new_session_stays_paused_while_an_agent_holds_the_chat(backend):
     assert events[0]["event"] == "session_started" and {"event": "pause"}.items() <= events[-2].items()
 
 
+QUEUED_TEXT = "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。等待期间有问题也可以继续问我。"
+
+
+def queued_then(backend: str, said: str, intent: str) -> Tracker:
+    """A chat queued for an agent a moment ago (the hand-over waiting in the backend), then `said`."""
+    t = tracker({"handed_over": True}, text=said, intent=intent)
+    t.events = [{"event": "bot", "text": QUEUED_TEXT}, {"event": "user", "text": said, "parse_data": t.latest_message}]
+    body = {"conversation_id": t.sender_id, "channel": "rest", "reason": "requested"}
+    created = httpx.post(f"{backend}/api/v1/handovers", timeout=10, json=body,
+                         headers=bearer(backend, "bot", TEST_SECRETS["BOT_PASSWORD"]))
+    assert created.status_code == 201, created.text
+    return t
+
+
+def test_a_hand_over_withdrawn_while_queued_is_closed_and_the_question_beside_it_answered(backend):
+    """Set 14: "转人工", then "等下等下 算了不用了 我先问你 车被追尾了 里赔要准备啥": the question was answered, and
+    the chat stayed queued for an agent the customer no longer wanted."""
+    t = queued_then(backend, "等下等下 算了不用了 我先问你 车被追尾了 里赔要准备啥", "faq")
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert events[0] == SlotSet("handed_over", False)
+    assert dispatcher.messages[0]["text"] == handover.WITHDRAWN and len(dispatcher.messages) > 1  # then the answer
+    with pytest.raises(api_client.ApiError):  # no open hand-over left for the chat
+        run(open_handover(t.sender_id))
+    # a bare "算了 不用了" is asked what else; nothing is withdrawn twice
+    t = queued_then(backend, "算了 不用了", "deny")
+    dispatcher = CollectingDispatcher()
+    assert run(feedback.ActionAnswerDeny().run(dispatcher, t, DOMAIN)) == [SlotSet("handed_over", False)]
+    assert [m["text"] for m in dispatcher.messages] == [handover.WITHDRAWN, "还有其他可以帮您的吗？"]
+    assert run(handover.handover_withdrawn(CollectingDispatcher(), t)) is None
+
+
+def test_a_hand_over_an_agent_took_is_not_withdrawn_by_the_bot(backend):
+    t = queued_then(backend, "算了 不用了", "deny")
+    waiting = run(open_handover(t.sender_id))
+    taken = httpx.post(f"{backend}/api/v1/handovers/{waiting['id']}/take", timeout=10,
+                       headers=bearer(backend, "agent01", "agent01-demo"))
+    assert taken.status_code == 200, taken.text
+    assert run(handover.handover_withdrawn(CollectingDispatcher(), t)) is None
+    assert run(open_handover(t.sender_id))["status"] == "active"
+
+
 def bearer(url: str, username: str, password: str) -> dict[str, str]:
     login = httpx.post(f"{url}/api/v1/auth/token", data={"username": username, "password": password}, timeout=10)
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
