@@ -37,6 +37,9 @@ class ActionAskCsat(Action):
             # goodbye. (To a read-back, "好的 拜拜" may well be a yes: that form goes on.)
             say(dispatcher, tracker, "好的，没办完的先不提交，需要时随时找我。")
             return form_left(form) + ask_rating(dispatcher, tracker)
+        if not form and SAYS_RATING.search(text) and (score := score_of(tracker)) is not None:
+            # "了解 满分 溜了" / "给你五星 拜拜": the rating is given with the goodbye, not asked for after it
+            return await store_rating(dispatcher, tracker, score)
         return ask_rating(dispatcher, tracker)
 
 

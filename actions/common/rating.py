@@ -15,7 +15,8 @@ from bot.script import to_simplified
 
 # "一分都不能少", "一分钱", "三分之一", "两分钟", "分期": 分 in an amount, a share or a time, not a score
 # (nor 星 of 三星期 or 五星级)
-_POINTS = r"[1-5一二两三四五]\s*(?:分(?![钱都也不没之钟期红险半])|星(?![级期])|颗星|stars?\b)|[⭐★🌟]"
+_SCORE = r"([1-5一二两三四五])\s*(?:分(?![钱都也不没之钟期红险半])|星(?![级期])|颗星|stars?\b)"
+_POINTS = _SCORE + r"|[⭐★🌟]"
 # A rating nobody asked for counts only when it says it is one ("5分", "五星好评", "挺满意的"); a bare "4"
 # outside the question is more likely a digit meant for something else.
 # …or a digit after a word that grades: "评分？4啦", "一般般吧 3" (a bare "3" is no rating unasked)
@@ -29,14 +30,18 @@ WORDS = {  # longest match wins, so 很不满意 beats 不满意 beats 满意
     "不满意": 2, "唔满意": 2, "很不满意": 1, "非常不满意": 1, "差评": 1, "满分": 5, "五星好评": 5,
 }
 STARS = re.compile(r"[⭐★🌟]")
+NUMERALS = str.maketrans("一二两三四五", "122345")
 
 
 def score_of(tracker: Tracker) -> int | None:
     """1–5 from the score entity, digits or Chinese numerals in the text, or satisfaction words."""
     raw = to_simplified(str(tracker.get_slot("score") or tracker.latest_message.get("text", "")))
-    raw = raw.translate(str.maketrans("一二两三四五", "122345"))
-    if match := re.search(r"(?<!\d)[1-5](?!\d)", raw):  # not the 3 of "尾号7003"
-        return int(match.group())
+    if said := re.search(_SCORE, raw, re.IGNORECASE):  # "一般般吧 3分": the points said, not the 一 of 一般
+        return int(said.group(1).translate(NUMERALS))
+    # figures before numerals ("一般般吧 3"), and not the 3 of "尾号7003"
+    for text in (raw, raw.translate(NUMERALS)):
+        if match := re.search(r"(?<!\d)[1-5](?!\d)", text):
+            return int(match.group())
     if 1 <= (stars := len(STARS.findall(raw))) <= 5:  # "⭐⭐⭐⭐⭐"
         return stars
     return next((v for w, v in sorted(WORDS.items(), key=lambda kv: -len(kv[0])) if w in raw), None)

@@ -930,6 +930,7 @@ def bearer(url: str, username: str, password: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("text, score", [("超级满意", 5), ("唔滿意", 2), ("很不满意", 1), ("还行吧", 3), ("给四分", 4),
+                                         ("一般般吧 3", 3), ("一般般吧 3分", 3),
                                          ("给你打满分", 5), ("⭐⭐⭐", 3), ("五星好评⭐⭐⭐⭐⭐", 5)])
 def test_rating_words_become_scores(text, score):
     assert rating.score_of(tracker(text=text, intent="rate")) == score
@@ -3904,6 +3905,25 @@ def test_a_grievance_read_as_goodbye_is_not_the_end_of_the_chat(backend):
     bye = after_complaint_progress(number, "太慢了 算了 拜拜")  # a farewell with its grievance: the end
     bye.latest_message["intent"] = {"name": "goodbye", "confidence": 0.9}
     assert SlotSet("csat_asked", True) in run(ActionAskCsat().run(CollectingDispatcher(), bye, DOMAIN))
+
+
+@pytest.mark.parametrize(("text", "score"), [("了解 满分 溜了", 5), ("行 懂了 给你五星 拜拜", 5),
+                                            ("一般般吧 3分 拜拜", 3)])
+def test_a_rating_given_with_the_goodbye_is_stored_rather_than_asked_for(backend, text, score):
+    """Set 14: "了解 满分 溜了" got the rating question."""
+    from actions.feedback import ActionAskCsat
+
+    t = tracker(text=text, intent="goodbye")
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAskCsat().run(dispatcher, t, DOMAIN))
+    assert SlotSet("csat_asked", True) in events and "感谢您的评价" in dispatcher.messages[0]["text"]
+    stored = httpx.get(f"{backend}/api/v1/feedback", timeout=10,
+                       headers=bearer(backend, "agent01", "agent01-demo")).json()
+    assert any(f.get("conversation_id") == t.sender_id and f["score"] == score for f in stored)
+    # no score said: asked
+    plain = CollectingDispatcher()
+    run(ActionAskCsat().run(plain, tracker(text="好的 拜拜", intent="goodbye"), DOMAIN))
+    assert "打个分" in plain.messages[0]["text"]
 
 
 def test_a_goodbye_halfway_through_a_form_leaves_it(backend):
