@@ -153,3 +153,17 @@ def answer_leaning(dispatcher: CollectingDispatcher, tracker: Tracker) -> list |
     utter, again = found
     dispatcher.utter_message(response=utter, in_context="follow_up" if again else "chosen")
     return []
+
+
+CLAIM_MEANT = re.compile(r"理赔|赔|案件|进度|LP\d", re.IGNORECASE)
+
+
+def policy_change_meant(tracker: Tracker) -> bool:
+    """"福寿终身寿险 P2026000000103 身份证后四位5678" right after the answer on changing a policy's details: the policy
+    whose details are to change, not one whose claims to look up."""
+    answered = last_answer(tracker)
+    message = tracker.latest_message
+    named = {e.get("entity") for e in message.get("entities", [])}
+    return bool(answered) and answered[0] == "utter_faq/change_policy_info" and "policy_number" in named and (
+        "claim_number" not in named) and not CLAIM_MEANT.search(to_simplified(message.get("text") or ""))
+

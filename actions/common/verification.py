@@ -30,6 +30,7 @@ from actions.common.personal_data import data_request_meant
 from actions.common.picks import in_digits
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
+from actions.follow_ups import policy_change_meant
 from actions.handover import case_awaiting_proof, hand_over
 from bot import topic_confidence
 from bot.identifiers import digits_spoken
@@ -74,6 +75,10 @@ def question_instead(tracker: Tracker) -> str | None:
     return turns.topic_at(message, topic_confidence.OVER_LOOKUP)
 
 
+# Changing a policy's details is not done in chat (the FAQ's answer says where); the policy named for it is told so
+CHANGED_IN_PERSON = ("收到。地址、受益人、扣款银行卡这类保单信息的变更需要投保人本人办理，我这里不能直接修改："
+                     "可以在官方APP或微信公众号提交，也可以带上本人身份证件（换银行卡请带新卡）到网点柜面一次办好。"
+                     "需要的话我现在帮您预约柜面办理。")
 PROVEN = "已验证"  # id_last4 when another case of the same customer was verified in this chat: nothing to ask
 LOCKED = "验证未通过的次数过多，为保护您的信息安全，暂时无法继续自助查询。"
 # A requested slot of None ends the form; the reason tells VerifyingForm to hand over (rasa_sdk also sets the
@@ -331,6 +336,11 @@ class VerifyingForm(BaseFormValidator):
             return [SlotSet("requested_slot", None)]  # the progress action hands them on to their case
         if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
             return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_on)
+        if starting and self.case_slot == "claim_number" and policy_change_meant(tracker):
+            # the policy named for the change just explained: how the change is made, not its claims
+            say(dispatcher, tracker, CHANGED_IN_PERSON, [choice("预约柜面办理", "book_appointment",
+                                                                 service_type="柜面办理")])
+            return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
             dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing
             return [SlotSet("requested_slot", None)]

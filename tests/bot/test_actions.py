@@ -38,6 +38,7 @@ from actions.claims import ActionClaimProgress, ActionUrge, ValidateClaimProgres
 from actions.common import api as api_client
 from actions.common import forms, rating, settings
 from actions.common import policy as policy_cache
+from actions.common import verification as verification_module
 from actions.common.contact import shown_name, shown_phone
 from actions.common.picks import button_entities, picked_button
 from actions.common.reply import choice
@@ -2431,6 +2432,28 @@ def test_the_other_case_named_with_the_first_is_offered_once_the_first_is_told(b
     run(ActionComplaintProgress().run(dispatcher, t, DOMAIN))
     assert "您刚才还提到理赔 LP2026110390103" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[0]["buttons"][0]["payload"] == '/check_claim_progress{"claim_number": "LP2026110390103"}'
+
+
+@pytest.mark.parametrize(("said", "meant"), [("福寿终身寿险 P2026000000103 身份证后四位5678", True),
+                                            ("P2026000000103 这张保单的理赔到哪了 5678", False)])
+def test_a_policy_named_right_after_the_change_of_details_answer_is_for_the_change(backend, said, meant):
+    """Set 14: "地址咋改 受益人也想改 还有扣款的银行卡…", then "福寿终身寿险 P2026000000103 身份证后四位5678" told the
+    policy's closed claim."""
+    question = "那个 我搬家了 保单上地址咋改啊 顺便受益人也想改"
+    t = tracker(text=said, intent="check_claim_progress", form="claim_progress_form",
+                entities=[{"entity": "policy_number", "value": "P2026000000103"},
+                          {"entity": "id_last4", "value": "5678"}])
+    t.slots.update({"policy_number": "P2026000000103", "id_last4": "5678"})
+    t.events = [{"event": "user", "text": question},
+                {"event": "bot", "text": "联系电话、通讯地址…都可以申请变更", "metadata": {
+                    "utter_action": "utter_faq/change_policy_info"}},
+                {"event": "user", "text": said, "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
+    told = [m.get("text") for m in dispatcher.messages]
+    assert (told[:1] == [verification_module.CHANGED_IN_PERSON]) is meant
+    assert (SlotSet("requested_slot", None) in events and SlotSet("verified_case", "P2026000000103") not in events) \
+        is meant
 
 
 def test_a_case_number_put_right_is_not_offered_as_another_case():
