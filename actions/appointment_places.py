@@ -107,7 +107,9 @@ IN_PERSON = re.compile(r"当面|见面|面谈|面对面")
 # "带我去你们朝阳那个营业厅", "到网点去": coming to a branch (said with a branch, a home visit is given up for it)
 GOES_TO = re.compile(r"去|到|过来|过去|来你们")
 # "拿去你们广州的网点交": handing in papers at a branch, which about a claim is the claim interview's errand
-HAND_IN = re.compile(r"(?:递|补|上)交|交(?:材料|资料|过去|上去)|(?:拿|送)(?:过)?去.{0,8}交")
+# (or bringing them: "我听日拎埋啲嘢去天河", "带上材料过去")
+HAND_IN = re.compile(r"(?:递|补|上)交|交(?:材料|资料|过去|上去)|(?:拿|送)(?:过)?去.{0,8}交"
+                     r"|(?:拎|带|拿|攞)(?:埋|上|齐|好)?(?:啲|些|点|那些|这些)?(?:嘢|材料|资料|单据|票据|发票|病历|东西)")
 SWITCH = re.compile(r"算了|改成|换成|改为|还是|能不能|可不可以|能.{0,4}吗|行不行|不如")
 COUNTER_ERRAND = re.compile(r"办(?:理|个|点|下|一下)?(?:业务|手续|事|嘢|变更)|改(?:一)?下|变更|改受益人|改地址|改电话"
                             r"|退保|补发|补办|签(?:个)?字")

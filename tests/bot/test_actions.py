@@ -790,6 +790,10 @@ def past_turns(t: Tracker, *asked: tuple[str, str, float]) -> Tracker:
     # set 9: bringing a claim's missing papers to a branch
     ([("我想查一下理赔进度 LP2026110390103", "", 0), ("补齐了以后还要多久", "claim_duration", 0.2)],
      "我能不能直接拿去你们广州的网点交 约个时间 这周五下午三点", "理赔面谈"),
+    # set 14, in Cantonese: bringing the papers along
+    ([("唔该 我想问下我个理赔去到边 LP2026110390103", "", 0), ("点解仲要补", "claim_documents", 0.3)],
+     "噉好啦 我听日拎埋啲嘢去天河 使唔使预约", "理赔面谈"),
+    ([("犹豫期是什么", "hesitation_period", 0.9)], "那我明天带上证件去广州天河", None),
 ])
 def test_the_errand_talked_about_names_the_service_of_a_visit(backend, asked, text, service):
     branch = next(b for b in POLICY["appointment"]["branches"] if b[2:4] in text or b[:2] in text)
