@@ -30,7 +30,7 @@ from actions.common.forms import (
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, booking_next, case_taken, handed_on
+from actions.common.verification import VerifyingForm, booking_next, case_taken, digits_beside, handed_on, verify
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
 from bot.requests import REQUESTS
@@ -332,6 +332,27 @@ def call_back_wished(tracker: Tracker) -> str | None:
 NO_DEMAND = re.compile(r"(?:没有|没|无|不用|不需要|没什么|没啥)(?:特别的?)?(?:要求)?(?:了|的|啊|吧)?")
 
 
+async def case_proved(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"LP2026110490104 7003" to one of the complaint's questions: the case it is about, with its proof. Checked
+    (then the records' name and mobile are offered as the contact), and noted in the description; the question is
+    asked again. None when the message proves no case."""
+    asked = tracker.get_slot("requested_slot")
+    found = latest_entity(tracker, "claim_number") or latest_entity(tracker, "policy_number")
+    if not found or asked in (None, "complaint_policy_number") or not (digits := digits_beside(tracker)):
+        return None
+    number = str(found.get("value") or "").upper()
+    result = await verify(tracker, number, digits)
+    if not result.ok:
+        say(dispatcher, tracker, result.message)
+        return []
+    note = f"涉及{'理赔案件' if number.startswith('LP') else '保单'} {number}"
+    before = tracker.get_slot("complaint_description")
+    say(dispatcher, tracker, f"已核实，{note}，我记到投诉里了。")
+    return [SlotSet("verification_token", result.token), SlotSet("verified_case", number),
+            *([SlotSet("complaint_description", f"{before}（{note}）")] if before and number not in before else []),
+            *([SlotSet("complaint_policy_number", number)] if number.startswith("P") else [])]
+
+
 def not_begun() -> list:
     """The form ended before it began (a rating, a question, a complaint already filed): nothing of it is kept."""
     return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
@@ -365,6 +386,8 @@ class ValidateComplaintForm(ContactFormValidator):
             # for the number), not a second one opened about it
             say(dispatcher, tracker, "非常抱歉让您久等了。我先帮您查一下之前那件投诉的处理进度。")
             return not_begun()
+        if self.replying(tracker) and (proved := await case_proved(dispatcher, tracker)) is not None:
+            return proved
         if (existing := latest_entity(tracker, "complaint_number")) and self.replying(tracker) and not (
                 ANOTHER_COMPLAINT.search(text)):
             # "TS20261120-9001 尾号8001" to "what do you want": the grievance is about a complaint already filed

@@ -286,6 +286,24 @@ def put_off(tracker: Tracker, events: list[EventType]) -> bool:
     return asked and not digits and bool(counts) and int(counts[-1] or 0) > MAX_SAME_QUESTION
 
 
+def digits_beside(tracker: Tracker) -> str | None:
+    """The last digits said beside the case number they prove ("TS20261121-9005，7003"): the digits outside every
+    identifier the NLU tagged (its own id_last4 tag, when there is one)."""
+    text, found = tracker.latest_message.get("text") or "", tracker.latest_message.get("entities", [])
+    if tagged := next((str(e.get("value")) for e in found if e.get("entity") == "id_last4"), None):
+        return tagged
+    spans = [(e["start"], e["end"]) for e in found if e.get("entity") in IDENTIFIERS
+             and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    if len(spans) < len([e for e in found if e.get("entity") in IDENTIFIERS]) or any(
+            e.get("entity") == "phone" for e in found):
+        return None  # (an identifier without its place in the text, or a mobile rather than digits)
+    rest = "".join(" " if any(a <= k < b for a, b in spans) else c for k, c in enumerate(text))
+    if amount_said(rest) and not DIGITS_CUE.search(rest):
+        return None  # "那第一个呢 3200那个": the claim of that amount, no digits (its proof stands or is asked)
+    match = LAST_DIGITS.search(rest)
+    return match.group() if match else None
+
+
 class VerifyingForm(BaseFormValidator):
     """A form that ends in a case's details. Once the conversation is locked out of verification (three wrong
     answers), it hands over to a human, both when the last attempt fails and when such a form starts again,
@@ -302,18 +320,11 @@ class VerifyingForm(BaseFormValidator):
         if tracker.get_slot("requested_slot") not in (None, self.case_slot, "policy_number") or tracker.get_slot(
                 "id_last4"):
             return {}
-        # …and beside the case number they prove ("TS20261121-9005，7003"): the digits outside every identifier
-        text, found = tracker.latest_message.get("text") or "", tracker.latest_message.get("entities", [])
-        spans = [(e["start"], e["end"]) for e in found if e.get("entity") in IDENTIFIERS
-                 and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
-        if len(spans) < len([e for e in found if e.get("entity") in IDENTIFIERS]) or any(
-                e.get("entity") in ("id_last4", "phone") for e in found):
-            return {}  # (an identifier without its place in the text, or the proof already tagged)
-        rest = "".join(" " if any(a <= k < b for a, b in spans) else c for k, c in enumerate(text))
-        if amount_said(rest) and not DIGITS_CUE.search(rest):
-            return {}  # "那第一个呢 3200那个": the claim of that amount, no digits (its proof stands or is asked)
-        match = LAST_DIGITS.search(rest)
-        return {"id_last4": match.group()} if match else {}
+        found = tracker.latest_message.get("entities", [])
+        if any(e.get("entity") in ("id_last4", "phone") for e in found):
+            return {}  # (the proof already tagged)
+        digits = digits_beside(tracker)
+        return {"id_last4": digits} if digits else {}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # starting: no question of this form's asked yet (another form's may be: a look-up asked for mid-booking)

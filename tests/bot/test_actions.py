@@ -608,6 +608,28 @@ def test_a_vague_demand_is_replaced_by_the_demand_said_later(backend):
     assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
+def test_a_case_proved_during_a_complaint_is_checked_and_noted(backend):
+    """Set 14: "LP2026110490104 7003" to "what do you want" (a repeat complaint about that claim) was refused as no
+    demand, twice."""
+    said = "LP2026110490104 7003"
+    story = "车损理赔还没弄完 我要投诉"
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": story}, text=said,
+                form="complaint_form", entities=[{"entity": "claim_number", "value": "LP2026110490104",
+                                                  "start": 0, "end": 15}])
+    t.events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": said}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("verified_case", "LP2026110490104") in events
+    assert SlotSet("complaint_description", f"{story}（涉及理赔案件 LP2026110490104）") in events
+    assert not any(e.get("name") == "complaint_demand" for e in events)
+    assert "已核实" in dispatcher.messages[0]["text"]
+    # wrong digits: told so, nothing noted
+    t.latest_message["text"] = "LP2026110490104 7004"
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateComplaintForm().run(dispatcher, t, DOMAIN)) == []
+    assert "不匹配" in dispatcher.messages[0]["text"]
+
+
 def test_a_threat_said_to_the_demand_question_is_part_of_what_happened(backend):
     """Set 14: "投诉 必须投诉 不给我弄好我就去12315 再找个记者发小红书曝光你们" to "what do you want" became the
     demand; "要求按实际维修费赔" after it then had no place."""
