@@ -49,9 +49,17 @@ def question_spans(text: str) -> list[tuple[int, int]]:
 WH = re.compile(r"什么|啥|咋|怎么|怎样|如何|多久|多少|多长|哪|几|是否")
 
 
+# A question that asks nothing of its own, only presses the one before: "都通过了咋还没到账 啥情况", "…怎么回事啊"
+PRESSES = re.compile(r"(?:这|那|到底|究竟)?(?:是)?(?:啥|什么|咋|怎么)(?:个)?(?:情况|回事|意思|搞的|说)"
+                     r"|(?:这|那|到底)?(?:为什么|为啥|咋办|怎么办|凭什么)")
+
+
 def asks_on(piece: str) -> bool:
-    """Is the piece a yes-or-no about the question before it ("听说有个什么犹豫期，我现在还来得及吗"): no new question
-    word, nothing named it asks about (a noun, or one of the insurer's words: "退保呢"), no "另外 / 还有"?"""
+    """Is the piece a yes-or-no about the question before it ("听说有个什么犹豫期，我现在还来得及吗"), or one that only
+    presses it ("啥情况"): no new question word, nothing named it asks about (a noun, or one of the insurer's words:
+    "退保呢"), no "另外 / 还有"?"""
+    if PRESSES.fullmatch(piece.strip(" ,，.。!！?？~～啊呀呢嘛哦啦")):
+        return True
     named = any(word in domain_words() or len(word) >= 2 and flag.startswith("n") for word, flag in posseg.cut(piece))
     return not named and not WH.search(piece) and not NEW_QUESTION.match(piece)
 

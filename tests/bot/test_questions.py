@@ -32,7 +32,9 @@ def test_each_question_is_found_with_the_words_around_it(text, expected):
                                   # too): no question word, nothing named of its own
                                   "听说有个什么犹豫期，我现在还来得及吗？", "几点上班？周末呢？",
                                   "凭什么拒赔？我交了好几年保费了",  # "好几年" tells, it does not ask
-                                  "你好 我老公住院了 刚出院 想报销 要准备哪些东西啊"])  # told in pieces, one question
+                                  "你好 我老公住院了 刚出院 想报销 要准备哪些东西啊",  # told in pieces, one question
+                                  # set 14: pressing the question before, nothing asked of its own
+                                  "都通过了咋还没到账 啥情况", "钱怎么还没到 到底怎么回事啊"])
 def test_one_question_is_not_split(text):
     assert questions(text) == []
 
