@@ -13,6 +13,7 @@ from actions.common import turns
 from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
+from actions.common.verification import digits_unknown
 from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
 from bot.script import to_simplified
 
@@ -51,6 +52,8 @@ class ActionFaqInForm(Action):
             say(dispatcher, tracker, VERDICT_EXPLAINED)
             return []
         help_text = lacks_number(tracker)  # "不记得案号了": not the lost-policy FAQ, the way to go on without it
+        if not help_text and tracker.get_slot("requested_slot") == "id_last4":
+            help_text = digits_unknown(tracker)  # "亲儿子都查不了？他手机号我哪记得住": why, and what else
         if help_text:
             say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])
             return []

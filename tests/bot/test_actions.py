@@ -379,6 +379,23 @@ def test_closing_at_the_policy_claims_pick_ends_the_lookup_with_the_rating_quest
     assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == []
 
 
+@pytest.mark.parametrize("said", ["搞什么啊，亲儿子都查不了？他手机号我哪记得住，你们这规矩也太死板了",
+                                  "救命 他手机号后四位我不知道啊"])
+def test_digits_not_known_get_why_and_what_else_can_be_done(backend, said):
+    """Set 13 / set 14: a son and a friend without the policyholder's digits got a menu or "please give 4 digits"."""
+    t = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4"}, text=said,
+                form="claim_progress_form")
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateClaimProgressForm().validate_id_last4(said, dispatcher, t, DOMAIN))
+    assert out["id_last4"] is None and "请本人" in dispatcher.messages[0]["text"]
+    # read as a question mid-form: the same explanation, with a human offered
+    faq_turn = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4"}, text=said, intent="faq",
+                       form="claim_progress_form")
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, faq_turn, DOMAIN))
+    assert "请本人" in dispatcher.messages[0]["text"] and dispatcher.messages[0]["buttons"]
+
+
 @pytest.mark.parametrize("said", ["手机尾号九零零二", "尾号 ９ ０ ０ ２"])
 def test_digits_said_one_by_one_verify(backend, said):
     """Set 7: voice input wrote "手机尾号九零零二"; it was taken for a complaint about the question. Set 10: full-width
