@@ -249,6 +249,12 @@ class ActionUrge(Action):
             say(dispatcher, tracker, "好的，我先帮您查一下案件进度。")
             form = "complaint_progress_form" if tracker.get_slot("complaint_number") else "claim_progress_form"
             return [FollowupAction(form)]
+        pressed = DATE_PRESSED.search(text)
+        if pressed and urged_in_chat(tracker):
+            # "别跟我打官腔，我就问今天钱能不能到账" after the case was urged: an honest answer, not one more urge
+            say(dispatcher, tracker, f"理解您着急。这件案件已经为您催办过，主管正在优先跟进。{NO_DATE_PROMISED}",
+                [choice("转人工客服", "request_human")])
+            return []
         kind = "claims" if number.startswith("LP") else "complaints"
         try:
             out = await backend().post(
@@ -264,6 +270,20 @@ class ActionUrge(Action):
         say(
             dispatcher,
             tracker,
-            f"已为您催办（第{out['urge_count']}次），案件已提交主管优先处理，请您耐心等待，有进展会第一时间通知您。",
+            f"已为您催办（第{out['urge_count']}次），案件已提交主管优先处理，请您耐心等待，有进展会第一时间通知您。"
+            + (NO_DATE_PROMISED if pressed else ""),
         )
         return []
+
+
+# "今天能不能给个准话", "我就问今天钱能不能到账": a date or a promise pressed for, which nobody can honestly give
+DATE_PRESSED = re.compile(r"准话|准信|给个(?:准|确切|具体)|(?:今天|今晚|明天|哪天|什么时候|啥时候|几时|到底)"
+                          r"[^，。？?]{0,6}(?:能不能|能否|可不可以|能|会|可以)?(?:到账|到帐|赔下来|有结果|办好|处理完|给钱)")
+NO_DATE_PROMISED = ("具体哪天能有结果、哪天到账，要看审核的进展，我没法向您承诺确切的日期；有进展会第一时间通知您，"
+                    "需要的话也可以转人工客服跟您沟通。")
+
+
+def urged_in_chat(tracker: Tracker) -> bool:
+    """Was a case urged in this chat already (by the customer, or automatically when it was told overdue)?"""
+    return any(e.get("event") == "bot" and re.search(r"已(?:为您)?(?:自动)?催办|已为您催办", e.get("text") or "")
+               for e in tracker.events)

@@ -1799,6 +1799,33 @@ def test_an_urge_right_after_a_complaint_was_registered_gets_its_promise(backend
     assert dispatcher.messages[0]["text"].startswith("会的。您的投诉 TS20261125-0001 已经受理")
 
 
+def test_a_date_pressed_for_gets_an_honest_no_promise_and_no_second_urge(backend):
+    """Set 13 / set 14: "别跟我打官腔，我就问今天钱能不能到账" after the overdue claim was urged was urged again; "帮我
+    催一下 今天能不能给个准话" was urged without a word on the date."""
+    base = tracker(text="帮我催一下 今天能不能给个准话", intent="urge")
+    token = run(verify(base, "LP2026110490104", "7003")).token
+    slots = {"verified_case": "LP2026110490104", "verification_token": token, "claim_number": "LP2026110490104"}
+    def urges() -> int:
+        claim = httpx.get(f"{backend}/api/v1/claims/LP2026110490104", timeout=10,
+                          headers=bearer(backend, "agent01", "agent01-demo")).json()
+        return sum(1 for h in claim["history"] if h["kind"] == "urge")
+
+    before = urges()
+    t = tracker(slots, text="帮我催一下 今天能不能给个准话", intent="urge")
+    t.sender_id = base.sender_id
+    dispatcher = CollectingDispatcher()
+    run(ActionUrge().run(dispatcher, t, DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert "已为您催办" in said and "没法向您承诺" in said
+    t = tracker(slots, text="别跟我打官腔，我就问今天钱能不能到账", intent="urge")
+    t.sender_id = base.sender_id
+    t.events = [{"event": "bot", "text": said}, {"event": "user", "text": t.latest_message["text"]}]
+    dispatcher = CollectingDispatcher()
+    run(ActionUrge().run(dispatcher, t, DOMAIN))
+    assert "已经为您催办过" in dispatcher.messages[0]["text"] and "没法向您承诺" in dispatcher.messages[0]["text"]
+    assert urges() == before + 1  # urged once, not twice
+
+
 def test_yes_to_the_urge_the_bot_offered_urges(backend):
     """Set 5: "行 尽快" after "…您可以回复“催办”" got the rating question instead of the urge."""
     events = run(handover.ActionAnswerAffirm().run(CollectingDispatcher(), affirm_after(
