@@ -536,8 +536,22 @@ class ActionAnswerFaq(WithdrawsHandover):
             return [FollowupAction("appointment_form")]
         if (again := answered_already(dispatcher, tracker, utter)) is not None:
             return again
+        if utter == "utter_faq/claim_documents" and (decided := claim_decided(tracker)):
+            # "那还需要我 submit 什么 documents 吗？" right after an approved claim: nothing more to hand in
+            say(dispatcher, tracker, f"您的理赔 {decided} 已经审核通过，不需要再补交材料了。"
+                "赔款会转入申请时登记的银行账户，到账后会通知您；如需更换收款账户，请在赔付前联系我们。")
+            return []
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
         return []
+
+
+def claim_decided(tracker: Tracker) -> str | None:
+    """The claim in view, when the bot told it approved or closed (its documents are done with)."""
+    case = case_just_told(tracker) or case_in_view(tracker)
+    if not case or case[0] != "理赔案件":
+        return None
+    told = " ".join(turns.said(tracker.events)[-8:])
+    return case[1] if re.search(rf"{case[1]}[^【]{{0,40}}当前状态：【(?:已通过|已结案|已赔付)】", told) else None
 
 
 def case_named(tracker: Tracker) -> str | None:

@@ -1799,6 +1799,25 @@ def test_an_urge_right_after_a_complaint_was_registered_gets_its_promise(backend
     assert dispatcher.messages[0]["text"].startswith("会的。您的投诉 TS20261125-0001 已经受理")
 
 
+@pytest.mark.parametrize(("status", "done"), [("已通过", True), ("审核中", False)])
+def test_documents_asked_after_a_claim_was_approved_need_no_more_papers(backend, status, done):
+    """Set 13: "OK，那还需要我 submit 什么 documents 吗？" after the approved claim got the general documents list."""
+    number, said = "LP2026103090105", "OK，那还需要我 submit 什么 documents 吗？"
+    parse = {"text": said, "intent": {"name": "faq", "confidence": 0.9}, "entities": [], "response_selector": {
+        "faq": {"response": {"utter_action": "utter_faq/claim_documents", "confidence": 0.8,
+                             "intent_response_key": "faq/claim_documents"}}}}
+    t = tracker({"claim_number": number, "verified_case": number}, text=said, intent="faq")
+    t.latest_message = parse
+    t.events = [{"event": "user", "text": f"{number} 9002"}, {"event": "action", "name": "action_claim_progress"},
+                {"event": "bot", "text": f"您的理赔案件 {number}（畅行综合意外险）当前状态：【{status}】"},
+                {"event": "action", "name": "action_listen"}, {"event": "user", "text": said, "parse_data": parse}]
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    told = dispatcher.messages[0]
+    assert ("不需要再补交材料" in (told.get("text") or "")) is done
+    assert (told.get("response") == "utter_faq/claim_documents") is not done
+
+
 def test_a_date_pressed_for_gets_an_honest_no_promise_and_no_second_urge(backend):
     """Set 13 / set 14: "别跟我打官腔，我就问今天钱能不能到账" after the overdue claim was urged was urged again; "帮我
     催一下 今天能不能给个准话" was urged without a word on the date."""
