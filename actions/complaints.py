@@ -63,6 +63,9 @@ JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|
                            r"(?:登记|记下来?|记录下来?|记上|立案|受理)(?:上|下来|一下)?")
 # A demand asking for nothing in particular ("反正你们得给我个说法", "你们看着办吧"), or the default given for it…
 VAGUE_DEMAND = re.compile(r"说法|看着办|随便|你们定|看情况|不知道|反正|希望公司调查核实并给予答复")
+# …and the words around it that are no part of it: "那就 全额退保 把钱都退给我 对 就这个"
+SAID_AROUND = re.compile(r"^\s*(?:那就|那|就|嗯)\s+|(?:[\s,，]+(?:对|是的|嗯))?(?:[\s,，]*(?:就这个|就这样|就这些))?"
+                         r"[\s,，。!！]*$")
 # …and what makes a later message the demand, said at last: "那就 全额退保 把钱都退给我", "让那个人给我道个歉"
 CONCRETE_DEMAND = re.compile(r"退(?:保|钱|款|还|回|给我|费)|全额|赔(?:偿|付|钱|款|给我|我)|道(?:个)?歉|录音|处分|处罚"
                              r"|开除|换人|换个人|撤销|注销|恢复|补偿|兑现")
@@ -434,8 +437,9 @@ class ValidateComplaintForm(ContactFormValidator):
             if not answer and not named and VAGUE_DEMAND.search(tracker.get_slot("complaint_demand") or "") and (
                     CONCRETE_DEMAND.search(to_simplified(text))):
                 # "反正你们得给我个说法", then "那就 全额退保 把钱都退给我" to the type question: the demand, now said
-                say(dispatcher, tracker, "好的，您的诉求我更新为：" + demand_words(text) + "。")
-                return {"complaint_demand": demand_words(text)}
+                demand = demand_words(SAID_AROUND.sub("", text)) or text
+                say(dispatcher, tracker, f"好的，您的诉求我更新为：{demand}。")
+                return {"complaint_demand": demand}
         if asked not in (None, "complaint_description", "complaint_demand") and (when := call_back_wished(tracker)):
             # "明天一早9点就给我打" while the type is confirmed: when to be called back is part of what is wanted
             before = tracker.get_slot("complaint_demand")
@@ -552,6 +556,15 @@ class ValidateComplaintForm(ContactFormValidator):
         return self.accepted("complaint_confirmed", value)
 
 
+CLAIM_DISPUTE = "理赔纠纷"
+
+
+def claim_in_dispute(tracker: Tracker) -> bool:
+    """Is the complaint about a claim verified in this chat (its description names no type the backend knows)?"""
+    verified = str(tracker.get_slot("verified_case") or "")
+    return verified.startswith("LP") or verified.startswith("P") and bool(tracker.get_slot("claim_number"))
+
+
 class ActionAskComplaintType(Action):
     """Propose the type the backend infers from the description; the customer confirms or picks."""
 
@@ -566,6 +579,8 @@ class ActionAskComplaintType(Action):
         except ApiError:
             out = {"type": None, "types": (await get_policy())["complaint"]["types"]}
         buttons = [choice(t, "inform", complaint_type=t) for t in out["types"]]
+        if not out["type"] and CLAIM_DISPUTE in out["types"] and claim_in_dispute(tracker):
+            out["type"] = CLAIM_DISPUTE  # "冇理由都得㗎？…呢單我一定要投訴" right after a claim was told refused
         if out["type"]:
             say(
                 dispatcher,

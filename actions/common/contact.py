@@ -37,8 +37,10 @@ def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDis
 
 
 # Words that answer a question rather than name anyone: yes, no, fillers, "the same as before"
-REPLY_WORDS = re.compile(r"(?:对|是|好|行|嗯|哦|噢|恩|可以|没有|不是|不用|确认|没错|就是|同上|一样|知道了?|收到"
-                         r"|ok|okay|yes|no)(?:的|啊|呀|吧|了|呢|哈|嗯)*", re.IGNORECASE)
+# ("对 就这样" to the name question, said as if confirming, had become the contact's name: several of them too)
+_REPLY = (r"(?:对|是|好|行|嗯|哦|噢|恩|可以|没有|不是|不用|确认|没错|就是|同上|一样|知道了?|收到|就这样|这样|就这个"
+          r"|没问题|ok|okay|yes|no)(?:的|啊|呀|吧|了|呢|哈|嗯)*")
+REPLY_WORDS = re.compile(rf"{_REPLY}(?:[\s,，]*{_REPLY})*", re.IGNORECASE)
 
 
 def name_shaped(name: str) -> bool:

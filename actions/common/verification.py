@@ -367,10 +367,15 @@ class VerifyingForm(BaseFormValidator):
         if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
             return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_on)
         if starting and self.case_slot == "claim_number" and policy_change_meant(tracker):
-            # the policy named for the change just explained: how the change is made, not its claims
+            # the policy named for the change just explained: how the change is made, not its claims (its digits
+            # checked all the same, so that a booking next is offered the records' contact)
+            policy, digits = str(tracker.get_slot("policy_number") or ""), digits_beside(tracker)
+            proof = await verify(tracker, policy, digits) if policy and digits else None
             say(dispatcher, tracker, CHANGED_IN_PERSON, [choice("预约柜面办理", "book_appointment",
                                                                  service_type="柜面办理")])
-            return [SlotSet("requested_slot", None), SlotSet("id_last4", None)]
+            proven = [SlotSet("verification_token", proof.token), SlotSet("verified_case", policy)] if (
+                proof and proof.ok) else []
+            return [SlotSet("requested_slot", None), SlotSet("id_last4", None), *proven]
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
             dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing
             return [SlotSet("requested_slot", None)]
