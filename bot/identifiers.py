@@ -88,11 +88,18 @@ _GROUPED: dict[str, list[list[dict]]] = {
     CLAIM_NUMBER: [[_regex(r"(?i)^lp\d*$"), _RUN_OR_DASH, _RUN]],
     POLICY_NUMBER: [[_regex(r"(?i)^p\d*$"), _RUN_OR_DASH, _RUN]],
     PHONE: [[_regex(r"^1\d{0,3}$"), _RUN_OR_DASH, _RUN]],
+    # (read out in groups: "TS 2026 1120 - 9001", "TS 二零二六 幺幺二零 杠 九零零幺")
+    COMPLAINT_NUMBER: [[_regex(r"(?i)^ts\d*$"), _RUN_OR_DASH, _RUN]],
+    APPOINTMENT_NUMBER: [[_regex(r"(?i)^yy\d*$"), _RUN_OR_DASH, _RUN]],
+    DATA_REQUEST_NUMBER: [[_regex(r"(?i)^gr\d*$"), _RUN_OR_DASH, _RUN]],
 }
 _GROUPED_SHAPES = {
     CLAIM_NUMBER: re.compile(r"LP\d{13}"),
     POLICY_NUMBER: re.compile(r"P\d{13}"),
     PHONE: re.compile(r"1[3-9]\d{9}"),  # in groups of at most four, unlike two numbers side by side
+    COMPLAINT_NUMBER: re.compile(r"TS\d{8}-\d{4}"),
+    APPOINTMENT_NUMBER: re.compile(r"YY\d{8}-\d{4}"),
+    DATA_REQUEST_NUMBER: re.compile(r"GR\d{8}-\d{4}"),
 }
 _CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "账号", "帐号", "卡")
 _ID_WORDS = ("身份证", "证件", "身份")
@@ -187,7 +194,10 @@ _DIGIT_WORDS = "零〇一二三四五六七八九幺"
 _DIGIT_OF = str.maketrans(_DIGIT_WORDS, "001234567891")
 
 
-_SPOKEN_RUN = re.compile(rf"[{_DIGIT_WORDS}]+(?:[ \-–—][{_DIGIT_WORDS}]+)*")
+# (a dash read out: "TS 二零二六 幺幺二零 杠 九零零幺")
+_SEPARATOR = r"(?:\s*[\-–—杠]\s*|\s)"
+_SPOKEN_RUN = re.compile(rf"[{_DIGIT_WORDS}]+(?:{_SEPARATOR}[{_DIGIT_WORDS}]+)*")
+_DASH_SAID = str.maketrans("杠", "-")
 
 
 # …and four said right after the words that announce the last digits: "手机后四为是 八零零幺", "尾號 九零零二"
@@ -200,9 +210,9 @@ def digits_spoken(text: str, at_least: int = 7) -> str:
     read out in groups ("一五零 零一三八 八八八八"). Seven or more are never prose (an identifier); fewer are
     digits only where digits are asked for ("一二三四" answers the verification question) or announced."""
     def figures(m: re.Match) -> str:
-        run, count = m.group(), len(re.sub(r"[ \-–—]", "", m.group()))
+        run, count = m.group(), len(re.sub(rf"{_SEPARATOR}", "", m.group()))
         announced = count == 4 and _LAST_DIGITS_CUE.search(text[max(0, m.start() - 12):m.start()])
-        return run.translate(_DIGIT_OF) if count >= at_least or announced else run
+        return run.translate(_DIGIT_OF).translate(_DASH_SAID) if count >= at_least or announced else run
 
     return _SPOKEN_RUN.sub(figures, text)
 

@@ -60,7 +60,8 @@ def explicit_request(text: str) -> str | None:
     clauses = [clause for clause in every if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():
         said = [i for i, clause in enumerate(every) if clause in clauses and pattern.fullmatch(clause)]
-        if intent == "stop" and said and any(len(clause) > AFTERWORD for clause in every[said[-1] + 1:]):
+        if intent == "stop" and said and any(len(clause) > AFTERWORD and not ANOTHER_QUESTION.fullmatch(clause)
+                                             for clause in every[said[-1] + 1:]):
             continue  # "算了算了 下午三点给我回个电话…": giving up the wait, for what follows
         if said:
             return intent
@@ -68,3 +69,6 @@ def explicit_request(text: str) -> str | None:
 
 
 AFTERWORD = 4  # what may follow giving up a task without starting another: "谢谢", "拜拜啦"
+# …or a question announced, not yet asked: "算了算了 不弄了 我先问个别的"
+ANOTHER_QUESTION = re.compile(r"(?:我)?(?:先|想)?(?:问|咨询)(?:个|点|一下|下)?(?:别的|其他的?|别嘅|另一个)"
+                              r"(?:问题|事)?(?:吧|啊)?|换个问题|另外问(?:个|一下)?")

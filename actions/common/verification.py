@@ -319,8 +319,12 @@ def digits_beside(tracker: Tracker) -> str | None:
     rest = "".join(" " if any(a <= k < b for a, b in spans) else c for k, c in enumerate(text))
     if amount_said(rest) and not DIGITS_CUE.search(rest):
         return None  # "那第一个呢 3200那个": the claim of that amount, no digits (its proof stands or is asked)
+    rest = ONE_BY_ONE.sub(lambda m: m.group().replace(" ", ""), rest)  # "手机尾号 8 0 0 1" (read out one by one)
     match = LAST_DIGITS.search(rest)
     return match.group() if match else None
+
+
+ONE_BY_ONE = re.compile(r"(?<!\d)\d(?: \d){3}(?!\d)")
 
 
 class VerifyingForm(BaseFormValidator):

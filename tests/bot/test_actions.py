@@ -397,6 +397,16 @@ def test_digits_not_known_get_why_and_what_else_can_be_done(backend, said):
     assert "请本人" in dispatcher.messages[0]["text"] and dispatcher.messages[0]["buttons"]
 
 
+def test_digits_read_out_one_by_one_beside_the_case_number_are_its_proof(backend):
+    """Set 14: "TS 二零二六 幺幺二零 杠 九零零幺 手机尾号 八 零 零 幺" (as the normaliser passes it on) was not
+    understood."""
+    text = "TS 2026 1120 - 9001 手机尾号 8 0 0 1"
+    t = tracker({"requested_slot": "complaint_number"}, text=text, form="complaint_progress_form",
+                entities=[{"entity": "complaint_number", "value": "TS20261120-9001", "start": 0, "end": 19}])
+    out = run(ValidateComplaintProgressForm().extract_id_last4(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"id_last4": "8001"}
+
+
 @pytest.mark.parametrize("said", ["手机尾号九零零二", "尾号 ９ ０ ０ ２"])
 def test_digits_said_one_by_one_verify(backend, said):
     """Set 7: voice input wrote "手机尾号九零零二"; it was taken for a complaint about the question. Set 10: full-width
@@ -3348,6 +3358,10 @@ def test_an_address_must_look_like_one_and_is_taken_when_given_with_the_request(
     dispatcher = CollectingDispatcher()
     assert run(form.validate_address("晚上7点以后行吗 白天家里没人", dispatcher, t, DOMAIN))["address"] is None
     assert "详细地址" in dispatcher.messages[0]["text"]
+    # set 14: giving up is no address, though 弄 names a lane in Shanghai
+    gave_up = "地址啊 要写多详细 算了算了 不弄了 我先问个别的"
+    assert run(form.validate_address(gave_up, CollectingDispatcher(), t, DOMAIN))["address"] is None
+    assert run(form.validate_address("上海市黄浦区南京东路300弄5号", CollectingDispatcher(), t, DOMAIN))["address"]
     # …and with its time tagged, it is not taken for an address at all (the time is checked instead)
     t.latest_message["entities"] = [{"entity": "time", "value": "2026-11-25T19:00:00+08:00", "start": 0, "end": 4}]
     assert run(form.extract_address(CollectingDispatcher(), t, DOMAIN)) == {}

@@ -21,6 +21,7 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("先不办了", "stop"),
     ("才那么点？那还退个么子 不退了 电话也莫打了", "stop"),   # set 12: a call-back booking given up, in Hunanese
     ("不约了,我要投诉", "file_complaint"),   # giving up one task for another: the new one
+    ("地址啊 要写多详细 算了算了 不弄了 我先问个别的", "stop"),  # set 14: a question announced after giving up
     ("喂 我想投诉你哋个经纪 佢呃我阿妈买咗份保险", "file_complaint"),  # Cantonese, with whom it is about
     ("冇理由都得?八千八 我交咗咁多年保费 呢单我一定要投诉", "file_complaint"),  # set 14, what it is about first
     ("我要投诉你们的理赔员", "file_complaint"),

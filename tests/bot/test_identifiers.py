@@ -111,6 +111,19 @@ def test_numbers_spoken_digit_by_digit_are_identifiers_at_their_own_place(text, 
     assert text[found.start:found.end].endswith(text[-4:])
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("TS 二零二六 幺幺二零 杠 九零零幺 手机尾号 八 零 零 幺", "TS20261120-9001"),  # set 14: the dash read out
+    ("TS 2026 1120 - 9001", "TS20261120-9001"),
+    ("GR 2026 1203 9001 办得怎么样了", "GR20261203-9001"),
+])
+def test_case_numbers_read_out_in_groups_are_found(text, value):
+    assert [i.value for i in find(text)] == [value]
+
+
+def test_a_case_number_is_not_run_into_the_digits_beside_it():
+    assert [i.value for i in find("TS20261120-9001 8001")] == ["TS20261120-9001"]
+
+
 def test_a_few_digit_words_in_prose_stay_words():
     assert find("一二三四五 上山打老虎") == []
 
