@@ -253,7 +253,8 @@ def day_asked_about(tracker: Tracker) -> dt.date | None:
         return None
 
 
-GIVES_UP = re.compile(r"算了|不弄了|不约了|不办了|不要了|先不")
+# …and anywhere in an answer, which then is no address ("地址啊 要写多详细 算了算了 不弄了")
+GIVING_UP = re.compile(r"算了|不弄了|不约了|不办了|不要了|先不")
 
 
 class ValidateAppointmentForm(ContactFormValidator):
@@ -392,7 +393,7 @@ class ValidateAppointmentForm(ContactFormValidator):
     async def validate_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
         # "晚上7点以后行吗 白天家里没人" is no address; nor is "地址啊 要写多详细 算了算了 不弄了" (弄 of giving up)
-        if len(text) < 6 or not ADDRESS_MARK.search(text) or GIVES_UP.search(text) and not re.search(r"\d", text):
+        if len(text) < 6 or not ADDRESS_MARK.search(text) or GIVING_UP.search(text) and not re.search(r"\d", text):
             return self.reject(dispatcher, tracker, "address", "请提供详细地址，包括城市、区、街道和门牌号。")
         return self.accepted("address", text[:200])
 

@@ -38,6 +38,11 @@ def _covers(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
     return start is not None and end is not None and start <= identifier.start and identifier.end <= end
 
 
+def _within(entity: dict[str, Any], identifier: identifiers.Identifier) -> bool:
+    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    return start is not None and end is not None and identifier.start <= start and end <= identifier.end
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class IdentifierExtractor(StatelessComponent, EntityExtractorMixin):
     """Emits claim/policy/complaint/appointment numbers and mobiles with canonical values; only its matches count."""
@@ -67,6 +72,11 @@ class IdentifierExtractor(StatelessComponent, EntityExtractorMixin):
             ):
                 logger.debug("Dropping %s entity at %s–%s: identifiers come from the rules.", label,
                              entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END))  # fmt: skip
+                continue
+            # Digits inside a case number the rules found are that number's ("TS 2026 1120 - 9001" read out in
+            # groups: "1120" is no id_last4); a mobile's last four may well be the proof asked for
+            if any(i.label in EMITTED - {identifiers.PHONE} and _within(entity, i) for i in found):
+                logger.debug("Dropping %s entity: it is part of an identifier.", label)
                 continue
             # Whatever its label, an entity holding a whole ID or bank-card number would put it in a slot.
             if any(i.label in identifiers.SENSITIVE and _covers(entity, i) for i in found):

@@ -80,6 +80,18 @@ def test_other_entities_are_kept(identifiers, user_messages):
     assert [e["entity"] for e in message.get(ENTITIES)] == ["person_name", "phone"]
 
 
+def test_digits_inside_a_case_number_read_out_in_groups_are_no_entity_of_their_own(identifiers, user_messages):
+    """Set 14: "TS 2026 1120 - 9001 手机尾号 8 0 0 1" had 2026, 1120 and 9001 tagged as last digits too."""
+    text = "TS 2026 1120 - 9001 手机尾号 8 0 0 1"
+    guesses = [diet("id_last4", text, part) for part in ("2026", "1120", "9001")]
+    [message] = identifiers.process([with_predictions(user_messages, text, *guesses)])
+    assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [("complaint_number", "TS20261120-9001")]
+    # a mobile's last four stay: they may be the proof
+    text = "LP2026110290102 手机13800138001"
+    [message] = identifiers.process([with_predictions(user_messages, text, diet("id_last4", text, "8001"))])
+    assert ("id_last4", "8001") in [(e["entity"], e["value"]) for e in message.get(ENTITIES)]
+
+
 def test_id_number_never_becomes_an_entity(identifiers, user_messages):
     text = "身份证110105199001011234"
     guesses = [diet("phone", text, "11010519900"), diet("person_name", text, "110105199001011234")]
