@@ -374,6 +374,9 @@ def status_asked(tracker: Tracker) -> str | None:
 TIED = 0.05
 
 
+LOOK_UPS = ("check_claim_progress", "check_complaint_progress")
+
+
 def faq_tied(tracker: Tracker) -> bool:
     """Was an FAQ as likely as NLU's first guess? ("昨天已经在网上报了理赔，想问下还要准备哪些材料": claim progress and
     FAQ both 0.48.)"""
@@ -473,6 +476,12 @@ class ActionHandleFallback(WithdrawsHandover):
             return []
         if not in_task and (answer := faq_instead(tracker, topic_confidence.CHOICE)):
             dispatcher.utter_message(response=answer)  # an unsure topic becomes a choice of questions (bot.nlg)
+            return []
+        if not in_task and runner_up(tracker) in LOOK_UPS and faq_tied(tracker) and not case_named(tracker) and (
+                answer := faq_instead(tracker, topic_confidence.MENU)):
+            # "我爸今天住院了…我们有你们家的医疗险 现在要干啥啊": claim progress 0.50 and FAQ 0.48, nothing to look
+            # up — the likeliest questions (claim documents 0.11, claim steps 0.09), not "not understood"
+            dispatcher.utter_message(response=answer)
             return []
         return await fallback(dispatcher, tracker, domain)
 

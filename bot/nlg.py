@@ -115,14 +115,9 @@ def out_of_scope_near(tracker: DialogueStateTracker) -> bool:
     return ranking.get("out_of_scope", 0.0) >= OUT_OF_SCOPE_NEAR and chosen < topic_confidence.CHOICE
 
 
-# Below this, no topic is a question of ours: none of the held-out FAQ questions (dev and test, 2026-12-07) had its
-# best topic under it, four out-of-scope messages did ("宁德时代能冲吗" offered a menu of one: agents' hours)
-MENU_FLOOR = 0.1
-
-
 def no_topic_near(tracker: DialogueStateTracker) -> bool:
-    """Is even the likeliest FAQ topic of the latest message under MENU_FLOOR?"""
-    return float(faq_selection(tracker).get("response", {}).get("confidence") or 0.0) < MENU_FLOOR
+    """Is even the likeliest FAQ topic of the latest message under topic_confidence.MENU?"""
+    return float(faq_selection(tracker).get("response", {}).get("confidence") or 0.0) < topic_confidence.MENU
 
 
 # Unsure, yet far ahead of every other topic: a choice would offer one likely question among unlikely ones

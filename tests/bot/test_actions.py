@@ -389,6 +389,11 @@ def test_digits_not_known_get_why_and_what_else_can_be_done(backend, said):
     dispatcher = CollectingDispatcher()
     out = run(ValidateClaimProgressForm().validate_id_last4(said, dispatcher, t, DOMAIN))
     assert out["id_last4"] is None and "请本人" in dispatcher.messages[0]["text"]
+    # said as the look-up starts: told instead of the plain question
+    start = tracker({"claim_number": "LP2026110490104"}, text=said, form="claim_progress_form")
+    dispatcher = CollectingDispatcher()
+    run(asks.ask("id_last4", dispatcher, start))
+    assert "请本人" in dispatcher.messages[0]["text"]
     # read as a question mid-form: the same explanation, with a human offered
     faq_turn = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4"}, text=said, intent="faq",
                        form="claim_progress_form")
@@ -1840,6 +1845,29 @@ def test_documents_asked_after_a_claim_was_approved_need_no_more_papers(backend,
     told = dispatcher.messages[0]
     assert ("不需要再补交材料" in (told.get("text") or "")) is done
     assert (told.get("response") == "utter_faq/claim_documents") is not done
+
+
+@pytest.mark.parametrize(("text", "number", "menu"), [
+    ("555 我爸今天住院了 急性心梗 我们有你们家的医疗险 现在要干啥啊 😭", None, True),
+    ("LP2026110490104 现在要干啥啊", "LP2026110490104", False),  # a case named: its look-up, not a menu
+])
+def test_a_question_torn_with_a_look_up_that_has_nothing_to_look_up_gets_the_likeliest_questions(
+        backend, text, number, menu):
+    """Set 14: claim progress 0.50 and FAQ 0.48 (claim documents 0.11) was "not understood"."""
+    entities = [{"entity": "claim_number", "value": number, "start": 0, "end": 15}] if number else []
+    t = tracker(text=text, intent="nlu_fallback", entities=entities)
+    t.latest_message.update({
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
+                           {"name": "check_claim_progress", "confidence": 0.503},
+                           {"name": "faq", "confidence": 0.484}],
+        "response_selector": {"faq": {"response": {"utter_action": "utter_faq/claim_documents", "confidence": 0.114,
+                                                   "intent_response_key": "faq/claim_documents"}}}})
+    dispatcher = CollectingDispatcher()
+    events = run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    offered = [m.get("response") for m in dispatcher.messages] == ["utter_faq/claim_documents"]
+    assert offered is menu
+    if number:
+        assert events == [FollowupAction("claim_progress_form")]
 
 
 def test_a_date_pressed_for_gets_an_honest_no_promise_and_no_second_urge(backend):
