@@ -12,11 +12,12 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.contact import CONTACT_OFFER, masked_name, verified_contact
+from actions.common.forms import digits_unknown
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
-from actions.common.verification import digits_unknown
 from bot.script import to_script
 
 
@@ -79,7 +80,7 @@ async def ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         say(dispatcher, tracker, f"{CONTACT_OFFER}{who}，可以吗？要换一位联系人的话，直接告诉我姓名和手机号。",
             [choice("可以，就用这个", "affirm")])
         return
-    if slot == "id_last4" and (unknown := digits_unknown(tracker)):
+    if slot == "id_last4" and (unknown := digits_unknown(tracker)) and unknown not in turns.said(turns.reply(tracker)):
         # "帮我兄弟查下 LP… 他手机号后四位我不知道啊": why the digits are needed, and what else can be done
         say(dispatcher, tracker, unknown, [choice("转人工客服", "request_human")])
         return

@@ -10,10 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.appointment_times import proposed_time
 from actions.appointments import gives_up
 from actions.common import turns
-from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, free_text, lacks_number, says_none
+from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, digits_unknown, free_text, lacks_number, says_none
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
-from actions.common.verification import digits_unknown
 from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
 from bot.script import to_simplified
 

@@ -95,6 +95,10 @@ class BaseFormValidator(FormValidationAction):
             # counted). Left to the rules, the form would be rejected and "还有其他问题吗？" asked mid-task.
             say(dispatcher, tracker, COURTESY[intent])
             events.append(SlotSet(slot, None))
+        elif asking and quiet and slot == "id_last4" and (unknown := digits_unknown(tracker)):
+            # "亲儿子都查不了？他手机号我哪记得住" (faq 0.87, privacy 0.14): why the digits are needed, not a menu
+            say(dispatcher, tracker, unknown, [choice("转人工客服", "request_human")])
+            events.append(SlotSet(slot, None))
         elif asking and quiet and (answer := faq_answer(tracker)):
             # "对了，去面谈要带啥材料啊？": a question, answered (the NLG offers a choice when the topic is unsure),
             # then the form's question again, with no retry counted. The rule for an FAQ inside a form does not
@@ -281,6 +285,23 @@ NO_NUMBER_HELP = {
     "data_request_number": "没关系，申请编号（GR开头）在申请受理时的回复里可以找到，工作人员核实身份时也会告诉您。",
 }
 NO_NUMBER_WAY_OUT = "都找不到的话，可以转人工客服，核实身份后帮您查询。"
+
+
+# "他手机号我哪记得住", "他手机号后四位我不知道啊": the digits are not known to whoever asks (often for a relative)
+DIGITS_UNKNOWN = re.compile(r"(?:手机|电话|号码?|后四位|后4位|尾号|身份证)[^，。！？,.!?]{0,6}"
+                            r"(?:不知道|不记得|记不住|记不得|哪记得|忘了|不清楚|唔知|唔记得)"
+                            r"|(?:不知道|不记得|记不住|记不得|哪记得|忘了|不清楚|唔知|唔记得)[^，。！？,.!?]{0,4}"
+                            r"(?:手机|电话|号码?|后四位|后4位|尾号|身份证)")
+NO_DIGITS_HELP = ("没有登记手机号或身份证号的后4位，我这边没法查看这件案件，家人朋友也是一样，"
+                  "这是为了保护客户的信息安全。您可以请本人来查，或者请本人把后4位告诉您；"
+                  "理赔要准备的材料、一般的处理时限这类问题，我现在就可以回答您。")
+
+
+def digits_unknown(tracker: Tracker) -> str | None:
+    """Why the check cannot be skipped and what can be done instead, when the message says the digits are not known
+    (None otherwise)."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return NO_DIGITS_HELP if DIGITS_UNKNOWN.search(text) and not LAST_DIGITS.search(text) else None
 
 
 # Gone to fetch the answer: "单号我翻一下", "稍等 我去拿保单", "等下我找找"

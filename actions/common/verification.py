@@ -23,6 +23,7 @@ from actions.common.forms import (
     LAST_DIGITS,
     MAX_SAME_QUESTION,
     BaseFormValidator,
+    digits_unknown,
     latest_entity,
     values_before_this_turn,
 )
@@ -286,23 +287,6 @@ def put_off(tracker: Tracker, events: list[EventType]) -> bool:
     asked = tracker.get_slot("requested_slot") == "id_last4" and tracker.get_slot("retry_slot") == "id_last4"
     digits = re.search(r"\d{3}", tracker.latest_message.get("text") or "")
     return asked and not digits and bool(counts) and int(counts[-1] or 0) > MAX_SAME_QUESTION
-
-
-# "他手机号我哪记得住", "他手机号后四位我不知道啊": the digits are not known to whoever asks (often for a relative)
-DIGITS_UNKNOWN = re.compile(r"(?:手机|电话|号码?|后四位|后4位|尾号|身份证)[^，。！？,.!?]{0,6}"
-                            r"(?:不知道|不记得|记不住|记不得|哪记得|忘了|不清楚|唔知|唔记得)"
-                            r"|(?:不知道|不记得|记不住|记不得|哪记得|忘了|不清楚|唔知|唔记得)[^，。！？,.!?]{0,4}"
-                            r"(?:手机|电话|号码?|后四位|后4位|尾号|身份证)")
-NO_DIGITS_HELP = ("没有登记手机号或身份证号的后4位，我这边没法查看这件案件，家人朋友也是一样，"
-                  "这是为了保护客户的信息安全。您可以请本人来查，或者请本人把后4位告诉您；"
-                  "理赔要准备的材料、一般的处理时限这类问题，我现在就可以回答您。")
-
-
-def digits_unknown(tracker: Tracker) -> str | None:
-    """Why the check cannot be skipped and what can be done instead, when the message says the digits are not known
-    (None otherwise)."""
-    text = to_simplified(tracker.latest_message.get("text") or "")
-    return NO_DIGITS_HELP if DIGITS_UNKNOWN.search(text) and not LAST_DIGITS.search(text) else None
 
 
 def digits_beside(tracker: Tracker) -> str | None:

@@ -394,6 +394,21 @@ def test_digits_not_known_get_why_and_what_else_can_be_done(backend, said):
     dispatcher = CollectingDispatcher()
     run(asks.ask("id_last4", dispatcher, start))
     assert "请本人" in dispatcher.messages[0]["text"]
+    start.events = [{"event": "user", "text": said}, {"event": "bot", "text": dispatcher.messages[0]["text"]}]
+    dispatcher = CollectingDispatcher()
+    run(asks.ask("id_last4", dispatcher, start))  # said once this turn: the plain question after it
+    assert "请本人" not in dispatcher.messages[0]["text"]
+    # read by NLU as a question (faq 0.87, privacy 0.14) while the digits are asked: the form says why, no menu
+    asked = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4"}, text=said, intent="faq",
+                    form="claim_progress_form")
+    asked.latest_message["intent_ranking"] = [{"name": "faq", "confidence": 0.87}]
+    asked.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/privacy",
+                                                                      "confidence": 0.14}}}
+    asked.events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": said}]
+    dispatcher = CollectingDispatcher()
+    run(ValidateClaimProgressForm().run(dispatcher, asked, DOMAIN))
+    assert [m.get("response") for m in dispatcher.messages] == [None]
+    assert "请本人" in dispatcher.messages[0]["text"]
     # read as a question mid-form: the same explanation, with a human offered
     faq_turn = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4"}, text=said, intent="faq",
                        form="claim_progress_form")
