@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -74,6 +75,11 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
     if registered:
         say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
             "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
+            [choice("转人工客服", "request_human")])
+        return []
+    if DATE_PRESSED.search(to_simplified(tracker.latest_message.get("text") or "")) and urged_in_chat(tracker):
+        # "别跟我打官腔，我就问今天钱能不能到账" after the overdue claim was urged: honestly, no date can be promised
+        say(dispatcher, tracker, f"理解您着急。{kind} {number} 已经为您催办过，主管正在优先跟进。{NO_DATE_PROMISED}",
             [choice("转人工客服", "request_human")])
         return []
     p = await progress(tracker, number)
@@ -154,3 +160,16 @@ def other_case_offered(tracker: Tracker, told: str) -> tuple[str, list[dict]] | 
         if CORRECTS.search(to_simplified(message.get("text") or "")):
             mistyped |= {e.get("entity") for e in entities}
     return None
+
+
+# "今天能不能给个准话", "我就问今天钱能不能到账": a date or a promise pressed for, which nobody can honestly give
+DATE_PRESSED = re.compile(r"准话|准信|给个(?:准|确切|具体)|(?:今天|今晚|明天|哪天|什么时候|啥时候|几时|到底)"
+                          r"[^，。？?]{0,6}(?:能不能|能否|可不可以|能|会|可以)?(?:到账|到帐|赔下来|有结果|办好|处理完|给钱)")
+NO_DATE_PROMISED = ("具体哪天能有结果、哪天到账，要看审核的进展，我没法向您承诺确切的日期；有进展会第一时间通知您，"
+                    "需要的话也可以转人工客服跟您沟通。")
+
+
+def urged_in_chat(tracker: Tracker) -> bool:
+    """Was a case urged in this chat already (by the customer, or automatically when it was told overdue)?"""
+    return any(e.get("event") == "bot" and re.search(r"已(?:为您)?(?:自动)?催办|已为您催办", e.get("text") or "")
+               for e in tracker.events)

@@ -11,7 +11,15 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case_context import about_the_case_told, case_just_told, other_case_offered, outlook
+from actions.case_context import (
+    DATE_PRESSED,
+    NO_DATE_PROMISED,
+    about_the_case_told,
+    case_just_told,
+    other_case_offered,
+    outlook,
+    urged_in_chat,
+)
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import plan_acknowledged
@@ -274,16 +282,3 @@ class ActionUrge(Action):
             + (NO_DATE_PROMISED if pressed else ""),
         )
         return []
-
-
-# "今天能不能给个准话", "我就问今天钱能不能到账": a date or a promise pressed for, which nobody can honestly give
-DATE_PRESSED = re.compile(r"准话|准信|给个(?:准|确切|具体)|(?:今天|今晚|明天|哪天|什么时候|啥时候|几时|到底)"
-                          r"[^，。？?]{0,6}(?:能不能|能否|可不可以|能|会|可以)?(?:到账|到帐|赔下来|有结果|办好|处理完|给钱)")
-NO_DATE_PROMISED = ("具体哪天能有结果、哪天到账，要看审核的进展，我没法向您承诺确切的日期；有进展会第一时间通知您，"
-                    "需要的话也可以转人工客服跟您沟通。")
-
-
-def urged_in_chat(tracker: Tracker) -> bool:
-    """Was a case urged in this chat already (by the customer, or automatically when it was told overdue)?"""
-    return any(e.get("event") == "bot" and re.search(r"已(?:为您)?(?:自动)?催办|已为您催办", e.get("text") or "")
-               for e in tracker.events)

@@ -637,6 +637,8 @@ class ActionRouteInform(Action):
             return complaint_started(dispatcher, tracker, tracker.latest_message.get("text") or "")
         if (theirs := someone_elses_details(dispatcher, tracker)) is not None:
             return theirs  # "…把我爸那个手机号改成我的 13501168274" (inform, a mobile in it)
+        if moved := booking_moved(tracker):
+            return moved  # "刚才那个上门的时间…可否改到大后天同一时间？" (inform 0.57): that booking moved, no new one
         if "service_type" in entities and not entities & {"claim_number", "complaint_number"}:
             # "保单P… 我是林美华 想去广州天河那边柜台办": a service to book; the policy number is its context
             return [FollowupAction("appointment_form")]

@@ -1909,6 +1909,11 @@ def test_a_date_pressed_for_gets_an_honest_no_promise_and_no_second_urge(backend
     dispatcher = CollectingDispatcher()
     run(ActionUrge().run(dispatcher, t, DOMAIN))
     assert "已经为您催办过" in dispatcher.messages[0]["text"] and "没法向您承诺" in dispatcher.messages[0]["text"]
+    # read as a question about the case just told (set 13, on session 16's model): the same honest answer
+    told = ("理赔案件", "LP2026110490104", False)
+    dispatcher = CollectingDispatcher()
+    run(case_context.about_the_case_told(dispatcher, t, told))
+    assert "已经为您催办过" in dispatcher.messages[0]["text"] and "帮我催办" not in str(dispatcher.messages)
     assert urges() == before + 1  # urged once, not twice
 
 
@@ -3532,6 +3537,10 @@ def test_a_new_day_asked_as_a_question_right_after_booking_moves_that_booking(ba
     t.latest_message["response_selector"] = {"faq": {"response": {
         "intent_response_key": "faq/service_hours", "utter_action": "utter_faq/service_hours", "confidence": 0.2}}}
     events = run(ActionAnswerFaq().run(CollectingDispatcher(), t, DOMAIN))
+    assert events == [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
+    # session 16's model read it as inform (0.57) with a service described: moved all the same
+    t.latest_message["intent"] = {"name": "inform", "confidence": 0.57}
+    events = run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN))
     assert events == [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
 
 
