@@ -22,7 +22,7 @@ from actions.common.forms import LAST_DIGITS, latest_entity
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
-from actions.common.verification import ASKS_PROGRESS, DIGITS_CUE
+from actions.common.verification import ASKS_PROGRESS, DIGITS_CUE, policy_change_told
 from actions.complaints import (
     DEMAND_FIRST,
     FIRM_GRIEVANCE,
@@ -501,6 +501,8 @@ class ActionAnswerFaq(WithdrawsHandover):
         text = to_simplified(tracker.latest_message.get("text") or "")
         if (request := data_request_started(dispatcher, tracker)) is not None:
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
+        if (changed := await policy_change_told(dispatcher, tracker)) is not None:
+            return changed  # "福寿终身寿险 P… 身份证后四位5678" after the change-of-details answer
         if (theirs := someone_elses_details(dispatcher, tracker)) is not None:
             return theirs  # "把我爸那个手机号改成我的": only he may
         if URGE_NOW.search(text) and not URGE_HOW.search(text) and tracker.get_slot("verified_case"):
@@ -639,6 +641,8 @@ class ActionRouteInform(Action):
             return theirs  # "…把我爸那个手机号改成我的 13501168274" (inform, a mobile in it)
         if moved := booking_moved(tracker):
             return moved  # "刚才那个上门的时间…可否改到大后天同一时间？" (inform 0.57): that booking moved, no new one
+        if (changed := await policy_change_told(dispatcher, tracker)) is not None:
+            return changed  # the policy named for the change of details just explained
         if "service_type" in entities and not entities & {"claim_number", "complaint_number"}:
             # "保单P… 我是林美华 想去广州天河那边柜台办": a service to book; the policy number is its context
             return [FollowupAction("appointment_form")]

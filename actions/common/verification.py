@@ -289,6 +289,19 @@ def put_off(tracker: Tracker, events: list[EventType]) -> bool:
     return asked and not digits and bool(counts) and int(counts[-1] or 0) > MAX_SAME_QUESTION
 
 
+async def policy_change_told(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The policy named for the change of details just explained, however NLU read the message (a claim look-up, or
+    the verification FAQ at 0.64): how the change is made, not its claims — its digits checked all the same, so that
+    a booking next is offered the records' contact. None when no such policy is named."""
+    if not policy_change_meant(tracker):
+        return None
+    policy = str((latest_entity(tracker, "policy_number") or {}).get("value") or "").upper()
+    digits = digits_beside(tracker)
+    proof = await verify(tracker, policy, digits) if policy and digits else None
+    say(dispatcher, tracker, CHANGED_IN_PERSON, [choice("预约柜面办理", "book_appointment", service_type="柜面办理")])
+    return [SlotSet("verification_token", proof.token), SlotSet("verified_case", policy)] if proof and proof.ok else []
+
+
 def digits_beside(tracker: Tracker) -> str | None:
     """The last digits said beside the case number they prove ("TS20261121-9005，7003"): the digits outside every
     identifier the NLU tagged (its own id_last4 tag, when there is one)."""
@@ -354,16 +367,9 @@ class VerifyingForm(BaseFormValidator):
             return [SlotSet("requested_slot", None)]  # the progress action hands them on to their case
         if starting and self.case_slot in ("claim_number", "complaint_number") and data_request_meant(tracker):
             return [SlotSet("requested_slot", None)]  # the progress action hands it on (handed_on)
-        if starting and self.case_slot == "claim_number" and policy_change_meant(tracker):
-            # the policy named for the change just explained: how the change is made, not its claims (its digits
-            # checked all the same, so that a booking next is offered the records' contact)
-            policy, digits = str(tracker.get_slot("policy_number") or ""), digits_beside(tracker)
-            proof = await verify(tracker, policy, digits) if policy and digits else None
-            say(dispatcher, tracker, CHANGED_IN_PERSON, [choice("预约柜面办理", "book_appointment",
-                                                                 service_type="柜面办理")])
-            proven = [SlotSet("verification_token", proof.token), SlotSet("verified_case", policy)] if (
-                proof and proof.ok) else []
-            return [SlotSet("requested_slot", None), SlotSet("id_last4", None), *proven]
+        if starting and self.case_slot == "claim_number" and (changed := await policy_change_told(
+                dispatcher, tracker)) is not None:
+            return [SlotSet("requested_slot", None), SlotSet("id_last4", None), *changed]
         if starting and self.case_slot != "appointment_number" and (answer := question_instead(tracker)):
             dispatcher.utter_message(response=answer)  # the progress action then has no case: it says nothing
             return [SlotSet("requested_slot", None)]

@@ -2616,6 +2616,13 @@ def test_a_policy_named_right_after_the_change_of_details_answer_is_for_the_chan
     # (the digits checked all the same: a booking next is offered the records' contact)
     assert (SlotSet("requested_slot", None) in events and SlotSet("id_last4", None) in events) is meant
     assert (SlotSet("verified_case", "P2026000000103") in events) is meant
+    # read as the verification FAQ (identity_verification 0.64, session 16's final model): the same
+    t.latest_message.update({"intent": {"name": "faq", "confidence": 0.62}, "response_selector": {"faq": {
+        "response": {"utter_action": "utter_faq/identity_verification", "confidence": 0.64}}}})
+    dispatcher = CollectingDispatcher()
+    events = run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert ([m.get("text") for m in dispatcher.messages] == [verification_module.CHANGED_IN_PERSON]) is meant
+    assert (SlotSet("verified_case", "P2026000000103") in events) is meant
 
 
 def test_a_case_number_put_right_is_not_offered_as_another_case():
