@@ -3909,8 +3909,10 @@ def test_a_look_up_started_by_a_clear_question_about_something_else_answers_it(b
                                                                   "confidence": 0.41}}}
     t.events = [{"event": "user", "text": text}]
     assert run(ValidateClaimProgressForm().run(CollectingDispatcher(), t, DOMAIN)) == [SlotSet("requested_slot", None)]
-    # asking a case's progress, or a topic NLU is unsure of, starts the look-up
-    for text, sure in (("理赔进度怎么查", 0.6), ("我的理赔怎么还没好？", 0.2)):
+    # asking a case's progress, or a topic NLU is unsure of, or about one's own case referred to, starts the look-up
+    # (set 14: "上次投诉那个…你们那边要我确认啥的", privacy 0.44, had been answered with the privacy FAQ)
+    for text, sure in (("理赔进度怎么查", 0.6), ("我的理赔怎么还没好？", 0.2),
+                       ("上次投诉那个 送的道路救援今天给我开通了 你们那边要我确认啥的", 0.44)):
         events, dispatcher = started(text, "claim_channels", sure)
         assert events != [SlotSet("requested_slot", None)] and not any(m.get("response") for m in dispatcher.messages)
 
