@@ -124,7 +124,8 @@ QUEUED = "您已经在人工客服的队列中了"
 WHILE_QUEUED = "坐席接入后会直接在这里回复您，排队时间较长时系统会提醒主管优先安排。等待期间有问题也可以继续问我。"
 AGENT_QUEUED = re.compile(r"坐席接入后会直接在这里回复您")
 # …or, off duty, grumbling that nobody is there ("你们都下班了？搞什么名堂，客户有事找谁去")
-OFF_DUTY_GRUMBLE = re.compile(r"下班|找谁|没人|名堂|搞什么|怎么办|咋办")  # (not "就这样": "好 就这样吧" takes leave)
+# (not "就这样": "好 就这样吧" takes leave; nor "今天晚上能打不 七点以后 我下班": the customer's own hours)
+OFF_DUTY_GRUMBLE = re.compile(r"(?<!我)下班(?!后|以后|之后)|找谁|没人|名堂|搞什么|怎么办|咋办")
 IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)"
                        r"|等(?:了)?(?:半天|好久|很久|这么久|老半天)|(?:快|赶紧)(?:点|些)?(?:接|来人)")
 
@@ -134,8 +135,8 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     and that the request stands — not "not understood", and not a call-back booking the customer did not ask for."""
     said = turns.last_bot_text(tracker)
     text = to_simplified(tracker.latest_message.get("text") or "")
-    if re.search(r"回访|回电|打给我|预约", text):
-        return None
+    if re.search(r"回访|回电|打给我|预约|能打|打过来|给我打|打个电话", text):
+        return None  # a call-back asked for ("今天晚上能打不"): the booking, not this reply
     if (AGENT_QUEUED.search(said) or tracker.get_slot("handed_over")) and IMPATIENT.search(text):
         say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，{WHILE_QUEUED}")
         return []

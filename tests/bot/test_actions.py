@@ -2001,6 +2001,9 @@ def test_grumbling_that_nobody_is_on_duty_is_met_with_when_and_what_now():
     said = dispatcher.messages[0]
     assert "非常抱歉" in said["text"] and "12月8日（周二）09:00" in said["text"]
     assert [b["title"] for b in said["buttons"]] == ["预约电话回访"]
+    # set 14: a call-back asked for, with the customer's own hours ("我下班"), is no grumble: left to the booking
+    asked = said_after(off_duty, "今天晚上能打不 七点以后 我下班")
+    assert handover.agent_awaited_reply(CollectingDispatcher(), asked) is None
 
 
 def test_nothing_more_right_after_a_booking_ends_the_chat_and_a_score_said_anyhow_is_stored(backend):
