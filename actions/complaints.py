@@ -62,7 +62,8 @@ STORY_CHARS = 8
 JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|直接)?(?:给我|帮我)?"
                            r"(?:登记|记下来?|记录下来?|记上|立案|受理)(?:上|下来|一下)?")
 # A demand asking for nothing in particular ("反正你们得给我个说法", "你们看着办吧"), or the default given for it…
-VAGUE_DEMAND = re.compile(r"说法|看着办|随便|你们定|看情况|不知道|反正|希望公司调查核实并给予答复")
+DEFAULT_DEMAND = "希望公司调查核实并给予答复"  # what is registered when no particular demand is made
+VAGUE_DEMAND = re.compile(r"说法|看着办|随便|你们定|看情况|不知道|反正|" + DEFAULT_DEMAND)
 # …and the words around it that are no part of it: "那就 全额退保 把钱都退给我 对 就这个"
 SAID_AROUND = re.compile(r"^\s*(?:那就|那|就|嗯)\s+|(?:[\s,，]+(?:对|是的|嗯))?(?:[\s,，]*(?:就这个|就这样|就这些))?"
                          r"[\s,，。!！]*$")
@@ -483,7 +484,7 @@ class ValidateComplaintForm(ContactFormValidator):
         again = tracker.get_slot("retry_slot") == "complaint_demand" and REPLY_WORDS.fullmatch(bare)
         if tracker.latest_message.get("intent", {}).get("name") == "deny" or NO_DEMAND.fullmatch(bare) or again:
             # (a bare yes a second time: nothing in particular is asked for — set 13, "对" then "好")
-            text = "希望公司调查核实并给予答复"
+            text = DEFAULT_DEMAND
         elif not WORDS.search(text) or REPLY_WORDS.fullmatch(bare):
             # "👍", "。。。": nothing to act on; "对" (set 13: to "what do you want", after "我要再投诉一次！"): a yes
             return self.reject(
