@@ -17,6 +17,7 @@ from actions.appointments import CALLS_OFF, WHAT_TO_BRING
 from actions.case_context import about_the_case_told, case_in_view, case_just_told
 from actions.claims import other_claim_by_amount
 from actions.common import turns
+from actions.common.api import ApiError, backend
 from actions.common.closing import ask_rating, plan_acknowledged
 from actions.common.forms import LAST_DIGITS, latest_entity
 from actions.common.policy import get_policy
@@ -70,6 +71,12 @@ HOW_LONG_NOW = re.compile(r"(?:还|再)(?:要|得|需要)?(?:等)?(?:多久|多�
 # "…这不是骗人吗", "难道…", "有你们这样做生意的吗": a question that asks nothing, said in anger
 RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!！]*$|难道|有(?:你们)?这样.{0,8}吗"
                         r"|还有没有天理|讲不讲理")
+# A claim the backend has decided needs no more papers: what the customer asking for documents is told instead.
+DECIDED = {
+    "已通过": "您的理赔 {number} 已经审核通过，不需要再补交材料了。赔款会转入申请时登记的银行账户，到账后会通知您；"
+              "如需更换收款账户，请在赔付前联系我们。",
+    "已结案": "您的理赔 {number} 已经结案，不需要再补交材料了。",
+}
 PROGRESS_FORMS = {"check_claim_progress": "claim_progress_form", "check_complaint_progress": "complaint_progress_form"}
 # Entities that make a long message a set of answers (name, phone, numbers) rather than a story.
 ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_number", "complaint_number",
@@ -547,22 +554,25 @@ class ActionAnswerFaq(WithdrawsHandover):
             return [FollowupAction("appointment_form")]
         if (again := answered_already(dispatcher, tracker, utter)) is not None:
             return again
-        if utter == "utter_faq/claim_documents" and (decided := claim_decided(tracker)):
+        if utter == "utter_faq/claim_documents" and (decided := await claim_decided(tracker)):
             # "那还需要我 submit 什么 documents 吗？" right after an approved claim: nothing more to hand in
-            say(dispatcher, tracker, f"您的理赔 {decided} 已经审核通过，不需要再补交材料了。"
-                "赔款会转入申请时登记的银行账户，到账后会通知您；如需更换收款账户，请在赔付前联系我们。")
+            say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
             return []
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
         return []
 
 
-def claim_decided(tracker: Tracker) -> str | None:
-    """The claim in view, when the bot told it approved or closed (its documents are done with)."""
-    case = case_just_told(tracker) or case_in_view(tracker)
-    if not case or case[0] != "理赔案件":
+async def claim_decided(tracker: Tracker) -> tuple[str, str] | None:
+    """(number, status) of the claim in view when the backend has it decided: approved, or closed after an
+    approval (its documents are done with). Asked again rather than read from the reply, which may be stale."""
+    case, token = case_just_told(tracker) or case_in_view(tracker), tracker.get_slot("verification_token")
+    if not case or case[0] != "理赔案件" or not token:
         return None
-    told = " ".join(turns.said(tracker.events)[-8:])
-    return case[1] if re.search(rf"{case[1]}[^【]{{0,40}}当前状态：【(?:已通过|已结案|已赔付)】", told) else None
+    try:
+        progress = await backend().get(f"/api/v1/claims/{case[1]}/progress", token=token)
+    except ApiError:
+        return None  # the proof lapsed or the backend is away: the general answer is still right
+    return (case[1], progress["status"]) if progress["status"] in DECIDED else None
 
 
 def case_named(tracker: Tracker) -> str | None:
