@@ -24,22 +24,34 @@ TARGETS = (
     "理赔 赔付 赔款 赔偿 拒赔 报案 结案 已结案 已通过 已拒赔 受理 受理中 审核 审核中 材料 补充材料 待补充材料 "
     "保险 保费 保额 保单 保单号 投保 投保人 被保险人 受益人 免责 免责条款 条款 犹豫期 宽限期 退保 现金价值 复效 "
     "续保 缴费 重疾 重疾险 医疗险 意外险 寿险 诊断证明 病历 发票 报销 失效 时效 诉讼时效 投诉 投诉单 预约 预约号 "
-    "改约 回访 电话 电话回访 柜面 上门 上门服务 催办 加急 理赔进度 网点 客服 人工客服 转人工 尾号 后四位"
+    "改约 回访 电话 电话回访 柜面 上门 上门服务 催办 加急 理赔进度 网点 客服 人工客服 转人工 尾号 后四位 业务员"
 ).split()
+# Flat and curled tongues sound alike in much of the south, and fuzzy pinyin input mixes them: 投数 → 投诉.
+CURLED = re.compile(r"^([zcs])h")
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 LONGEST = 5
 
 
-def _sound(word: str) -> tuple[str, ...]:
-    return tuple(lazy_pinyin(word, style=Style.NORMAL))
+def _sound(word: str, fuzzy: bool = False) -> tuple[str, ...]:
+    sound = lazy_pinyin(word, style=Style.NORMAL)
+    return tuple(CURLED.sub(r"\1", syllable) for syllable in sound) if fuzzy else tuple(sound)
 
 
-@lru_cache(maxsize=1)
-def _by_sound() -> dict[tuple[str, ...], str]:
+@lru_cache(maxsize=2)
+def _by_sound(fuzzy: bool = False) -> dict[tuple[str, ...], str]:
     found: dict[tuple[str, ...], set[str]] = {}
     for word in TARGETS:
-        found.setdefault(_sound(word), set()).add(word)
+        found.setdefault(_sound(word, fuzzy), set()).add(word)
     return {sound: words.pop() for sound, words in found.items() if len(words) == 1}
+
+
+def _sounds_like(window: str) -> str | None:
+    """The word `window` sounds like; by a flat/curled-tongue slip only when a character is typed right (投数, not
+    the unrelated 私小 for 时效)."""
+    if word := _by_sound().get(_sound(window)):
+        return word
+    word = _by_sound(fuzzy=True).get(_sound(window, fuzzy=True))
+    return word if word and any(a == b for a, b in zip(word, window)) else None
 
 
 # Characters that mostly stand alone as grammar: two of them side by side are two words ("是小冰" → 是|小, not 时效;
@@ -73,7 +85,7 @@ def restore(text: str) -> str:
     while a window across real words ("服务时间" → 务时) would "restore" nonsense."""
     if not any("\u4e00" <= c <= "\u9fff" for c in text):
         return text
-    by_sound, _ = _by_sound(), _our_words()
+    _our_words()  # (loads the user dictionary into jieba)
     tokens = jieba.lcut(text, HMM=False)
     bounds = [0]
     for token in tokens:
@@ -87,7 +99,7 @@ def restore(text: str) -> str:
                 continue
             if _pair_of_words(tokens[i:j]) or i and tokens[i - 1] in SURNAMES and len(window) == 2:
                 continue  # (何|惠|芳: a given name after its surname, not 回访)
-            word = by_sound.get(_sound(window))
+            word = _sounds_like(window)
             if word and word != window and not _a_word(window):
                 chars[start:end] = word
                 break

@@ -364,8 +364,9 @@ _GRAMMAR: list[tuple[re.Pattern, Callable[[re.Match, datetime], _Atom | None]]] 
 ]
 _ORDER = ("date", "period", "clock")
 # Parentheses let "12月1日（周二）15:00", the way the bot itself writes slots, read as one expression.
-# "下周一 还是下午两点": a filler word between a day and its hour keeps them one expression.
-_JOINER = re.compile(r"[\s()（）]*(?:的|还是|也是|都是|就)?[\s()（）]*")
+# "下周一 还是下午两点": a filler word between a day and its hour keeps them one expression; so does the 一 of
+# "明天一(大)早九点".
+_JOINER = re.compile(r"[\s()（）]*(?:的|还是|也是|都是|就|一大?)?[\s()（）]*")
 _RANGE = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
 # "1月4号好了，下午四点半" / "下周三吧 上午十点": a day, a pause, then its hour; the hour is on that day.
 _SAME_DAY = re.compile(r"[\s,，、]*(?:好了|好啦|吧|啦|呀|啊|哦|那天|当天)?[\s,，、]*(?:那就|就|的|还是|最好)?\s*")

@@ -17,6 +17,8 @@ from bot.homophones import restore
     ("受义人怎么改", "受益人怎么改"),
     ("以通过是什么意思", "已通过是什么意思"),
     ("手机后四为是 八零零幺", "手机后四位是 八零零幺"),  # set 14, voice input
+    ("我要投数 你们业务圆没讲免则条款", "我要投诉 你们业务员没讲免责条款"),  # set 15: s for sh, and 圆 for 员
+    ("查下我的投述", "查下我的投诉"),  # sh for s
 ])
 def test_a_word_of_the_trade_typed_with_the_wrong_characters_is_restored(typed, meant):
     assert restore(typed) == meant
@@ -27,6 +29,7 @@ def test_a_word_of_the_trade_typed_with_the_wrong_characters_is_restored(typed, 
     "这个可以通过吗",              # 以通过 crosses 可以
     "审核中即系做紧乜嘢",          # 中|即 is grammar, not 重疾
     "你是小冰吗",                  # 是|小, not 时效
+    "说说私小的事",                # flat for curled, but not one character of 时效 typed right
     "我阿妈叫何惠芳",              # a given name after its surname, not 回访
     "客服服务时间是几点",          # 务时 crosses two words
     "投诉你们的办事效率",

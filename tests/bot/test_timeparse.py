@@ -33,6 +33,9 @@ TABLE = [
     ("聽日下晝三點半", MON, at(2026, 11, 24, 15, 30), "minute"),
     ("後日朝早九點", MON, at(2026, 11, 25, 9), "hour"),
     ("明早", MON, at(2026, 11, 24, 8), "period"),
+    # set 15: "明天一早九点去天河那边柜台" was split into a day and a clock, and slots of the day were offered
+    ("明天一早九点", MON, at(2026, 11, 24, 9), "hour"),
+    ("后天一大早八点半", MON, at(2026, 11, 25, 8, 30), "minute"),
     # Northern 儿化 (set 12: "那明儿中午12点呢" was booked on the day offered before, a month ahead)
     ("明儿中午12点", MON, at(2026, 11, 24, 12), "hour"),
     ("今儿个下午", MON, at(2026, 11, 23, 14), "period"),
