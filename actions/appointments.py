@@ -54,6 +54,7 @@ from actions.common.forms import (
     CONFIRMS,
     IDENTIFIERS,
     MOBILE,
+    QUESTION,
     BaseFormValidator,
     faq_answer,
     free_text,
@@ -675,9 +676,14 @@ class ValidateAppointmentChangeForm(VerifyingForm):
             return {"change_confirmed": False}
         wanted = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}
         same_again = intent == wanted.get(action) or bool(action == "cancel" and "取消" in text)
+        if QUESTION.search(text) and not same_again:
+            return {}  # "对了 去柜台要带啥？" to the read-back: a question (answered), not a yes
         return {"change_confirmed": True} if same_again or CONFIRMS.search(text) else {}
 
     async def validate_change_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if value is True and QUESTION.search(text) and faq_answer(tracker):
+            return {"change_confirmed": None}  # NLU's yes to "对了…要带啥？": the question is answered, asked again
         if value is False:
             say(dispatcher, tracker, f"好的，预约 {tracker.get_slot('appointment_number')} 保持不变。")
         return self.accepted("change_confirmed", bool(value))

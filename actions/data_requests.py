@@ -38,8 +38,8 @@ ABOUT_HANDLING = re.compile(r"会不会|会.{0,12}吗|泄露|泄漏|外泄|卖�
                             r"|谁(?:能|可以|会)|哪些人|什么人|(?:什么|啥|怎样的)流程|流程是|怎么申请|假如|万一|以后(?:我)?(?:想|要)"
                             # …or said to be only a question ("这个不用删，只是问问"), or how long data is kept
                             r"|只是问|仅是?询问|随便问|问问而已|(?:不用|不必|无需)(?:另行)?登记|(?:保存|保留|存)多久")
-# A kind said only to be ruled out: "这个不用删", "不要改"
-NEGATED_KIND = re.compile(r"(?:不用|不要|别|不必|无需|不需要)(?:帮我)?(?:删|注销|清除|改|更正|查)")
+# A kind said only to be ruled out: "这个不用删", "不要改", "那先不删了"
+NEGATED_KIND = re.compile(r"(?:不用|不要|别|不必|无需|不需要|不)(?:帮我)?(?:删|注销|清除|改|更正|查)")
 # Whose data: someone else's needs that person's own request (or a human who checks the authority)
 RELATIVE = r"(?:我|他|她)(?:老公|老婆|爸爸|妈妈|爸|妈|父亲|母亲|儿子|女儿|家人|老人|朋友|同事)"
 OTHERS = re.compile(rf"{RELATIVE}|别人的|他人的")

@@ -43,6 +43,20 @@ class ActionAskCsat(Action):
         return ask_rating(dispatcher, tracker)
 
 
+class ActionThank(Action):
+    """"You're welcome"; a score said with the thanks ("谢谢你这么耐心，打五分") is the chat's rating, stored."""
+
+    def name(self) -> str:
+        return "action_thank"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if not (tracker.active_loop or {}).get("name") and SAYS_RATING.search(text) and (score := score_of(tracker)):
+            return await store_rating(dispatcher, tracker, score)
+        dispatcher.utter_message(response="utter_welcome")
+        return []
+
+
 # The bot's own "anything else?" (after thanks, after a no to an offer): a no to it ends the conversation.
 ANYTHING_ELSE = re.compile(r"还有(?:其他|别的|什么)(?:问题|需要|事|可以帮)")
 TASK_DONE = re.compile(r"预约成功|投诉已受理|已为您催办|已结案")

@@ -51,7 +51,7 @@ def _sounds_like(window: str) -> str | None:
     if word := _by_sound().get(_sound(window)):
         return word
     word = _by_sound(fuzzy=True).get(_sound(window, fuzzy=True))
-    return word if word and any(a == b for a, b in zip(word, window)) else None
+    return word if word and any(a == b for a, b in zip(word, window, strict=False)) else None
 
 
 # Characters that mostly stand alone as grammar: two of them side by side are two words ("是小冰" → 是|小, not 时效;

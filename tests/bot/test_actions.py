@@ -3016,6 +3016,22 @@ def test_the_address_is_taken_from_a_message_that_gives_everything_at_once():
     assert address_part("上海 浦东 张杨路1288弄5号302", []) == "上海 浦东 张杨路1288弄5号302"
 
 
+def test_a_question_to_the_change_read_back_is_no_yes(backend):
+    """Set 15: "对了 去柜台要带啥？身份证复印件要不要" to "把预约…改到…对吗？" moved the booking (对 read as yes)."""
+    said = "对了 去柜台要带啥？身份证复印件要不要"
+    change = {"appointment_number": "YY20261207-0001", "verification_token": "t", "appointment_action": "reschedule",
+              "requested_slot": "change_confirmed"}
+    t = tracker(change, text=said, intent="faq", form="appointment_change_form")
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "utter_action": "utter_faq/appointment_documents", "confidence": 0.8,
+        "intent_response_key": "faq/appointment_documents"}}}
+    form = ValidateAppointmentChangeForm()
+    assert run(form.extract_change_confirmed(CollectingDispatcher(), t, DOMAIN)) == {}
+    assert run(form.validate_change_confirmed(True, CollectingDispatcher(), t, DOMAIN)) == {"change_confirmed": None}
+    yes = tracker(change, text="对 改吧", intent="affirm", form="appointment_change_form")
+    assert run(form.extract_change_confirmed(CollectingDispatcher(), yes, DOMAIN)) == {"change_confirmed": True}
+
+
 def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):
     """"是的，确定取消" to the verification question: the validator's "请输入…后4位" and then the generic
     "没能从您的回复里找到" came both, each with the way out."""
@@ -4140,6 +4156,23 @@ def test_a_rating_given_with_the_goodbye_is_stored_rather_than_asked_for(backend
     plain = CollectingDispatcher()
     run(ActionAskCsat().run(plain, tracker(text="好的 拜拜", intent="goodbye"), DOMAIN))
     assert "打个分" in plain.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "score"), [("谢谢你这么耐心，打五分", 5), ("谢了 4星", 4), ("谢谢啦", None)])
+def test_a_rating_given_with_the_thanks_is_stored(backend, text, score):
+    """Set 15: "谢谢你这么耐心，打五分" got "不客气" and the score was lost."""
+    from actions.feedback import ActionThank
+
+    t = tracker(text=text, intent="thank")
+    dispatcher = CollectingDispatcher()
+    run(ActionThank().run(dispatcher, t, DOMAIN))
+    stored = httpx.get(f"{backend}/api/v1/feedback", timeout=10,
+                       headers=bearer(backend, "agent01", "agent01-demo")).json()
+    mine = [f["score"] for f in stored if f.get("conversation_id") == t.sender_id]
+    if score:
+        assert mine == [score] and "感谢您的评价" in dispatcher.messages[0]["text"]
+    else:
+        assert not mine and dispatcher.messages[0]["response"] == "utter_welcome"
 
 
 def test_a_goodbye_halfway_through_a_form_leaves_it(backend):

@@ -35,6 +35,7 @@ def about_privacy(text: str, sure: float = 0.8, intent: str = "faq"):
     ("你们存了我哪些信息 导一份给我", "查询"),
     ("把我登记的身份证号给我核对一下", "查询"),
     ("我的個人資料登記錯了 要更正", "更正"),
+    ("啊？保单我还要用的。那先不删了，就帮我申请查一下你们存了哪些信息", "查询"),  # set 15: was a deletion
 ])
 def test_a_request_about_ones_own_data_is_recognised_with_its_kind(text, kind):
     assert data_request_asked(about_privacy(text)) == kind
