@@ -490,6 +490,8 @@ class ActionHandleFallback(WithdrawsHandover):
             # up — the likeliest questions (claim documents 0.11, claim steps 0.09), not "not understood"
             dispatcher.utter_message(response=answer)
             return []
+        if (contact := contact_given(dispatcher, tracker)) is not None:
+            return contact  # "林美华" after an answer that offered a look-up: what for, not "not understood"
         return await fallback(dispatcher, tracker, domain)
 
 
@@ -639,6 +641,34 @@ class ActionOutOfScope(Action):
         return []
 
 
+# Only contact details ("林美华", "13900139002", "我叫王芳 电话139…"): nothing is misunderstood, the customer
+# offers what a look-up or a booking might need. Taken, and what they are for asked — two "not understood"s would
+# hand over a customer for giving a name and a number.
+CONTACT = {"person_name", "phone"}
+CONTACT_WORDS = re.compile(r"我叫|我是|本人|姓名|名字|手机号?码?|电话号?码?|号码|联系方式"
+                           r"|是|的|吧|啊|哦|嗯|好|这个|那个")
+CONTACT_REST = 3
+
+
+def contact_given(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    message = tracker.latest_message
+    entities = message.get("entities", [])
+    if (tracker.active_loop or {}).get("name") or not entities or {e.get("entity") for e in entities} - CONTACT:
+        return None
+    text = message.get("text") or ""
+    for e in sorted(entities, key=lambda e: -(e.get("start") or 0)):
+        if e.get("end"):
+            text = text[:e["start"]] + " " + text[e["end"]:]
+    rest = CONTACT_WORDS.sub("", to_simplified(text))
+    if ASKS.search(rest) or len(re.findall(r"[\u4e00-\u9fffA-Za-z]", rest)) > CONTACT_REST:
+        return None
+    say(dispatcher, tracker, "好的，已记下。请问您想办理什么？查询理赔或投诉进度，请告诉我案件号（LP或TS开头）"
+        "或保单号，再核对登记手机号或身份证号的后四位；预约服务、登记投诉，我也可以直接为您办理。",
+        [choice("查询理赔进度", "check_claim_progress"), choice("查询投诉进度", "check_complaint_progress"),
+         choice("预约服务", "book_appointment"), choice("我要投诉", "file_complaint")])
+    return []
+
+
 class ActionRouteInform(Action):
     def name(self) -> str:
         return "action_route_inform"
@@ -718,4 +748,6 @@ class ActionRouteInform(Action):
             return []
         if (look_up := own_claim_told(dispatcher, tracker)) is not None:
             return look_up  # "意外险那个理赔 一直说我材料不全 我早就upload了啊" (inform)
+        if (contact := contact_given(dispatcher, tracker)) is not None:
+            return contact
         return await fallback(dispatcher, tracker, domain)

@@ -3032,6 +3032,26 @@ def test_a_question_to_the_change_read_back_is_no_yes(backend):
     assert run(form.extract_change_confirmed(CollectingDispatcher(), yes, DOMAIN)) == {"change_confirmed": True}
 
 
+@pytest.mark.parametrize(("text", "entities", "taken"), [
+    ("林美华", [("person_name", "林美华", 0, 3)], True),
+    ("13900139002", [("phone", "13900139002", 0, 11)], True),
+    ("我叫林美华，手机是13900139002", [("person_name", "林美华", 2, 5), ("phone", "13900139002", 9, 20)], True),
+    ("林美华 我那个理赔到底什么时候能到账", [("person_name", "林美华", 0, 3)], False),
+])
+def test_contact_details_given_with_no_task_are_taken_not_a_fallback(backend, text, entities, taken):
+    """Set 15: "林美华", then "13900139002", after the payment-time answer: "not understood" twice, and a hand-over
+    for a customer who had offered her name and number."""
+    from actions.routing import ActionRouteInform
+
+    t = tracker(text=text, intent="inform")
+    t.latest_message["entities"] = [{"entity": name, "value": value, "start": start, "end": end}
+                                    for name, value, start, end in entities]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
+    said = dispatcher.messages[0].get("text") or "" if dispatcher.messages else ""
+    assert ("已记下" in said and "案件号" in said and events == []) is taken, said
+
+
 def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):
     """"是的，确定取消" to the verification question: the validator's "请输入…后4位" and then the generic
     "没能从您的回复里找到" came both, each with the way out."""
