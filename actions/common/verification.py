@@ -33,7 +33,7 @@ from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from actions.follow_ups import policy_change_meant
 from actions.handover import case_awaiting_proof, hand_over
-from bot import topic_confidence
+from bot import identifiers, topic_confidence
 from bot.identifiers import digits_spoken
 from bot.questions import ASKS
 from bot.script import to_simplified
@@ -308,14 +308,33 @@ async def policy_change_told(dispatcher: CollectingDispatcher, tracker: Tracker)
     return [SlotSet("verification_token", proof.token), SlotSet("verified_case", policy)] if proof and proof.ok else []
 
 
+# Said once a whole ID or bank-card number has been typed in the chat: only the last four are ever needed.
+WHOLE_NUMBER_SHARED = ("温馨提示：为了您的信息安全，请不要在聊天中发送完整的身份证号或银行卡号，核对身份只需要后四位。"
+                       "转给人工客服的聊天记录会自动隐去这些号码。")
+
+
+def sensitive_in(tracker: Tracker) -> list[identifiers.Identifier]:
+    """Whole ID and bank-card numbers in the latest message."""
+    return [i for i in identifiers.find(tracker.latest_message.get("text") or "") if i.label in identifiers.SENSITIVE]
+
+
+def whole_id_digits(tracker: Tracker) -> str | None:
+    """The last four of a whole ID number pasted in the message: they are the proof, whatever else is around it (a
+    bank card's groups of four are not)."""
+    return next((i.value[-4:] for i in sensitive_in(tracker) if i.label == identifiers.ID_NUMBER), None)
+
+
 def digits_beside(tracker: Tracker) -> str | None:
     """The last digits said beside the case number they prove ("TS20261121-9005，7003"): the digits outside every
-    identifier the NLU tagged (its own id_last4 tag, when there is one)."""
+    identifier the NLU tagged (its own id_last4 tag, when there is one), or a whole ID number's last four."""
     text, found = tracker.latest_message.get("text") or "", tracker.latest_message.get("entities", [])
+    if whole := whole_id_digits(tracker):
+        return whole
     if tagged := next((str(e.get("value")) for e in found if e.get("entity") == "id_last4"), None):
         return tagged
     spans = [(e["start"], e["end"]) for e in found if e.get("entity") in IDENTIFIERS
              and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    spans += [(i.start, i.end) for i in sensitive_in(tracker)]  # (a bank card's groups are no proof)
     if len(spans) < len([e for e in found if e.get("entity") in IDENTIFIERS]) or any(
             e.get("entity") == "phone" for e in found):
         return None  # (an identifier without its place in the text, or a mobile rather than digits)
@@ -342,6 +361,8 @@ class VerifyingForm(BaseFormValidator):
 
     async def extract_id_last4(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
                                ) -> dict[str, Any]:
+        if whole := whole_id_digits(tracker):
+            return {"id_last4": whole}  # a whole ID number pasted: its last four, not a tag on a card's digits
         # "哦打错了 是6004" starting the form (the case was named earlier): digits the NLU left untagged
         if tracker.get_slot("requested_slot") not in (None, self.case_slot, "policy_number") or tracker.get_slot(
                 "id_last4"):
@@ -354,6 +375,8 @@ class VerifyingForm(BaseFormValidator):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # starting: no question of this form's asked yet (another form's may be: a look-up asked for mid-booking)
+        if sensitive_in(tracker):
+            say(dispatcher, tracker, WHOLE_NUMBER_SHARED)
         own = domain.get("forms", {}).get(self.form_name(), {}).get("required_slots", [])
         starting = tracker.get_slot("requested_slot") not in [*own, "policy_number"]
         digits = re.search(r"\d", re.sub(BYE_BYE, "", tracker.latest_message.get("text") or ""))

@@ -214,6 +214,26 @@ def test_claim_progress_after_verification_tells_the_status_from_the_backend(bac
     assert truth.json()["status"] in text and "待补充材料" in text and "还需要您补充" in text
 
 
+def test_a_whole_id_number_pasted_proves_with_its_last_four_and_is_warned_about(backend):
+    """Set 15: an ID number and a bank card pasted with the claim number: the card's first group was taken as the
+    digits, the check failed, and nothing was said about pasting whole numbers."""
+    from actions.common.verification import WHOLE_NUMBER_SHARED, digits_beside
+
+    said = "身份证440106199002205678 新卡号6217 0031 2200 4587 913 理赔号LP2026103090105"
+    t = tracker({"claim_number": "LP2026103090105"}, text=said, form="claim_progress_form")
+    t.latest_message["entities"] = [{"entity": "id_last4", "value": "4587", "start": 56, "end": 60},
+                                    {"entity": "claim_number", "value": "LP2026103090105", "start": 71, "end": 86}]
+    assert digits_beside(t) == "5678"
+    form = ValidateClaimProgressForm()
+    assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {"id_last4": "5678"}
+    t.events = [{"event": "user", "text": said, "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(form.run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"] == WHOLE_NUMBER_SHARED
+    card_only = tracker({"claim_number": "LP2026103090105"}, text="卡号6217003122004587913", form="claim_progress_form")
+    assert digits_beside(card_only) is None
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
