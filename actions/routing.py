@@ -652,7 +652,7 @@ CONTACT_REST = 3
 
 def contact_given(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     message = tracker.latest_message
-    entities = message.get("entities", [])
+    entities = [e for e in message.get("entities", []) if e.get("entity") != "script"]  # (the normaliser's note)
     if (tracker.active_loop or {}).get("name") or not entities or {e.get("entity") for e in entities} - CONTACT:
         return None
     text = message.get("text") or ""
@@ -750,4 +750,6 @@ class ActionRouteInform(Action):
             return look_up  # "意外险那个理赔 一直说我材料不全 我早就upload了啊" (inform)
         if (contact := contact_given(dispatcher, tracker)) is not None:
             return contact
+        if SCORE_SAID.search(text) and not (tracker.active_loop or {}).get("name"):
+            return await store_rating(dispatcher, tracker, score_of(tracker))  # "行吧，3分，希望这次别再拖"
         return await fallback(dispatcher, tracker, domain)

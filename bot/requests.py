@@ -48,6 +48,10 @@ SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|�
                                r"|(?:那|那你们|你们)?(?:现在|这会儿?|这个点)?(?:有没有|有)(?:个)?(?:真)?人"
                                r"(?:能|可以|会)?(?:帮我)?(?:处理|跟进|回复|解决|接手)(?:一下)?(?:吗|么|嘛|不)?")
 CASE_NUMBER = re.compile(r"(?i)(?:lp|ts|yy|gr|p)\s*\d{6,}")
+# …and a human wished for in so many words, then "转一下": "我爸说想跟真人说两句，您帮忙转一下"
+HUMAN_WISHED = re.compile(r"(?:.*(?:说|讲))?(?:我|我们)?(?:想|要)(?:跟|和|同|找)(?:个)?(?:真人|人工)(?:客服)?"
+                          r"(?:说|聊|谈|讲|沟通)(?:两句|几句|一下|下)?")
+TRANSFER = re.compile(r"(?:您|你)?(?:帮忙|帮我|麻烦|给我)?转(?:一下|下|过去)?(?:吧|啊|呗)?")
 
 
 def explicit_request(text: str) -> str | None:
@@ -57,6 +61,8 @@ def explicit_request(text: str) -> str | None:
     if HUMAN_IN_ENGLISH.search(text) or any(p.fullmatch(clause) for clause in CLAUSE.findall(text) for p in asked_for):
         return "request_human"
     every = CLAUSE.findall(text)
+    if any(HUMAN_WISHED.fullmatch(c) for c in every) and (len(every) == 1 or any(TRANSFER.fullmatch(c) for c in every)):
+        return "request_human"
     clauses = [clause for clause in every if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():
         said = [i for i, clause in enumerate(every) if clause in clauses and pattern.fullmatch(clause)]

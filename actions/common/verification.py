@@ -30,9 +30,10 @@ from actions.common.forms import (
 from actions.common.personal_data import data_request_meant
 from actions.common.picks import in_digits
 from actions.common.policy import get_policy
+from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
 from actions.follow_ups import policy_change_meant
-from actions.handover import case_awaiting_proof, hand_over
+from actions.handover import case_awaiting_proof, form_left, hand_over
 from bot import identifiers, topic_confidence
 from bot.identifiers import digits_spoken
 from bot.questions import ASKS
@@ -349,6 +350,10 @@ def digits_beside(tracker: Tracker) -> str | None:
 ONE_BY_ONE = re.compile(r"(?<!\d)\d(?: \d){3}(?!\d)")
 
 
+def text_said(tracker: Tracker) -> str:
+    return to_simplified(tracker.latest_message.get("text") or "")
+
+
 class VerifyingForm(BaseFormValidator):
     """A form that ends in a case's details. Once the conversation is locked out of verification (three wrong
     answers), it hands over to a human, both when the last attempt fails and when such a form starts again,
@@ -384,6 +389,12 @@ class VerifyingForm(BaseFormValidator):
             # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.
             # The lookup ends with the chat; the list had come again after every closing word.
             return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]
+        rating = tracker.latest_message.get("intent", {}).get("name") == "rate" or SCORE_SAID.search(
+            text_said(tracker))
+        if not starting and self.replying(tracker) and rating and not re.search(r"\d{3}", text_said(tracker)):
+            # "⭐⭐⭐ 三颗星吧 主要钱还没到手" to the digits question: the customer is done; the look-up waits
+            say(dispatcher, tracker, "好的，这次先不查了；需要时把后四位发给我，随时接着为您查。")
+            return [*await store_rating(dispatcher, tracker, score_of(tracker)), *form_left(self.form_name())]
         asked = tracker.get_slot("requested_slot") in ("id_last4", self.case_slot, "policy_number")
         wish = starting and self.case_slot != "appointment_number" and meeting_wished(tracker)
         if asked and self.replying(tracker) and await booking_instead(tracker) or wish:

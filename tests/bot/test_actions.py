@@ -234,6 +234,21 @@ def test_a_whole_id_number_pasted_proves_with_its_last_four_and_is_warned_about(
     assert digits_beside(card_only) is None
 
 
+@pytest.mark.parametrize(("text", "intent", "left"), [("⭐⭐⭐ 三颗星吧 主要钱还没到手", "rate", True),
+                                                    ("行 3分", "rate", True), ("8001", "rate", False)])
+def test_a_rating_to_the_digits_question_ends_the_look_up_and_is_stored(backend, text, intent, left):
+    """Set 15: "⭐⭐⭐ 三颗星吧 主要钱还没到手" to the digits question was told why the digits are needed."""
+    t = tracker({"claim_number": "LP2026103090105", "requested_slot": "id_last4"}, text=text, intent=intent,
+                form="claim_progress_form")
+    t.events = [{"event": "bot", "text": "为保护您的隐私，请提供登记手机号或身份证号的后4位进行身份验证。"},
+                {"event": "user", "text": text, "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
+    assert (ActiveLoop(None) in events) is left
+    if left:
+        assert "先不查了" in dispatcher.messages[0]["text"] and "感谢您的评价" in dispatcher.messages[1]["text"]
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
@@ -3064,12 +3079,27 @@ def test_contact_details_given_with_no_task_are_taken_not_a_fallback(backend, te
     from actions.routing import ActionRouteInform
 
     t = tracker(text=text, intent="inform")
-    t.latest_message["entities"] = [{"entity": name, "value": value, "start": start, "end": end}
-                                    for name, value, start, end in entities]
+    t.latest_message["entities"] = [{"entity": "script", "value": "simplified", "start": 0, "end": 0}] + [
+        {"entity": name, "value": value, "start": start, "end": end} for name, value, start, end in entities]
     dispatcher = CollectingDispatcher()
     events = run(ActionRouteInform().run(dispatcher, t, DOMAIN))
     said = dispatcher.messages[0].get("text") or "" if dispatcher.messages else ""
     assert ("已记下" in said and "案件号" in said and events == []) is taken, said
+
+
+def test_a_score_read_as_inform_after_a_task_is_the_chats_rating(backend):
+    """Set 15: "行吧，3分，希望这次别再拖" after a request was registered (inform 0.64, a score entity): "not
+    understood"."""
+    from actions.routing import ActionRouteInform
+
+    t = tracker(text="行吧，3分，希望这次别再拖", intent="inform")
+    t.latest_message["entities"] = [{"entity": "score", "value": "3", "start": 3, "end": 4}]
+    dispatcher = CollectingDispatcher()
+    run(ActionRouteInform().run(dispatcher, t, DOMAIN))
+    assert "感谢您的评价" in dispatcher.messages[0]["text"]
+    stored = httpx.get(f"{backend}/api/v1/feedback", timeout=10,
+                       headers=bearer(backend, "agent01", "agent01-demo")).json()
+    assert [f["score"] for f in stored if f.get("conversation_id") == t.sender_id] == [3]
 
 
 def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):

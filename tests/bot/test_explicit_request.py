@@ -30,6 +30,8 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("算了算了 跟机器说不清楚 pls transfer me to a human agent ASAP", "request_human"),  # English beats 算了
     ("can I talk to a real person", "request_human"),
     ("那我先不投诉 现在能转人工吗", "request_human"),   # set 9: asked as a question, meant as a request
+    ("我爸说想跟真人说两句,您帮忙转一下", "request_human"),  # set 15: read as a complaint (0.43)
+    ("想跟人工聊两句", "request_human"),
     ("可以帮我转人工客服吗", "request_human"),
     ("有real person吗", "request_human"),   # set 10: English glued to Chinese
     ("有没有真人客服", "request_human"),
@@ -62,6 +64,7 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "我今天凌晨投诉的 说客服电话打不通 TS20261120-9001 有人管吗",  # set 11: about that complaint's handling
     "投诉了也没人管",
     "算了算了 下午三点给我回个电话 交费想从月交改成年交",   # set 12: giving up the queue for a call-back
+    "我想跟真人说说我的情况,是不是要排队",   # a question about talking to one
 ])
 def test_questions_and_mentions_are_left_to_the_classifiers(text):
     assert explicit_request(text) is None
