@@ -244,7 +244,9 @@ SWITCHING = {
     "cancel_appointment",
     "reschedule_appointment",
 }
-QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否")
+# (…and the A-not-A questions: "还能全退不", "会不会", "有没有"; 没 after a verb: "到账没")
+QUESTION = re.compile(r"[？?]\s*$|吗\s*$|呢\s*$|什么|怎么|咋|啥|怎样|如何|多久|多长时间|哪些|哪里|能不能|可不可以|是否"
+                      r"|(?<=[能会可要行好是有退赔报])不\s*$|(?<=[了过完])没\s*$|([^不没\s])[不没]\1")
 PROGRESS_ASKED = {"check_claim_progress", "check_complaint_progress"}
 PROGRESS_WORDS = re.compile(r"有没有人|进度|进展|到哪|哪一步|结果")
 IDENTIFIERS = {"phone", "claim_number", "policy_number", "complaint_number", "appointment_number",

@@ -3102,6 +3102,19 @@ def test_a_score_read_as_inform_after_a_task_is_the_chats_rating(backend):
     assert [f["score"] for f in stored if f.get("conversation_id") == t.sender_id] == [3]
 
 
+@pytest.mark.parametrize(("text", "intent", "taken"), [
+    ("等等先问个事 犹豫期过了退保还能全退不", "faq", False),  # set 15: an A-not-A question, put in the description
+    ("赔款会不会少", "faq", False),
+    ("要么按合同赔 要么全额退保费", "inform", True),
+    ("不不不 我要你们全额退款", "inform", True),  # a denial repeated is no question
+])
+def test_a_question_asked_at_the_demand_question_is_no_demand(text, intent, taken):
+    from actions.common.forms import free_text
+
+    t = tracker({"requested_slot": "complaint_demand"}, text=text, intent=intent, form="complaint_form")
+    assert (free_text(t, "complaint_demand") == text) is taken
+
+
 def test_one_refusal_per_reply_when_a_validator_has_explained_it(backend):
     """"是的，确定取消" to the verification question: the validator's "请输入…后4位" and then the generic
     "没能从您的回复里找到" came both, each with the way out."""
