@@ -241,7 +241,9 @@ async def booking_instead(tracker: Tracker) -> bool:
     booking = tracker.latest_message.get("intent", {}).get("name") == "book_appointment"
     visit = bool(branch and branch.get("value") in offered["branches"]) and bool(BOOKS.search(to_simplified(text)))
     named = bool(service and service.get("value") in offered["service_types"])
-    return booking or visit or named
+    # "你让人晚上六点到七点之间给我打个电话吧" to the digits question: a call-back wished for, with its time
+    called = bool(latest_entity(tracker, "time")) and service_in_words(to_simplified(text)) == "电话回访"
+    return booking or visit or named or called
 
 
 # What a look-up says as it gives way to a booking; the progress action that follows then books instead

@@ -351,6 +351,18 @@ def test_a_booking_asked_for_at_the_digits_question_comes_first(backend):
     assert run(ActionClaimProgress().run(CollectingDispatcher(), t, DOMAIN)) == [FollowupAction("appointment_form")]
 
 
+def test_a_call_back_wished_for_at_the_digits_question_comes_first(backend):
+    """Set 15: "先别提交 现在没空细弄 你让人晚上六点到七点之间给我打个电话吧…" to the digits question was told why
+    the digits are needed, twice."""
+    text = "先别提交 现在没空细弄 你让人晚上六点到七点之间给我打个电话吧 就打现在这个138的号"
+    t = tracker({"claim_number": "LP2026110290101", "requested_slot": "id_last4", "id_last4": text}, text=text,
+                form="claim_progress_form", entities=[{"entity": "time", "value": "2026-12-07T18:00:00+08:00"}])
+    t.events = [{"event": "bot", "text": "为保护您的隐私，请提供……后4位"}, {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("requested_slot", None) in events and "先为您办理预约" in dispatcher.messages[0]["text"]
+
+
 def test_a_visit_booked_at_the_claim_number_question_comes_first(backend):
     """Set 8: "那帮我约广州天河 下周二下午两点" to the claim number question was "not found" three times over."""
     text = "那帮我约广州天河 下周二下午两点"
