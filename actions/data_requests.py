@@ -20,14 +20,15 @@ from actions.common.personal_data import OWN_DATA, STANDING, data_request_meant
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify
 from bot.script import to_simplified
+from bot.topic_confidence import CHOICE
 
 PRIVACY_TOPIC = "faq/privacy"
 # What is asked for, by kind (the backend's vocabulary): a deletion is named first, as "删掉…改的那些" deletes
 KIND_WORDS = (
     ("删除", re.compile(r"删|注销|清除|清空|销毁|抹掉|抹去|去掉|不要(?:再)?保留|别(?:再)?保存|彻底移除")),
     ("更正", re.compile(r"更正|改正|纠正|修正|写错|登记错|录错|填错|有误|不准确|(?<!对)不对(?!不)|更新")),
-    ("查询", re.compile(r"查询|查阅|查一下|查查|查看|看看|看一下|核对|导出|调取|调出|复印|副本|拷贝|给我一份|发我一份"
-                        r"|提供(?:一份|给我)|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
+    ("查询", re.compile(r"查询|查阅|查一下|查查|查看|看看|看一下|核对|(?<!领)导出|调取|调出|复印|副本|拷贝"
+                        r"|给我一份|发我一份|提供(?:一份|给我)|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
 )
 # One's own details on record, named: "联系电话", "本人的手机号码", "我的地址"
 OWN_DETAIL = re.compile(r"联系电话|联系方式|(?:本人|我)的?(?:手机号?码?|电话号?码?|地址|姓名|名字|身份证号?)")
@@ -86,7 +87,10 @@ def data_request_asked(tracker: Tracker) -> str | None:
     kind = kind_in(text)
     if not kind or OTHERS.search(text) or ABOUT_HANDLING.search(text) or request_asked_about(tracker):
         return None
-    on_topic = turns.topic(tracker.latest_message).get("intent_response_key") == PRIVACY_TOPIC
+    topic = turns.topic(tracker.latest_message)
+    # (the topic model's first guess counts only when it is a real guess: "…领导出来说话" has 导出 and a privacy topic
+    # at the bottom of the ranking)
+    on_topic = topic.get("intent_response_key") == PRIVACY_TOPIC and (topic.get("confidence") or 0) >= CHOICE
     corrected = kind == "更正" and OWN_DETAIL.search(text)  # "烦请将联系电话更正为139…": one's own record put right
     return kind if on_topic or OWN_DATA.search(text) or corrected else None
 

@@ -227,3 +227,11 @@ def test_a_new_number_put_right_at_the_read_back_changes_the_request_not_the_con
     out = run(ValidateDataRequestForm().validate_phone("13911117707", dispatcher, t, DOMAIN))
     assert out == {"phone": "13900139002", "data_request_details": "烦请将联系电话更正为13911117707。"}
     assert "13911117707" in dispatcher.messages[0]["text"]
+
+
+def test_the_privacy_topic_counts_only_as_a_real_guess():
+    """Set 15: "妈的 我就要你们领导出来说话 现在 马上" started a request to see one's data: 领导出来 holds 导出, and
+    the privacy topic led a ranking where nothing scored."""
+    assert data_request_asked(about_privacy("妈的 我就要你们领导出来说话 现在 马上", 0.04, "request_human")) is None
+    assert data_request_asked(about_privacy("你们存了哪些资料 导出来给我看看", 0.04)) is None  # a weak guess
+    assert data_request_asked(about_privacy("你们存了哪些资料 导出来给我看看", 0.6)) == "查询"
