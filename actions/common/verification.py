@@ -16,12 +16,14 @@ from rasa_sdk.types import DomainDict
 from actions.appointment_places import BOOK, service_in_words
 from actions.common import turns
 from actions.common.api import ApiError, backend
-from actions.common.closing import BYE_BYE, ask_rating, closes
+from actions.common.closing import BYE_BYE, FAREWELL, ask_rating, closes
 from actions.common.forms import (
     CASE_FORMATS,
     IDENTIFIERS,
     LAST_DIGITS,
+    LOOKING,
     MAX_SAME_QUESTION,
+    QUESTION,
     BaseFormValidator,
     digits_unknown,
     latest_entity,
@@ -356,6 +358,17 @@ def text_said(tracker: Tracker) -> str:
     return to_simplified(tracker.latest_message.get("text") or "")
 
 
+# NLU's goodbye below this, on a question, is no farewell: "那起码告诉我这个案子还在不在吧 别是被撤了" (goodbye 0.43)
+SURE_GOODBYE = 0.6
+
+
+def asked_not_leaving(tracker: Tracker) -> bool:
+    """A question read, unsurely, as a goodbye (with no word of farewell in it)."""
+    intent, text = tracker.latest_message.get("intent", {}), text_said(tracker)
+    return intent.get("name") == "goodbye" and (intent.get("confidence") or 0) < SURE_GOODBYE and bool(
+        QUESTION.search(text)) and not FAREWELL.search(text)
+
+
 class VerifyingForm(BaseFormValidator):
     """A form that ends in a case's details. Once the conversation is locked out of verification (three wrong
     answers), it hands over to a human, both when the last attempt fails and when such a form starts again,
@@ -387,7 +400,12 @@ class VerifyingForm(BaseFormValidator):
         own = domain.get("forms", {}).get(self.form_name(), {}).get("required_slots", [])
         starting = tracker.get_slot("requested_slot") not in [*own, "policy_number"]
         digits = re.search(r"\d", re.sub(BYE_BYE, "", tracker.latest_message.get("text") or ""))
-        if not starting and self.replying(tracker) and closes(tracker) and not digits:
+        intent = tracker.latest_message.get("intent", {})
+        thanked = intent.get("name") == "thank" and (intent.get("confidence") or 0) >= SURE_GOODBYE and bool(
+            FAREWELL.search(text_said(tracker))) and not LOOKING.search(text_said(tracker))
+        # "知道了，謝謝" to the digits question of a case the customer cannot prove: the chat ends, not the question
+        leaving = closes(tracker) and not asked_not_leaving(tracker) or thanked
+        if not starting and self.replying(tracker) and leaving and not digits:
             # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.
             # The lookup ends with the chat; the list had come again after every closing word.
             return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]

@@ -249,6 +249,23 @@ def test_a_rating_to_the_digits_question_ends_the_look_up_and_is_stored(backend,
         assert "先不查了" in dispatcher.messages[0]["text"] and "感谢您的评价" in dispatcher.messages[1]["text"]
 
 
+@pytest.mark.parametrize(("text", "intent", "confidence", "ends"), [
+    ("那起码告诉我这个案子还在不在吧 别是被撤了", "goodbye", 0.43, False),  # set 15: a question, not a farewell
+    ("好的 拜拜", "goodbye", 0.43, True),
+    ("知道了，謝謝", "thank", 0.98, True),  # set 15: the customer cannot prove it, and leaves
+    ("谢谢 我找一下", "thank", 0.9, False),  # fetching the digits
+])
+def test_leaving_at_the_digits_question(backend, text, intent, confidence, ends):
+    t = tracker({"claim_number": "LP2026110490104", "requested_slot": "id_last4"}, text=text, intent=intent,
+                form="claim_progress_form")
+    t.latest_message["intent"]["confidence"] = confidence
+    t.events = [{"event": "bot", "text": "为保护您的隐私，请提供登记手机号或身份证号的后4位进行身份验证。"},
+                {"event": "user", "text": text, "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ValidateClaimProgressForm().run(dispatcher, t, DOMAIN))
+    assert any("打个分" in (m.get("text") or "") for m in dispatcher.messages) is ends, dispatcher.messages
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
