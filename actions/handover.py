@@ -140,6 +140,10 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     if (AGENT_QUEUED.search(said) or tracker.get_slot("handed_over")) and IMPATIENT.search(text):
         say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，{WHILE_QUEUED}")
         return []
+    if AGENT_QUEUED.search(said) and WAITS.search(text) and not HOW_LONG.search(text):
+        # "行，我就在这等着，看你们怎么办" right after being queued in agents' hours
+        say(dispatcher, tracker, "好的，请您稍候，坐席接入后会直接在这里回复您。")
+        return []
     opening = OPENING_SAID.search(said)
     when = f"最近的人工服务时间从 {opening.group(1)} 开始，" if opening else ""
     if AGENT_AWAITED.search(said) and OFF_DUTY_GRUMBLE.search(text):

@@ -220,7 +220,7 @@ async def visit_wanted(tracker: Tracker) -> list | None:
 
 
 # "改成这周六上午行不行", "能不能推到下周一": a booking moved, not a new one; so is a day corrected ("搞错了 是下周四")
-MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|到)|提前|挪到|调到|延后"
+MOVES = re.compile(r"改(?:成|到|为|约|时间)|换(?:成|到)|推(?:迟|后|到)|提前|挪到|调到|延后|又变了?|(?:晚|早)(?:一)?点"
                    r"|(?:搞|弄|说|记|写|约)错了?|不对|应该是")
 
 
@@ -429,6 +429,8 @@ class ActionHandleFallback(WithdrawsHandover):
             return await hand_over(dispatcher, tracker, "requested")
         if not in_task and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
             return await store_rating(dispatcher, tracker, score_of(tracker))  # "甚好，不胜感激。…本人评五分。"
+        if not in_task and (moved := booking_moved(tracker)):
+            return moved  # "又变了😂 周五能不能晚点，下午五点" right after a booking was moved
         if not in_task and (sorry := fed_up(dispatcher, tracker)) is not None:
             return sorry  # "你连这个都不知道？" after "I cannot answer that"
         if not in_task and (upset := distress_met(dispatcher, tracker)) is not None:

@@ -266,6 +266,31 @@ def test_leaving_at_the_digits_question(backend, text, intent, confidence, ends)
     assert any("打个分" in (m.get("text") or "") for m in dispatcher.messages) is ends, dispatcher.messages
 
 
+def test_waiting_for_the_agent_just_queued_is_acknowledged(backend):
+    """Set 15: "行，我就在这等着，看你们怎么办" right after the hand-over in agents' hours: "not understood"."""
+    from actions.routing import ActionHandleFallback
+
+    t = tracker(text="行，我就在这等着，看你们怎么办", intent="nlu_fallback")
+    t.events = [{"event": "bot", "text": "正在为您转接人工客服，请稍候，坐席接入后会直接在这里回复您。"},
+                {"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["text"] == "好的，请您稍候，坐席接入后会直接在这里回复您。"
+
+
+def test_a_booking_moved_again_right_after_it_was_moved_is_moved(backend):
+    """Set 15: "又变了😂 周五能不能晚点，下午五点，我下了班过去" right after "改约成功" (nlu_fallback; reschedule 0.27)."""
+    from actions.routing import ActionHandleFallback
+
+    said = "又变了😂 周五能不能晚点，下午五点，我下了班过去"
+    t = tracker({"appointment_number": "YY20261207-0001"}, text=said, intent="nlu_fallback",
+                entities=[{"entity": "time", "value": "2026-12-11T17:00:00+08:00"}])
+    t.events = [{"event": "bot", "text": "改约成功！预约 YY20261207-0001 已改到 12月10日（周四）15:00。"},
+                {"event": "user", "text": said, "parse_data": t.latest_message}]
+    events = run(ActionHandleFallback().run(CollectingDispatcher(), t, DOMAIN))
+    assert events == [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
