@@ -220,8 +220,11 @@ BOOKING_WORDS = re.compile(rf"{BOOK}|安排|改到|改成|改做|改为|换到|�
 OWNED_UP = "抱歉，这个问题我回答不了。您要来网点办事的话，我帮您先约好时间。"
 QUESTION_PIECE = re.compile(r"[^,，.。!！;；?？~～]+[?？]?")
 # What a question about the visit itself, or about insurance, speaks of ("周六开门吗", "要带什么证件", "停车方便吗")
+# …or when ("这周六上午行吗"), or only a tag on what came before ("…派人来家里办保单变更，可以吗？")
 OUR_WORDS = re.compile(r"网点|柜台|柜面|公司|营业|开门|上班|下班|几点|时间|当面|上门|办|材料|带|证件|费|钱|保|赔|退"
-                       r"|排队|停车|地址|在哪|怎么走|人工|客服")
+                       r"|排队|停车|地址|在哪|怎么走|人工|客服"
+                       r"|[周礼拜期][一二三四五六日天末]|[上下]午|[0-9一二三四五六七八九十][号日点]"
+                       r"|(?:可以|行|能约|方便|有空|有位)(?:吗|么|不)")
 
 
 def question_beside(text: str) -> bool:

@@ -2147,6 +2147,9 @@ def test_a_question_not_ours_beside_a_visit_is_owned_up_to_before_the_booking(ba
     assert not appointment_places.question_beside("明天上午去朝阳支公司办事")
     assert not appointment_places.question_beside("周六开门吗？想约个柜面")  # ours to answer
     assert not appointment_places.question_beside("下周一上午理赔面谈要带什么")
+    # set 15: when, or whether it can be done, is about the visit ("…抱歉，这个问题我回答不了" had come first)
+    assert not appointment_places.question_beside("想去柜台办个保单地址变更，北京朝阳那个网点，这周六上午行吗")
+    assert not appointment_places.question_beside("想趁元旦放假那天请你们派人来家里办保单变更，可以吗？")
 
 
 @pytest.mark.parametrize("text", ["明白，那先登记吧。", "行 就这么办吧", "系 唔该晒", "係啊"])  # set 14: Cantonese
@@ -4310,6 +4313,19 @@ def test_a_rating_given_with_the_thanks_is_stored(backend, text, score):
         assert mine == [score] and "感谢您的评价" in dispatcher.messages[0]["text"]
     else:
         assert not mine and dispatcher.messages[0]["response"] == "utter_welcome"
+
+
+@pytest.mark.parametrize(("text", "rated"), [("最后一次 我刚问到了 8001 这回肯定对", False),
+                                           ("那起码告诉我这个案子还在不在吧", False), ("好的 拜拜", True)])
+def test_an_unsure_goodbye_with_digits_or_a_question_is_no_goodbye(backend, text, rated):
+    """Set 15: "最后一次 我刚问到了 8001 这回肯定对" (goodbye 0.49) after the look-up was locked got the rating question."""
+    from actions.feedback import ActionAskCsat
+
+    t = tracker(text=text, intent="goodbye")
+    t.latest_message["intent"]["confidence"] = 0.49
+    dispatcher = CollectingDispatcher()
+    run(ActionAskCsat().run(dispatcher, t, DOMAIN))
+    assert ("打个分" in dispatcher.messages[0]["text"]) is rated
 
 
 def test_a_goodbye_halfway_through_a_form_leaves_it(backend):

@@ -32,6 +32,7 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("那我先不投诉 现在能转人工吗", "request_human"),   # set 9: asked as a question, meant as a request
     ("我爸说想跟真人说两句,您帮忙转一下", "request_human"),  # set 15: read as a complaint (0.43)
     ("想跟人工聊两句", "request_human"),
+    ("想了想还是投吧 不能就这么认了 刚才说到哪了", "file_complaint"),  # set 15: taken up again (stop 0.49)
     ("可以帮我转人工客服吗", "request_human"),
     ("有real person吗", "request_human"),   # set 10: English glued to Chinese
     ("有没有真人客服", "request_human"),
@@ -65,6 +66,7 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "投诉了也没人管",
     "算了算了 下午三点给我回个电话 交费想从月交改成年交",   # set 12: giving up the queue for a call-back
     "我想跟真人说说我的情况,是不是要排队",   # a question about talking to one
+    "还是投保吧",
 ])
 def test_questions_and_mentions_are_left_to_the_classifiers(text):
     assert explicit_request(text) is None
