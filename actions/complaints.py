@@ -327,9 +327,12 @@ def call_back_wished(tracker: Tracker) -> str | None:
     if not time or not (service_in_words(text) == "电话回访" or called):
         return None
     try:
-        return slot_time(str(the_time_wanted(tracker) or time.get("value")))
+        said = slot_time(str(the_time_wanted(tracker) or time.get("value")))
     except ValueError:
         return None
+    # "明天一上班就让领导给我打电话": a day, no hour — not midnight
+    return said.removesuffix("00:00") + ("上班后" if re.search(r"上班|一早", text) else "") if said.endswith(
+        "00:00") else said
 
 
 # No particular demand: "没有", "不用了", "没什么要求"

@@ -4739,6 +4739,17 @@ def test_a_call_back_asked_for_with_a_time_or_after_the_offer_is_booked(backend)
     assert FollowupAction("appointment_form") not in events
 
 
+def test_a_day_to_be_called_back_is_no_midnight(backend):
+    """Set 15: "那明天一上班就让领导给我打电话" became "希望12月8日（周二）00:00回电"."""
+    tomorrow = (dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0)
+    t = tracker({"requested_slot": "complaint_type", "complaint_demand": "这礼拜之内钱到账"},
+                text="那明天一上班就让领导给我打电话", form="complaint_form",
+                entities=[{"entity": "time", "value": tomorrow.isoformat(), "start": 1, "end": 3}])
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert out["complaint_demand"].endswith("上班后回电") and "00:00" not in out["complaint_demand"]
+
+
 def test_when_to_be_called_back_said_during_a_complaint_joins_the_demand(backend):
     """Set 12: "明天一早9点就给我打" while the complaint's type was confirmed was "not found"."""
     tomorrow9 = (dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=1)).replace(
