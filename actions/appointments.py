@@ -64,7 +64,7 @@ from actions.common.forms import (
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
-from actions.common.verification import VerifyingForm, case_taken
+from actions.common.verification import VerifyingForm, case_asked_first, case_taken
 from actions.handover import booking_dropped, booking_remade, new_booking
 from bot import timeparse
 from bot.script import to_simplified
@@ -275,6 +275,10 @@ class ValidateAppointmentForm(ContactFormValidator):
             return [SlotSet("requested_slot", None)]
         slot, text = tracker.get_slot("requested_slot"), to_simplified(tracker.latest_message.get("text") or "")
         service = tracker.get_slot("service_type")
+        if not slot and case_asked_first(tracker):
+            # "想问问我那个投诉TS…有进展没 还有…顺便约个电话": the case first (its number is here), the booking after
+            say(dispatcher, tracker, "好的，我们一件一件来：先帮您查进度，查完再为您办预约。")
+            return [SlotSet("requested_slot", None)]  # the submit action hands over to the look-up
         if not slot and question_beside(text):
             # the booking starting from "明天北京会下雪吗？我明天要去你们朝阳那边办事": the question is not ours
             say(dispatcher, tracker, OWNED_UP)
@@ -540,6 +544,8 @@ class ActionSubmitAppointment(Action):
         resets = [
             SlotSet(k, None) for k in ("service_type", "appointment_time", "branch", "address", "appointment_confirmed")
         ]
+        if not s("appointment_confirmed") and (look_up := case_asked_first(tracker)):
+            return [*resets, FollowupAction(look_up)]  # the case asked about comes first (ValidateAppointmentForm)
         if not s("appointment_confirmed"):
             say(dispatcher, tracker, "好的，本次预约没有提交。需要时随时找我预约。")
             return resets

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_places import BOOKING_WORDS, service_in_words
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import OWN_PLAN
@@ -159,6 +160,31 @@ def other_case_offered(tracker: Tracker, told: str) -> tuple[str, list[dict]] | 
                         [choice(f"查询{kind} {number}", intent, **{entity["entity"]: number})])
         if CORRECTS.search(to_simplified(message.get("text") or "")):
             mistyped |= {e.get("entity") for e in entities}
+    return also_asked(tracker, told)
+
+
+def also_asked(tracker: Tracker, told: str) -> tuple[str, list[dict]] | None:
+    """"查一下我的理赔LP…，顺便我要投诉…，再约个人上门…": once the case is told, the other errands of the message
+    that named it are offered (a line and their buttons), unless the chat has moved on to them since."""
+    for back in range(CASE_TURNS + 1):
+        message = turns.message(tracker, back)
+        if not any(str(e.get("value")) == told for e in message.get("entities", [])):
+            continue
+        text = to_simplified(message.get("text") or "")
+        errands, buttons = [], []
+        if "投诉" in text and told.startswith("LP"):
+            errands.append("投诉")
+            buttons.append(choice("我要投诉", "file_complaint"))
+        service = service_in_words(text)
+        if service or BOOKING_WORDS.search(text):
+            errands.append(f"预约{service or ''}")
+            buttons.append(choice(f"预约{service or '服务'}", "book_appointment",
+                                  **({"service_type": service} if service else {})))
+        moved_on = back and any(turns.ran(turns.reply(tracker, b), "complaint_form", "appointment_form")
+                                for b in range(1, back + 1))
+        if not errands or moved_on:
+            return None
+        return f"您刚才还提到要{'、'.join(errands)}，需要现在为您办理吗？", buttons
     return None
 
 

@@ -248,6 +248,20 @@ async def booking_instead(tracker: Tracker) -> bool:
     return booking or visit or named or called
 
 
+# Where a case stands, asked: "想问问我那个投诉TS…有进展没", "查一下我的理赔LP…"
+STANDING_ASKED = re.compile(r"进度|进展|到哪|怎么样了|咋样了|查一下|查查|查下|帮我查|有结果|处理得?怎么样")
+CASE_FORMS = {"claim_number": "claim_progress_form", "complaint_number": "complaint_progress_form"}
+
+
+def case_asked_first(tracker: Tracker) -> str | None:
+    """The look-up form of the case the message names and asks about, beside a booking it also asks for: the number
+    is at hand, so the look-up comes first and the booking is offered after it (case_context.also_asked)."""
+    if not STANDING_ASKED.search(text_said(tracker)):
+        return None
+    named = [e.get("entity") for e in tracker.latest_message.get("entities", []) if e.get("entity") in CASE_FORMS]
+    return CASE_FORMS[named[0]] if named else None
+
+
 # What a look-up says as it gives way to a booking; the progress action that follows then books instead
 BOOKING_FIRST = ("好的，为您预约当面办理。", "好的，先为您办理预约，案件进度稍后随时可以再查。")
 

@@ -291,6 +291,35 @@ def test_a_booking_moved_again_right_after_it_was_moved_is_moved(backend):
     assert events == [SlotSet("appointment_action", "reschedule"), FollowupAction("appointment_change_form")]
 
 
+def test_a_case_asked_about_beside_a_booking_is_looked_up_first_and_the_booking_offered_after(backend):
+    """Set 15: "睡不着 想问问我那个投诉TS…有进展没 还有补的材料这周六能不能拿去柜台交 顺便约个电话" asked for a branch,
+    and the digits that followed were "not found"; "查一下我的理赔LP…，顺便我要投诉…，再约个人上门…" lost the rest."""
+    from actions.case_context import other_case_offered
+
+    number = "TS20261118-9002"
+    said = f"睡不着 想问问我那个投诉{number}有进展没 还有补的材料这周六能不能拿去柜台交 顺便约个电话"
+    entities = [{"entity": "complaint_number", "value": number, "start": 11, "end": 26}]
+    t = tracker(text=said, intent="book_appointment", form="appointment_form", entities=entities)
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    assert "先帮您查进度" in dispatcher.messages[0]["text"]
+    events = run(ActionSubmitAppointment().run(CollectingDispatcher(), t, DOMAIN))
+    assert events[-1] == FollowupAction("complaint_progress_form")
+    # once the complaint is told, the booking asked for beside it is offered
+    told = tracker({"complaint_number": number}, text="9002")
+    told.events = [{"event": "user", "text": said, "parse_data": {"text": said, "entities": entities}},
+                   {"event": "bot", "text": "为保护您的隐私，请提供……后4位"},
+                   {"event": "user", "text": "9002", "parse_data": {"text": "9002", "entities": []}}]
+    line, buttons = other_case_offered(told, number)
+    assert "预约" in line and buttons[0]["payload"].startswith("/book_appointment")
+    claim = "LP2026110490104"
+    asked = f"查一下我的理赔{claim}，顺便我要投诉给我办车险那个业务员，再约个人上门帮我弄续保的资料"
+    told.events[0] = {"event": "user", "text": asked, "parse_data": {
+        "text": asked, "entities": [{"entity": "claim_number", "value": claim}]}}
+    line, buttons = other_case_offered(told, claim)
+    assert "投诉、预约上门服务" in line and len(buttons) == 2
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
