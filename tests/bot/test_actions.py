@@ -279,7 +279,8 @@ def test_waiting_for_the_agent_just_queued_is_acknowledged(backend):
 
 
 def test_a_booking_moved_again_right_after_it_was_moved_is_moved(backend):
-    """Set 15: "又变了😂 周五能不能晚点，下午五点，我下了班过去" right after "改约成功" (nlu_fallback; reschedule 0.27)."""
+    """Set 15: "又变了😂 周五能不能晚点，下午五点，我下了班过去" right after "改约成功" (nlu_fallback; reschedule
+    0.27)."""
     from actions.routing import ActionHandleFallback
 
     said = "又变了😂 周五能不能晚点，下午五点，我下了班过去"
@@ -4347,7 +4348,8 @@ def test_a_rating_given_with_the_thanks_is_stored(backend, text, score):
 @pytest.mark.parametrize(("text", "rated"), [("最后一次 我刚问到了 8001 这回肯定对", False),
                                            ("那起码告诉我这个案子还在不在吧", False), ("好的 拜拜", True)])
 def test_an_unsure_goodbye_with_digits_or_a_question_is_no_goodbye(backend, text, rated):
-    """Set 15: "最后一次 我刚问到了 8001 这回肯定对" (goodbye 0.49) after the look-up was locked got the rating question."""
+    """Set 15: "最后一次 我刚问到了 8001 这回肯定对" (goodbye 0.49) after the look-up was locked got the rating
+    question."""
     from actions.feedback import ActionAskCsat
 
     t = tracker(text=text, intent="goodbye")
