@@ -180,8 +180,8 @@ def also_asked(tracker: Tracker, told: str) -> tuple[str, list[dict]] | None:
             errands.append(f"预约{service or ''}")
             buttons.append(choice(f"预约{service or '服务'}", "book_appointment",
                                   **({"service_type": service} if service else {})))
-        moved_on = back and any(turns.ran(turns.reply(tracker, b), "complaint_form", "appointment_form")
-                                for b in range(1, back + 1))
+        # (replies to the later messages: the booking that gave way to the look-up ran in reply to this one)
+        moved_on = any(turns.ran(turns.reply(tracker, b), "complaint_form", "appointment_form") for b in range(back))
         if not errands or moved_on:
             return None
         return f"您刚才还提到要{'、'.join(errands)}，需要现在为您办理吗？", buttons

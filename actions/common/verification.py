@@ -425,7 +425,9 @@ class VerifyingForm(BaseFormValidator):
             return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]
         rating = tracker.latest_message.get("intent", {}).get("name") == "rate" or SCORE_SAID.search(
             text_said(tracker))
-        if not starting and self.replying(tracker) and rating and not re.search(r"\d{3}", text_said(tracker)):
+        # (a look-up's: not a booking's change and its read-back)
+        look_up = self.case_slot in ("claim_number", "complaint_number") and not re.search(r"\d{3}", text_said(tracker))
+        if look_up and not starting and self.replying(tracker) and rating:
             # "⭐⭐⭐ 三颗星吧 主要钱还没到手" to the digits question: the customer is done; the look-up waits
             say(dispatcher, tracker, "好的，这次先不查了；需要时把后四位发给我，随时接着为您查。")
             return [*await store_rating(dispatcher, tracker, score_of(tracker)), *form_left(self.form_name())]

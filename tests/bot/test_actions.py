@@ -311,14 +311,31 @@ def test_a_case_asked_about_beside_a_booking_is_looked_up_first_and_the_booking_
     told.events = [{"event": "user", "text": said, "parse_data": {"text": said, "entities": entities}},
                    {"event": "bot", "text": "为保护您的隐私，请提供……后4位"},
                    {"event": "user", "text": "9002", "parse_data": {"text": "9002", "entities": []}}]
+    told.events[1:1] = [{"event": "action", "name": "appointment_form"}]  # the booking that gave way to it
     line, buttons = other_case_offered(told, number)
     assert "预约" in line and buttons[0]["payload"].startswith("/book_appointment")
+    booked_since = tracker({"complaint_number": number}, text="9002")
+    later = {"event": "user", "text": "先约电话吧", "parse_data": {"text": "先约电话吧"}}
+    booked_since.events = [*told.events[:2], later, {"event": "action", "name": "appointment_form"}, *told.events[2:]]
+    assert other_case_offered(booked_since, number) is None  # the chat moved on to the booking since
     claim = "LP2026110490104"
     asked = f"查一下我的理赔{claim}，顺便我要投诉给我办车险那个业务员，再约个人上门帮我弄续保的资料"
     told.events[0] = {"event": "user", "text": asked, "parse_data": {
         "text": asked, "entities": [{"entity": "claim_number", "value": claim}]}}
     line, buttons = other_case_offered(told, claim)
     assert "投诉、预约上门服务" in line and len(buttons) == 2
+
+
+def test_a_rating_at_a_change_read_back_does_not_leave_it(backend):
+    """"哈哈 谢了 5分" to "把预约…改到…对吗？" left the change as if it were a look-up ("这次先不查了")."""
+    change = {"appointment_number": "YY20261207-0001", "verification_token": "t", "appointment_action": "reschedule",
+              "requested_slot": "change_confirmed"}
+    t = tracker(change, text="哈哈 谢了 5分", intent="rate", form="appointment_change_form")
+    t.events = [{"event": "bot", "text": "请确认：把预约 YY20261207-0001 改到 12月11日（周五）16:00，对吗？"},
+                {"event": "user", "text": "哈哈 谢了 5分", "parse_data": t.latest_message}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN))
+    assert ActiveLoop(None) not in events and not any("先不查了" in (m.get("text") or "") for m in dispatcher.messages)
 
 
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
