@@ -118,6 +118,8 @@ NOTHING_PENDING = "好的。还有什么可以帮您的吗？"  # a no or a stop
 AGENT_AWAITED = re.compile(r"坐席上班后会优先(?:处理|联系您)")
 OPENING_SAID = re.compile(r"最近的人工服务时间从 (.+?) 开始")
 WAITS = re.compile(r"等(?:你|着|吧|一下|会|呗)?|那我等|先这样")
+# …said in the queue: "行，我就在这等着" (not "等下等下 算了不用了", which withdraws)
+WAITING_HERE = re.compile(r"(?:在这(?:儿|里)?|就)等着?|我等着|等着(?:看|呢|吧)|等你们")
 HOW_LONG = re.compile(r"多久|多长时间|要等|几点|什么时候|啥时候|几时|how long|when", re.IGNORECASE)
 # …or, on duty, queued for an agent ("坐席接入后会直接在这里回复您"): impatient ("人呢？？？等半天了", "人工怎么还没来")
 QUEUED = "您已经在人工客服的队列中了"
@@ -140,7 +142,7 @@ def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     if (AGENT_QUEUED.search(said) or tracker.get_slot("handed_over")) and IMPATIENT.search(text):
         say(dispatcher, tracker, f"抱歉让您久等了。{QUEUED}，{WHILE_QUEUED}")
         return []
-    if AGENT_QUEUED.search(said) and WAITS.search(text) and not HOW_LONG.search(text):
+    if AGENT_QUEUED.search(said) and WAITING_HERE.search(text) and not HOW_LONG.search(text):
         # "行，我就在这等着，看你们怎么办" right after being queued in agents' hours
         say(dispatcher, tracker, "好的，请您稍候，坐席接入后会直接在这里回复您。")
         return []

@@ -276,6 +276,12 @@ def test_waiting_for_the_agent_just_queued_is_acknowledged(backend):
     dispatcher = CollectingDispatcher()
     run(ActionHandleFallback().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0]["text"] == "好的，请您稍候，坐席接入后会直接在这里回复您。"
+    # set 14 again: "等下等下 算了不用了 我先问你…" withdraws; its 等下 is no waiting
+    from actions.handover import agent_awaited_reply
+
+    withdrawn = tracker(text="等下等下 算了不用了 我先问你 车被追尾了 里赔要准备啥", intent="faq")
+    withdrawn.events = t.events[:1]
+    assert agent_awaited_reply(CollectingDispatcher(), withdrawn) is None
 
 
 def test_a_booking_moved_again_right_after_it_was_moved_is_moved(backend):
