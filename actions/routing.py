@@ -518,8 +518,10 @@ class ActionAnswerFaq(WithdrawsHandover):
             return theirs  # "把我爸那个手机号改成我的": only he may
         if URGE_NOW.search(text) and not URGE_HOW.search(text) and tracker.get_slot("verified_case"):
             return [FollowupAction("action_urge")]  # "那你们赶紧给催一下啊" after a verified case: urged, not explained
-        if not sure and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
-            return waiting  # "人呢？？？等半天了" in the queue for an agent
+        if (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:
+            # "人呢？？？等半天了" in the queue for an agent; "你们都下班了？…找谁去" after the off-duty notice, however
+            # sure the service-hours topic
+            return waiting
         if not sure and (upset := distress_met(dispatcher, tracker)) is not None:
             return upset  # "我真的要崩溃了😭😭"
         if (answer.get("confidence") or 0.0) < topic_confidence.SURE and (
@@ -529,6 +531,11 @@ class ActionAnswerFaq(WithdrawsHandover):
             return call  # "那今晚能打给我不" after the call-back was offered
         if (case_form := another_case_proven(tracker)) is not None:
             return [FollowupAction(case_form)]  # "另外LP…101也是我的，同一个手机尾号8001，它显示受理中，…是啥意思？"
+        if utter == "utter_faq/claim_documents" and (decided := await claim_decided(tracker)):
+            # "那还需要我 submit 什么 documents 吗？" right after an approved claim, however sure the topic: nothing
+            # more to hand in (before the case's outlook, which an unsure topic would get)
+            say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
+            return []
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
@@ -558,10 +565,6 @@ class ActionAnswerFaq(WithdrawsHandover):
             return [FollowupAction("appointment_form")]
         if (again := answered_already(dispatcher, tracker, utter)) is not None:
             return again
-        if utter == "utter_faq/claim_documents" and (decided := await claim_decided(tracker)):
-            # "那还需要我 submit 什么 documents 吗？" right after an approved claim: nothing more to hand in
-            say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
-            return []
         dispatcher.utter_message(response=utter or "utter_out_of_scope")
         return []
 

@@ -2009,6 +2009,10 @@ def test_documents_asked_after_a_claim_was_decided_need_no_more_papers(backend, 
     dispatcher = CollectingDispatcher()
     run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     answer = dispatcher.messages[0]
+    unsure = CollectingDispatcher()  # (set 13 on the seventeenth session's model: the topic at 0.2, the outlook told)
+    t.latest_message["response_selector"]["faq"]["response"]["confidence"] = 0.2
+    run(ActionAnswerFaq().run(unsure, t, DOMAIN))
+    assert (told or "") in (unsure.messages[0].get("text") or "")
     if told:
         assert told in answer["text"] and "不需要再补交材料" in answer["text"] and number in answer["text"]
     else:
@@ -2154,6 +2158,11 @@ def test_grumbling_that_nobody_is_on_duty_is_met_with_when_and_what_now():
     said = dispatcher.messages[0]
     assert "非常抱歉" in said["text"] and "12月8日（周二）09:00" in said["text"]
     assert [b["title"] for b in said["buttons"]] == ["预约电话回访"]
+    # …also when the service-hours topic is sure (set 13 on the seventeenth session's model)
+    sure = with_topic(said_after(off_duty, "你们都下班了？搞什么名堂，客户有事找谁去", "faq"), "service_hours", 0.9)
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, sure, DOMAIN))
+    assert "非常抱歉" in dispatcher.messages[0]["text"]
     # set 14: a call-back asked for, with the customer's own hours ("我下班"), is no grumble: left to the booking
     asked = said_after(off_duty, "今天晚上能打不 七点以后 我下班")
     assert handover.agent_awaited_reply(CollectingDispatcher(), asked) is None
