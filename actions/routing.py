@@ -604,6 +604,17 @@ def another_case_proven(tracker: Tracker) -> str | None:
     return case_named(tracker) if proof else None
 
 
+def ours_after_all(tracker: Tracker) -> str | None:
+    """The FAQ answer for a question read as out of scope when an FAQ was NLU's next guess and the topic model is
+    sure enough of the topic (topic_confidence.ANSWERED: out-of-scope questions score under 0.1)."""
+    message = tracker.latest_message
+    others = [r.get("name") for r in message.get("intent_ranking") or []
+              if r.get("name") not in ("out_of_scope", "nlu_fallback")]
+    if others[:1] != ["faq"] or not ASKS.search(to_simplified(message.get("text") or "")):
+        return None
+    return turns.topic_at(message, topic_confidence.ANSWERED)
+
+
 class ActionOutOfScope(Action):
     """The honest "I cannot answer that" — unless it is about the case just told ("到底还缺什么 我都交过两次了")."""
 
@@ -641,6 +652,10 @@ class ActionOutOfScope(Action):
             say(dispatcher, tracker, "非常抱歉给您带来了不好的感受。能跟我说说发生了什么吗？我可以马上为您登记投诉，"
                 "会有专人跟进处理；也可以为您转人工客服。",
                 [choice("我要投诉", "file_complaint"), choice("转人工客服", "request_human")])
+            return []
+        if not form and (answer := ours_after_all(tracker)):
+            # "物业来关了总阀 泡坏的东西要不要先扔掉" (out of scope 0.97): the topic model is sure it is ours (0.38)
+            dispatcher.utter_message(response=answer)
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -344,6 +344,29 @@ def test_a_rating_at_a_change_read_back_does_not_leave_it(backend):
     assert ActiveLoop(None) not in events and not any("先不查了" in (m.get("text") or "") for m in dispatcher.messages)
 
 
+def test_out_of_scope_readings_of_our_own_questions_and_visits(backend):
+    """Set 15 after a burst pipe: "泡坏的东西要不要先扔掉" (out of scope 0.97; the accident topic at 0.38) and
+    "明天能派人来看看现场吗 上午十点 杭州市…502" (out of scope 0.54) got "I cannot answer that"."""
+    t = with_topic(tracker(text="物业来关了总阀 泡坏的东西要不要先扔掉 好多都不能用了", intent="out_of_scope"),
+                   "report_accident", 0.38)
+    t.latest_message["intent_ranking"] = [{"name": "out_of_scope", "confidence": 0.97},
+                                          {"name": "faq", "confidence": 0.03}]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/report_accident"
+    weak = with_topic(tracker(text="话说你觉得宁德时代能冲吗", intent="out_of_scope"), "service_hours", 0.08)
+    weak.latest_message["intent_ranking"] = t.latest_message["intent_ranking"]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, weak, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+    tomorrow10 = (dt.datetime.now(ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=1)).replace(
+        hour=10, minute=0, second=0, microsecond=0)
+    visit = tracker(text="明天能派人来看看现场吗 上午十点 杭州市西湖区文三路28号3幢502", intent="out_of_scope",
+                    entities=[{"entity": "time", "value": tomorrow10.isoformat(), "start": 0, "end": 2}])
+    events = run(ActionOutOfScope().run(CollectingDispatcher(), visit, DOMAIN))
+    assert SlotSet("service_type", "上门服务") in events and events[-1] == FollowupAction("appointment_form")
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
