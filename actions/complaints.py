@@ -330,9 +330,10 @@ def call_back_wished(tracker: Tracker) -> str | None:
         said = slot_time(str(the_time_wanted(tracker) or time.get("value")))
     except ValueError:
         return None
+    if not said.endswith("00:00"):
+        return said
     # "明天一上班就让领导给我打电话": a day, no hour — not midnight
-    return said.removesuffix("00:00") + ("上班后" if re.search(r"上班|一早", text) else "") if said.endswith(
-        "00:00") else said
+    return said.removesuffix("00:00") + ("上班后" if re.search(r"上班|一早", text) else "")
 
 
 # No particular demand: "没有", "不用了", "没什么要求"
