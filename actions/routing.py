@@ -397,6 +397,9 @@ def faq_tied(tracker: Tracker) -> bool:
 PUZZLED = re.compile(r"[\s?？!！.。…~～]*[?？][\s?？!！.。…~～]*")
 
 
+GREETING_CHARS = 10  # longer than "你好，在吗？请问有人吗": a greeting does not run on
+
+
 class ActionGreet(Action):
     """A greeting — or "？？？" right after an answer, which asks what it meant: about a case just told, what
     stands and what can be done; else an offer to say it another way."""
@@ -411,6 +414,13 @@ class ActionGreet(Action):
         if puzzled:
             say(dispatcher, tracker, "不好意思，是我刚才没说清楚吗？您可以告诉我哪里不明白，我换个说法解释；"
                 "也可以为您转人工客服。", [choice("转人工客服", "request_human")])
+            return []
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if len(re.findall(r"[\u4e00-\u9fff]", text)) > GREETING_CHARS and ASKS.search(text) and (
+                answer := turns.topic_at(tracker.latest_message, topic_confidence.MENU)):
+            # "我们兄妹三个，我妈也还在，到底谁有资格去领这个钱？" read as a greeting (0.46): a question, whose
+            # likeliest topics are offered (the NLG makes the choice when the topic is unsure)
+            dispatcher.utter_message(response=answer)
             return []
         dispatcher.utter_message(response="utter_greet")
         return []

@@ -367,6 +367,18 @@ def test_out_of_scope_readings_of_our_own_questions_and_visits(backend):
     assert SlotSet("service_type", "上门服务") in events and events[-1] == FollowupAction("appointment_form")
 
 
+@pytest.mark.parametrize(("text", "greeted"), [("我们兄妹三个，我妈也还在，到底谁有资格去领这个钱？", False),
+                                             ("你好，在吗？请问有人吗", True)])
+def test_a_long_question_read_as_a_greeting_gets_its_likeliest_topics(backend, text, greeted):
+    """Set 15: "我们兄妹三个，我妈也还在，到底谁有资格去领这个钱？" (greet 0.46) got "您好！我是保险智能客服…"."""
+    from actions.routing import ActionGreet
+
+    t = with_topic(tracker(text=text, intent="greet"), "claim_death", 0.107)
+    dispatcher = CollectingDispatcher()
+    run(ActionGreet().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == ("utter_greet" if greeted else "utter_faq/claim_death")
+
+
 def test_wrong_digits_are_rejected_with_the_backends_reason(backend):
     form = ValidateClaimProgressForm()
     dispatcher = CollectingDispatcher()
