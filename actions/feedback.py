@@ -11,10 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.closing import FAREWELL, ask_rating, closes
-from actions.common.forms import QUESTION
 from actions.common.rating import SAYS_RATING, score_of, store_rating
 from actions.common.reply import say
-from actions.common.verification import SURE_GOODBYE
+from actions.common.verification import asked_not_leaving
 from actions.complaints import GRIEVANCE
 from actions.handover import NOTHING_PENDING, WithdrawsHandover, distress_met, fallback, form_left
 from bot.script import to_simplified
@@ -33,9 +32,7 @@ class ActionAskCsat(Action):
             return await fallback(dispatcher, tracker, domain)
         if (upset := distress_met(dispatcher, tracker)) is not None:
             return upset  # "我真的要崩溃了😭😭", read as goodbye: someone upset, before saying what happened
-        intent = tracker.latest_message.get("intent", {})
-        if (intent.get("confidence") or 0) < SURE_GOODBYE and not FAREWELL.search(text) and (
-                QUESTION.search(text) or re.search(r"\d{4}", text)):
+        if asked_not_leaving(tracker):
             # "最后一次 我刚问到了 8001 这回肯定对" read as goodbye (0.49): digits or a question, no farewell
             return await fallback(dispatcher, tracker, domain)
         form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""

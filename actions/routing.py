@@ -83,10 +83,11 @@ ANSWER_ENTITIES = {"person_name", "phone", "id_last4", "claim_number", "policy_n
                    "appointment_number"}
 
 
-def runner_up(tracker: Tracker) -> str | None:
-    """The intent NLU would have chosen had the message not looked like a bare answer."""
+def runner_up(tracker: Tracker, passed_over: tuple[str, ...] = ("inform", "nlu_fallback")) -> str | None:
+    """The intent NLU would have chosen had the message not looked like a bare answer (or whatever `passed_over`
+    names)."""
     for ranked in tracker.latest_message.get("intent_ranking") or []:
-        if ranked.get("name") not in ("inform", "nlu_fallback"):
+        if ranked.get("name") not in passed_over:
             return ranked.get("name")
     return None
 
@@ -618,9 +619,8 @@ def ours_after_all(tracker: Tracker) -> str | None:
     """The FAQ answer for a question read as out of scope when an FAQ was NLU's next guess and the topic model is
     sure enough of the topic (topic_confidence.ANSWERED: out-of-scope questions score under 0.1)."""
     message = tracker.latest_message
-    others = [r.get("name") for r in message.get("intent_ranking") or []
-              if r.get("name") not in ("out_of_scope", "nlu_fallback")]
-    if others[:1] != ["faq"] or not ASKS.search(to_simplified(message.get("text") or "")):
+    if runner_up(tracker, ("out_of_scope", "nlu_fallback")) != "faq" or not ASKS.search(
+            to_simplified(message.get("text") or "")):
         return None
     return turns.topic_at(message, topic_confidence.ANSWERED)
 

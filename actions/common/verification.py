@@ -377,10 +377,11 @@ SURE_GOODBYE = 0.6
 
 
 def asked_not_leaving(tracker: Tracker) -> bool:
-    """A question read, unsurely, as a goodbye (with no word of farewell in it)."""
+    """A question, or digits ("最后一次 我刚问到了 8001 这回肯定对"), read unsurely as a goodbye (with no word of
+    farewell in it)."""
     intent, text = tracker.latest_message.get("intent", {}), text_said(tracker)
     return intent.get("name") == "goodbye" and (intent.get("confidence") or 0) < SURE_GOODBYE and bool(
-        QUESTION.search(text)) and not FAREWELL.search(text)
+        QUESTION.search(text) or re.search(r"\d{4}", text)) and not FAREWELL.search(text)
 
 
 class VerifyingForm(BaseFormValidator):
