@@ -14,6 +14,7 @@ from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, digits_unknown, free
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
 from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
+from actions.deadlines import dated_timeline
 from bot.script import to_simplified
 
 
@@ -57,6 +58,9 @@ class ActionFaqInForm(Action):
             say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])
             return []
         response = turns.topic(tracker.latest_message).get("utter_action")
+        if dated := await dated_timeline(tracker, response):
+            say(dispatcher, tracker, dated)  # "今天提交的话最晚几号有结果" while the complaint is being taken
+            return []
         if response:
             dispatcher.utter_message(response=response)  # the NLG fills the policy numbers and the script
         return []

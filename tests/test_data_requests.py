@@ -67,6 +67,17 @@ def test_sla_preview_quotes_the_data_request_deadline(http):
     [target] = r.json()["targets"]
     assert target["name"] == "resolution" and target["duration"] == {"working_days": DAYS}
     assert target["due_at"] == CAL.add_working_days(start, DAYS).isoformat()
+    assert r.json()["provisional"] is False  # 2026's 调休 is published
+
+
+def test_sla_preview_says_a_date_in_an_unpublished_year_may_move(http):
+    # A complaint accepted on 2027-02-03: its 7 working days skip the policy file's 春节 days, but 2027's 调休
+    # is not published yet, so the bot must say the date may still change.
+    start = dt.datetime(2027, 2, 3, 10, 0, tzinfo=SHANGHAI)
+    r = http.get("/api/v1/sla/preview", params={"case_type": "complaint", "start": start.isoformat()}).json()
+    due = {t["name"]: t["due_at"] for t in r["targets"]}
+    assert due["resolution"] == "2027-02-17T00:00:00+08:00"  # 2-04, 2-09..2-12, 2-15, 2-16 (02-05..08 off)
+    assert r["provisional"] is True
 
 
 def test_bot_registers_a_request_accepted_now(bot, agent):

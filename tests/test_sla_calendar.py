@@ -232,3 +232,15 @@ def test_naive_datetimes_are_rejected():
 def test_n_must_be_positive():
     with pytest.raises(ValueError, match="n must be >= 1"):
         CAL.add_working_days(at(2025, 3, 3), 0)
+
+
+@pytest.mark.parametrize(
+    "after, through, provisional",
+    [
+        (date(2026, 12, 7), date(2026, 12, 16), False),  # inside the published 2026 table
+        (date(2026, 12, 24), date(2027, 1, 5), True),  # crosses into 2027, counted Monday–Friday
+        (date(2027, 2, 3), date(2027, 2, 19), True),
+    ],
+)
+def test_dates_counted_without_a_holiday_table_are_provisional(after, through, provisional):
+    assert CAL.provisional(after, through) is provisional

@@ -100,6 +100,12 @@ class WorkCalendar:
         verdict = _statutory_workday(day)
         return _fallback_workday(day) if verdict is None else verdict
 
+    def provisional(self, after: date, through: date) -> bool:
+        """True if a day in (after, through] is counted Monday–Friday for want of a published holiday table: a
+        date quoted across it may still move when the State Council publishes the year's 调休."""
+        after, through = _as_date(after, "after"), _as_date(through, "through")
+        return any(_statutory_workday(date(year, 12, 31)) is None for year in range(after.year, through.year + 1))
+
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The n-th working day strictly after day (n >= 1)."""
         if n < 1:

@@ -1,5 +1,6 @@
 """SLA preview: every target's deadline for a case accepted at a given time (the bot quotes these)."""
 
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter
@@ -29,4 +30,7 @@ def sla_preview(
         raise BadRequest(
             f"参数不正确：{exc}", str(exc), field="priority" if "priority" in str(exc) else "category"
         ) from None
-    return {"case_type": case_type, "start": start.isoformat(), "targets": targets}
+    calendar, latest = get_calendar(), max(datetime.fromisoformat(t["due_at"]) for t in targets)
+    # a date in a year whose 调休 is not published yet is said to be provisional
+    provisional = calendar.provisional(start, latest)
+    return {"case_type": case_type, "start": start.isoformat(), "targets": targets, "provisional": provisional}

@@ -18,7 +18,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
-from actions import appointment_places, asks, case_context, faq, feedback, handover, routing
+from actions import appointment_places, asks, case_context, deadlines, faq, feedback, handover, routing
 from actions import appointments as appointments_module
 from actions import complaints as complaints_module
 from actions.appointment_places import SERVICE_WORDS, address_part, service_in_words
@@ -4913,3 +4913,29 @@ def test_a_relatives_details_are_changed_only_at_their_own_request(backend, inte
     dispatcher = CollectingDispatcher()
     run(action.run(dispatcher, t, DOMAIN))
     assert "只能由本人申请变更" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "value", "grain", "told"), [
+    # set 15: 7 working days from the day after 2-03, skipping the policy file's 春节 days; 2027's 调休 unpublished
+    ("如果我2月3號投訴，最晚幾號會給我結果？", "2027-02-03T00:00:00+08:00", "day",
+     ["2月3日（周三）", "2月16日（周二）", "还没有正式公布"]),
+    ("我上周五投诉的 最晚哪天出结果", "2026-12-04T00:00:00+08:00", "day",
+     ["12月4日（周五）", "12月15日（周二）", "投诉单号"]),
+    ("要是明天上午10点投诉 多久有回复", "2026-12-08T10:00:00+08:00", "hour", ["12月9日10:00前", "12月17日（周四）"]),
+    ("12月1号投诉的 啥时候有结果", "2027-12-01T00:00:00+08:00", "day", None),  # next year's: not what was meant
+])
+def test_a_complaint_timeline_asked_for_a_day_is_worked_out_for_that_day(backend, monkeypatch, text, value, grain,
+                                                                         told):
+    monkeypatch.setattr(deadlines, "today", lambda: dt.date(2026, 12, 7))
+    t = tracker(text=text, intent="faq", entities=[
+        {"entity": "time", "value": value, "additional_info": {"grain": grain}}])
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "utter_action": "utter_faq/complaint_timeline", "confidence": 0.9}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    [answer] = dispatcher.messages
+    if told is None:
+        assert answer.get("response") == "utter_faq/complaint_timeline"  # the general promise
+    else:
+        assert all(part in answer["text"] for part in told), answer["text"]
+        assert ("还没有正式公布" in answer["text"]) == ("还没有正式公布" in told)
