@@ -17,6 +17,7 @@ from actions.common.contact import ContactFormValidator, shown_name, shown_phone
 from actions.common.format import deadline
 from actions.common.forms import CASE_FORMATS, LAST_DIGITS, MOBILE, values_before_this_turn
 from actions.common.personal_data import OWN_DATA, STANDING, data_request_meant
+from actions.common.policy import get_policy, quoted_numbers
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, case_taken, verify
 from bot.script import to_simplified
@@ -101,11 +102,37 @@ def start_slots(tracker: Tracker, kind: str) -> list:
             SlotSet("data_request_details", (tracker.latest_message.get("text") or "").strip()[:500])]
 
 
-def data_request_started(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+# Numbers typed into this chat, asked to be wiped: "刚才发的身份证和卡号 你们能删掉吗"
+TYPED_HERE = re.compile(r"(?:刚才|刚刚|之前|上面|前面|我)(?:发|打|输|填|给|贴)(?:的|了|过|出去|上来|进来)"
+                        r"|聊天(?:记录)?(?:里|中)|对话(?:里|中)")
+NUMBER_WORDS = re.compile(r"身份证|卡号|银行卡|号码|证件号|账号")
+# What happens to them, said as it is: masked where people read the chat, erased only through a deletion request
+TYPED_NUMBERS_KEPT = (
+    "理解您的担心。转给人工客服的聊天记录里，完整的身份证号和银行卡号会自动隐去，客服看不到全号；"
+    "对话记录由系统保存，只有经过授权的人员才能查看。聊天里发出的消息我没法直接撤回或删除。"
+    "如果希望删除，可以提交个人信息删除申请，工作人员电话核实身份后在{days}个工作日内答复（依法必须保存的记录除外）。"
+    "需要我现在帮您登记吗？")
+
+
+async def typed_numbers_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """Numbers the customer typed here, asked to be deleted: how they are kept, and the way to have them erased (a
+    deletion request, offered), never "deleted already". None for anything else."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if kind_in(text) != "删除" or not TYPED_HERE.search(text) or not NUMBER_WORDS.search(text):
+        return None
+    days = quoted_numbers(await get_policy())["data_request_days"]
+    say(dispatcher, tracker, TYPED_NUMBERS_KEPT.format(days=days),
+        [{"title": "登记删除申请", "payload": "请帮我登记删除我的个人信息"}, choice("不用了", "deny")])
+    return []
+
+
+async def data_request_started(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     """Starts the request form for a message that asks to see, correct or delete the customer's own data; None when
     it does not."""
     if (tracker.active_loop or {}).get("name"):
         return None
+    if (typed := await typed_numbers_asked(dispatcher, tracker)) is not None:
+        return typed
     if request_asked_about(tracker):
         return [FollowupAction("data_request_progress_form")]  # how a request stands: its look-up
     kind = data_request_asked(tracker)

@@ -451,7 +451,7 @@ class ActionHandleFallback(WithdrawsHandover):
             return other
         if not in_task and (complaint := complaint_offer_taken(dispatcher, tracker)):
             return complaint  # "那就重新投 …" to "…为您登记一条新的投诉"
-        if not in_task and (request := data_request_started(dispatcher, tracker)):
+        if not in_task and (request := await data_request_started(dispatcher, tracker)):
             return request  # "你们存了我哪些资料 给我导一份"
         closing = closing_reading(tracker)
         short = len(tracker.latest_message.get("text") or "") <= CLOSING_CHARS  # not a story that starts politely
@@ -522,7 +522,7 @@ class ActionAnswerFaq(WithdrawsHandover):
         answer = turns.topic(tracker.latest_message)
         utter, sure = answer.get("utter_action"), (answer.get("confidence") or 0.0) >= topic_confidence.ANSWERED
         text = to_simplified(tracker.latest_message.get("text") or "")
-        if (request := data_request_started(dispatcher, tracker)) is not None:
+        if (request := await data_request_started(dispatcher, tracker)) is not None:
             return request  # "帮我把个人信息删了": not how such a request is made — it is made, here
         if (changed := await policy_change_told(dispatcher, tracker)) is not None:
             return changed  # "福寿终身寿险 P… 身份证后四位5678" after the change-of-details answer
@@ -727,7 +727,7 @@ class ActionRouteInform(Action):
         if described and service_asked_for(tracker):
             # "交了三年了 每年一万二 你们有空的时候打给我说一下吧": asked for, in words — the form asks the rest
             return [SlotSet("service_type", described), FollowupAction("appointment_form")]
-        if (request := data_request_started(dispatcher, tracker)) is not None:
+        if (request := await data_request_started(dispatcher, tracker)) is not None:
             return request  # "本人林美华，保单P…103，身份证后四位5678。…烦请将联系电话更正为139…" (inform)
         for names, form in CASE_ROUTES:
             if entities & set(names):

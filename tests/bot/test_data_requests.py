@@ -19,7 +19,7 @@ from actions.data_requests import (
     data_request_started,
 )
 from actions.routing import ActionAnswerFaq
-from tests.bot.test_actions import DOMAIN, backend, bearer, monkeypatch_module, run, tracker  # noqa: F401 (fixtures)
+from tests.bot.test_actions import DOMAIN, POLICY, backend, bearer, monkeypatch_module, run, tracker  # noqa: F401 (fixtures)
 
 
 def about_privacy(text: str, sure: float = 0.8, intent: str = "faq"):
@@ -67,7 +67,28 @@ def test_the_request_starts_its_form_with_the_kind_and_the_customers_words():
     # …but not in the middle of another task
     busy = about_privacy(text)
     busy.active_loop = {"name": "complaint_form"}
-    assert data_request_started(CollectingDispatcher(), busy) is None
+    assert run(data_request_started(CollectingDispatcher(), busy)) is None
+
+
+@pytest.mark.parametrize("text", [
+    "可以。另外刚才发的身份证和卡号 你们能删掉吗 有点后怕",  # set 15
+    "我上面打的银行卡号码麻烦帮我删了",
+    "聊天里的身份证号可以删掉吗",
+])
+def test_numbers_typed_in_the_chat_asked_to_be_deleted_get_how_they_are_kept_and_the_way_to_erase_them(backend, text):  # noqa: F811
+    dispatcher = CollectingDispatcher()
+    assert run(ActionAnswerFaq().run(dispatcher, about_privacy(text, sure=0.4), DOMAIN)) == []  # no form started yet
+    [answer] = dispatcher.messages
+    assert "自动隐去" in answer["text"] and "删除申请" in answer["text"] and "已删除" not in answer["text"]
+    days = POLICY["sla"]["data_request"]["resolution"]["working_days"]
+    assert f"{days}个工作日" in answer["text"]
+    offered = answer["buttons"][0]["payload"]  # the offer, taken, is an ordinary deletion request
+    assert data_request_asked(about_privacy(offered, sure=0.1)) == "删除"
+
+
+def test_the_whole_record_asked_to_be_deleted_is_a_request_not_the_typed_numbers_answer(backend):  # noqa: F811
+    events = run(ActionAnswerFaq().run(CollectingDispatcher(), about_privacy("把我的个人信息全部删掉"), DOMAIN))
+    assert FollowupAction("data_request_form") in events
 
 
 def test_the_kind_question_takes_a_kind_said_in_words():
@@ -123,15 +144,15 @@ def test_asking_how_a_request_stands_looks_it_up_and_files_no_new_one():
     t = about_privacy(text)
     t.latest_message["entities"] = gr("GR20261130-0002", text)
     assert data_request_asked(t) is None
-    assert data_request_started(CollectingDispatcher(), t) == [FollowupAction("data_request_progress_form")]
+    assert run(data_request_started(CollectingDispatcher(), t)) == [FollowupAction("data_request_progress_form")]
     # the request filed in this chat, asked about in words
     later = about_privacy("刚才那个申请 查一下进度")
     later.slots["data_request_number"] = "GR20261207-0001"
-    assert data_request_started(CollectingDispatcher(), later) == [FollowupAction("data_request_progress_form")]
+    assert run(data_request_started(CollectingDispatcher(), later)) == [FollowupAction("data_request_progress_form")]
     # one made before, asked after without its number: the look-up asks for it
     before = about_privacy("我上周申请删除个人信息 现在办得怎么样了")
     assert data_request_asked(before) is None
-    assert data_request_started(CollectingDispatcher(), before) == [FollowupAction("data_request_progress_form")]
+    assert run(data_request_started(CollectingDispatcher(), before)) == [FollowupAction("data_request_progress_form")]
     # …but a complaint asked about is the complaint's look-up
     complaint = tracker({"data_request_number": "GR20261207-0001"}, text="刚才那个投诉申请 查下进度")
     assert not data_request_meant(complaint)
