@@ -502,6 +502,8 @@ class ValidateComplaintForm(ContactFormValidator):
     async def extract_complaint_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # "是的" to the proposed type confirms the suggestion.
         intent = tracker.latest_message.get("intent", {}).get("name")
+        if (chosen := await type_left_to_us(tracker)) is not None:
+            return chosen
         if tracker.get_slot("requested_slot") != "complaint_type":
             return {}
         # The customer typed a type instead of tapping it (the entity may be missed on a bare answer); "对，就是
@@ -562,6 +564,26 @@ class ValidateComplaintForm(ContactFormValidator):
 
 
 CLAIM_DISPUTE = "理赔纠纷"
+
+# The type left to us: "类型你看着办", "就按你说的那个类型", "什么类型都行"
+LEFT_TO_US = re.compile(r"看着办|你(?:们)?(?:来)?定|你(?:们)?(?:帮我)?选|随便|都行|都可以|无所谓|按你(?:们)?说的"
+                        r"|你(?:们)?说的那个|你(?:们)?说了算|听你(?:们)?的|按你(?:们)?的(?:来|意思)?")
+TYPE_WORD = re.compile(r"类型|类别|分类|哪一?类|什么类|啥类")
+
+
+async def type_left_to_us(tracker: Tracker) -> dict[str, Any] | None:
+    """The type the customer leaves to us, chosen: the one proposed, else the one the description points to, else
+    the catch-all. At the type question any such words count; before it, only said of the type ("…类型你看着办")."""
+    if tracker.get_slot("complaint_type"):
+        return None
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    asked = tracker.get_slot("requested_slot") == "complaint_type"
+    if not LEFT_TO_US.search(text) or not (asked or TYPE_WORD.search(text)):
+        return None
+    story = " ".join(str(tracker.get_slot(name) or "") for name in ("complaint_description", "complaint_demand"))
+    chosen = (tracker.get_slot("complaint_type_suggestion") or await type_in_words(f"{story} {text}", longest=None)
+              or OTHER_TYPE)
+    return {"complaint_type": chosen, "complaint_type_suggestion": chosen}
 
 
 def claim_in_dispute(tracker: Tracker) -> bool:

@@ -928,6 +928,34 @@ def test_a_demand_given_with_the_contact_details_is_the_demand_alone(backend):
     assert out == {"complaint_demand": "诉求：重新审核，按合同赔付"}
 
 
+@pytest.mark.parametrize(("slots", "text", "chosen"), [
+    # set 15: nothing had been proposed; the story points to the claim
+    ({"requested_slot": "complaint_type", "complaint_description": "车险理赔到底还赔不赔 每个客服说的都不一样"},
+     "就按你说的那个类型 提交", "理赔纠纷"),
+    # set 16: said of the type while the story is still being told
+    ({"requested_slot": "complaint_description"}, "投就投 就投你们理赔拖拉 类型你看着办", "理赔纠纷"),
+    # the type proposed stands
+    ({"requested_slot": "complaint_type", "complaint_description": "柜台的人爱答不理",
+      "complaint_type_suggestion": "服务质量问题"}, "都行", "服务质量问题"),
+    # nothing to go on: the catch-all, corrected at the read-back if need be
+    ({"requested_slot": "complaint_type", "complaint_description": "我很不满意"}, "你们定吧", "其他"),
+])
+def test_a_type_left_to_us_is_chosen_rather_than_asked_again(backend, slots, text, chosen):
+    t = tracker(slots, text=text, form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
+    assert out == {"complaint_type": chosen, "complaint_type_suggestion": chosen}
+    dispatcher = CollectingDispatcher()  # …and the customer is told which, and that it can be changed
+    t.slots.update(out)  # (as the SDK's form does between extraction and validation)
+    run(ValidateComplaintForm().validate_complaint_type(chosen, dispatcher, t, DOMAIN))
+    assert f"「{chosen}」" in dispatcher.messages[0]["text"] and "修改" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["电话都行 随便打", "你们看着办吧"])
+def test_words_leaving_something_else_to_us_choose_no_type_before_it_is_asked(backend, text):
+    t = tracker({"requested_slot": "complaint_demand"}, text=text, form="complaint_form")
+    assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {}
+
+
 def test_yes_with_nothing_proposed_is_no_complaint_type_to_refuse(backend):
     t = tracker({"requested_slot": "complaint_type"}, text="对", intent="affirm", form="complaint_form")
     assert run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN)) == {}
