@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # Only what shapes the model counts (channels, NLG and actions do not).
-inputs=$(find data bot/components bot/dictionary bot/identifiers.py bot/homophones.py bot/names.py bot/timeparse.py bot/script.py bot/pinyin.py bot/requests.py bot/questions.py -type f \
+inputs=$(find data bot/components bot/dictionary bot/identifiers.py bot/homophones.py bot/names.py bot/timeparse.py bot/script.py bot/cantonese.py bot/pinyin.py bot/requests.py bot/questions.py -type f \
   \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) | sort)
 want=$(cat config.yml domain.yml $inputs | sha256sum | cut -c1-16)
 model=models/cs-bot-$want.tar.gz

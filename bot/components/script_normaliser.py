@@ -20,17 +20,18 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import homophones, identifiers, names, script
+from bot import cantonese, homophones, identifiers, names, script
 from bot.components.base import StatelessComponent, customer_texts
 
 SCRIPT_ENTITY = "script"
 
 
 def normalise(text: str) -> str:
-    """The text every later NLU component sees: half-width, Simplified, numbers read out digit by digit as
-    figures ("LP二零二六…" as the LP2026… the training data writes), insurance words typed as homophones restored
-    (重急 → 重疾), same length as `text`."""
-    return homophones.restore(identifiers.digits_spoken(script.to_simplified(script.normalise_width(text))))
+    """The text every later NLU component sees: half-width, Simplified, written Cantonese in Mandarin words (点解 →
+    为何), numbers read out digit by digit as figures ("LP二零二六…" as the LP2026… the training data writes),
+    insurance words typed as homophones restored (重急 → 重疾), same length as `text`."""
+    simplified = script.to_simplified(script.normalise_width(text))
+    return homophones.restore(identifiers.digits_spoken(cantonese.to_mandarin(simplified)))
 
 
 # Registered as a tokenizer only for its place in the graph: the DefaultV1 recipe runs tokenizers and
@@ -43,8 +44,9 @@ class ScriptNormaliser(StatelessComponent):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Invalidates cached training outputs when the conversion rules or OpenCC change."""
-        sources = b"".join(Path(module).read_bytes() for module in (__file__, script.__file__, identifiers.__file__,
-                                                                      homophones.__file__, names.__file__))
+        modules = (__file__, script.__file__, cantonese.__file__, identifiers.__file__, homophones.__file__,
+                   names.__file__)
+        sources = b"".join(Path(module).read_bytes() for module in modules)
         return hashlib.sha256(sources + opencc.__version__.encode()).hexdigest()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
