@@ -599,6 +599,19 @@ def complaint_reopened(tracker: Tracker) -> str | None:
     return case[1] if any(CLOSED_TOLD.search(said) for said in turns.said(turns.reply(tracker, 1))) else None
 
 
+# What the booking form had taken, dropped with it
+BOOKING_SLOTS = ("service_type", "branch", "address", "appointment_time", "appointment_confirmed")
+
+
+def booking_unmade(tracker: Tracker) -> bool:
+    """Is a cancel, with no booking number, said while the booking form was still asking (nothing booked yet)?"""
+    loops = [e.get("name") for e in turns.before_this_turn(tracker) if e.get("event") == "active_loop"]
+    numbered = latest_entity(tracker, "appointment_number") or tracker.get_slot("appointment_number")
+    cancels = tracker.latest_message.get("intent", {}).get("name") == "cancel_appointment" or bool(
+        CALLS_OFF.search(to_simplified(tracker.latest_message.get("text") or "")))
+    return bool(loops) and loops[-1] == "appointment_form" and not numbered and cancels
+
+
 class ValidateAppointmentChangeForm(VerifyingForm):
     case_slot = "appointment_number"
 
@@ -619,6 +632,11 @@ class ValidateAppointmentChangeForm(VerifyingForm):
                 "我可以马上为您登记一条新的投诉，把之前的情况一并写上；也可以转人工客服为您跟进。",
                 [choice("登记新的投诉", "file_complaint"), choice("转人工客服", "request_human")])
             return [SlotSet("requested_slot", None)]
+        if not asked and booking_unmade(tracker):
+            # "算了…那个电话预约帮我取消吧" while that booking was still being taken: nothing was booked, so no number
+            # to ask for — the booking in progress is dropped
+            say(dispatcher, tracker, "好的，这个预约还没有提交，就不为您预约了。之后需要的话随时告诉我。")
+            return [SlotSet("requested_slot", None), *[SlotSet(name, None) for name in BOOKING_SLOTS]]
         if not asked and booking_remade(tracker):
             # "取消咗佢先", then "改做下个礼拜一朝早十点啦" (read as a reschedule): the booking just called off, at
             # the new time — nothing was booked that a number could move

@@ -2377,6 +2377,22 @@ def test_an_appointment_booked_in_this_chat_is_verified_by_the_mobile_given_for_
     assert run(form.extract_id_last4(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
+def test_a_cancel_while_the_booking_is_still_being_taken_drops_it_without_asking_a_number(backend):
+    """Set 16: "算了 刚问了我妈 她说不退了 那个电话预约帮我取消吧" mid-booking was asked for a booking number."""
+    text = "算了 刚问了我妈 她说不退了 那个电话预约帮我取消吧"
+    booking = {"service_type": "电话回访", "appointment_time": "2026-12-14T10:00:00+08:00"}
+    t = tracker(booking, text=text, intent="cancel_appointment", form="appointment_change_form")
+    t.events = [{"event": "active_loop", "name": "appointment_form"}, {"event": "bot", "text": "请确认预约信息"},
+                {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN))
+    assert SlotSet("requested_slot", None) in events and SlotSet("service_type", None) in events
+    assert "还没有提交" in dispatcher.messages[0]["text"]
+    # …but with no booking in progress, the booking to cancel is asked for
+    t.events = [{"event": "active_loop", "name": None}, {"event": "user", "text": text}]
+    assert not appointments_module.booking_unmade(t)
+
+
 def test_a_new_booking_while_the_number_to_cancel_is_asked_leaves_the_change_for_the_booking(backend):
     """"不管了 那重新约一个 明年1月1号 上海浦东 柜台" to "请提供您的预约编号": it was refused five times."""
     text = "不管了 那重新约一个 明年1月1号 上海浦东 柜台"

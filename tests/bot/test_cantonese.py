@@ -17,7 +17,8 @@ def test_cantonese_words_are_read_as_mandarin(said, read):
     assert to_mandarin(said) == read
 
 
-@pytest.mark.parametrize("text", ["系统升级了", "联系电话换了", "跟这个没关系", "这个系列的产品", "走仲裁", "未成年人的保单"])
+@pytest.mark.parametrize("text", ["系统升级了", "联系电话换了", "跟这个没关系", "这个系列的产品", "走仲裁",
+                                  "未成年人的保单"])
 def test_mandarin_words_are_left_alone(text):
     assert to_mandarin(text) == text
 
