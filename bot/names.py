@@ -25,7 +25,7 @@ SURNAMES = frozenset(
     "冉骆蓝游辛靳管柴蒙鲍喻祁蒲房滕屈饶解牟艾尤穆农卓古吉缪简项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟"
     "臧闵苟邬边卞姬仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝封谈匡鞠惠荆冀郁胥栗燕楚鄢谌奚皮粟冼蔺楼闻"
     "厉伊仝郜阚权帅屠朴练廉禹井祖漆巴支卿狄计索宣晋芮扈晁阙浦戈伏鹿薄邸雍辜裘亓邰赫杭况宿逯隆茹诸嵇湛宾戎勾茅揭"
-    "尉冶檀衣昝幸奉衡尧"
+    "尉冶檀衣昝幸奉衡尧赖洪区"  # (赖, 洪, 区: common in Guangdong, Hong Kong and Taiwan)
 )
 # 查 is left out: in this chat it is the verb "look up" far more often than a surname.
 # Characters that end a name: particles, pronouns and verbs that follow one in a sentence.
