@@ -358,6 +358,7 @@ def digits_beside(tracker: Tracker) -> str | None:
             e.get("entity") == "phone" for e in found):
         return None  # (an identifier without its place in the text, or a mobile rather than digits)
     rest = "".join(" " if any(a <= k < b for a, b in spans) else c for k, c in enumerate(text))
+    rest = OTHER_PHONE.sub(lambda m: " " * len(m.group()), rest)  # "电话 +852 9123 4478": its end is no proof
     if amount_said(rest) and not DIGITS_CUE.search(rest):
         return None  # "那第一个呢 3200那个": the claim of that amount, no digits (its proof stands or is asked)
     rest = ONE_BY_ONE.sub(lambda m: m.group().replace(" ", ""), rest)  # "手机尾号 8 0 0 1" (read out one by one)
@@ -365,6 +366,8 @@ def digits_beside(tracker: Tracker) -> str | None:
     return match.group() if match else None
 
 
+# A phone number NLU does not tag (not a mainland mobile): "+852 9123 4478", "0755-8888 1234"
+OTHER_PHONE = re.compile(r"\+\s*\d[\d\s-]{6,}\d|(?<![\d-])\d{3,4}[\s-]\d{3,4}[\s-]?\d{4}(?!\d)")
 ONE_BY_ONE = re.compile(r"(?<!\d)\d(?: \d){3}(?!\d)")
 
 

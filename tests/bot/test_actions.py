@@ -234,6 +234,19 @@ def test_a_whole_id_number_pasted_proves_with_its_last_four_and_is_warned_about(
     assert digits_beside(card_only) is None
 
 
+@pytest.mark.parametrize(("text", "digits"), [
+    ("係，就係銷售誤導。我叫區嘉欣，電話 +852 9123 4478，保單號碼 P2026000000267", None),  # set 16: a failed check
+    ("电话0755-8888 1234 保单P2026000000105", None),
+    ("P2026000000105 尾号6004", "6004"),
+])
+def test_the_end_of_a_phone_number_nlu_does_not_tag_is_no_proof(text, digits):
+    from actions.common.verification import digits_beside
+    start = text.index("P2026")
+    t = tracker(text=text, entities=[{"entity": "policy_number", "value": text[start:start + 14], "start": start,
+                                      "end": start + 14}])
+    assert digits_beside(t) == digits
+
+
 @pytest.mark.parametrize(("text", "intent", "left"), [("⭐⭐⭐ 三颗星吧 主要钱还没到手", "rate", True),
                                                     ("行 3分", "rate", True), ("8001", "rate", False)])
 def test_a_rating_to_the_digits_question_ends_the_look_up_and_is_stored(backend, text, intent, left):
