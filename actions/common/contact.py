@@ -94,8 +94,10 @@ def phone_tail_fixed(phone: str | None, text: str) -> str | None:
 # "可以", "就用这个", "就是这个号", "用登记的" take the offer.
 CONTACT_OFFER = "联系人就用"
 # The mobile on record, meant: "打保单上留的那支手机", "就用登记的号码", "还是原来那个电话"
+# …or, from whoever just proved a case with its mobile's last digits, "电话就这个手机号"
 ON_RECORD = re.compile(r"(?:保单|登记|预留|留|原来|之前|系统)(?:上|里)?(?:留)?的?(?:那个|那支|那部)?"
-                       r"(?:手机|电话|号码|号)|(?:用|打)(?:原来|之前|登记|预留)的?(?:那个)?(?:手机|电话|号码|号)?")
+                       r"(?:手机|电话|号码|号)|(?:用|打)(?:原来|之前|登记|预留)的?(?:那个)?(?:手机|电话|号码|号)?"
+                       r"|(?:就|用)(?:用|打)?(?:这个|这支)(?:手机|电话|号码|号)")
 TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的"
                          r"|就这么|就这样|照这个|按这个|登记吧", re.IGNORECASE)
 

@@ -4083,6 +4083,10 @@ def test_the_mobile_on_record_meant_in_words_is_the_verified_customers(backend):
     t.slots["person_name"] = None
     assert run(ValidateAppointmentForm().extract_phone(dispatcher, t, DOMAIN)) == {
         "phone": "13600136004", "person_name": "刘芳"}
+    # Set 16: "诉求：要么按当初说的赔，要么全额退保费。电话就这个手机号，刘芳" after proving the claim with 6004
+    said = "诉求：要么按当初说的赔，要么全额退保费。电话就这个手机号，刘芳"
+    t.latest_message.update({"text": said, "entities": [{"entity": "person_name", "value": "刘芳"}]})
+    assert run(ValidateComplaintForm().extract_phone(CollectingDispatcher(), t, DOMAIN)) == {"phone": "13600136004"}
 
 
 def test_the_customer_verified_in_the_chat_is_offered_as_the_contact_and_taken_with_a_yes(backend):
