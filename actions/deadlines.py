@@ -20,8 +20,12 @@ TIMELINES = {"utter_faq/complaint_timeline": "complaint"}
 DAYS_BACK, DAYS_AHEAD = 31, 92
 
 
+def now() -> dt.datetime:
+    return dt.datetime.now(SHANGHAI)
+
+
 def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
+    return now().date()
 
 
 def day_counted_from(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
@@ -35,9 +39,11 @@ def day_counted_from(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
     return moment, grain_of(entity) in ("hour", "minute")
 
 
-async def dated_timeline(tracker: Tracker, utter: str | None) -> str | None:
-    """The complaint deadlines for the day named with a timeline question, or None for the general answer."""
-    case_type, named = TIMELINES.get(utter or ""), day_counted_from(tracker)
+async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = False) -> str | None:
+    """The complaint deadlines for the day named with a timeline question (`from_now`: for a complaint submitted
+    now, when no day is named), or None for the general answer."""
+    case_type = TIMELINES.get(utter or "")
+    named = day_counted_from(tracker) or ((now(), True) if from_now else None)
     if not case_type or not named:
         return None
     moment, clock_said = named

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,6 +17,11 @@ from actions.common.reply import choice, say
 from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
 from actions.deadlines import dated_timeline
 from bot.script import to_simplified
+
+# How long a claim takes, asked while a complaint is taken, is asked of the complaint — unless the claim is named
+CLAIM_TIMES = {"utter_faq/claim_duration", "utter_faq/claim_payment_time", "utter_faq/claim_urgent"}
+COMPLAINT_TIMELINE = "utter_faq/complaint_timeline"
+ABOUT_CLAIMS = re.compile(r"理赔|赔付|赔款|赔钱|到账|打款|放款|案件|LP", re.IGNORECASE)
 
 
 async def answers_the_form(tracker: Tracker) -> bool:
@@ -58,7 +64,10 @@ class ActionFaqInForm(Action):
             say(dispatcher, tracker, help_text, [choice("转人工客服", "request_human")])
             return []
         response = turns.topic(tracker.latest_message).get("utter_action")
-        if dated := await dated_timeline(tracker, response):
+        complaining = (tracker.active_loop or {}).get("name") == "complaint_form"
+        if complaining and response in CLAIM_TIMES and not ABOUT_CLAIMS.search(text):
+            response = COMPLAINT_TIMELINE  # "点解要7个工作日咁耐" while complaining: how long the complaint takes
+        if dated := await dated_timeline(tracker, response, from_now=complaining):
             say(dispatcher, tracker, dated)  # "今天提交的话最晚几号有结果" while the complaint is being taken
             return []
         if response:

@@ -4987,7 +4987,7 @@ def test_a_relatives_details_are_changed_only_at_their_own_request(backend, inte
 ])
 def test_a_complaint_timeline_asked_for_a_day_is_worked_out_for_that_day(backend, monkeypatch, text, value, grain,
                                                                          told):
-    monkeypatch.setattr(deadlines, "today", lambda: dt.date(2026, 12, 7))
+    monkeypatch.setattr(deadlines, "now", lambda: dt.datetime(2026, 12, 7, 11, 32, tzinfo=ZoneInfo("Asia/Shanghai")))
     t = tracker(text=text, intent="faq", entities=[
         {"entity": "time", "value": value, "additional_info": {"grain": grain}}])
     t.latest_message["response_selector"] = {"faq": {"response": {
@@ -5000,3 +5000,23 @@ def test_a_complaint_timeline_asked_for_a_day_is_worked_out_for_that_day(backend
     else:
         assert all(part in answer["text"] for part in told), answer["text"]
         assert ("还没有正式公布" in answer["text"]) == ("还没有正式公布" in told)
+
+
+@pytest.mark.parametrize(("text", "topic", "told"), [
+    # set 16: read as the claim's duration while a complaint was being taken
+    ("咩话要7个工作日?点解要咁耐 道个歉啫 三日内搞掂得唔得", "claim_duration", "12月16日（周三）"),
+    ("那投诉多久有结果", "complaint_timeline", "12月16日（周三）"),
+    ("那我这个理赔要多久才能到账", "claim_duration", None),  # the claim, named: its own answer
+])
+def test_how_long_asked_while_complaining_is_the_complaints_dates_from_now(backend, monkeypatch, text, topic, told):
+    monkeypatch.setattr(deadlines, "now", lambda: dt.datetime(2026, 12, 7, 11, 32, tzinfo=ZoneInfo("Asia/Shanghai")))
+    t = tracker({"requested_slot": "complaint_type"}, text=text, intent="faq", form="complaint_form")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": f"utter_faq/{topic}",
+                                                                  "confidence": 0.6}}}
+    dispatcher = CollectingDispatcher()
+    run(faq.ActionFaqInForm().run(dispatcher, t, DOMAIN))
+    [answer] = dispatcher.messages
+    if told:
+        assert told in answer["text"] and "12月8日11:32前" in answer["text"], answer["text"]
+    else:
+        assert answer["response"] == "utter_faq/claim_duration"
