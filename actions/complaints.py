@@ -504,6 +504,8 @@ class ValidateComplaintForm(ContactFormValidator):
         intent = tracker.latest_message.get("intent", {}).get("name")
         if (chosen := await type_left_to_us(tracker)) is not None:
             return chosen
+        if (named := await type_named_early(tracker)) is not None:
+            return named
         if tracker.get_slot("requested_slot") != "complaint_type":
             return {}
         # The customer typed a type instead of tapping it (the entity may be missed on a bare answer); "对，就是
@@ -564,6 +566,26 @@ class ValidateComplaintForm(ContactFormValidator):
 
 
 CLAIM_DISPUTE = "理赔纠纷"
+
+# The type named before it is asked: "系 就系服务态度问题 我叫…", "我要投诉的是销售误导" (not "不是条款的问题")
+TYPE_CALLED = re.compile(r"(?<![不别])(?:就是|就系|是|系|属于|算是?|类型是?)\s*([^\s，。,！!？?]{2,8}?)的?问题")
+NOT_THIS = re.compile(r"(?:不是|不系|不算|别|唔系)\S{0,3}$")
+
+
+async def type_named_early(tracker: Tracker) -> dict[str, Any] | None:
+    """A type the customer names while another question is asked (at the type question the form's own reading
+    applies): a type of the policy's list said outright, or "X问题" as the backend reads X."""
+    if tracker.get_slot("complaint_type") or tracker.get_slot("requested_slot") in (None, "complaint_type"):
+        return None
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    types = (await get_policy())["complaint"]["types"]
+    named = [t for t in types if t in text and not NOT_THIS.search(text[: text.index(t)])]
+    if len(named) == 1:
+        return {"complaint_type": named[0], "complaint_type_suggestion": named[0]}
+    if (called := TYPE_CALLED.search(text)) and (kind := await type_in_words(called.group(1) + "问题")):
+        return {"complaint_type": kind, "complaint_type_suggestion": kind}
+    return None
+
 
 # The type left to us: "类型你看着办", "就按你说的那个类型", "什么类型都行"
 LEFT_TO_US = re.compile(r"看着办|你(?:们)?(?:来)?定|你(?:们)?(?:帮我)?选|随便|都行|都可以|无所谓|按你(?:们)?说的"

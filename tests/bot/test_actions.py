@@ -5020,3 +5020,16 @@ def test_how_long_asked_while_complaining_is_the_complaints_dates_from_now(backe
         assert told in answer["text"] and "12月8日11:32前" in answer["text"], answer["text"]
     else:
         assert answer["response"] == "utter_faq/claim_duration"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("系 就系服务态度问题 我叫钟慧敏 电话13510986427", "服务质量问题"),  # set 16, at the demand question
+    ("不是条款的问题！是业务员当初就没讲清楚，我要投诉的是销售误导，别给我改成别的", "销售误导"),  # set 16
+    ("不是条款的问题 你们看着处理", None),
+    ("要求赔礼道歉", None),
+])
+def test_a_type_named_before_it_is_asked_is_taken(backend, text, kind):
+    t = tracker({"requested_slot": "complaint_demand", "complaint_description": "柜台职员态度很差"}, text=text,
+                form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
+    assert out == ({"complaint_type": kind, "complaint_type_suggestion": kind} if kind else {})
