@@ -23,7 +23,7 @@ from actions.common.forms import LAST_DIGITS, latest_entity
 from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
-from actions.common.verification import ASKS_PROGRESS, DIGITS_CUE, policy_change_told
+from actions.common.verification import ASKS_PROGRESS, DIGITS_CUE, digits_after_lockout, policy_change_told
 from actions.complaints import (
     DEMAND_FIRST,
     FIRM_GRIEVANCE,
@@ -437,6 +437,8 @@ class ActionHandleFallback(WithdrawsHandover):
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         in_task = (tracker.active_loop or {}).get("name")
+        if not in_task and (refused := await digits_after_lockout(dispatcher, tracker)) is not None:
+            return refused
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
         if not in_task and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
@@ -637,6 +639,8 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         form = (tracker.active_loop or {}).get("name")
+        if not form and (refused := await digits_after_lockout(dispatcher, tracker)) is not None:
+            return refused  # "我就是陈晓明本人啊！…8001 这回总对了吧" after three failed checks
         if not form and (sorry := fed_up(dispatcher, tracker)) is not None:
             return sorry
         if not form and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
@@ -709,6 +713,8 @@ class ActionRouteInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if (refused := await digits_after_lockout(dispatcher, tracker)) is not None:
+            return refused
         if service_gone_wrong(tracker):
             return complaint_started(dispatcher, tracker, tracker.latest_message.get("text") or "")
         if (theirs := someone_elses_details(dispatcher, tracker)) is not None:

@@ -130,6 +130,19 @@ async def same_owner(tracker: Tracker, case_number: str) -> str | None:
     return out["token"]
 
 
+async def digits_after_lockout(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """Digits typed after the checks of this chat ran out ("我就是陈晓明本人啊！…8001 这回总对了吧"): not checked,
+    and why; the agent checks identity. None when the message has no digits or the chat is not locked."""
+    if not LAST_DIGITS.search(text_said(tracker)) and not latest_entity(tracker, "id_last4"):
+        return None
+    if not await locked_out(tracker):
+        return None
+    tries = (await get_policy())["verification"]["max_attempts_per_conversation"]
+    say(dispatcher, tracker, f"理解您着急。这次对话里身份核对已经{tries}次没有通过，为了保护您的信息安全，"
+        "我这里不能再核对了，这不是怀疑您本人。人工客服接入后会为您核实身份，核实后就能帮您查询。")
+    return []
+
+
 async def locked_out(tracker: Tracker) -> bool:
     try:
         out = await backend().get("/api/v1/verify/lock", params={"conversation_id": tracker.sender_id})

@@ -659,6 +659,13 @@ def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_
     again.sender_id = sender
     events = run(form.run(dispatcher, again, DOMAIN))
     assert "次数过多" in dispatcher.messages[0]["text"] and SlotSet("requested_slot", None) in events
+    # set 16: the right digits typed afterwards, read as out of scope: not checked, and told why
+    for action in (ActionOutOfScope(), ActionRouteInform()):
+        dispatcher = CollectingDispatcher()
+        insisting = tracker({}, text="我就是陈晓明本人啊！你这机器怎么这么死板 8001 这回总对了吧", intent="out_of_scope")
+        insisting.sender_id = sender
+        assert run(action.run(dispatcher, insisting, DOMAIN)) == []
+        assert "3次没有通过" in dispatcher.messages[0]["text"] and "人工客服" in dispatcher.messages[0]["text"]
     # a new conversation is not locked, and the right digits end the form without a hand-over
     fresh = tracker({}, text="帮我查下理赔进度", intent="check_claim_progress", form="claim_progress_form")
     assert not any(m.get("text", "").startswith("验证未通过") for m in run_form(form, fresh)[0])
