@@ -28,7 +28,7 @@ def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDis
     name = NAME_PREFIX.sub("", str(value or "").strip()).strip("，。,. ")
     if not 1 <= len(name) <= 20 or re.search(r"\d", name):
         return form.reject(dispatcher, tracker, "person_name", "请告诉我您的姓名（例如：张三，或“王先生”）。")
-    if not name_shaped(name) or REPLY_WORDS.fullmatch(name):
+    if not name_shaped(name) or REPLY_WORDS.fullmatch(to_simplified(name)):
         # ("对" to the name question, right after a time was agreed, had been registered as the contact's name)
         # "到时候她估计还下不了床，我一个人去行不行" to the name question had become the contact's name
         return form.reject(dispatcher, tracker, "person_name",
@@ -38,8 +38,10 @@ def validate_name(form: BaseFormValidator, value: Any, dispatcher: CollectingDis
 
 # Words that answer a question rather than name anyone: yes, no, fillers, "the same as before"
 # ("对 就这样" to the name question, said as if confirming, had become the contact's name: several of them too)
+# …or courtesies ("OK 麻烦了" to the name question had become the contact's name)
 _REPLY = (r"(?:对|是|好|行|嗯|哦|噢|恩|可以|没有|不是|不用|确认|没错|就是|同上|一样|知道了?|收到|就这样|这样|就这个"
-          r"|没问题|ok|okay|yes|no)(?:的|啊|呀|吧|了|呢|哈|嗯)*")
+          r"|没问题|ok|okay|yes|no|麻烦(?:你|您|晒)?|谢谢(?:你|您)?|多谢|感谢|唔该(?:晒)?|拜托|辛苦(?:你|您)?|thanks?)"
+          r"(?:的|啊|呀|吧|了|呢|哈|嗯|喔|哦|啦)*")
 REPLY_WORDS = re.compile(rf"{_REPLY}(?:[\s,，]*{_REPLY})*", re.IGNORECASE)
 
 

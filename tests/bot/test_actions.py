@@ -662,7 +662,8 @@ def test_a_conversation_locked_out_of_verification_is_handed_over_and_not_asked_
     # set 16: the right digits typed afterwards, read as out of scope: not checked, and told why
     for action in (ActionOutOfScope(), ActionRouteInform()):
         dispatcher = CollectingDispatcher()
-        insisting = tracker({}, text="我就是陈晓明本人啊！你这机器怎么这么死板 8001 这回总对了吧", intent="out_of_scope")
+        insisting = tracker({}, text="我就是陈晓明本人啊！你这机器怎么这么死板 8001 这回总对了吧",
+                            intent="out_of_scope")
         insisting.sender_id = sender
         assert run(action.run(dispatcher, insisting, DOMAIN)) == []
         assert "3次没有通过" in dispatcher.messages[0]["text"] and "人工客服" in dispatcher.messages[0]["text"]
@@ -1140,7 +1141,8 @@ def test_a_branch_named_beside_a_stray_span_is_that_branch(backend):
     assert run(ValidateAppointmentForm().validate_branch("杭州西湖", dispatcher, t, DOMAIN))["branch"] is None
 
 
-@pytest.mark.parametrize("text", ["对", "好的", "嗯嗯", "可以啊", "没有", "OK", "对 就这样"])  # set 14: several
+@pytest.mark.parametrize("text", ["对", "好的", "嗯嗯", "可以啊", "没有", "OK", "对 就这样",  # set 14: several
+                                  "OK 麻煩了", "谢谢你啦"])  # set 16: courtesies
 def test_words_that_answer_a_question_are_no_name(backend, text):
     """Set 8: "对" to the name question was registered as the contact's name."""
     t = tracker({"requested_slot": "person_name"}, text=text, form="appointment_form")
