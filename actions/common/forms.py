@@ -215,7 +215,9 @@ ANSWER_LIKE = {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
 
 # A summary confirmed in words NLU read otherwise ("確認，謝謝" → thank), and what undoes such a reading.
 CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就这样|好的|ok|搞掂|搞定|^\s*(?:好|行|嗯|对)"
-                      r"|(?:登记|办理?|约|就这么办)(?:吧|啦)|啱晒|冇问题|book咗|就咁(?:啦|吧)|^\s*(?:系|係|系啊|係啊)(?![统列])",
+                      r"|(?:登记|办理?|约|就这么办)(?:吧|啦)|啱晒|冇问题|book咗|就咁(?:啦|吧)|^\s*(?:系|係|系啊|係啊)(?![统列])"
+                      # a bare thanks to the read-back: "唔該晒" (set 16) goes ahead, it asks for nothing else
+                      r"|^\s*(?:唔该|多谢|谢谢|感谢|thanks?|thx)(?:晒|你|您|啦|了|哈|喔|哦|呀)*[\s!！~～。.]*$",
                       re.IGNORECASE)
 # (after the courtesies that only sound negative: "好 麻烦你了 你们上班也不容易", "没错", "不好意思 确认")
 NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")

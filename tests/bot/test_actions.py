@@ -3730,7 +3730,9 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
     events = run(form.run(CollectingDispatcher(), confirm_turn("搞掂 唔该晒 俾4分", "rate"), DOMAIN))  # "done"
     assert SlotSet("appointment_confirmed", True) in events
     # a yes, then thanks (set 7: "不容易" had read as a no)
-    for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该", "好 麻烦你了 你们年轻人上班也不容易", "没错"):
+    # set 16: a bare thanks to the read-back goes ahead
+    for text in ("好 谢谢", "好好 谢谢你啊闺女", "ok 唔该", "好 麻烦你了 你们年轻人上班也不容易", "没错", "唔該晒",
+                 "谢谢！"):
         events = run(form.run(CollectingDispatcher(), confirm_turn(text, "thank"), DOMAIN))
         assert SlotSet("appointment_confirmed", True) in events, text
         # …and the form is done: it had asked for the confirmation it was just given, again and again
