@@ -199,3 +199,21 @@ def urged_in_chat(tracker: Tracker) -> bool:
     """Was a case urged in this chat already (by the customer, or automatically when it was told overdue)?"""
     return any(e.get("event") == "bot" and re.search(r"已(?:为您)?(?:自动)?催办|已为您催办", e.get("text") or "")
                for e in tracker.events)
+
+
+# Why a case is slow, where it is stuck, who handles it: "为什么超时？具体卡在哪个环节？谁在审？" after its outlook
+INSIDE_ASKED = re.compile(r"为什么|为何|点解|凭什么|怎么会|卡在|卡住|哪个环节|哪一步|谁在(?:审|办|处理|跟)|谁负责|谁审"
+                          r"|经办人|负责人|审核员|哪个部门")
+
+
+def inside_of_the_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """A question about the inside of the case in view that the chat cannot see (the reason for a delay, who reviews
+    it): said so, with the ways to an answer — an urge and a human who can open the file. None otherwise."""
+    case = case_in_view(tracker)
+    if not case or not INSIDE_ASKED.search(to_simplified(tracker.latest_message.get("text") or "")):
+        return None
+    kind, number, _ = case
+    say(dispatcher, tracker, f"抱歉，{kind} {number} 具体卡在哪里、由哪位同事经办，我这里看不到，没法给您准确的原因。"
+        "可以为您催办，案件会提交主管优先跟进；想马上问清楚的话，我可以为您转人工客服，由专人查看案件后答复您。",
+        [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])
+    return []

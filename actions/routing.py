@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.appointment_places import BOOKING_WORDS, booking_asked, service_in_words
 from actions.appointment_times import SHANGHAI, clock_time_said, only_past_times
 from actions.appointments import CALLS_OFF, WHAT_TO_BRING
-from actions.case_context import about_the_case_told, case_in_view, case_just_told
+from actions.case_context import about_the_case_told, case_in_view, case_just_told, inside_of_the_case
 from actions.claims import other_claim_by_amount
 from actions.common import turns
 from actions.common.api import ApiError, backend
@@ -570,6 +570,8 @@ class ActionAnswerFaq(WithdrawsHandover):
             return booking  # "想预约去北京朝阳支公司改一下保单上的手机号 这周五下午有空": a sure topic, yet it books
         if not sure and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if not sure and (unseen := inside_of_the_case(dispatcher, tracker)) is not None:
+            return unseen
         if not sure and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # a case number in an unsure question is that case's look-up
         if not sure and (look_up := own_claim_told(dispatcher, tracker)) is not None:
@@ -651,6 +653,8 @@ class ActionOutOfScope(Action):
             return booking  # "那我能不能去你们公司当面问问 广州天河那个"
         if not form and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if not form and (unseen := inside_of_the_case(dispatcher, tracker)) is not None:
+            return unseen  # "为什么超时？具体卡在哪个环节？谁在审？" after the case's outlook
         if not form and (case_form := case_named(tracker)):
             return [FollowupAction(case_form)]  # "开个玩笑别紧张😂 我自己的查一下 LP2026110290101"
         if not form and (leaning := answer_leaning(dispatcher, tracker)) is not None:

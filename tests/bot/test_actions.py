@@ -5044,3 +5044,25 @@ def test_a_type_named_before_it_is_asked_is_taken(backend, text, kind):
                 form="complaint_form")
     out = run(ValidateComplaintForm().extract_complaint_type(CollectingDispatcher(), t, DOMAIN))
     assert out == ({"complaint_type": kind, "complaint_type_suggestion": kind} if kind else {})
+
+
+def test_why_a_case_told_is_late_and_who_reviews_it_is_owned_up_to_with_the_ways_on(backend):
+    """Set 16: "为什么超时？具体卡在哪个环节？谁在审？" after the overdue claim's outlook was "out of scope"."""
+    number = "LP2026110490104"
+    t = tracker({"claim_number": number, "verified_case": number}, text="为什么超时？具体卡在哪个环节？谁在审？",
+                intent="out_of_scope")
+    t.events = [{"event": "user", "text": f"{number} 9876"}, {"event": "action", "name": "action_claim_progress"},
+                {"event": "bot", "text": "您的理赔案件当前状态：【审核中】"},
+                {"event": "user", "text": "超时了是吧？现在谁负责"}, {"event": "action", "name": "action_out_of_scope"},
+                {"event": "bot", "text": "关于您的理赔案件：如果对进度有疑问或觉得太慢，我可以马上为您催办"},
+                {"event": "user", "text": "为什么超时？具体卡在哪个环节？谁在审？"}]
+    dispatcher = CollectingDispatcher()
+    assert run(ActionOutOfScope().run(dispatcher, t, DOMAIN)) == []
+    answer = dispatcher.messages[0]
+    assert number in answer["text"] and "看不到" in answer["text"]
+    assert [b["title"] for b in answer["buttons"]] == ["帮我催办", "转人工客服"]
+    # with no case in view, the honest out-of-scope reply
+    t.events = t.events[-1:]
+    dispatcher = CollectingDispatcher()
+    run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0].get("response") == "utter_out_of_scope"
