@@ -11,6 +11,7 @@ from actions.appointment_times import SHANGHAI, grain_of
 from actions.common import format
 from actions.common.api import ApiError, backend
 from actions.common.forms import latest_entity
+from actions.common.policy import get_policy, quoted_numbers
 
 # The FAQ answers that quote a deadline counted from acceptance, and the case they are about.
 TIMELINES = {"utter_faq/complaint_timeline": "complaint"}
@@ -68,3 +69,31 @@ async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = F
     if moment.date() < today():
         text += "如果您已经登记了投诉，告诉我投诉单号和登记手机号后四位，我帮您查实际进度。"
     return text
+
+
+GRACE_TOPIC = "utter_faq/grace_period"
+# A due day named without its year resolves to the next one; more than this far ahead it was the last one
+# ("供款日係10月15號", asked in December, is the 15 October just past)
+HALF_A_YEAR = 183
+
+
+async def grace_end(tracker: Tracker, utter: str | None) -> str | None:
+    """Until when the grace period runs for the premium due day the customer names (the policy file's days, counted
+    from the day after it), or None for the general answer."""
+    entity = latest_entity(tracker, "time")
+    if utter != GRACE_TOPIC or not entity or not isinstance(entity.get("value"), str):
+        return None
+    due = dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI).date()
+    if (due - today()).days > HALF_A_YEAR:
+        due = due.replace(year=due.year - 1)
+    if not -366 <= (due - today()).days <= HALF_A_YEAR:
+        return None
+    days = quoted_numbers(await get_policy())["grace_days"]
+    end = due + dt.timedelta(days=days)
+    said = f"{due.month}月{due.day}日"
+    ends = f"{end.month}月{end.day}日（周{format.WEEKDAYS[end.weekday()]}）"
+    state = ("还没到缴费日" if due >= today() else "还在宽限期内，保障照常有效" if end >= today()
+             else "宽限期已经过了，合同效力可能已经中止，可以申请复效")
+    return (f"按约定缴费日{said}算，{days}天宽限期到{ends}为止。按今天算，{state}。"
+            "宽限期内补交保费，保障不受影响；过了宽限期仍未缴费，合同效力会中止，之后可以申请复效。"
+            "具体日期以您的保单条款和我们的缴费通知为准，需要的话我可以帮您转人工客服确认。")

@@ -34,7 +34,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started, someone_elses_details
-from actions.deadlines import dated_timeline
+from actions.deadlines import dated_timeline, grace_end
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -550,7 +550,7 @@ class ActionAnswerFaq(WithdrawsHandover):
             # more to hand in (before the case's outlook, which an unsure topic would get)
             say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
             return []
-        if dated := await dated_timeline(tracker, utter):
+        if dated := await dated_timeline(tracker, utter) or await grace_end(tracker, utter):
             say(dispatcher, tracker, dated)  # "如果我2月3號投訴，最晚幾號會給我結果？": that day's dates, worked out
             return []
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):

@@ -5066,3 +5066,19 @@ def test_why_a_case_told_is_late_and_who_reviews_it_is_owned_up_to_with_the_ways
     dispatcher = CollectingDispatcher()
     run(ActionOutOfScope().run(dispatcher, t, DOMAIN))
     assert dispatcher.messages[0].get("response") == "utter_out_of_scope"
+
+
+@pytest.mark.parametrize(("value", "told"), [
+    ("2027-10-15T00:00:00+08:00", ["10月15日", "60天宽限期到12月14日（周一）", "还在宽限期内"]),  # set 16: last October
+    ("2026-09-20T00:00:00+08:00", ["9月20日", "11月19日", "已经过了"]),
+    ("2026-12-20T00:00:00+08:00", ["12月20日", "2月18日", "还没到缴费日"]),
+])
+def test_the_grace_period_for_a_named_due_day_is_worked_out(backend, monkeypatch, value, told):
+    monkeypatch.setattr(deadlines, "now", lambda: dt.datetime(2026, 12, 7, 10, 48, tzinfo=ZoneInfo("Asia/Shanghai")))
+    t = tracker(text="寬限期計到幾時呀？供款日係10月15號", intent="faq",
+                entities=[{"entity": "time", "value": value, "additional_info": {"grain": "day"}}])
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/grace_period",
+                                                                  "confidence": 0.9}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert all(part in dispatcher.messages[0]["text"] for part in told), dispatcher.messages[0]["text"]
