@@ -694,9 +694,10 @@ def faq_message(text: str, slot: str, topic: str) -> Tracker:
 
 def test_faq_question_inside_a_form_is_answered(backend):
     dispatcher = CollectingDispatcher()
-    question = faq_message("投诉一般多久有结果？", "complaint_type", "complaint_timeline")
+    question = faq_message("犹豫期是多少天？", "complaint_type", "hesitation_period")
     run(faq.ActionFaqInForm().run(dispatcher, question, DOMAIN))
-    assert dispatcher.messages[0]["response"] == "utter_faq/complaint_timeline"
+    assert dispatcher.messages[0]["response"] == "utter_faq/hesitation_period"  # (the complaint's own timeline:
+    # its dates from now, test_how_long_asked_while_complaining_is_the_complaints_dates_from_now)
 
 
 def test_a_bare_answer_that_looks_like_a_faq_topic_is_left_to_the_form(backend):
