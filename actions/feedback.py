@@ -6,11 +6,13 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_context import about_the_case_told, case_just_told
 from actions.common import turns
 from actions.common.closing import FAREWELL, ask_rating, closes
+from actions.common.forms import confirms
 from actions.common.rating import SAYS_RATING, score_of, store_rating
 from actions.common.reply import say
 from actions.common.verification import asked_not_leaving
@@ -36,6 +38,8 @@ class ActionAskCsat(Action):
             # "最后一次 我刚问到了 8001 这回肯定对" read as goodbye (0.49): digits or a question, no farewell
             return await fallback(dispatcher, tracker, domain)
         form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
+        if form and asked.endswith("_confirmed") and confirms(text, "goodbye"):
+            return [FollowupAction(form)]  # "好der 謝謝喔～" to a change's read-back: a yes, the form takes it
         if form and not asked.endswith("_confirmed"):
             # "嗯 拜拜" halfway through a booking: the customer is leaving, the form must not ask on after the
             # goodbye. (To a read-back, "好的 拜拜" may well be a yes: that form goes on.)

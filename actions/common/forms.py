@@ -66,9 +66,7 @@ class BaseFormValidator(FormValidationAction):
         asking = bool(slot) and not answered and replying  # a reply to the question asked, with nothing new in it
         quiet = len(dispatcher.messages) == said_before     # no validator has explained anything yet
         text = to_simplified(tracker.latest_message.get("text") or "")
-        if asking and slot.endswith("_confirmed") and CONFIRMS.search(text) and not (
-                intent in ("deny", "stop") or NOT_CONFIRMING.search(SOUNDS_NEGATIVE.sub("", text))
-                or QUESTION.search(text)):
+        if asking and slot.endswith("_confirmed") and confirms(text, intent):
             # "確認，謝謝" to the summary reads as thanks; it confirms (the slot maps only the affirm intent). Not
             # "ok 到时候要带啥": a question is answered, and the read-back comes again.
             events = await self.with_value(dispatcher, tracker, domain, events, SlotSet(slot, True))
@@ -222,6 +220,13 @@ CONFIRMS = re.compile(r"确认|没问题|没错|对的|是的|可以|提交|就�
 # (after the courtesies that only sound negative: "好 麻烦你了 你们上班也不容易", "没错", "不好意思 确认")
 NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 SOUNDS_NEGATIVE = re.compile(r"不容易|不客气|不好意思|不错|没错|辛苦")
+
+
+def confirms(text: str, intent: str | None) -> bool:
+    """Does a reply to a read-back (Simplified text) go ahead, whatever NLU read it as ("確認，謝謝" as thanks, "好der
+    謝謝喔～" as goodbye)? Not with a no, a change or a question in it."""
+    return bool(CONFIRMS.search(text)) and not (
+        intent in ("deny", "stop") or NOT_CONFIRMING.search(SOUNDS_NEGATIVE.sub("", text)) or QUESTION.search(text))
 
 # The request that starts each form: said again while the form runs, it asks for what is under way.
 FORM_INTENTS = {"complaint_form": "file_complaint", "appointment_form": "book_appointment",

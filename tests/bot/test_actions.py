@@ -5083,3 +5083,13 @@ def test_the_grace_period_for_a_named_due_day_is_worked_out(backend, monkeypatch
     dispatcher = CollectingDispatcher()
     run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert all(part in dispatcher.messages[0]["text"] for part in told), dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "goes_on"), [("好der 謝謝喔～", True), ("好的 拜拜", True), ("先不改了 拜拜", False)])
+def test_a_yes_read_as_goodbye_at_a_read_back_is_taken_by_the_form(backend, text, goes_on):
+    """Set 16: "好der 謝謝喔～" to the change's read-back got the rating question, and the booking was not moved."""
+    from actions.feedback import ActionAskCsat
+
+    t = tracker({"requested_slot": "change_confirmed"}, text=text, intent="goodbye", form="appointment_change_form")
+    events = run(ActionAskCsat().run(CollectingDispatcher(), t, DOMAIN))
+    assert (events == [FollowupAction("appointment_change_form")]) is goes_on
