@@ -1103,6 +1103,9 @@ def past_turns(t: Tracker, *asked: tuple[str, str, float]) -> Tracker:
     # set 14, in Cantonese: bringing the papers along
     ([("唔该 我想问下我个理赔去到边 LP2026110390103", "", 0), ("点解仲要补", "claim_documents", 0.3)],
      "噉好啦 我听日拎埋啲嘢去天河 使唔使预约", "理赔面谈"),
+    # set 16: the originals brought along ("拎晒原件")
+    ([("早晨 想睇下我个理赔去到边 LP2026110390103", "", 0), ("咁而家补返要几耐先有钱收", "claim_duration", 0.3)],
+     "我后日朝早十点拎晒原件去天河嗰间交得唔得 帮我book咗佢", "理赔面谈"),
     ([("犹豫期是什么", "hesitation_period", 0.9)], "那我明天带上证件去广州天河", None),
 ])
 def test_the_errand_talked_about_names_the_service_of_a_visit(backend, asked, text, service):
