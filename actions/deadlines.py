@@ -4,6 +4,7 @@ engine for that day (holidays and 调休 included), not left to the customer to 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rasa_sdk import Tracker
 
@@ -12,7 +13,10 @@ from actions.common import format
 from actions.common.api import ApiError, backend
 from actions.common.forms import latest_entity
 from actions.common.policy import get_policy, quoted_numbers
+from actions.follow_ups import last_answer
+from bot.script import to_simplified
 
+GRACE_TOPIC, HESITATION_TOPIC = "utter_faq/grace_period", "utter_faq/hesitation_period"
 # The FAQ answers that quote a deadline counted from acceptance, and the case they are about.
 TIMELINES = {"utter_faq/complaint_timeline": "complaint"}
 
@@ -71,29 +75,52 @@ async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = F
     return text
 
 
-GRACE_TOPIC = "utter_faq/grace_period"
-# A due day named without its year resolves to the next one; more than this far ahead it was the last one
-# ("供款日係10月15號", asked in December, is the 15 October just past)
+# A due day or a receipt day named without its year resolves to the next one; more than this far ahead it was the
+# last one ("供款日係10月15號", "11月28号才收到的", asked in December, are days just past)
 HALF_A_YEAR = 183
+# The day a period is counted from, said: a premium's due day, or the day the policy was received
+DUE_SAID = re.compile(r"宽限|缴费日|交费日|扣款|供款|续期|保费|缴费|交费")
+RECEIVED_SAID = re.compile(r"签收|收到|回执|签了|签的|到手|拿到|投保|买的")
 
 
-async def grace_end(tracker: Tracker, utter: str | None) -> str | None:
-    """Until when the grace period runs for the premium due day the customer names (the policy file's days, counted
-    from the day after it), or None for the general answer."""
+def day_said_before(tracker: Tracker) -> dt.date | None:
+    """The day (this year or the last) the message names, when it is within the last year."""
     entity = latest_entity(tracker, "time")
-    if utter != GRACE_TOPIC or not entity or not isinstance(entity.get("value"), str):
+    if not entity or not isinstance(entity.get("value"), str):
         return None
-    due = dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI).date()
-    if (due - today()).days > HALF_A_YEAR:
-        due = due.replace(year=due.year - 1)
-    if not -366 <= (due - today()).days <= HALF_A_YEAR:
+    day = dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI).date()
+    if (day - today()).days > HALF_A_YEAR:
+        day = day.replace(year=day.year - 1)
+    return day if -366 <= (day - today()).days <= HALF_A_YEAR else None
+
+
+def weekday_date(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日（周{format.WEEKDAYS[day.weekday()]}）"
+
+
+async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
+    """Until when the grace period (for the premium due day named) or the hesitation period (for the day the policy
+    was received) runs, counted in the policy file's days from the day after; None for the general answer. The
+    hesitation period is also worked out for a day told right after its answer ("她保单是11月28号才收到的")."""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    previous = last_answer(tracker)
+    topics = {utter, previous[0] if previous else None}  # (the topic read now may be the wrong one of the two)
+    grace = GRACE_TOPIC in topics and bool(DUE_SAID.search(text))
+    hesitation = HESITATION_TOPIC in topics and bool(RECEIVED_SAID.search(text)) and not grace
+    if not (grace or hesitation) or not (start := day_said_before(tracker)):
         return None
-    days = quoted_numbers(await get_policy())["grace_days"]
-    end = due + dt.timedelta(days=days)
-    said = f"{due.month}月{due.day}日"
-    ends = f"{end.month}月{end.day}日（周{format.WEEKDAYS[end.weekday()]}）"
-    state = ("还没到缴费日" if due >= today() else "还在宽限期内，保障照常有效" if end >= today()
-             else "宽限期已经过了，合同效力可能已经中止，可以申请复效")
-    return (f"按约定缴费日{said}算，{days}天宽限期到{ends}为止。按今天算，{state}。"
-            "宽限期内补交保费，保障不受影响；过了宽限期仍未缴费，合同效力会中止，之后可以申请复效。"
-            "具体日期以您的保单条款和我们的缴费通知为准，需要的话我可以帮您转人工客服确认。")
+    numbers = quoted_numbers(await get_policy())
+    days = numbers["grace_days"] if grace else numbers["hesitation_days"]
+    end = start + dt.timedelta(days=days)
+    if grace:
+        state = ("还没到缴费日" if start >= today() else "还在宽限期内，保障照常有效" if end >= today()
+                 else "宽限期已经过了，合同效力可能已经中止，可以申请复效")
+        return (f"按约定缴费日{format.day(start.isoformat())}算，{days}天宽限期到{weekday_date(end)}为止。"
+                f"按今天算，{state}。"
+                "宽限期内补交保费，保障不受影响；过了宽限期仍未缴费，合同效力会中止，之后可以申请复效。"
+                "具体日期以您的保单条款和我们的缴费通知为准，需要的话我可以帮您转人工客服确认。")
+    state = ("还在犹豫期内，这时申请解除合同，可以退还已交保费（可能扣除少量工本费）" if end >= today()
+             else "犹豫期已经过了，这时退保只能退还保单的现金价值，可能有损失")
+    return (f"从签收保单的{format.day(start.isoformat())}算，{days}天犹豫期到{weekday_date(end)}为止。"
+            f"按今天算，{state}。"
+            "犹豫期适用于保险期间超过一年的人身保险，具体以保单条款为准；需要办理的话我可以帮您预约柜面办理或转人工客服。")

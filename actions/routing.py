@@ -34,7 +34,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started, someone_elses_details
-from actions.deadlines import dated_timeline, grace_end
+from actions.deadlines import dated_timeline, period_runs_until
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -550,7 +550,7 @@ class ActionAnswerFaq(WithdrawsHandover):
             # more to hand in (before the case's outlook, which an unsure topic would get)
             say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
             return []
-        if dated := await dated_timeline(tracker, utter) or await grace_end(tracker, utter):
+        if dated := await dated_timeline(tracker, utter) or await period_runs_until(tracker, utter):
             say(dispatcher, tracker, dated)  # "如果我2月3號投訴，最晚幾號會給我結果？": that day's dates, worked out
             return []
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
@@ -719,6 +719,9 @@ class ActionRouteInform(Action):
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         if (refused := await digits_after_lockout(dispatcher, tracker)) is not None:
             return refused
+        if dated := await period_runs_until(tracker, turns.topic(tracker.latest_message).get("utter_action")):
+            say(dispatcher, tracker, dated)  # "她保单是11月28号才收到的" right after the hesitation-period answer
+            return []
         if service_gone_wrong(tracker):
             return complaint_started(dispatcher, tracker, tracker.latest_message.get("text") or "")
         if (theirs := someone_elses_details(dispatcher, tracker)) is not None:

@@ -5096,3 +5096,27 @@ def test_a_yes_read_as_goodbye_at_a_read_back_is_taken_by_the_form(backend, text
     t = tracker({"requested_slot": "change_confirmed"}, text=text, intent="goodbye", form="appointment_change_form")
     events = run(ActionAskCsat().run(CollectingDispatcher(), t, DOMAIN))
     assert (events == [FollowupAction("appointment_change_form")]) is goes_on
+
+
+@pytest.mark.parametrize(("intent", "told"), [
+    ("faq", ["11月28日", "15天犹豫期到12月13日（周日）", "还在犹豫期内"]),
+    ("inform", ["11月28日", "12月13日", "还在犹豫期内"]),
+])
+def test_the_hesitation_period_for_the_day_the_policy_was_received_is_worked_out(backend, monkeypatch, intent, told):
+    """Set 16: "她保单是11月28号才收到的 回执也是那天签的" right after the hesitation-period answer was given the
+    grace period's dates (the unsure topic)."""
+    monkeypatch.setattr(deadlines, "now", lambda: dt.datetime(2026, 12, 7, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    text = "她保单是11月28号才收到的 回执也是那天签的"
+    received = {"entity": "time", "value": "2027-11-28T00:00:00+08:00", "additional_info": {"grain": "day"}}
+    t = tracker(text=text, intent=intent, entities=[received])
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/grace_period",
+                                                                  "confidence": 0.3}}}
+    t.events = [{"event": "user", "text": "犹豫期是多久啊"},
+                {"event": "bot", "text": "犹豫期是签收保单后给您的“冷静期”……",
+                 "metadata": {"utter_action": "utter_faq/hesitation_period"}},
+                {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    action = ActionAnswerFaq() if intent == "faq" else ActionRouteInform()
+    run(action.run(dispatcher, t, DOMAIN))
+    assert all(part in dispatcher.messages[0]["text"] for part in told), dispatcher.messages[0]["text"]
+    assert "宽限期" not in dispatcher.messages[0]["text"]
