@@ -699,20 +699,28 @@ class ActionSubmitComplaint(Action):
             say(dispatcher, tracker, "好的，本次投诉未提交。如需帮助随时告诉我。")
             return resets + claim_left_aside(dispatcher, tracker)
         policy = s("complaint_policy_number")
+        complaint = {
+            "description": s("complaint_description"),
+            "demand": s("complaint_demand"),
+            "type": s("complaint_type"),
+            "channel": "微信" if tracker.get_latest_input_channel() == "wechat" else "在线",
+            "contact_name": s("person_name"),
+            "contact_mobile": s("phone"),
+            "policy_number": policy if policy and policy != "无" else None,
+            "conversation_id": tracker.sender_id,
+        }
         try:
-            out = await backend().post(
-                "/api/v1/complaints",
-                json={
-                    "description": s("complaint_description"),
-                    "demand": s("complaint_demand"),
-                    "type": s("complaint_type"),
-                    "channel": "微信" if tracker.get_latest_input_channel() == "wechat" else "在线",
-                    "contact_name": s("person_name"),
-                    "contact_mobile": s("phone"),
-                    "policy_number": policy if policy and policy != "无" else None,
-                    "conversation_id": tracker.sender_id,
-                },
-            )
+            try:
+                out = await backend().post("/api/v1/complaints", json=complaint)
+            except ApiError as exc:
+                if exc.detail.get("field") != "policy_number" or not complaint["policy_number"]:
+                    raise
+                # A policy number the records do not know (mistyped, or another insurer's) must not lose the
+                # complaint: filed without the link, the number kept in its words for the handler to check
+                complaint["description"] += f"（客户提供的保单号 {policy}，系统中未找到）"
+                out = await backend().post("/api/v1/complaints", json=complaint | {"policy_number": None})
+                say(dispatcher, tracker, f"您提供的保单号 {policy} 在系统里没有找到，我先不关联保单提交投诉，"
+                    "保单号已写进投诉内容，工作人员核实时会跟您确认。")
         except ApiError as exc:
             say(dispatcher, tracker, f"抱歉，投诉提交失败：{exc.message}")
             return resets

@@ -5120,3 +5120,20 @@ def test_the_hesitation_period_for_the_day_the_policy_was_received_is_worked_out
     run(action.run(dispatcher, t, DOMAIN))
     assert all(part in dispatcher.messages[0]["text"] for part in told), dispatcher.messages[0]["text"]
     assert "宽限期" not in dispatcher.messages[0]["text"]
+
+
+def test_a_complaint_with_a_policy_number_the_records_lack_is_filed_without_the_link_not_lost(backend):
+    """Set 16: "张保单系P2026000000319" (no such policy) made the submission fail at the very end, and the
+    complaint was lost."""
+    mobile = f"135{uuid.uuid4().int % 10**8:08d}"
+    t = tracker({"complaint_description": "柜台职员态度差", "complaint_demand": "道歉",
+                 "complaint_type": "服务质量问题", "person_name": "钟慧敏", "phone": mobile, "complaint_policy_number": "P2026000000319",
+                 "complaint_confirmed": True}, text="提交啦", intent="affirm")
+    dispatcher = CollectingDispatcher()
+    run(ActionSubmitComplaint().run(dispatcher, t, DOMAIN))
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "P2026000000319 在系统里没有找到" in said and "您的投诉已受理" in said
+    number = re.search(r"TS\d{8}-\d{4}", said).group()
+    stored = httpx.get(f"{backend}/api/v1/complaints/{number}", timeout=10,
+                       headers=bearer(backend, "agent01", "agent01-demo")).json()
+    assert stored["policy_number"] is None and "P2026000000319" in stored["description"]
