@@ -5128,7 +5128,8 @@ def test_a_complaint_with_a_policy_number_the_records_lack_is_filed_without_the_
     mobile = f"135{uuid.uuid4().int % 10**8:08d}"
     t = tracker({"complaint_description": "柜台职员态度差", "complaint_demand": "道歉",
                  "complaint_type": "服务质量问题", "person_name": "钟慧敏", "phone": mobile,
-                 "complaint_policy_number": "P2026000000319", "complaint_confirmed": True}, text="提交啦", intent="affirm")
+                 "complaint_policy_number": "P2026000000319", "complaint_confirmed": True},
+                text="提交啦", intent="affirm")
     dispatcher = CollectingDispatcher()
     run(ActionSubmitComplaint().run(dispatcher, t, DOMAIN))
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
