@@ -24,6 +24,10 @@ WHAT_TO_DO = re.compile(r"什么意思|啥意思|(?:我|要我)(?:要|该)?(?:�
 VERDICT_EXPLAINED = ("意思是：处理人员已经把处理结果反馈给您了（就是上面的处理结果），现在请您告诉我们是否满意。"
                      "满意的话，这件投诉就结案；不满意的话，会退回处理人员重新处理，并再联系您。")
 REASON_CHARS = 6  # longer than "嗯 还行吧": words that explain the verdict
+# A person asked for instead of a score; the verdict then goes without one
+PERSON_WANTED = re.compile(r"人工|真人|主管|领导|经理|负责人|(?:给|打)我(?:打)?(?:个)?电话|打(?:个)?电话(?:给|俾)我"
+                           r"|客服(?:来|跟)")
+UNSCORED = "无"
 
 # The verdict said in words: a refusal wins over the words it negates ("不满意" holds "满意").
 REJECTS = re.compile(r"不(?:认可|接受|同意|满意|满|合理|行|公平|服)|没(?:解决|处理好)|怎么行|有意见|唔(?:满意|接受|得)")
@@ -68,6 +72,11 @@ class ValidateComplaintVerdictForm(BaseFormValidator):
             say(dispatcher, tracker, f"好的，投诉 {judged} 的评价可以稍后再给。先为您查询 {other.get('value')}：")
             # (a slot of the form set too: a reply that sets only the requested slot is rejected by Rasa)
             return [SlotSet("requested_slot", None), SlotSet("resolution_satisfied", None)]
+        if tracker.get_slot("requested_slot") == "resolution_score" and PERSON_WANTED.search(text) and not score_of(
+                tracker):
+            # "让你们主管今天下午给我打电话", "那就现在转人工" instead of a score: the verdict goes as it is, and a
+            # person is brought in (ActionSubmitComplaintVerdict) — not the score question a third time
+            return [SlotSet("resolution_score", UNSCORED), SlotSet("requested_slot", None)]
         if tracker.get_slot("requested_slot") == "resolution_score" and self.replying(tracker) and not score_of(
                 tracker) and len(to_simplified(tracker.latest_message.get("text") or "").strip()) > REASON_CHARS:
             # "我要的是全额退保，当时业务员说随时退不亏钱的" to the score question: the why of a verdict, not a
@@ -114,18 +123,23 @@ class ActionSubmitComplaintVerdict(Action):
         number, token = tracker.get_slot("complaint_number"), tracker.get_slot("verification_token")
         satisfied = tracker.get_slot("resolution_satisfied")
         reset = [SlotSet(s, None) for s in ("resolution_satisfied", "resolution_score", "complaint_awaiting_verdict")]
-        if satisfied is None or not tracker.get_slot("resolution_score"):  # left for another case: nothing to send
+        score = tracker.get_slot("resolution_score")
+        if satisfied is None or not score:  # left for another case: nothing to send
             return [*reset, SlotSet("id_last4", None), FollowupAction("complaint_progress_form")]
         try:
             await backend().post(
                 f"/api/v1/complaints/{number}/confirmation",
                 token=token,
-                json={"satisfied": satisfied, "score": int(tracker.get_slot("resolution_score")),
+                json={"satisfied": satisfied, "score": None if score == UNSCORED else int(score),
                       "comment": verdict_words(tracker)},
             )
         except ApiError as exc:
             say(dispatcher, tracker, f"抱歉，暂时没能记录您的确认（{exc.message}）。您可以稍后再试，或转人工客服处理。")
             return reset
+        if score == UNSCORED:
+            say(dispatcher, tracker, f"好的，您的意见已经记录，投诉 {number} "
+                + ("已结案。" if satisfied else "已退回处理人员重新制定方案。") + "下面为您转人工客服。")
+            return [*reset, FollowupAction("action_handover")]
         if satisfied:
             say(dispatcher, tracker, f"感谢您的确认与评价，投诉 {number} 已结案。还有其他可以帮您的吗？")
         else:

@@ -112,6 +112,21 @@ def test_unsatisfied_customer_sends_the_complaint_back_to_solution(agent, bot):
     assert r.status_code == 200 and r.json()["stage"] == "方案"
 
 
+def test_a_verdict_without_a_score_is_recorded_and_a_score_out_of_range_refused(agent, bot):
+    # a dissatisfied customer who asks for a person rather than scoring still gives the verdict
+    c = make_complaint(bot)
+    _to_feedback(agent, c["number"])
+    token = bot.post("/api/v1/verify", json={"case_number": c["number"], "last4": c["_mobile"][-4:]}).json()["token"]
+    headers = {"X-Verification-Token": token}
+    url = f"/api/v1/complaints/{c['number']}/confirmation"
+    assert bot.post(url, json={"satisfied": False, "score": 6}, headers=headers).status_code == 422
+    r = bot.post(url, json={"satisfied": False, "comment": "赠送的保养一次都没兑现"}, headers=headers)
+    assert r.status_code == 200 and r.json()["stage"] == "方案"
+    stored = agent.get(f"/api/v1/complaints/{c['number']}").json()
+    assert stored["satisfaction"] is None
+    assert any("未评分" in (h.get("note") or "") for h in stored["history"])
+
+
 def test_complaint_progress_after_verification_and_urge(bot, supervisor):
     c = make_complaint(bot)
     assert bot.get(f"/api/v1/complaints/{c['number']}/progress").status_code == 403

@@ -48,5 +48,6 @@ class CustomerUpdate(BaseModel):
 
 class Confirmation(BaseModel):
     satisfied: bool
-    score: int = Field(ge=1, le=5, description="satisfaction 1–5")
+    # (a dissatisfied customer who asks for a person instead of scoring still gives the verdict)
+    score: int | None = Field(default=None, ge=1, le=5, description="satisfaction 1–5, if the customer gave one")
     comment: str | None = Field(default=None, max_length=2000)

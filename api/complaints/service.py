@@ -199,7 +199,7 @@ def confirm(
     complaint: Complaint,
     *,
     satisfied: bool,
-    score: int,
+    score: int | None,
     comment: str | None,
     now: dt.datetime,
 ) -> Complaint:
@@ -232,7 +232,7 @@ def confirm(
         ComplaintStage.SOLUTION,
         now=now,
         notify_customer=False,
-        note=f"客户不满意处理结果（评分 {score}），重新制定方案：{comment or ''}".strip("："),
+        note=f"客户不满意处理结果（{f'评分 {score}' if score else '未评分'}），重新制定方案：{comment or ''}".strip("："),
     )
 
 

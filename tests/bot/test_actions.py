@@ -5138,3 +5138,34 @@ def test_a_complaint_with_a_policy_number_the_records_lack_is_filed_without_the_
     stored = httpx.get(f"{backend}/api/v1/complaints/{number}", timeout=10,
                        headers=bearer(backend, "agent01", "agent01-demo")).json()
     assert stored["policy_number"] is None and "P2026000000319" in stored["description"]
+
+
+def test_a_person_asked_for_instead_of_a_score_sends_the_verdict_unscored_and_hands_over(backend):
+    """Set 16: "让你们主管今天下午给我打电话", then "那就现在转人工", to the score question after "不满意" were each
+    "noted", and the score asked again and again."""
+    from tests.conftest import make_complaint
+
+    bot = httpx.Client(base_url=backend, timeout=10, headers=bearer(backend, "bot", TEST_SECRETS["BOT_PASSWORD"]))
+    agent = httpx.Client(base_url=backend, timeout=10, headers=bearer(backend, "agent01", "agent01-demo"))
+    complaint = make_complaint(bot)
+    number = complaint["number"]
+    for stage, extra in (("登记", {}), ("分析", {}), ("方案", {}), ("执行", {}), ("反馈", {"resolution": "已致歉"})):
+        agent.post(f"/api/v1/complaints/{number}/stage", json={"stage": stage} | extra)
+    t = tracker({"complaint_number": number})
+    slots = {"complaint_number": number, "verification_token": run(verify(t, number, complaint["_mobile"][-4:])).token,
+             "resolution_satisfied": False, "requested_slot": "resolution_score"}
+    asked = tracker(slots, text="让你们主管今天下午给我打电话", form="complaint_verdict_form")
+    events = run(ValidateComplaintVerdictForm().run(CollectingDispatcher(), asked, DOMAIN))
+    assert SlotSet("resolution_score", "无") in events and SlotSet("requested_slot", None) in events
+    verdict = tracker(slots | {"resolution_score": "无"})
+    verdict.events = [{"event": "active_loop", "name": "complaint_verdict_form"},
+                      {"event": "user", "text": "不满意 不确认 你们说兑现了那是你们说的"}]
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSubmitComplaintVerdict().run(dispatcher, verdict, DOMAIN))
+    assert "重新制定方案" in dispatcher.messages[0]["text"] and FollowupAction("action_handover") in events
+    stored = agent.get(f"/api/v1/complaints/{number}").json()
+    assert stored["stage"] == "方案" and stored["satisfaction"] is None
+    # a score said with the wish is still a score
+    scored = tracker(slots, text="2分 让主管打给我", form="complaint_verdict_form")
+    assert SlotSet("resolution_score", "无") not in run(
+        ValidateComplaintVerdictForm().run(CollectingDispatcher(), scored, DOMAIN))
