@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.forms import MOBILE, BaseFormValidator, free_text, latest_entity, values_before_this_turn
-from actions.common.reply import say
+from actions.common.reply import choice, say
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.script import to_simplified
 
@@ -103,6 +103,11 @@ ON_RECORD = re.compile(r"(?:保单|登记|预留|留|原来|之前|系统)(?:上
 TAKES_OFFER = re.compile(r"^(?:对|是|好|行|嗯|可以|没问题|没错|ok|就用|就是|用)|这个号|登记的|原来的|留的"
                          r"|就这么|就这样|照这个|按这个|登记吧", re.IGNORECASE)
 
+# A mobile outside the mainland ("+852 9123 4478", "澳门号码6612 3456"): the records take mainland mobiles only
+FOREIGN_MOBILE = re.compile(r"\+\s*(?!86)\d{1,3}[\s-]*\d[\d\s-]{6,}\d"
+                            r"|(?:香港|澳门|台湾|海外|国外)(?:的)?(?:手机|电话)?号码?")
+ONLY_MAINLAND = "我们的系统目前只能登记内地11位手机号码"
+
 # "对 但是电话换了", "不是我本人": the offer declined, whatever word it starts with
 DECLINES_OFFER = re.compile(r"不是|不对|不用|换了|换个|换成|别的|另一个|新号|新的|不要")
 
@@ -151,6 +156,12 @@ class ContactFormValidator(BaseFormValidator):
         if latest_entity(tracker, "phone"):
             return {}
         text = to_simplified(tracker.latest_message.get("text") or "")
+        if not tracker.get_slot("phone") and FOREIGN_MOBILE.search(text) and not any(
+                ONLY_MAINLAND in said for said in turns.said(tracker.events)):
+            # "电话 +852 9123 4478": said at once why it cannot be taken, and what can — not "11位手机号" over and over
+            say(dispatcher, tracker, f"抱歉，{ONLY_MAINLAND}，您留的境外号码登记不了。"
+                "方便的话请留一个内地手机号（家人的也可以）；没有的话可以转人工客服，由客服为您登记其他联系方式。",
+                [choice("转人工客服", "request_human")])
         if not tracker.get_slot("phone") and ON_RECORD.search(text) and (contact := await verified_contact(tracker)):
             # "打保單上留的那支手機就好" from a customer verified in this chat: the mobile on their records, and
             # their name with it unless another is given ("就打保单上那个号", then "两点" had been asked a name)

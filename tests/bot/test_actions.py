@@ -5169,3 +5169,20 @@ def test_a_person_asked_for_instead_of_a_score_sends_the_verdict_unscored_and_ha
     scored = tracker(slots, text="2分 让主管打给我", form="complaint_verdict_form")
     assert SlotSet("resolution_score", "无") not in run(
         ValidateComplaintVerdictForm().run(CollectingDispatcher(), scored, DOMAIN))
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("係，就係銷售誤導。我叫區嘉欣，電話 +852 9123 4478，保單號碼 P2026000000267", True),  # set 16
+    ("我只有澳门号码 6612 3456", True),
+    ("电话 13728450916", False),
+])
+def test_a_mobile_outside_the_mainland_is_told_at_once_what_can_be_taken(backend, text, told):
+    t = tracker({"requested_slot": "phone"}, text=text, form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().extract_phone(dispatcher, t, DOMAIN))
+    assert any("只能登记内地11位手机号码" in (m.get("text") or "") for m in dispatcher.messages) is told
+    if told:  # …once
+        t.events = [{"event": "bot", "text": dispatcher.messages[0]["text"]}]
+        again = CollectingDispatcher()
+        run(ValidateComplaintForm().extract_phone(again, t, DOMAIN))
+        assert not again.messages
