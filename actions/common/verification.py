@@ -25,6 +25,7 @@ from actions.common.forms import (
     MAX_SAME_QUESTION,
     QUESTION,
     BaseFormValidator,
+    confirms,
     digits_unknown,
     latest_entity,
     values_before_this_turn,
@@ -436,7 +437,10 @@ class VerifyingForm(BaseFormValidator):
             FAREWELL.search(text_said(tracker))) and not LOOKING.search(text_said(tracker))
         # "知道了，謝謝" to the digits question of a case the customer cannot prove: the chat ends, not the question
         leaving = closes(tracker) and not asked_not_leaving(tracker) or thanked
-        if not starting and self.replying(tracker) and leaving and not digits:
+        # "好 晚安" to a cancellation's read-back: a yes with the goodbye — the change is made first
+        said_yes = str(tracker.get_slot("requested_slot")).endswith("_confirmed") and confirms(
+            text_said(tracker), intent.get("name"))
+        if not starting and self.replying(tracker) and leaving and not digits and not said_yes:
             # "好的謝謝，沒有別的了" to the policy's claims listed (or to the digits question): the customer is done.
             # The lookup ends with the chat; the list had come again after every closing word.
             return [*ask_rating(dispatcher, tracker), SlotSet("requested_slot", None), SlotSet("id_last4", None)]

@@ -5186,3 +5186,15 @@ def test_a_mobile_outside_the_mainland_is_told_at_once_what_can_be_taken(backend
         again = CollectingDispatcher()
         run(ValidateComplaintForm().extract_phone(again, t, DOMAIN))
         assert not again.messages
+
+
+def test_a_yes_with_a_goodbye_to_a_cancellations_read_back_cancels_before_the_chat_ends(backend):
+    """Set 16: "好 晚安" to "请确认：取消预约…对吗？" asked for a rating, and the booking stayed."""
+    t = tracker({"requested_slot": "change_confirmed", "appointment_action": "cancel",
+                 "appointment_number": "YY20261207-0001"}, text="好 晚安", intent="goodbye",
+                form="appointment_change_form")
+    t.latest_message["intent"]["confidence"] = 0.9
+    t.events = [{"event": "bot", "text": "请确认：取消预约 YY20261207-0001（电话回访），对吗？"},
+                {"event": "action", "name": "action_listen"}, {"event": "user", "text": "好 晚安"}]
+    events = run(ValidateAppointmentChangeForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert SlotSet("csat_asked", True) not in events and SlotSet("change_confirmed", True) in events
