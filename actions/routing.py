@@ -190,6 +190,22 @@ def complaint_offer_taken(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
 
 
+# A complaint said with the bare verb, as people do when they have had enough: "投就投", "那就投你们", "我就投"
+COMPLAINS_NOW = re.compile(r"投就投|(?:那|就|那就|我就|那我就|我要|我得)投(?:诉)?(?:你们|他们|他|她|吧|一下)(?!保)")
+
+
+def complaint_said(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"投就投 就投你们理赔拖拉 类型你看着办" (read as an FAQ, unsure): the complaint starts, with the words after the
+    verb as its story when they tell one."""
+    text = to_simplified(tracker.latest_message.get("text") or "").strip()
+    if (tracker.active_loop or {}).get("name") or not (said := COMPLAINS_NOW.search(text)):
+        return None
+    story = text[said.end():].strip(" ，,。.")
+    say(dispatcher, tracker, "好的，这就为您登记投诉。")
+    told = complaint_slots(story) if len(WORDS.findall(story)) >= STORY_CHARS else {}
+    return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
+
+
 async def date_told_about_a_question(tracker: Tracker) -> bool:
     """"合同是11月12号签收的" right after the hesitation-period answer: a date in the customer's story, not a
     booking. Told so by three things: the bot just answered a question, nothing asks to book, and the date is
@@ -469,6 +485,8 @@ class ActionHandleFallback(WithdrawsHandover):
             return booking  # "那我能不能去你们公司当面问问 广州天河那个" after a claim's progress
         if not in_task and (case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)
+        if not in_task and (complaint := complaint_said(dispatcher, tracker)) is not None:
+            return complaint
         if not in_task and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance
         if not in_task and (change := change_with_a_number(tracker)):
@@ -576,6 +594,8 @@ class ActionAnswerFaq(WithdrawsHandover):
             return [FollowupAction(case_form)]  # a case number in an unsure question is that case's look-up
         if not sure and (look_up := own_claim_told(dispatcher, tracker)) is not None:
             return look_up  # "意外险那个理赔 一直说我材料不全 我早就upload了啊"
+        if not sure and (complaint := complaint_said(dispatcher, tracker)) is not None:
+            return complaint  # "投就投 就投你们理赔拖拉"
         if not sure and (grievance := await start_complaint_with_story(dispatcher, tracker)):
             return grievance  # "你们业务员当初说…保本还有收益 结果…一退才知道要亏一大半": a grievance, not a question
         if (leaning := answer_leaning(dispatcher, tracker)) is not None:

@@ -5198,3 +5198,21 @@ def test_a_yes_with_a_goodbye_to_a_cancellations_read_back_cancels_before_the_ch
                 {"event": "action", "name": "action_listen"}, {"event": "user", "text": "好 晚安"}]
     events = run(ValidateAppointmentChangeForm().run(CollectingDispatcher(), t, DOMAIN))
     assert SlotSet("csat_asked", True) not in events and SlotSet("change_confirmed", True) in events
+
+
+@pytest.mark.parametrize(("text", "story"), [
+    ("投就投 就投你们理赔拖拉 类型你看着办", True),  # set 16, read as an FAQ at 0.2
+    ("那我就投诉你们吧", False),
+    ("就投了一份保险 想问问保障", None),  # buying a policy
+    ("我要投资一下 有什么产品", None),
+])
+def test_a_complaint_said_with_the_bare_verb_starts_it(backend, text, story):
+    t = tracker(text=text, intent="faq")
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/complaint_types",
+                                                                  "confidence": 0.2}}}
+    events = routing.complaint_said(CollectingDispatcher(), t)
+    if story is None:
+        assert events is None
+    else:
+        assert events[-1] == FollowupAction("complaint_form")
+        assert any(e.get("name") == "complaint_description" for e in events) is story
