@@ -184,8 +184,13 @@ def complaint_offer_taken(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     text = to_simplified(tracker.latest_message.get("text") or "").strip()
     if not OFFERS_COMPLAINT.search(turns.last_bot_text(tracker)) or not (taken := TAKES_COMPLAINT.match(text)):
         return None
-    story = text[taken.end():].strip(" ，,。.")
-    say(dispatcher, tracker, "好的，这就为您登记新的投诉。")
+    return complaint_with(dispatcher, tracker, text[taken.end():], "好的，这就为您登记新的投诉。")
+
+
+def complaint_with(dispatcher: CollectingDispatcher, tracker: Tracker, story: str, said: str) -> list:
+    """The complaint form started, with the words told beside the wish as its story when they tell one."""
+    story = story.strip(" ，,。.")
+    say(dispatcher, tracker, said)
     told = complaint_slots(story) if len(WORDS.findall(story)) >= STORY_CHARS else {}
     return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
 
@@ -200,10 +205,7 @@ def complaint_said(dispatcher: CollectingDispatcher, tracker: Tracker) -> list |
     text = to_simplified(tracker.latest_message.get("text") or "").strip()
     if (tracker.active_loop or {}).get("name") or not (said := COMPLAINS_NOW.search(text)):
         return None
-    story = text[said.end():].strip(" ，,。.")
-    say(dispatcher, tracker, "好的，这就为您登记投诉。")
-    told = complaint_slots(story) if len(WORDS.findall(story)) >= STORY_CHARS else {}
-    return [SlotSet(slot, value) for slot, value in told.items()] + [FollowupAction("complaint_form")]
+    return complaint_with(dispatcher, tracker, text[said.end():], "好的，这就为您登记投诉。")
 
 
 async def date_told_about_a_question(tracker: Tracker) -> bool:
