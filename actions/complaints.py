@@ -31,6 +31,7 @@ from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, booking_next, case_taken, digits_beside, handed_on, verify
+from actions.deadlines import COMPLAINT_TIMELINE, dated_timeline
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
 from bot.requests import REQUESTS
@@ -284,6 +285,9 @@ def about_a_filed_complaint(tracker: Tracker) -> bool:
 
 
 COMPLAINS = re.compile(r"投诉|举报|申诉|不满|意见")
+# A complaint supposed, and when it would be settled asked: "如果我2月3號投訴，最晚幾號會給我結果？"
+IF_I_COMPLAINED = re.compile(r"(?:如果|要是|假如|假设|万一|若)[^，,。？?]{0,8}投诉")
+WHEN_ASKED = re.compile(r"几号|哪天|哪一天|多久|多长时间|什么时候|啥时候|几时|最晚|最迟|几天")
 
 
 def request_of_a_question(tracker: Tracker) -> str | None:
@@ -376,6 +380,12 @@ class ValidateComplaintForm(ContactFormValidator):
         if not tracker.get_slot("requested_slot") and SCORE_SAID.search(text) and not GRIEVANCE.search(text):
             # "甚好，不胜感激。此次服务，本人评五分。" (file_complaint 0.46): a rating, no grievance to register
             return [*await store_rating(dispatcher, tracker, score_of(tracker)), *not_begun()]
+        if not tracker.get_slot("requested_slot") and IF_I_COMPLAINED.search(text) and WHEN_ASKED.search(text) and (
+                dated := await dated_timeline(tracker, COMPLAINT_TIMELINE, from_now=True)):
+            # "如果我2月3號投訴，最晚幾號會給我結果？" (read as file_complaint): how long one would take, not one filed
+            say(dispatcher, tracker, dated + "需要的话，我现在就可以帮您登记投诉。",
+                [choice("我要投诉", "file_complaint")])
+            return not_begun()
         if not tracker.get_slot("requested_slot") and (answer := request_of_a_question(tracker)):
             # "我要求你们把我的个人信息全部删掉": a demand, but one the FAQ answers (how, and who does it) — no
             # grievance to register

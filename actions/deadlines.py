@@ -18,7 +18,8 @@ from bot.script import to_simplified
 
 GRACE_TOPIC, HESITATION_TOPIC = "utter_faq/grace_period", "utter_faq/hesitation_period"
 # The FAQ answers that quote a deadline counted from acceptance, and the case they are about.
-TIMELINES = {"utter_faq/complaint_timeline": "complaint"}
+COMPLAINT_TIMELINE = "utter_faq/complaint_timeline"
+TIMELINES = {COMPLAINT_TIMELINE: "complaint"}
 
 # A day the customer counts from: recent or coming. "12月1号投诉的" resolves to next year's 1 December (a date
 # without its year is the next one ahead): too far to be meant, so the general answer is given instead.

@@ -15,12 +15,11 @@ from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, digits_unknown, free
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
 from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
-from actions.deadlines import dated_timeline
+from actions.deadlines import COMPLAINT_TIMELINE, dated_timeline
 from bot.script import to_simplified
 
 # How long a claim takes, asked while a complaint is taken, is asked of the complaint — unless the claim is named
 CLAIM_TIMES = {"utter_faq/claim_duration", "utter_faq/claim_payment_time", "utter_faq/claim_urgent"}
-COMPLAINT_TIMELINE = "utter_faq/complaint_timeline"
 ABOUT_CLAIMS = re.compile(r"理赔|赔付|赔款|赔钱|到账|打款|放款|案件|LP", re.IGNORECASE)
 
 

@@ -5216,3 +5216,23 @@ def test_a_complaint_said_with_the_bare_verb_starts_it(backend, text, story):
     else:
         assert events[-1] == FollowupAction("complaint_form")
         assert any(e.get("name") == "complaint_description" for e in events) is story
+
+
+@pytest.mark.parametrize(("text", "value", "told"), [
+    ("如果我2月3號投訴，最晚幾號會給我結果？", "2027-02-03T00:00:00+08:00", "2月16日（周二）"),  # set 15
+    ("要是我现在投诉 多久能有结果", None, "12月16日（周三）"),
+])
+def test_a_complaint_supposed_read_as_one_asks_when_it_would_be_settled(backend, monkeypatch, text, value, told):
+    """Set 15: "如果我2月3號投訴，最晚幾號會給我結果？" reads as file_complaint, and the form asked for the demand."""
+    monkeypatch.setattr(deadlines, "now", lambda: dt.datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    entities = [{"entity": "time", "value": value, "additional_info": {"grain": "day"}}] if value else []
+    t = tracker(text=text, intent="file_complaint", entities=entities, form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    events = run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert told in dispatcher.messages[0]["text"] and SlotSet("requested_slot", None) in events
+    # a complaint told with a date is a complaint
+    filed = tracker(text="我2月3号去柜台办事被骂了 我要投诉", intent="file_complaint", entities=entities,
+                    form="complaint_form")
+    said = CollectingDispatcher()
+    run(ValidateComplaintForm().run(said, filed, DOMAIN))
+    assert not any(told in (m.get("text") or "") for m in said.messages)
