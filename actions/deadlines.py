@@ -59,7 +59,8 @@ async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = F
         return None  # the general answer holds the same promises
     due = {t["name"]: t for t in out["targets"]}
     feedback, resolution = due["feedback"], due["resolution"]
-    hours, days = feedback["duration"].get("hours"), resolution["duration"].get("working_days")
+    # (the backend's durations may be floats: 24.0 hours is said "24")
+    hours, days = (f"{feedback['duration'].get('hours'):g}", f"{resolution['duration'].get('working_days'):g}")
     iso = moment.isoformat()
     when = format.slot_time(iso) if clock_said else f"{format.day(iso)}（周{format.WEEKDAYS[moment.weekday()]}）"
     feedback_by = f"（{format.deadline(feedback['due_at'])}前）" if clock_said else ""

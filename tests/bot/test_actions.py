@@ -5015,6 +5015,7 @@ def test_a_complaint_timeline_asked_for_a_day_is_worked_out_for_that_day(backend
     else:
         assert all(part in answer["text"] for part in told), answer["text"]
         assert ("还没有正式公布" in answer["text"]) == ("还没有正式公布" in told)
+        assert "24小时内" in answer["text"] and "7个工作日" in answer["text"]  # (not "24.0小时")
 
 
 @pytest.mark.parametrize(("text", "topic", "told"), [
