@@ -1,5 +1,6 @@
-"""Deadlines for a day the customer names: "如果我2月3號投訴，最晚幾號會給我結果？" is worked out by the backend's SLA
-engine for that day (holidays and 调休 included), not left to the customer to count from "7 working days"."""
+"""Deadlines for a day the customer names, worked out rather than left to the customer to count: a complaint's
+("如果我2月3號投訴，最晚幾號會給我結果？") by the backend's SLA engine (holidays and 调休 included); the grace period
+for a premium due day and the hesitation period for the day a policy was received, from the policy file's days."""
 
 from __future__ import annotations
 
@@ -34,15 +35,22 @@ def today() -> dt.date:
     return now().date()
 
 
-def day_counted_from(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
-    """The moment named in the message (and whether a clock time was said), when it is a day one may count from."""
+def named_moment(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
+    """The moment the message names (Asia/Shanghai) and whether a clock time was said with it."""
     entity = latest_entity(tracker, "time")
     if not entity or not isinstance(entity.get("value"), str):
         return None
-    moment = dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI)
-    if not -DAYS_BACK <= (moment.date() - today()).days <= DAYS_AHEAD:
-        return None
-    return moment, grain_of(entity) in ("hour", "minute")
+    return dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI), grain_of(entity) in ("hour", "minute")
+
+
+def weekday_date(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日（周{format.WEEKDAYS[day.weekday()]}）"
+
+
+def day_counted_from(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
+    """The moment named in the message (and whether a clock time was said), when it is a day one may count from."""
+    named = named_moment(tracker)
+    return named if named and -DAYS_BACK <= (named[0].date() - today()).days <= DAYS_AHEAD else None
 
 
 async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = False) -> str | None:
@@ -61,14 +69,12 @@ async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = F
     feedback, resolution = due["feedback"], due["resolution"]
     # (the backend's durations may be floats: 24.0 hours is said "24")
     hours, days = (f"{feedback['duration'].get('hours'):g}", f"{resolution['duration'].get('working_days'):g}")
-    iso = moment.isoformat()
-    when = format.slot_time(iso) if clock_said else f"{format.day(iso)}（周{format.WEEKDAYS[moment.weekday()]}）"
+    when = format.slot_time(moment.isoformat()) if clock_said else weekday_date(moment.date())
     feedback_by = f"（{format.deadline(feedback['due_at'])}前）" if clock_said else ""
     last = dt.datetime.fromisoformat(resolution["due_at"]) - dt.timedelta(days=1)  # due at 24:00 of the last day
     text = (
         f"按目前的规定推算：如果投诉在{when}受理，我们会在{hours}小时内{feedback_by}反馈进展，"
-        f"处理结果最晚在{format.day(last.isoformat())}（周{format.WEEKDAYS[last.weekday()]}）当天结束前给出"
-        f"（{days}个工作日，从受理次日算起，节假日不计）。"
+        f"处理结果最晚在{weekday_date(last.date())}当天结束前给出（{days}个工作日，从受理次日算起，节假日不计）。"
     )
     if out.get("provisional"):
         text += f"{last.year}年的放假调休安排还没有正式公布，届时日期可能略有调整。"
@@ -87,17 +93,12 @@ RECEIVED_SAID = re.compile(r"签收|收到|回执|签了|签的|到手|拿到|�
 
 def day_said_before(tracker: Tracker) -> dt.date | None:
     """The day (this year or the last) the message names, when it is within the last year."""
-    entity = latest_entity(tracker, "time")
-    if not entity or not isinstance(entity.get("value"), str):
+    if not (named := named_moment(tracker)):
         return None
-    day = dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI).date()
+    day = named[0].date()
     if (day - today()).days > HALF_A_YEAR:
         day = day.replace(year=day.year - 1)
     return day if -366 <= (day - today()).days <= HALF_A_YEAR else None
-
-
-def weekday_date(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日（周{format.WEEKDAYS[day.weekday()]}）"
 
 
 async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
