@@ -222,6 +222,7 @@ def confirm(
         data={"satisfied": satisfied, "score": score},
         at=now,
     )
+    scored = f"评分 {score}" if score else "未评分"  # (a customer who asked for a person instead of scoring)
     if satisfied:
         complaint.customer_confirmed = True
         return change_stage(session, actor, complaint, ComplaintStage.CLOSED, now=now, note="客户确认满意，投诉关闭")
@@ -232,7 +233,7 @@ def confirm(
         ComplaintStage.SOLUTION,
         now=now,
         notify_customer=False,
-        note=f"客户不满意处理结果（{f'评分 {score}' if score else '未评分'}），重新制定方案：{comment or ''}".strip("："),
+        note=f"客户不满意处理结果（{scored}），重新制定方案：{comment or ''}".strip("："),
     )
 
 
