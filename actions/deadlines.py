@@ -1,6 +1,6 @@
 """Deadlines for a day the customer names, worked out rather than left to the customer to count: a complaint's
 ("如果我2月3號投訴，最晚幾號會給我結果？") by the backend's SLA engine (holidays and 调休 included); the grace period
-for a premium due day and the hesitation period for the day a policy was received, from the policy file's days."""
+for a premium due day and the hesitation period for the day a policy was received, by the backend's term preview."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from actions.appointment_times import SHANGHAI, grain_of
 from actions.common import format
 from actions.common.api import ApiError, backend
 from actions.common.forms import latest_entity
-from actions.common.policy import get_policy, quoted_numbers
 from actions.follow_ups import last_answer
 from bot.script import to_simplified
 
@@ -103,7 +102,7 @@ def day_said_before(tracker: Tracker) -> dt.date | None:
 
 async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
     """Until when the grace period (for the premium due day named) or the hesitation period (for the day the policy
-    was received) runs, counted in the policy file's days from the day after; None for the general answer. The
+    was received) runs, as the backend counts it; None for the general answer. The
     hesitation period is also worked out for a day told right after its answer ("她保单是11月28号才收到的")."""
     text = to_simplified(tracker.latest_message.get("text") or "")
     previous = last_answer(tracker)
@@ -112,9 +111,12 @@ async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
     hesitation = HESITATION_TOPIC in topics and bool(RECEIVED_SAID.search(text)) and not grace
     if not (grace or hesitation) or not (start := day_said_before(tracker)):
         return None
-    numbers = quoted_numbers(await get_policy())
-    days = numbers["grace_days"] if grace else numbers["hesitation_days"]
-    end = start + dt.timedelta(days=days)
+    try:
+        out = await backend().get("/api/v1/terms/preview",
+                                  params={"term": "grace" if grace else "hesitation", "start": start.isoformat()})
+    except ApiError:
+        return None  # the general answer holds the same numbers
+    days, end = out["days"], dt.date.fromisoformat(out["ends"])
     if grace:
         state = ("还没到缴费日" if start >= today() else "还在宽限期内，保障照常有效" if end >= today()
                  else "宽限期已经过了，合同效力可能已经中止，可以申请复效")

@@ -70,6 +70,17 @@ def test_sla_preview_quotes_the_data_request_deadline(http):
     assert r.json()["provisional"] is False  # 2026's 调休 is published
 
 
+@pytest.mark.parametrize(("term", "start"), [("grace", "2026-10-15"), ("hesitation", "2026-11-28")])
+def test_term_preview_counts_the_policy_files_days_from_the_day_after(http, term, start):
+    # (with the policy file's 60 and 15 days: 12-14 and 12-13)
+    days = POLICY.customer_terms.model_dump()[f"{term}_days"]
+    ends = (dt.date.fromisoformat(start) + dt.timedelta(days=days)).isoformat()
+    r = http.get("/api/v1/terms/preview", params={"term": term, "start": start})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"term": term, "start": start, "days": days, "ends": ends}
+    assert http.get("/api/v1/terms/preview", params={"term": "waiting", "start": start}).status_code == 422
+
+
 def test_sla_preview_says_a_date_in_an_unpublished_year_may_move(http):
     # A complaint accepted on 2027-02-03: its 7 working days skip the policy file's 春节 days, but 2027's 调休
     # is not published yet, so the bot must say the date may still change.

@@ -1,6 +1,7 @@
-"""SLA preview: every target's deadline for a case accepted at a given time (the bot quotes these)."""
+"""SLA preview: every target's deadline for a case accepted at a given time; term preview: the last day of a
+policy term (grace, hesitation) counted from a given day. The bot quotes these."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from fastapi import APIRouter
@@ -34,3 +35,11 @@ def sla_preview(
     # a date in a year whose 调休 is not published yet is said to be provisional
     provisional = calendar.provisional(start, latest)
     return {"case_type": case_type, "start": start.isoformat(), "targets": targets, "provisional": provisional}
+
+
+@router.get("/terms/preview")
+def term_preview(term: Literal["grace", "hesitation"], start: date) -> dict:
+    """The last day of a policy term counted from `start` (the premium due day; the day the policy was received):
+    the policy file's calendar days, from the day after."""
+    days = getattr(get_policy().customer_terms, f"{term}_days")
+    return {"term": term, "start": start.isoformat(), "days": days, "ends": (start + timedelta(days=days)).isoformat()}
