@@ -57,6 +57,19 @@ def test_mobiles_written_with_separators_or_country_code_are_masked(text, masked
 
 
 @pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("+852 9123 4478", "+852 **** 4478"),
+        ("電話 +85291234478 唔該", "電話 +852****4478 唔該"),
+        ("00853-6612-3456", "00853-****-3456"),
+        ("＋886 912 345 678", "＋886 *** **5 678"),
+    ],
+)
+def test_phone_numbers_with_a_foreign_country_code_keep_only_the_code_and_last_four(text, masked):
+    assert mask(text) == masked
+
+
+@pytest.mark.parametrize(
     "number",
     [
         "LP2026110500123",
@@ -85,6 +98,8 @@ def test_case_number_and_mobile_side_by_side():
         "12345678901",  # 11 digits but not a mobile prefix
         "01012345678",  # landline with area code
         "123456789012345678901234",  # longer than any personal number
+        "保费涨了+500元",  # a sign, not a country code
+        "+852 9123",  # too short for a phone number
         "",
     ],
 )

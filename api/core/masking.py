@@ -19,6 +19,7 @@ _NUMBERS = re.compile(
     r"(?P<id>\d{17}[\dXxＸｘ])"
     r"|(?P<card>\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)"
     r"|(?P<cc>(?:\+|00|＋)?[8８][6６][ -]?)?(?P<mobile>\d{3}(?:[ -]?\d{4}){2})"
+    r"|(?P<abroad>(?:[+＋]|00)(?![8８][6６])\d{1,3}[ -]?\d(?:[ -]?\d){5,11})"
     r")(?!\d)",
     re.IGNORECASE,
 )
@@ -59,11 +60,16 @@ def _replace(match: re.Match[str]) -> str:
         return _star(match["id"], 6, 4) if _is_id_card(_ascii(match["id"])) else _star(match["id"], 4, 4)
     if match["card"]:
         return _star(match["card"], 4, 4)
+    if match["abroad"]:
+        # A number written with its country code (+852 9123 4478, 00853 6612 3456) is a phone number
+        # whatever its length; only the country code and the last four digits stay readable.
+        code = re.match(r"(?:[+＋]|00)\d{1,3}", match["abroad"])[0]
+        return code + _star(match["abroad"][len(code):], 0, 4)
     if _MOBILE.fullmatch(_ascii(match["mobile"])):
         return (match["cc"] or "") + _star(match["mobile"], 3, 4)
     return match[0]
 
 
 def mask_personal_numbers(text: str) -> str:
-    """Mask mobiles (138****5678), ID cards (110105********1234) and bank cards (6222********1234)."""
+    """Mask mobiles (138****5678, +852 ****4478), ID cards (110105********1234) and bank cards (6222********1234)."""
     return _NUMBERS.sub(_replace, text) if text else text
