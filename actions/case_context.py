@@ -20,7 +20,9 @@ from bot.script import to_simplified
 
 PROGRESS_TOLD = {"action_claim_progress": ("理赔案件", "claim_number"),
                  "action_complaint_progress": ("投诉", "complaint_number"),
-                 "action_submit_complaint": ("投诉", "complaint_number")}
+                 "action_submit_complaint": ("投诉", "complaint_number"),
+                 "action_data_request_progress": ("个人信息申请", "data_request_number")}
+DATA_REQUEST = "个人信息申请"  # kept apart: nothing to urge, and a human or a call-back is the way on
 REGISTERED = "action_submit_complaint"
 # Turns that keep the case told before them in view: a message not understood, or a question about the case
 # ("审核中是啥意思" then "那大概还要多久", or "？？？"), or the urge it was given, up to CASE_TURNS messages back.
@@ -38,7 +40,7 @@ def case_just_told(tracker: Tracker) -> tuple[str, str, bool] | None:
         return None
     case = case_in_view(tracker)
     named = {e.get("value") for e in tracker.latest_message.get("entities", [])
-             if e.get("entity") in ("claim_number", "complaint_number")}
+             if e.get("entity") in ("claim_number", "complaint_number", "data_request_number")}
     # "我仲投訴咗㗎，TS…，而家點呀" right after a claim's outlook: the customer has moved on to the case named
     return None if case and named - {case[1]} else case
 
@@ -73,6 +75,8 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
         say(dispatcher, tracker, f"好的。办好以后，随时把编号 {number} 发给我，我帮您查最新进度。"
             "还有什么可以帮您的吗？")
         return []
+    if kind == DATA_REQUEST:
+        return await about_the_request_told(dispatcher, tracker, number)
     if registered:
         say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
             "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",
@@ -108,9 +112,29 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
     return []
 
 
+async def about_the_request_told(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> list:
+    """"都四天了还在核验身份？", "那最晚哪天必须给我办好" after a personal-data request's status: why the step is there,
+    the date it is answered by, and the ways to a person. Nothing to urge (the backend's escalation watches its
+    deadline); the chat cannot see why it is still at that step, so it gives no reason."""
+    p = await progress(tracker, number)
+    if not p or p.get("finished"):
+        result = f"处理结果：{p['resolution']}。" if p.get("resolution") else ""
+        say(dispatcher, tracker, f"您的个人信息申请 {number} 已经办结。{result}如有疑问，可以转人工客服为您核实。",
+            [choice("转人工客服", "request_human")])
+        return []
+    step = (f"目前在【{p['status']}】这一步：修改或查阅个人信息之前必须先核实是您本人，这是为了保护您的信息安全。"
+            if p["status"] == "身份核验" else f"目前在【{p['status']}】这一步。")
+    due = f"按规定，个人信息申请最晚在 {deadline(p['due_at'])} 前答复您"
+    due += "，现在已经超过了这个时限，非常抱歉，建议转人工客服马上跟进。" if p.get("overdue") else "，目前仍在时限内。"
+    say(dispatcher, tracker, f"理解您的心情。您的个人信息申请 {number}{step}具体为什么还停在这一步，我这里看不到，"
+        f"没法给您准确的原因。{due}想尽快问清楚的话，可以预约电话回访，或者转人工客服。",
+        [choice("预约电话回访", "book_appointment", service_type="电话回访"), choice("转人工客服", "request_human")])
+    return []
+
+
 async def progress(tracker: Tracker, number: str) -> dict[str, Any]:
     """The told case's progress, asked again of the backend ({} if it cannot be had)."""
-    kind = "claims" if number.startswith("LP") else "complaints"
+    kind = "claims" if number.startswith("LP") else "data-requests" if number.startswith("GR") else "complaints"
     try:
         return await backend().get(f"/api/v1/{kind}/{number}/progress", token=tracker.get_slot("verification_token"))
     except ApiError:
@@ -213,6 +237,8 @@ def inside_of_the_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     if not case or not INSIDE_ASKED.search(to_simplified(tracker.latest_message.get("text") or "")):
         return None
     kind, number, _ = case
+    if kind == DATA_REQUEST:
+        return None  # about_the_request_told owns up to it, with the request's own ways on
     say(dispatcher, tracker, f"抱歉，{kind} {number} 具体卡在哪里、由哪位同事经办，我这里看不到，没法给您准确的原因。"
         "可以为您催办，案件会提交主管优先跟进；想马上问清楚的话，我可以为您转人工客服，由专人查看案件后答复您。",
         [choice("帮我催办", "urge"), choice("转人工客服", "request_human")])

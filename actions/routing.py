@@ -65,10 +65,13 @@ COMPLAINT_LIKE = {"file_complaint", "check_complaint_progress", "urge"}
 ASKING = re.compile(r"想问|问一?下|请问|就问|只是问|问的是|想知道|进度|进展|到哪|哪一步|怎么样了|结果了?吗"
                     r"|咋办|怎么办|咋整|是不是|会不会|[?？]|吗\s*$")
 # What a case's customer asks after its progress: when it ends, who acts ("那要是15号还没结果呢")
-ABOUT_A_CASE = re.compile(r"结果|进度|进展|处理|回复|答复|联系|有人管|到账|赔下来|批下来|结案|办完|弄完")
+ABOUT_A_CASE = re.compile(r"结果|进度|进展|处理|回复|答复|联系|有人管|到账|赔下来|批下来|结案|办完|弄完|办好|搞定")
 # "补齐了以后还要多久": how long the case just told will still take
 HOW_LONG_NOW = re.compile(r"(?:还|再)(?:要|得|需要)?(?:等)?(?:多久|多长时间|几天)|什么时候(?:能|会|才)"
-                          r"|几时(?:先|能|才)")
+                          r"|几时(?:先|能|才)|最[晚迟](?:哪天|什么时候|几号|到)")
+# "都四天了还在核验身份？": the step the case was just told to be at, said to last too long
+STALLED = re.compile(r"都(?:已经)?[\d一二两三四五六七八九十几]+(?:天|个?星期|周|个?礼拜|个?月)了"
+                     r"|(?:还|仍然?)(?:停)?在(?:核验|审核|核实|受理|处理|分析|调查)|怎么还(?:在|没|是)")
 # "…这不是骗人吗", "难道…", "有你们这样做生意的吗": a question that asks nothing, said in anger
 RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!！]*$|难道|有(?:你们)?这样.{0,8}吗"
                         r"|还有没有天理|讲不讲理")
@@ -576,7 +579,7 @@ class ActionAnswerFaq(WithdrawsHandover):
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
             dispatcher.utter_message(response=status)
             return []
-        if (LEANS.search(text) and ABOUT_A_CASE.search(text) or HOW_LONG_NOW.search(text)) and (
+        if (LEANS.search(text) and ABOUT_A_CASE.search(text) or HOW_LONG_NOW.search(text) or STALLED.search(text)) and (
                 case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "那要是15号还没结果呢" after its progress
         if GRIEVANCE.search(text) and (answer.get("confidence") or 0.0) < topic_confidence.SURE and (

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import turns
 from actions.common.rating import SCORE_SAID
 from actions.common.reply import choice, say
+from bot.cantonese import to_mandarin
 from bot.script import to_simplified
 
 MAX_SAME_QUESTION = 2
@@ -276,7 +277,8 @@ SKIPPABLE_SLOTS = {"complaint_policy_number"}
 # 冇 / 唔记得 / 唔知: the Cantonese ones, as the normaliser passes them on
 NONE_GIVEN = re.compile(r"^\s*(?:我)?(?:没有|没|无|不涉及|不记得|忘了|不知道|记不清|不清楚|冇|唔记得|唔知)")
 # …and anywhere in the message: "理赔号？不知道啊，当时材料都是我爸自己交的", "保单号找不到了，先不填"
-NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找不[到着见]|不在手边|不在身边|手[边头]没有"
+NONE_ANYWHERE = re.compile(r"不记得|忘了|不知道|记不清|不清楚|找不[到着见]"
+                           r"|[不没]在(?:我)?(?:手|身)(?!机)[边头上]?|手[边头上]没有?"
                            r"|不在我这|没带|不填|不用填|不需要填|免填|唔记得|唔知|唔使填"
                            r"|(?:回头|以后|之后|晚点|稍后)再?(?:补|给|发|提供)")
 # Optional questions, the word that names their subject and the value that means "none": "保单号不在手边，
@@ -328,7 +330,8 @@ def lacks_number(tracker: Tracker) -> str | None:
 
 def _none_given(tracker: Tracker) -> bool:
     message = tracker.latest_message
-    text = (message.get("text") or "").strip()
+    # read in Mandarin words: "保單號碼我冇喺手" is "保单号码我没在手"
+    text = to_mandarin(to_simplified(message.get("text") or "")).strip()
     has_number = any(e.get("entity") in IDENTIFIERS for e in message.get("entities", []))
     said = NONE_GIVEN.match(text) or NONE_ANYWHERE.search(text)
     return bool(said) and not QUESTION.search(text) and not has_number
@@ -341,7 +344,7 @@ def says_none(tracker: Tracker) -> bool:
 
 def declined_optional(tracker: Tracker, form_slots: list[str]) -> tuple[str, str] | None:
     """(slot, its "none" value) when the message declines an optional question of the form by its subject."""
-    text = to_simplified(tracker.latest_message.get("text") or "")
+    text = to_mandarin(to_simplified(tracker.latest_message.get("text") or ""))
     return next(((slot, none) for slot, (subject, none) in OPTIONAL_SUBJECTS.items()
                  if slot in form_slots and not tracker.get_slot(slot) and subject.search(text)
                  and (NONE_ANYWHERE.search(text) or _none_of(subject, text) and not QUESTION.search(text))), None)

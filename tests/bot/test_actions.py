@@ -709,7 +709,7 @@ def test_a_bare_answer_that_looks_like_a_faq_topic_is_left_to_the_form(backend):
         assert dispatcher.messages == [], text
 
 
-@pytest.mark.parametrize("text", ["没有保单号", "不涉及保单", "不记得了"])
+@pytest.mark.parametrize("text", ["没有保单号", "不涉及保单", "不记得了", "保單號碼我冇喺手"])
 def test_saying_there_is_no_policy_number_skips_the_question_instead_of_the_lost_policy_faq(backend, text):
     dispatcher = CollectingDispatcher()
     t = faq_message(text, "complaint_policy_number", "lost_policy")
@@ -2626,7 +2626,8 @@ def test_declining_the_policy_number_early_skips_it_and_keeps_the_complaint(back
 
 @pytest.mark.parametrize("text", ["丁晓东，13552468791，保单号不记得了", "赵丽萍，手机13307551234，保单号回头再补",
                                   "报单号没有 车险的单号一时找不到", "王芳 13712345678 没有保单号",
-                                  "何静 13800001111 保單號都冇", "保单在我闺女那我现在找不着"])
+                                  "何静 13800001111 保單號都冇", "保单在我闺女那我现在找不着",
+                                  "區嘉欣 保單號碼我冇喺手", "保单号没带在身上"])
 def test_declining_the_policy_number_with_other_answers_skips_its_question(backend, text):
     t = tracker({"requested_slot": "person_name", "complaint_description": "理赔拖了两个月"}, text=text,
                 intent="inform", form="complaint_form")

@@ -256,3 +256,40 @@ def test_the_privacy_topic_counts_only_as_a_real_guess():
     assert data_request_asked(about_privacy("妈的 我就要你们领导出来说话 现在 马上", 0.04, "request_human")) is None
     assert data_request_asked(about_privacy("你们存了哪些资料 导出来给我看看", 0.04)) is None  # a weak guess
     assert data_request_asked(about_privacy("你们存了哪些资料 导出来给我看看", 0.6)) == "查询"
+
+
+def after_request_told(number: str, token: str, text: str, topic: str, sure: float) -> object:
+    """`text` (an FAQ topic at `sure`) said right after the verified request's status was told."""
+    t = about_privacy(text, sure)
+    t.latest_message["response_selector"]["faq"]["response"].update(
+        {"intent_response_key": f"faq/{topic}", "utter_action": f"utter_faq/{topic}"})
+    t.slots.update({"data_request_number": number, "verification_token": token, "verified_case": number})
+    t.events = [{"event": "user", "text": "6004"}, {"event": "action", "name": "action_data_request_progress"},
+                {"event": "bot", "text": f"您的个人信息删除申请 {number} 当前状态：【受理】"},
+                {"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
+    return t
+
+
+@pytest.mark.parametrize(("text", "topic", "sure"), [
+    ("受理？都四天了还在受理？我打电话的时候不是已经报过身份证号了吗", "identity_verification", 0.9),  # set 16
+    ("那最晚哪天必须给我办好", "complaint_timeline", 0.4),  # set 16
+])
+def test_a_follow_up_on_the_request_just_told_is_about_that_request(backend, text, topic, sure):  # noqa: F811
+    """Set 16: "都四天了还在核验身份？" right after a data request's status got the identity-check FAQ, and "那最晚哪天"
+    the complaint deadlines: the request is in view — its step, its own due date, and a call-back or a human."""
+    number, history = filed()
+    t = tracker({"data_request_number": number, "phone": "13600136004"}, text="6004", form="data_request_progress_form")
+    t.events = history
+    token = run(ValidateDataRequestProgressForm().validate_data_request_number(
+        number, CollectingDispatcher(), t, DOMAIN))["verification_token"]
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, after_request_told(number, token, text, topic, sure), DOMAIN))
+    said = dispatcher.messages[0]
+    assert number in said["text"] and "【受理】" in said["text"] and "仍在时限内" in said["text"]
+    assert "15" not in said["text"] or "工作日" in said["text"]
+    assert [b["payload"] for b in said["buttons"]][-1] == "/request_human" and said.get("response") is None
+    # a question on another subject is still answered: the request in view does not swallow everything
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, after_request_told(number, token, "犹豫期是多少天", "hesitation_period", 0.9),
+                              DOMAIN))
+    assert dispatcher.messages[0].get("response") == "utter_faq/hesitation_period"
