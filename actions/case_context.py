@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_places import BOOKING_WORDS, service_in_words
+from actions.asks import high_risk
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import OWN_PLAN
@@ -77,6 +78,14 @@ async def about_the_case_told(dispatcher: CollectingDispatcher, tracker: Tracker
         return []
     if kind == DATA_REQUEST:
         return await about_the_request_told(dispatcher, tracker, number)
+    if not registered and await high_risk(tracker.latest_message.get("text") or ""):
+        # "明天再没人理我我就打12378 再发微博" after the case's outlook: his right, said plainly, and the complaint
+        # that is taken at once and escalated — not the outlook again, nor a menu
+        say(dispatcher, tracker, f"理解您的着急，您完全有权投诉，也可以向监管部门反映。如果您愿意，我现在就为您登记"
+            f"投诉（关于{kind} {number}），这类投诉会作为重点投诉优先处理、立即升级给主管跟进；也可以先为您催办，"
+            "或者转人工客服。", [choice("我要投诉", "file_complaint"), choice("帮我催办", "urge"),
+                            choice("转人工客服", "request_human")])
+        return []
     if registered:
         say(dispatcher, tracker, f"会的。您的投诉 {number} 已经受理，处理人员会在承诺的时限内主动联系您；超过时限"
             "系统会自动升级给主管跟进。到时还没人联系的话，随时告诉我投诉编号，我帮您催办，也可以转人工客服。",

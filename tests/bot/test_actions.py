@@ -4710,6 +4710,22 @@ def test_a_claim_picked_as_the_larger_or_smaller_amount():
     assert picked_button("小的那笔", buttons) is buttons[1]
 
 
+@pytest.mark.parametrize("text", ["我不管什么工作日 明天再没人理我我就打12378 再发微博", "再拖我就找律师起诉你们"])
+def test_a_threat_to_go_to_the_regulator_or_the_press_after_a_case_is_offered_the_complaint(backend, text):
+    """Set 16: "明天再没人理我我就打12378 再发微博" after the claim's outlook got a menu: his right is said plainly and
+    the complaint offered first (it would be taken as high-risk), with an urge and a human beside it."""
+    number = "TS20261118-9002"
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, after_complaint_progress(number, text), DOMAIN))
+    said = dispatcher.messages[0]
+    assert "有权投诉" in said["text"] and number in said["text"]
+    assert [b["payload"] for b in said["buttons"]] == ["/file_complaint", "/urge", "/request_human"]
+    # a grumble without such words still gets the case's outlook and the ways to speed it up
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, after_complaint_progress(number, "就知道拖 一直拖"), DOMAIN))
+    assert "有权投诉" not in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
+
+
 def test_what_if_it_is_late_asked_right_after_a_case_is_about_that_case_not_the_faq_it_sounds_like(backend):
     """Set 11: "那要是15号还没结果呢" right after a complaint's progress got the grace-period answer (topic 0.52)."""
     number = "TS20261118-9002"
