@@ -31,7 +31,7 @@ from actions.common.policy import get_policy
 from actions.common.rating import SCORE_SAID, score_of, store_rating
 from actions.common.reply import choice, say
 from actions.common.verification import VerifyingForm, booking_next, case_taken, digits_beside, handed_on, verify
-from actions.deadlines import COMPLAINT_TIMELINE, dated_timeline
+from actions.deadlines import COMPLAINT_TIMELINE, counting_explained, dated_timeline
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
 from bot.requests import REQUESTS
@@ -572,6 +572,9 @@ class ValidateComplaintForm(ContactFormValidator):
         )
 
     async def validate_complaint_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if counted := await counting_explained(tracker):
+            say(dispatcher, tracker, counted)  # "唔系啊 7日咪即系下礼拜一14号啰 你计错咗啩": no "no", a count disputed
+            return {"complaint_confirmed": None}
         return self.accepted("complaint_confirmed", value)
 
 

@@ -10,10 +10,13 @@ import re
 from rasa_sdk import Tracker
 
 from actions.appointment_times import SHANGHAI, grain_of
+from actions.case_context import case_in_view, progress
 from actions.common import format
 from actions.common.api import ApiError, backend
 from actions.common.forms import latest_entity
+from actions.common.policy import get_policy
 from actions.follow_ups import last_answer
+from bot.cantonese import to_mandarin
 from bot.script import to_simplified
 
 GRACE_TOPIC, HESITATION_TOPIC = "utter_faq/grace_period", "utter_faq/hesitation_period"
@@ -129,3 +132,38 @@ async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
     return (f"从签收保单的{format.day(start.isoformat())}算，{days}天犹豫期到{weekday_date(end)}为止。"
             f"按今天算，{state}。"
             "犹豫期适用于保险期间超过一年的人身保险，具体以保单条款为准；需要办理的话我可以帮您预约柜面办理或转人工客服。")
+
+
+# "你算错了吧，周六投诉周六也算一天啊", "7日咪即系下礼拜一14号啰 你计错咗啩": the count of a deadline disputed
+COUNT_DISPUTED = re.compile(r"(?:算|计|数)(?:得|的)?(?:错|不对|漏)|(?:也|都|不)(?:要)?算(?:一天|进去|在内|工作日)"
+                            r"|(?:周末|周六|周日|礼拜[六天日]|星期[六天日])(?:也|都)?(?:算|不算)")
+COUNTING = ("工作日是这样算的：从受理的第二天开始数，只数工作日，受理当天不算，周六、周日和法定节假日也不算"
+            "（调休上班的周末照常算），所以{days}个工作日比{days}个自然日要长。")
+
+
+async def counting_explained(tracker: Tracker) -> str | None:
+    """How working days are counted, with the date that count gives (the complaint being taken, counted from now;
+    or the complaint just told, from its record), when the message disputes a count; None otherwise. The date is
+    stood by: it is the backend's SLA engine that counts it."""
+    text = to_mandarin(to_simplified(tracker.latest_message.get("text") or ""))
+    if not COUNT_DISPUTED.search(text):
+        return None
+    case = case_in_view(tracker)
+    try:
+        if (tracker.active_loop or {}).get("name") == "complaint_form":
+            out = await backend().get("/api/v1/sla/preview", params={"case_type": "complaint",
+                                                                      "start": now().isoformat()})
+            due = {t["name"]: t for t in out["targets"]}["resolution"]
+            days, last = due["duration"].get("working_days"), dt.datetime.fromisoformat(due["due_at"])
+            when = ("按这个算法，今天提交的话，处理结果最晚在"
+                    f"{weekday_date((last - dt.timedelta(days=1)).date())}当天结束前给出")
+        elif case and case[0] == "投诉" and (p := await progress(tracker, case[1])) and not p.get("finished"):
+            days = (await get_policy())["sla"]["complaint"]["resolution"]["working_days"]
+            accepted, last = dt.datetime.fromisoformat(p["accepted_at"]), dt.datetime.fromisoformat(p["resolution_due"])
+            when = (f"您的投诉 {case[1]} 是{weekday_date(accepted.date())}受理的，按这个算法，处理结果最晚在"
+                    f"{weekday_date((last - dt.timedelta(days=1)).date())}当天结束前给出")
+        else:
+            return None
+    except (ApiError, KeyError):
+        return None
+    return f"{COUNTING.format(days=f'{days:g}')}{when}；这是最晚的期限，能早一些处理完的，我们会尽量提前。"

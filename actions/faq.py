@@ -15,7 +15,7 @@ from actions.common.forms import FREE_TEXT_SLOTS, QUESTION, digits_unknown, free
 from actions.common.policy import get_policy, slot_choices
 from actions.common.reply import choice, say
 from actions.complaint_verdict import VERDICT_EXPLAINED, WHAT_TO_DO
-from actions.deadlines import COMPLAINT_TIMELINE, dated_timeline
+from actions.deadlines import COMPLAINT_TIMELINE, counting_explained, dated_timeline
 from bot.script import to_simplified
 
 # How long a claim takes, asked while a complaint is taken, is asked of the complaint — unless the claim is named
@@ -66,7 +66,7 @@ class ActionFaqInForm(Action):
         complaining = (tracker.active_loop or {}).get("name") == "complaint_form"
         if complaining and response in CLAIM_TIMES and not ABOUT_CLAIMS.search(text):
             response = COMPLAINT_TIMELINE  # "点解要7个工作日咁耐" while complaining: how long the complaint takes
-        if dated := await dated_timeline(tracker, response, from_now=complaining):
+        if dated := await counting_explained(tracker) or await dated_timeline(tracker, response, from_now=complaining):
             say(dispatcher, tracker, dated)  # "今天提交的话最晚几号有结果" while the complaint is being taken
             return []
         if response:

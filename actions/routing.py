@@ -34,7 +34,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started, someone_elses_details
-from actions.deadlines import dated_timeline, period_runs_until
+from actions.deadlines import counting_explained, dated_timeline, period_runs_until
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -460,6 +460,9 @@ class ActionHandleFallback(WithdrawsHandover):
         in_task = (tracker.active_loop or {}).get("name")
         if not in_task and (refused := await digits_after_lockout(dispatcher, tracker)) is not None:
             return refused
+        if counted := await counting_explained(tracker):
+            say(dispatcher, tracker, counted)  # "你算错了吧，周六投诉周六也算一天啊": the count, not "not understood"
+            return [FollowupAction(in_task)] if in_task else []
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
         if not in_task and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
@@ -573,7 +576,8 @@ class ActionAnswerFaq(WithdrawsHandover):
             # more to hand in (before the case's outlook, which an unsure topic would get)
             say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
             return []
-        if dated := await dated_timeline(tracker, utter) or await period_runs_until(tracker, utter):
+        if dated := (await counting_explained(tracker) or await dated_timeline(tracker, utter)
+                     or await period_runs_until(tracker, utter)):
             say(dispatcher, tracker, dated)  # "如果我2月3號投訴，最晚幾號會給我結果？": that day's dates, worked out
             return []
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
@@ -670,6 +674,9 @@ class ActionOutOfScope(Action):
             return refused  # "我就是陈晓明本人啊！…8001 这回总对了吧" after three failed checks
         if not form and (sorry := fed_up(dispatcher, tracker)) is not None:
             return sorry
+        if counted := await counting_explained(tracker):
+            say(dispatcher, tracker, counted)  # "你算错了吧，周六投诉周六也算一天啊" after the complaint's dates
+            return []
         if not form and (told := what_to_bring_to_it(dispatcher, tracker)) is not None:
             return told
         if not form and (waiting := agent_awaited_reply(dispatcher, tracker)) is not None:

@@ -4726,6 +4726,32 @@ def test_a_threat_to_go_to_the_regulator_or_the_press_after_a_case_is_offered_th
     assert "有权投诉" not in dispatcher.messages[0]["text"] and "催办" in dispatcher.messages[0]["text"]
 
 
+def test_a_disputed_count_of_working_days_is_explained_with_the_date_it_gives(backend):
+    """Set 16: "唔系啊 今日礼拜一 7日咪即系下礼拜一14号啰 你计错咗啩" at the complaint's read-back, and
+    "你算错了吧，周六投诉周六也算一天啊" after a complaint's progress, got a menu: how working days are counted, and
+    the date."""
+    t = tracker({"requested_slot": "complaint_confirmed"}, text="唔系啊 今日礼拜一 7日咪即系下礼拜一14号啰 你计错咗啩",
+                intent="deny", form="complaint_form")
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateComplaintForm().validate_complaint_confirmed(False, dispatcher, t, DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert out == {"complaint_confirmed": None}  # not a "no": the complaint is still to be confirmed
+    assert "受理当天不算" in said and "7个工作日" in said and "今天提交的话" in said and re.search(r"\d+月\d+日", said)
+    number = "TS20261118-9002"
+    told = after_complaint_progress(number, "你算错了吧，周六投诉周六也算一天啊")
+    told.slots["verification_token"] = run(verify(told, number, "9002")).token
+    dispatcher = CollectingDispatcher()
+    run(ActionHandleFallback().run(dispatcher, told, DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert number in said and "受理当天不算" in said and "受理的，按这个算法" in said
+    # a plain "no" at the read-back is still a no
+    dispatcher = CollectingDispatcher()
+    t.latest_message["text"] = "不对 先别提交"
+    out = run(ValidateComplaintForm().validate_complaint_confirmed(False, dispatcher, t, DOMAIN))
+    assert out["complaint_confirmed"] is False
+    assert not dispatcher.messages
+
+
 def test_what_if_it_is_late_asked_right_after_a_case_is_about_that_case_not_the_faq_it_sounds_like(backend):
     """Set 11: "那要是15号还没结果呢" right after a complaint's progress got the grace-period answer (topic 0.52)."""
     number = "TS20261118-9002"
