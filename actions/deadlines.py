@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 
 from actions.appointment_times import SHANGHAI, grain_of
 from actions.case_context import case_in_view, progress
-from actions.common import format
+from actions.common import format, turns
 from actions.common.api import ApiError, backend
 from actions.common.forms import latest_entity
 from actions.common.policy import get_policy
@@ -137,6 +137,7 @@ async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
 # "你算错了吧，周六投诉周六也算一天啊", "7日咪即系下礼拜一14号啰 你计错咗啩": the count of a deadline disputed
 COUNT_DISPUTED = re.compile(r"(?:算|计|数)(?:得|的)?(?:错|不对|漏)|(?:也|都|不)(?:要)?算(?:一天|进去|在内|工作日)"
                             r"|(?:周末|周六|周日|礼拜[六天日]|星期[六天日])(?:也|都)?(?:算|不算)")
+DAYS_SAID = re.compile(r"[天日号號]|周|礼拜|星期")
 COUNTING = ("工作日是这样算的：从受理的第二天开始数，只数工作日，受理当天不算，周六、周日和法定节假日也不算"
             "（调休上班的周末照常算），所以{days}个工作日比{days}个自然日要长。")
 
@@ -146,7 +147,9 @@ async def counting_explained(tracker: Tracker) -> str | None:
     or the complaint just told, from its record), when the message disputes a count; None otherwise. The date is
     stood by: it is the backend's SLA engine that counts it."""
     text = to_mandarin(to_simplified(tracker.latest_message.get("text") or ""))
-    if not COUNT_DISPUTED.search(text):
+    # (about days: "理赔金额算错了" disputes an amount, unless the bot had just counted working days)
+    days_meant = DAYS_SAID.search(text) or "工作日" in turns.last_bot_text(tracker)
+    if not (COUNT_DISPUTED.search(text) and days_meant):
         return None
     case = case_in_view(tracker)
     try:

@@ -4744,8 +4744,11 @@ def test_a_disputed_count_of_working_days_is_explained_with_the_date_it_gives(ba
     run(ActionHandleFallback().run(dispatcher, told, DOMAIN))
     said = dispatcher.messages[0]["text"]
     assert number in said and "受理当天不算" in said and "受理的，按这个算法" in said
-    # a plain "no" at the read-back is still a no
+    # a plain "no" at the read-back is still a no; an amount disputed is no count of days
     dispatcher = CollectingDispatcher()
+    t.latest_message["text"] = "你们理赔金额算错了"
+    out = run(ValidateComplaintForm().validate_complaint_confirmed(False, dispatcher, t, DOMAIN))
+    assert out["complaint_confirmed"] is False and not dispatcher.messages
     t.latest_message["text"] = "不对 先别提交"
     out = run(ValidateComplaintForm().validate_complaint_confirmed(False, dispatcher, t, DOMAIN))
     assert out["complaint_confirmed"] is False
