@@ -186,11 +186,21 @@ def hour_moved(tracker: Tracker) -> str | None:
     validate_appointment_time like any time."""
     current = values_before_this_turn(tracker).get("appointment_time")
     asked = tracker.get_slot("requested_slot")
-    text = to_simplified(tracker.latest_message.get("text") or "")
-    if not current or asked in (None, "appointment_time") or asked == "appointment_confirmed" and latest_entity(
-            tracker, "time"):
-        return None  # (at the read-back a time NLU found is the mapping's; "九点我赶不过来，改成十点" it may miss)
+    raw = tracker.latest_message.get("text") or ""
+    text = to_simplified(raw)
+    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    if not current or asked in (None, "appointment_time") or asked == "appointment_confirmed" and times and not all(
+            clock_only(e, raw) for e in times):
+        # (at the read-back a time NLU found with a day of its own is the mapping's; a clock time alone — "時間改成
+        # 下午三點好了", which NLU dates today — stays on the day agreed, as "九点我赶不过来，改成十点" NLU may miss)
+        return None
     day = dt.datetime.fromisoformat(str(current)).astimezone(SHANGHAI).date()
+    exact = [e for e in times if grain_of(e) in ("hour", "minute")]
+    if asked == "appointment_confirmed" and exact:
+        # the clock time NLU found, not the half of the day given as a reason ("…早上要開會")
+        moved = dt.datetime.fromisoformat(str(exact[-1]["value"])).astimezone(SHANGHAI)
+        moved = moved.replace(year=day.year, month=day.month, day=day.day).isoformat()
+        return moved if moved != current else None
     said = timeparse.parse(text, dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI))
     clocks = [m.value for m in said if m.grain in OF_THE_DAY]
     if not clocks or any(m.value.date() != day for m in said) or clocks[-1].isoformat() == current:

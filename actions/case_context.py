@@ -211,8 +211,11 @@ def also_asked(tracker: Tracker, told: str) -> tuple[str, list[dict]] | None:
         service = service_in_words(text)
         if service or BOOKING_WORDS.search(text):
             errands.append(f"预约{service or ''}")
+            # (with the branch and the time said for it: "约个时间去你们浦东那边…下周一上午10点")
+            said = {e["entity"]: str(e["value"]) for e in message.get("entities", [])
+                    if e.get("entity") in ("branch", "time") and e.get("value")}
             buttons.append(choice(f"预约{service or '服务'}", "book_appointment",
-                                  **({"service_type": service} if service else {})))
+                                  **said, **({"service_type": service} if service else {})))
         # (replies to the later messages: the booking that gave way to the look-up ran in reply to this one)
         moved_on = any(turns.ran(turns.reply(tracker, b), "complaint_form", "appointment_form") for b in range(back))
         if not errands or moved_on:

@@ -15,6 +15,7 @@ from actions.common.api import ApiError, backend
 from actions.common.closing import FAREWELL, NOTHING_MORE, OWN_PLAN, ask_rating
 from actions.common.format import slot_time
 from actions.common.forms import LAST_DIGITS, declined_optional, free_text, lacks_number
+from actions.common.picks import button_entities, last_buttons
 from actions.common.policy import get_policy
 from actions.common.reply import choice, say
 from bot.questions import ASKS
@@ -103,6 +104,25 @@ OFFERS_URGE = re.compile(r"回复“催办”|可以马上为您催办")
 OFFERS_BOOKING = re.compile(r"[帮为]您预约")
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
 # "好 让人马上联系我" to "…现在为您转接人工客服吗？": a yes, in words NLU could not place
+# The slots a booking button's entities fill (the time entity maps to appointment_time)
+BOOKING_SLOTS = {"service_type": "service_type", "branch": "branch", "time": "appointment_time"}
+# "行，那就约吧，陈晓明，138…" / "好的 办吧" to a booking offered with its own button
+BOOKING_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|麻烦|ok)|约吧|办吧|约一下|帮我约|那就约", re.IGNORECASE)
+
+
+def booking_offer_taken(tracker: Tracker) -> list | None:
+    """The booking the bot's last reply offered with one button of its own ("您刚才还提到要预约理赔面谈，需要现在为您
+    办理吗？"), started with what the button carries, when the message says yes to it — also in words NLU reads as
+    giving contact details. None otherwise."""
+    offered = [b for b in last_buttons(tracker) if str(b.get("payload") or "").startswith("/book_appointment")]
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if len(offered) != 1 or not BOOKING_YES.search(text) or re.search(r"不|别|先不|算了", text):
+        return None
+    carried = button_entities(offered[0])
+    return [SlotSet(slot, carried[entity]) for entity, slot in BOOKING_SLOTS.items() if carried.get(entity)] + [
+        FollowupAction("appointment_form")]
+
+
 HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?:让|叫|找)(?:个)?人|联系我|转吧|转人工",
                        re.IGNORECASE)
 
@@ -234,6 +254,8 @@ class ActionAnswerAffirm(Action):
             return []
         if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
             return await hand_over(dispatcher, tracker, "requested")
+        if (booking := booking_offer_taken(tracker)) is not None:
+            return booking
         if NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")):
             # "行 就这些" after an answer that offered a booking: OK, and that is all — the closing
             return ask_rating(dispatcher, tracker)

@@ -40,6 +40,7 @@ from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
     WithdrawsHandover,
     agent_awaited_reply,
+    booking_offer_taken,
     case_awaiting_proof,
     distress_met,
     fallback,
@@ -465,6 +466,8 @@ class ActionHandleFallback(WithdrawsHandover):
             return [FollowupAction(in_task)] if in_task else []
         if not in_task and human_accepted(tracker):  # "好 让人马上联系我" to "…现在为您转接人工客服吗？"
             return await hand_over(dispatcher, tracker, "requested")
+        if not in_task and (booking := booking_offer_taken(tracker)) is not None:
+            return booking
         if not in_task and SCORE_SAID.search(to_simplified(tracker.latest_message.get("text") or "")):
             return await store_rating(dispatcher, tracker, score_of(tracker))  # "甚好，不胜感激。…本人评五分。"
         if not in_task and (moved := booking_moved(tracker)):
@@ -787,6 +790,8 @@ class ActionRouteInform(Action):
             return change
         if form := case_awaiting_proof(tracker):
             return [FollowupAction(form)]
+        if (booking := booking_offer_taken(tracker)) is not None:
+            return booking  # "行，那就约吧，陈晓明，138…" to the booking offered after a look-up
         # a sure FAQ topic outranks a stray time or service word: "周六开门吗" asks the hours, books nothing
         if answer := faq_instead(tracker, topic_confidence.SURE):
             dispatcher.utter_message(response=answer)

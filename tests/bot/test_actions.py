@@ -345,6 +345,35 @@ def test_a_case_asked_about_beside_a_booking_is_looked_up_first_and_the_booking_
     assert "投诉、预约上门服务" in line and len(buttons) == 2
 
 
+def test_the_booking_offered_after_a_look_up_keeps_its_branch_and_time_and_a_yes_with_contacts_takes_it(backend):
+    """Set 17: "…二是我想约个时间去你们浦东那边当面把这个理赔的事谈一谈，下周一上午10点" was offered after the claim's
+    progress, and "行，那就约吧，陈晓明，13800138001" got "not understood"."""
+    from actions.case_context import other_case_offered
+    from actions.handover import booking_offer_taken
+
+    claim, monday = "LP2026110290102", "2026-12-14T10:00:00+08:00"
+    asked = (f"你好，两件事。一是帮我看看理赔到哪一步了，号码是 {claim} ；"
+             "二是我想约个时间去你们浦东那边当面把这个理赔的事谈一谈，下周一上午10点")
+    entities = [{"entity": "claim_number", "value": claim}, {"entity": "branch", "value": "上海浦东支公司"},
+                {"entity": "time", "value": monday}]
+    told = tracker({"claim_number": claim}, text="身份证后四位1234")
+    told.events = [{"event": "user", "text": asked, "parse_data": {"text": asked, "entities": entities}},
+                   {"event": "bot", "text": "为保护您的隐私，请提供……后4位"},
+                   {"event": "user", "text": "身份证后四位1234", "parse_data": {"text": "身份证后四位1234"}}]
+    line, buttons = other_case_offered(told, claim)
+    assert "预约理赔面谈" in line and button_entities(buttons[0]) == {
+        "branch": "上海浦东支公司", "time": monday, "service_type": "理赔面谈"}
+    t = tracker(text="行，那就约吧，陈晓明，13800138001", intent="inform")
+    t.events = [{"event": "user", "text": "身份证后四位1234"},
+                {"event": "bot", "text": line, "data": {"buttons": buttons}},
+                {"event": "user", "text": "行，那就约吧，陈晓明，13800138001"}]
+    assert run(ActionRouteInform().run(CollectingDispatcher(), t, DOMAIN)) == [
+        SlotSet("service_type", "理赔面谈"), SlotSet("branch", "上海浦东支公司"), SlotSet("appointment_time", monday),
+        FollowupAction("appointment_form")]
+    t.latest_message["text"] = "先不约了，谢谢"
+    assert booking_offer_taken(t) is None
+
+
 def test_a_rating_at_a_change_read_back_does_not_leave_it(backend):
     """"哈哈 谢了 5分" to "把预约…改到…对吗？" left the change as if it were a look-up ("这次先不查了")."""
     change = {"appointment_number": "YY20261207-0001", "verification_token": "t", "appointment_action": "reschedule",
@@ -3636,6 +3665,26 @@ def test_an_hour_changed_at_the_read_back_moves_the_time_and_asks_nothing_else(b
     dispatcher = CollectingDispatcher()
     assert run(form.validate_appointment_confirmed(False, dispatcher, t, DOMAIN))["appointment_confirmed"] is None
     assert "哪一项需要修改" in dispatcher.messages[0]["text"]
+
+
+def test_a_clock_time_alone_at_the_read_back_stays_on_the_day_agreed(backend):
+    """Set 17: "時間改成下午三點好了" at the read-back of Thursday 10:00 (NLU dated it today 15:00) booked today."""
+    day = dt.date.today() + dt.timedelta(days=2)
+    today_at_three = dt.datetime.combine(dt.date.today(), dt.time(15, 0)).isoformat() + "+08:00"
+    for text, span in [("啊抱歉，時間改成下午三點好了，早上要開會", "下午三點"), ("改成下午三点吧", "下午三点")]:
+        start = text.index(span)
+        t = tracker({"requested_slot": "appointment_confirmed"}, text=text, intent="inform", form="appointment_form",
+                    entities=[{"entity": "time", "value": today_at_three, "start": start, "end": start + len(span),
+                               "additional_info": {"grain": "hour"}}])
+        t.events = [{"event": "slot", "name": "appointment_time", "value": f"{day.isoformat()}T10:00:00+08:00"},
+                    {"event": "user", "text": text}]
+        assert run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {
+            "appointment_time": f"{day.isoformat()}T15:00:00+08:00"}
+    # a day of its own said with it is the mapping's: "改到明天下午三点"
+    text = "改到明天下午三点"
+    t.latest_message.update(text=text, entities=[{"entity": "time", "value": today_at_three, "start": 2, "end": 8,
+                                                  "additional_info": {"grain": "hour"}}])
+    assert run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {}
 
 
 def test_the_day_asked_for_as_the_booking_started_is_the_day_shown_again(backend):
