@@ -36,6 +36,7 @@ from actions.common.verification import (
     handed_on,
     verify_slot,
 )
+from actions.complaints import AGREES_FIRST
 from actions.handover import hand_over, human_accepted
 from bot.script import to_simplified
 
@@ -229,6 +230,15 @@ class ActionClaimProgress(Action):
         return [SlotSet("id_last4", None)]
 
 
+def proposal_taken(tracker: Tracker) -> list:
+    """The complaint type proposed, when the message hurries us with a yes first ("行，你赶紧让人跟我说")."""
+    suggested = tracker.get_slot("complaint_type_suggestion")
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if tracker.get_slot("requested_slot") != "complaint_type" or not suggested or not AGREES_FIRST.match(text):
+        return []
+    return [SlotSet("complaint_type", suggested)]
+
+
 class ActionUrge(Action):
     """催办 on the case the customer just verified; otherwise ask which case first."""
 
@@ -240,9 +250,10 @@ class ActionUrge(Action):
             return await hand_over(dispatcher, tracker, "requested")
         form = (tracker.active_loop or {}).get("name")
         if form and form not in ("claim_progress_form", "complaint_progress_form"):
-            # "我等着" while a complaint is being taken (urge 0.5): that task goes on; no look-up replaces it
+            # "我等着" while a complaint is being taken (urge 0.5): that task goes on; no look-up replaces it.
+            # "行，你赶紧让人跟我说" to the type proposed: a yes first, so the proposal is taken on the way
             say(dispatcher, tracker, "好的，我们先把这件事办完，马上就好：")
-            return [FollowupAction(form)]
+            return [*proposal_taken(tracker), FollowupAction(form)]
         text = to_simplified(tracker.latest_message.get("text") or "")
         if THANKS.search(text) and not HURRIES_US.search(text) and (
                 plan := plan_acknowledged(dispatcher, tracker)) is not None:

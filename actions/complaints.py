@@ -54,7 +54,8 @@ DEMAND = re.compile(
     r"[，,。.;；!！\s]+(?=(?:我|我们)?(?:希望|请求)|(?:我|我们)要求|要求(?!我)|(?:我的)?诉求(?:是|[:：]))"
 )
 # …or opens the answer: "诉求就是重新核赔" said when asked what happened.
-DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我们|我的)?要求(?!我)|(?:我的)?诉求)")
+DEMAND_FIRST = re.compile(r"^\s*(?:(?:我|我们)?(?:希望|请求)|(?:我|我们|我的)?要求(?!我)|(?:我的)?诉求"
+                          r"|(?:我|我们)?(?:就|只)有?(?:一个|一条|这一?个)(?:要求|诉求|请求))")
 # After a demand said first, what makes the rest a story ("当初业务员拍胸脯说随时能取") rather than more of the
 # demand ("6万块一分都不能少").
 STORY_MARKS = re.compile(r"当初|当时|之前|那时|去年|上个月|结果|说是|说好|业务员|代理人|经纪|客服|理赔员|定损员")
@@ -314,9 +315,9 @@ DEMAND_PREAMBLE = re.compile(r"^(?:(?:对|是的?|嗯|好)[\s,，]*)?(?:我)?(?:
 def demand_words(answer: str) -> str:
     """The demand without the preamble and the asides about numbers said with it."""
     return NUMBER_ASIDE.sub("", DEMAND_PREAMBLE.sub("", answer)).strip(" ，,。") or answer
-AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|可以|就是)")
+AGREES = re.compile(r"^(?:对|是的?|没错|嗯|好|行|可以|就是)")
 # …a yes as a clause of its own, whatever follows it
-AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|可以)+(?:[\s,，。!！]|$)")
+AGREES_FIRST = re.compile(r"^(?:对|是的|没错|嗯|好的?|行|可以)+(?:[\s,，。!！]|$)")
 
 
 CALL_AT = re.compile(r"打(?:吧|啊|呗|过来)?\s*$")

@@ -4993,6 +4993,21 @@ def test_an_urge_in_the_middle_of_another_task_does_not_replace_it(backend):
     t = tracker({"requested_slot": "complaint_type"}, text="我等着", intent="urge", form="complaint_form")
     events = run(ActionUrge().run(CollectingDispatcher(), t, DOMAIN))
     assert events == [FollowupAction("complaint_form")]
+    # set 17: "行，你赶紧让人跟我说" to the type proposed — a yes first: the proposal is taken on the way
+    t.slots["complaint_type_suggestion"] = "理赔纠纷"
+    t.latest_message["text"] = "行，你赶紧让人跟我说"
+    events = run(ActionUrge().run(CollectingDispatcher(), t, DOMAIN))
+    assert events == [SlotSet("complaint_type", "理赔纠纷"), FollowupAction("complaint_form")]
+
+
+@pytest.mark.parametrize("text", ["我就一个要求，该赔的钱赔给我们，别再让我们老头老太太来回跑了",
+                                  "只有一个诉求：按合同赔付"])
+def test_a_demand_announced_as_the_only_one_is_the_demand_at_any_question(backend, text):
+    """Set 17: "我就一个要求，该赔的钱赔给我们…" to the type question was "not found"."""
+    t = tracker({"requested_slot": "complaint_type", "complaint_description": "老伴住院被拒赔"}, text=text,
+                form="complaint_form")
+    out = run(ValidateComplaintForm().extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert "赔" in out["complaint_demand"]
 
 
 def test_a_call_back_asked_for_with_a_time_or_after_the_offer_is_booked(backend):
