@@ -29,6 +29,7 @@ KIND_WORDS = (
     ("删除", re.compile(r"删|注销|清除|清空|销毁|抹掉|抹去|去掉|不要(?:再)?保留|别(?:再)?保存|彻底移除")),
     ("更正", re.compile(r"更正|改正|纠正|修正|写错|登记错|录错|填错|有误|不准确|(?<!对)不对(?!不)|更新")),
     ("查询", re.compile(r"查询|查阅|查一下|查查|查看|看看|看一下|核对|(?<!领)导出|调取|调出|复印|副本|拷贝"
+                        r"|(?:先|想|要)查(?!进度)"
                         r"|给我一份|发我一份|提供(?:一份|给我)|(?:存|保存|收集|留)(?:了|着)(?:我)?(?:哪些|什么|多少)|都有(?:哪些|什么)")),
 )
 # One's own details on record, named: "联系电话", "本人的手机号码", "我的地址"
@@ -73,10 +74,17 @@ def request_asked_about(tracker: Tracker) -> bool:
     return data_request_meant(tracker) and (named or bool(STANDING.search(text)))
 
 
+# A clause that says what the customer wants done now: "我想查一下", "那就先查吧"
+WISHED = re.compile(r"^(?:好|行|那|那就|就)*(?:我|我们)?(?:想|要|希望|请|麻烦|帮我|先)")
+CLAUSES = re.compile(r"[^，,。.!！？?；;\s]+")
+
+
 def kind_in(text: str) -> str | None:
-    """The kind of data request the words ask for, if they name one (not one ruled out: "这个不用删")."""
+    """The kind of data request the words ask for, if they name one (not one ruled out: "这个不用删"). The kind
+    wished for in a clause of its own wins: "听说…不用的还能让删掉，是真的吗？我想查一下" asks to see the data."""
     text = NEGATED_KIND.sub(" ", text)
-    return next((kind for kind, words in KIND_WORDS if words.search(text)), None)
+    wished = " ".join(clause for clause in CLAUSES.findall(text) if WISHED.match(clause))
+    return next((kind for part in (wished, text) for kind, words in KIND_WORDS if part and words.search(part)), None)
 
 
 def data_request_asked(tracker: Tracker) -> str | None:
@@ -149,9 +157,15 @@ class ValidateDataRequestForm(ContactFormValidator):
         return "validate_data_request_form"
 
     async def extract_data_request_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = to_simplified(tracker.latest_message.get("text") or "")
+        if tracker.get_slot("requested_slot") == "data_request_confirmed" and (
+                wished := kind_in(" ".join(c for c in CLAUSES.findall(text) if WISHED.match(c)))) and (
+                wished != tracker.get_slot("data_request_kind")):
+            # "好，那就先查吧，查完再说删不删" at the read-back of a deletion: the kind changed, read back again
+            say(dispatcher, tracker, f"好的，申请事项改为：{KIND_CHOICES[wished]}。")
+            return {"data_request_kind": wished, "data_request_confirmed": None}
         if tracker.get_slot("requested_slot") != "data_request_kind":
             return {}
-        text = to_simplified(tracker.latest_message.get("text") or "")
         kind = kind_in(text) or next((k for k, title in KIND_CHOICES.items() if title in text), None)
         return {"data_request_kind": kind} if kind else {}
 

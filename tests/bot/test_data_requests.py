@@ -36,6 +36,7 @@ def about_privacy(text: str, sure: float = 0.8, intent: str = "faq"):
     ("把我登记的身份证号给我核对一下", "查询"),
     ("我的個人資料登記錯了 要更正", "更正"),
     ("啊？保单我还要用的。那先不删了，就帮我申请查一下你们存了哪些信息", "查询"),  # set 15: was a deletion
+    ("听说可以查你们存了自己哪些个人信息，不用的还能让删掉，是真的吗？我想查一下", "查询"),  # set 17: was a deletion
 ])
 def test_a_request_about_ones_own_data_is_recognised_with_its_kind(text, kind):
     assert data_request_asked(about_privacy(text)) == kind
@@ -293,3 +294,16 @@ def test_a_follow_up_on_the_request_just_told_is_about_that_request(backend, tex
     run(ActionAnswerFaq().run(dispatcher, after_request_told(number, token, "犹豫期是多少天", "hesitation_period", 0.9),
                               DOMAIN))
     assert dispatcher.messages[0].get("response") == "utter_faq/hesitation_period"
+
+
+def test_the_kind_wished_at_the_read_back_changes_the_request():
+    """Set 17: "好，那就先查吧，查完再说删不删" at the read-back of a deletion was asked to confirm the deletion."""
+    slots = {"requested_slot": "data_request_confirmed", "data_request_kind": "删除", "person_name": "章国栋",
+             "phone": "13810937264"}
+    t = tracker(slots, text="好，那就先查吧，查完再说删不删", intent="affirm", form="data_request_form")
+    dispatcher = CollectingDispatcher()
+    out = run(ValidateDataRequestForm().extract_data_request_kind(dispatcher, t, DOMAIN))
+    assert out == {"data_request_kind": "查询", "data_request_confirmed": None}
+    assert "查看" in dispatcher.messages[0]["text"]
+    t.latest_message["text"] = "好的 确认"  # a plain yes changes nothing
+    assert run(ValidateDataRequestForm().extract_data_request_kind(CollectingDispatcher(), t, DOMAIN)) == {}
