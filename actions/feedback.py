@@ -59,7 +59,10 @@ class ActionThank(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = to_simplified(tracker.latest_message.get("text") or "")
-        if not (tracker.active_loop or {}).get("name") and SAYS_RATING.search(text) and (score := score_of(tracker)):
+        form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
+        if form and asked.endswith("_confirmed") and confirms(text, "thank"):
+            return [FollowupAction(form)]  # "唔該" to the read-back: a yes, the form takes it (no "不客气" first)
+        if not form and SAYS_RATING.search(text) and (score := score_of(tracker)):
             return await store_rating(dispatcher, tracker, score)
         dispatcher.utter_message(response="utter_welcome")
         return []

@@ -55,8 +55,11 @@ SOMEONE_ASKED_FOR = re.compile(r"(?:那|那你们|你们)?(?:现在|这会儿?|�
 CASE_NUMBER = re.compile(r"(?i)(?:lp|ts|yy|gr|p)\s*\d{6,}")
 # …and a human wished for in so many words, then "转一下": "我爸说想跟真人说两句，您帮忙转一下"
 HUMAN_WISHED = re.compile(r"(?:.*(?:说|讲))?(?:我|我们)?(?:想|要)(?:跟|和|同|找)(?:个)?(?:真人|人工)(?:客服)?"
-                          r"(?:说|聊|谈|讲|沟通)(?:两句|几句|一下|下)?")
+                          r"(?:说|聊|谈|讲|沟通|倾)(?:两句|几句|一下|下)?")
 TRANSFER = re.compile(r"(?:您|你)?(?:帮忙|帮我|麻烦|给我)?转(?:一下|下|过去)?(?:吧|啊|呗)?")
+# …or asked alone, urged: "快啲幫我轉啦" (快些帮我转啦 once read in Mandarin words) — in a service chat, to a person
+URGED_TRANSFER = re.compile(r"(?:快些|快点|快|赶紧|赶快)(?:您|你)?(?:帮忙|帮我|麻烦|给我)?转(?:接)?(?:一下|下|过去)?"
+                            r"(?:啦|吧|啊|呗|嘛|呀)?|(?:您|你)?(?:帮忙|帮我|麻烦)(?:转接|转)(?:一下|下|过去)?(?:啦|吧|呗|嘛|呀)")
 
 
 def explicit_request(text: str) -> str | None:
@@ -67,6 +70,8 @@ def explicit_request(text: str) -> str | None:
         return "request_human"
     every = CLAUSE.findall(text)
     if any(HUMAN_WISHED.fullmatch(c) for c in every) and (len(every) == 1 or any(TRANSFER.fullmatch(c) for c in every)):
+        return "request_human"
+    if len(every) == 1 and URGED_TRANSFER.fullmatch(every[0]):
         return "request_human"
     clauses = [clause for clause in every if not QUESTION.search(clause)]
     for intent, pattern in REQUESTS.items():

@@ -5209,6 +5209,17 @@ def test_a_yes_read_as_goodbye_at_a_read_back_is_taken_by_the_form(backend, text
     assert (events == [FollowupAction("appointment_change_form")]) is goes_on
 
 
+@pytest.mark.parametrize(("text", "goes_on"), [("唔該", True), ("谢谢", True), ("谢谢 我再想想", False)])
+def test_a_bare_thanks_read_as_thank_at_a_read_back_is_taken_by_the_form(backend, text, goes_on):
+    """Set 17: "唔該" to a booking's read-back got "不客气" and the read-back again; the booking was never made."""
+    from actions.feedback import ActionThank
+
+    t = tracker({"requested_slot": "appointment_confirmed"}, text=text, intent="thank", form="appointment_form")
+    dispatcher = CollectingDispatcher()
+    events = run(ActionThank().run(dispatcher, t, DOMAIN))
+    assert (events == [FollowupAction("appointment_form")] and not dispatcher.messages) is goes_on
+
+
 @pytest.mark.parametrize(("intent", "told"), [
     ("faq", ["11月28日", "15天犹豫期到12月13日（周日）", "还在犹豫期内"]),
     ("inform", ["11月28日", "12月13日", "还在犹豫期内"]),

@@ -15,6 +15,9 @@ from bot.components.explicit_request import ExplicitRequest, explicit_request
     ("投诉", "file_complaint"),
     ("你说的我看不懂,转人工", "request_human"),
     ("算了,找人工客服吧", "request_human"),
+    ("好麻烦耶,那帮我转真人好了", "request_human"),  # set 17: asked with a softener
+    ("快些帮我转啦", "request_human"),  # set 17: "快啲幫我轉啦" in Mandarin words, right after a human was wished for
+    ("我想找个真人倾下", "request_human"),
     ("你们投诉一般多久能处理?我要投诉", "file_complaint"),   # a question beside the request
     ("我住北京朝阳区那边……哎算了算了,上门还得在家干等,不约了", "stop"),  # giving up, with an address before it
     ("我不想约了", "stop"),
@@ -54,6 +57,8 @@ def test_a_clause_that_is_only_a_request_names_the_intent(text, intent):
     "我上次投诉的进度",              # not a clause of its own
     "业务员说可以投诉到监管部门",
     "不用转人工",
+    "帮我转账",
+    "帮我转",  # alone and not urged: could be anything
     "算了,改成明天吧",               # a lone 算了 goes on with something else
     "不用了",                          # no to an offer: deny, not stop
     "不约了吗?",
