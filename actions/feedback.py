@@ -51,6 +51,9 @@ class ActionAskCsat(Action):
         return ask_rating(dispatcher, tracker)
 
 
+SAYS_BYE = re.compile(r"再见|再会|拜拜|晚安|回见|告辞|下线了|(?<![a-z])bye(?![a-z])", re.IGNORECASE)
+
+
 class ActionThank(Action):
     """"You're welcome"; a score said with the thanks ("谢谢你这么耐心，打五分") is the chat's rating, stored."""
 
@@ -64,6 +67,8 @@ class ActionThank(Action):
             return [FollowupAction(form)]  # "唔該" to the read-back: a yes, the form takes it (no "不客气" first)
         if not form and SAYS_RATING.search(text) and (score := score_of(tracker)):
             return await store_rating(dispatcher, tracker, score)
+        if not form and SAYS_BYE.search(text):
+            return ask_rating(dispatcher, tracker)  # "谢谢，再见" / "謝謝，晚安": a goodbye, not "anything else?"
         dispatcher.utter_message(response="utter_welcome")
         return []
 

@@ -5209,6 +5209,17 @@ def test_a_yes_read_as_goodbye_at_a_read_back_is_taken_by_the_form(backend, text
     assert (events == [FollowupAction("appointment_change_form")]) is goes_on
 
 
+@pytest.mark.parametrize(("text", "closes"), [("謝謝，晚安", True), ("谢谢，再见", True), ("谢谢你", False)])
+def test_thanks_with_a_goodbye_closes_the_chat(backend, text, closes):
+    """Set 17: "謝謝，晚安" and "谢谢，再见" were asked "还有其他问题吗？"."""
+    from actions.feedback import ActionThank
+
+    dispatcher = CollectingDispatcher()
+    events = run(ActionThank().run(dispatcher, tracker(text=text, intent="thank"), DOMAIN))
+    assert (events == [SlotSet("csat_asked", True)]) is closes
+    assert ("请为本次服务打个分" in (dispatcher.messages[0].get("text") or "")) is closes
+
+
 @pytest.mark.parametrize(("text", "goes_on"), [("唔該", True), ("谢谢", True), ("谢谢 我再想想", False)])
 def test_a_bare_thanks_read_as_thank_at_a_read_back_is_taken_by_the_form(backend, text, goes_on):
     """Set 17: "唔該" to a booking's read-back got "不客气" and the read-back again; the booking was never made."""
