@@ -103,6 +103,52 @@ def day_said_before(tracker: Tracker) -> dt.date | None:
     return day if -366 <= (day - today()).days <= HALF_A_YEAR else None
 
 
+LIMITATION_TOPIC = "utter_faq/claim_time_limit"
+# Which limitation applies: a life policy's (a death, 寿险) or any other's (an accident, an illness, a car)
+LIFE_SAID = re.compile(r"寿险|人寿|身故|过世|去世|走了|病故|死亡|离世|没了")
+OTHER_SAID = re.compile(r"意外|医疗|健康|重疾|车险|财产|家财|住院|骨折|摔|跌|受伤|车祸|手术|生病|看病")
+LIMITATION_YEARS_BACK = 10  # an insured event named further back is no day to count from
+
+
+def event_day_said(tracker: Tracker) -> dt.date | None:
+    """The day of the insured event the message names: in the past (a date without its year that lies ahead is
+    last year's), and not too long ago."""
+    if not (named := named_moment(tracker)):
+        return None
+    day = named[0].date()
+    if day > today():
+        day = day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else day
+    return day if 0 <= (today() - day).days <= 366 * LIMITATION_YEARS_BACK else None
+
+
+async def limitation_runs_until(tracker: Tracker, utter: str | None) -> str | None:
+    """Until when a claim can be made for the insured event the message dates ("去年一月十五號在路上跌倒骨折，有買
+    你們的意外險…還來得及嗎？"), by the policy file's limitation years, counted by the backend; both kinds when the
+    message does not say which. None for the general answer."""
+    previous = last_answer(tracker)
+    if LIMITATION_TOPIC not in {utter, previous[0] if previous else None} or not (start := event_day_said(tracker)):
+        return None
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    kinds = [k for k, said in (("life", LIFE_SAID), ("other", OTHER_SAID)) if said.search(text)] or ["life", "other"]
+    parts = []
+    for kind in kinds:
+        try:
+            out = await backend().get("/api/v1/terms/preview",
+                                      params={"term": f"limitation_{kind}", "start": start.isoformat()})
+        except ApiError:
+            return None  # the general answer holds the same years
+        ends = dt.date.fromisoformat(out["ends"])
+        state = "还在时效内" if ends >= today() else "已经超过了这个时效"
+        name = "人寿保险" if kind == "life" else "意外、健康、财产等其他保险"
+        parts.append(f"{name}是{out['years']}年，从{start.year}年{start.month}月{start.day}日算到{ends.year}年"
+                     f"{weekday_date(ends)}为止，按今天算{state}")
+    late = any("超过" in p for p in parts)
+    return ("按《保险法》，理赔的时效从知道出险之日起算：" + "；".join(parts) + "。"
+            + ("超过时效能否受理要看具体情况，建议尽快转人工客服确认。" if late and len(parts) == 1 else
+               "建议尽快报案、准备材料，越早越便于核实。")
+            + "具体以保险合同和相关法律规定为准，需要的话我可以帮您转人工客服确认。")
+
+
 async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
     """Until when the grace period (for the premium due day named) or the hesitation period (for the day the policy
     was received) runs, as the backend counts it; None for the general answer. The

@@ -34,7 +34,7 @@ from actions.complaints import (
     type_in_words,
 )
 from actions.data_requests import data_request_started, someone_elses_details
-from actions.deadlines import counting_explained, dated_timeline, period_runs_until
+from actions.deadlines import counting_explained, dated_timeline, limitation_runs_until, period_runs_until
 from actions.follow_ups import LEANS, answer_leaning, answered_already, last_answer
 from actions.handover import ROUTES as CASE_ROUTES
 from actions.handover import (
@@ -580,7 +580,7 @@ class ActionAnswerFaq(WithdrawsHandover):
             say(dispatcher, tracker, DECIDED[decided[1]].format(number=decided[0]))
             return []
         if dated := (await counting_explained(tracker) or await dated_timeline(tracker, utter)
-                     or await period_runs_until(tracker, utter)):
+                     or await period_runs_until(tracker, utter) or await limitation_runs_until(tracker, utter)):
             say(dispatcher, tracker, dated)  # "如果我2月3號投訴，最晚幾號會給我結果？": that day's dates, worked out
             return []
         if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):

@@ -81,6 +81,16 @@ def test_term_preview_counts_the_policy_files_days_from_the_day_after(http, term
     assert http.get("/api/v1/terms/preview", params={"term": "waiting", "start": start}).status_code == 422
 
 
+@pytest.mark.parametrize(("term", "start", "ends"), [
+    ("limitation_other", "2025-01-15", "2027-01-15"), ("limitation_life", "2024-03-10", "2029-03-10"),
+    ("limitation_other", "2024-02-29", "2026-02-28")])
+def test_term_preview_counts_the_limitation_to_claim_in_the_policy_files_years(http, term, start, ends):
+    years = POLICY.customer_terms.claim_limitation_years[term.removeprefix("limitation_")]
+    r = http.get("/api/v1/terms/preview", params={"term": term, "start": start})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"term": term, "start": start, "years": years, "ends": ends}
+
+
 def test_sla_preview_says_a_date_in_an_unpublished_year_may_move(http):
     # A complaint accepted on 2027-02-03: its 7 working days skip the policy file's 春节 days, but 2027's 调休
     # is not published yet, so the bot must say the date may still change.

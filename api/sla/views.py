@@ -1,5 +1,5 @@
 """SLA preview: every target's deadline for a case accepted at a given time; term preview: the last day of a
-policy term (grace, hesitation) counted from a given day. The bot quotes these."""
+policy term (grace, hesitation, the limitation to claim) counted from a given day. The bot quotes these."""
 
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -38,8 +38,17 @@ def sla_preview(
 
 
 @router.get("/terms/preview")
-def term_preview(term: Literal["grace", "hesitation"], start: date) -> dict:
-    """The last day of a policy term counted from `start` (the premium due day; the day the policy was received):
-    the policy file's calendar days, from the day after."""
-    days = getattr(get_policy().customer_terms, f"{term}_days")
+def term_preview(term: Literal["grace", "hesitation", "limitation_life", "limitation_other"], start: date) -> dict:
+    """The last day of a policy term counted from `start` (the premium due day; the day the policy was received;
+    the day the insured event became known): the policy file's calendar days from the day after, or its years
+    to the same date (29 February: the 28th)."""
+    terms = get_policy().customer_terms
+    if term.startswith("limitation_"):
+        years = terms.claim_limitation_years[term.removeprefix("limitation_")]
+        try:
+            ends = start.replace(year=start.year + years)
+        except ValueError:
+            ends = start.replace(year=start.year + years, day=28)
+        return {"term": term, "start": start.isoformat(), "years": years, "ends": ends.isoformat()}
+    days = getattr(terms, f"{term}_days")
     return {"term": term, "start": start.isoformat(), "days": days, "ends": (start + timedelta(days=days)).isoformat()}

@@ -5255,6 +5255,31 @@ def test_the_hesitation_period_for_the_day_the_policy_was_received_is_worked_out
     assert "宽限期" not in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize(("text", "day", "told"), [
+    ("他去年一月十五号在路上跌倒骨折，有买你们的意外险，现在还来得及吗", "2025-01-15",
+     ["2年", "2027年1月15日（周五）为止", "还在时效内"]),
+    ("我老伴前年三月十号走了，他的人寿保险现在还能申请吗", "2024-03-10",
+     ["人寿保险是5年", "2029年3月10日", "还在时效内"]),
+    ("2022年5月1号出的事 还能申请吗", "2022-05-01", ["人寿保险是5年", "其他保险是2年", "已经超过了这个时效"]),
+])
+def test_the_limitation_to_claim_for_the_day_of_the_event_is_worked_out(backend, monkeypatch, text, day, told):
+    """Set 17: "去年一月十五號在路上跌倒骨折，有買你們的意外險…現在還來得及嗎？" got the general limitation answer; the
+    customer had to count two years herself."""
+    monkeypatch.setattr(deadlines, "now", lambda: dt.datetime(2026, 12, 8, 19, 20, tzinfo=ZoneInfo("Asia/Shanghai")))
+    event = {"entity": "time", "value": f"{day}T00:00:00+08:00", "additional_info": {"grain": "day"}}
+    t = tracker(text=text, intent="faq", entities=[event])
+    t.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/claim_time_limit",
+                                                                  "confidence": 0.8}}}
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert all(part in dispatcher.messages[0]["text"] for part in told), dispatcher.messages[0]["text"]
+    # no day named: the general answer
+    t.latest_message["entities"] = []
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0].get("response") == "utter_faq/claim_time_limit"
+
+
 def test_a_complaint_with_a_policy_number_the_records_lack_is_filed_without_the_link_not_lost(backend):
     """Set 16: "张保单系P2026000000319" (no such policy) made the submission fail at the very end, and the
     complaint was lost."""
