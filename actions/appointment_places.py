@@ -219,6 +219,8 @@ BOOKING_WORDS = re.compile(rf"{BOOK}|安排|改到|改成|改做|改为|换到|�
 
 # Said as a booking starts from a message that also asks something else ("明天北京会下雪吗？我明天要去你们朝阳那边办事")
 OWNED_UP = "抱歉，这个问题我回答不了。您要来网点办事的话，我帮您先约好时间。"
+# "在吗，查个理赔…": a greeting asks nothing
+GREETING = re.compile(r"(?:你好|您好|喂|哈喽)?[，,\s]*(?:在吗|在不在|有人吗|在么|在嘛)[?？]?")
 QUESTION_PIECE = re.compile(r"[^,，.。!！;；?？~～]+[?？]?")
 # What a question about the visit itself, or about insurance, speaks of ("周六开门吗", "要带什么证件", "停车方便吗")
 # …or when ("这周六上午行吗"), or only a tag on what came before ("…派人来家里办保单变更，可以吗？")
@@ -231,6 +233,7 @@ OUR_WORDS = re.compile(r"网点|柜台|柜面|公司|营业|开门|上班|下班
 def question_beside(text: str) -> bool:
     """Does a piece of the message ask something that is neither the visit it tells of nor insurance ("明天北京会下雪
     吗？我明天要去你们朝阳那边办事")? Not "周六开门吗？想约个柜面": that one is ours to answer."""
-    return any(ASKS.search(piece) and not service_in_words(piece) and not BOOKING_WORDS.search(piece)
+    return any(ASKS.search(piece) and not GREETING.fullmatch(piece.strip()) and not service_in_words(piece)
+               and not BOOKING_WORDS.search(piece)
                and not OUR_WORDS.search(piece) and not any(word in piece for word in domain_words())
                for piece in QUESTION_PIECE.findall(text))

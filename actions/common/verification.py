@@ -263,7 +263,7 @@ async def booking_instead(tracker: Tracker) -> bool:
 
 
 # Where a case stands, asked: "想问问我那个投诉TS…有进展没", "查一下我的理赔LP…"
-STANDING_ASKED = re.compile(r"进度|进展|到哪|怎么样了|咋样了|查一下|查查|查下|帮我查|有结果|处理得?怎么样")
+STANDING_ASKED = re.compile(r"进度|进展|到哪|怎么样了|咋样了|查一下|查查|查下|查个|查一查|帮我查|有结果|处理得?怎么样")
 CASE_FORMS = {"claim_number": "claim_progress_form", "complaint_number": "complaint_progress_form"}
 
 

@@ -374,6 +374,17 @@ def test_the_booking_offered_after_a_look_up_keeps_its_branch_and_time_and_a_yes
     assert booking_offer_taken(t) is None
 
 
+def test_a_claim_to_check_beside_a_call_back_is_looked_up_first(backend):
+    """Set 17: "在吗，查个理赔 lp…，另外帮我约个明晚八点的回访电话" was told "这个问题我回答不了", and the claim was
+    lost."""
+    text = "在吗，查个理赔 LP2026110290101 ，另外帮我约个明晚八点的回访电话"
+    entities = [{"entity": "claim_number", "value": "LP2026110290101", "start": 8, "end": 23}]
+    t = tracker(text=text, intent="book_appointment", form="appointment_form", entities=entities)
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    assert [m["text"] for m in dispatcher.messages] == ["好的，我们一件一件来：先帮您查进度，查完再为您办预约。"]
+
+
 def test_a_rating_at_a_change_read_back_does_not_leave_it(backend):
     """"哈哈 谢了 5分" to "把预约…改到…对吗？" left the change as if it were a look-up ("这次先不查了")."""
     change = {"appointment_number": "YY20261207-0001", "verification_token": "t", "appointment_action": "reschedule",
@@ -2327,6 +2338,8 @@ def test_a_question_not_ours_beside_a_visit_is_owned_up_to_before_the_booking(ba
     assert not appointment_places.question_beside("明天上午去朝阳支公司办事")
     assert not appointment_places.question_beside("周六开门吗？想约个柜面")  # ours to answer
     assert not appointment_places.question_beside("下周一上午理赔面谈要带什么")
+    # set 17: a greeting asks nothing
+    assert not appointment_places.question_beside("在吗，查个理赔 LP2026110290101 ，另外帮我约个明晚八点的回访电话")
     # set 15: when, or whether it can be done, is about the visit ("…抱歉，这个问题我回答不了" had come first)
     assert not appointment_places.question_beside("想去柜台办个保单地址变更，北京朝阳那个网点，这周六上午行吗")
     assert not appointment_places.question_beside("想趁元旦放假那天请你们派人来家里办保单变更，可以吗？")
