@@ -3334,6 +3334,20 @@ def test_a_question_to_the_change_read_back_is_no_yes(backend):
     assert run(form.extract_change_confirmed(CollectingDispatcher(), yes, DOMAIN)) == {"change_confirmed": True}
 
 
+@pytest.mark.parametrize(("text", "out"), [
+    ("算了，我还是先不跑了，把这个面谈取消了吧。今天晚上七点让人给我打个电话", {"appointment_action": "cancel",
+                                                               "change_confirmed": None}),
+    ("算了 不改了", {"change_confirmed": False}),
+    ("不取消 也不改了", {"change_confirmed": False}),
+])
+def test_a_cancel_said_to_a_move_read_back_cancels_instead(backend, text, out):
+    """Set 17: "算了，我还是先不跑了，把这个面谈取消了吧…" to "把预约…改到…对吗？" kept the booking unchanged."""
+    change = {"appointment_number": "YY20261208-0001", "verification_token": "t", "appointment_action": "reschedule",
+              "requested_slot": "change_confirmed"}
+    t = tracker(change, text=text, intent="cancel_appointment", form="appointment_change_form")
+    assert run(ValidateAppointmentChangeForm().extract_change_confirmed(CollectingDispatcher(), t, DOMAIN)) == out
+
+
 @pytest.mark.parametrize(("text", "entities", "taken"), [
     ("林美华", [("person_name", "林美华", 0, 3)], True),
     ("13900139002", [("phone", "13900139002", 0, 11)], True),
