@@ -254,8 +254,8 @@ class ActionAnswerAffirm(Action):
             return []
         if ASKS_HUMAN.search(said) or said.strip() == CONFIRM_HUMAN:
             return await hand_over(dispatcher, tracker, "requested")
-        if (booking := booking_offer_taken(tracker)) is not None:
-            return booking
+        if (taken := booking_offer_taken(tracker)) is not None:
+            return taken
         if NOTHING_MORE.search(to_simplified(tracker.latest_message.get("text") or "")):
             # "行 就这些" after an answer that offered a booking: OK, and that is all — the closing
             return ask_rating(dispatcher, tracker)

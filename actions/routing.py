@@ -583,9 +583,11 @@ class ActionAnswerFaq(WithdrawsHandover):
                      or await period_runs_until(tracker, utter) or await limitation_runs_until(tracker, utter)):
             say(dispatcher, tracker, dated)  # "如果我2月3號投訴，最晚幾號會給我結果？": that day's dates, worked out
             return []
-        if not sure and (status := status_asked(tracker)) and not case_just_told(tracker):
+        if not sure and (status := status_asked(tracker)):
             dispatcher.utter_message(response=status)
-            return []
+            # "审核中是个啥意思？是不是有人在管了？" right after the claim was told: the word, then its outlook
+            case = case_just_told(tracker)
+            return await about_the_case_told(dispatcher, tracker, case) if case else []
         if (LEANS.search(text) and ABOUT_A_CASE.search(text) or HOW_LONG_NOW.search(text) or STALLED.search(text)) and (
                 case := case_just_told(tracker)):
             return await about_the_case_told(dispatcher, tracker, case)  # "那要是15号还没结果呢" after its progress

@@ -4692,6 +4692,24 @@ def test_a_claim_status_seen_and_asked_about_gets_its_meaning_however_unsure_the
     assert routing.status_asked(both) is None
 
 
+def test_a_claim_status_asked_about_right_after_the_claim_was_told_gets_its_meaning_and_the_outlook(backend):
+    """Set 17: "审核中是个啥意思？是不是已经有人在管了？…" right after LP…104 was told got only the outlook again."""
+    number = "LP2026110490104"
+    text = "审核中是个啥意思？是不是已经有人在管了？"
+    t = tracker({"claim_number": number, "verified_case": number}, text=text, intent="faq")
+    t.slots["verification_token"] = run(verify(t, number, "7003")).token
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/claim_status_reviewing", "utter_action": "utter_faq/claim_status_reviewing",
+        "confidence": 0.18}}}
+    t.events = [{"event": "user", "text": "7003"}, {"event": "action", "name": "action_claim_progress"},
+                {"event": "bot", "text": f"您的理赔案件 {number}…【审核中】"},
+                {"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_faq/claim_status_reviewing"
+    assert number in dispatcher.messages[1]["text"]
+
+
 @pytest.mark.parametrize(("text", "acknowledged"), [
     ("ok明白了 那我月底发了工资就交", True),     # set 11: out of scope
     ("好的 那我回头再补交", True),
