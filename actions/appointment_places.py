@@ -98,7 +98,9 @@ SERVICE_WORDS = {
     "上门服务": re.compile(r"上门|(?:到|来)我家|家里来|来家里|出不了门|行动不便|腿脚?不(?:好|便|方便)|走不了路|走不动"
                        r"|派(?:个)?人(?:过)?来(?!电)|(?:来|到)(?:我们?|家里)?(?:看看)?现场"),  # "能派人来看看现场吗"
     "理赔面谈": re.compile(r"(?:当面|面对面|见面).{0,8}理赔|理赔.{0,8}(?:当面|面对面|见面)|面谈"),
-    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜|网点办|(?:去|到)(?:你们)?.{0,6}网点(?:补?办|弄|去办)"),
+    "柜面办理": re.compile(r"柜台|柜面|窗口办|临柜|网点办|(?:去|到)(?:你们)?.{0,6}网点(?:补?办|弄|去办)"
+                       # "明天下午四点半去天河那边办吧", "去浦东那间办": going to a branch to get something done
+                       r"|(?:去|到)(?:你们)?[^，。,.？?]{0,6}(?:那边|那里|那儿|那间|那家|支公司|分公司)(?:去)?(?:补?办|弄)(?!理赔)"),
 }
 # Told, not named: a home address down to the flat is where a home visit goes; meeting in person, in a chat
 # about a claim, is the claim interview ("不如我直接上去当面倾啦" after the claim's progress).

@@ -1078,6 +1078,11 @@ def test_a_corrected_case_number_is_not_taken_for_the_verification_digits(backen
     ("上们服务可以吗", "上门服务"),
     ("ok 明早十点call我 17700001111", "电话回访"),
     ("想问问回放", None),  # a two-syllable sound alone is too common
+    # set 17: going to a branch to get something done is the counter
+    ("那我明天下午四点半去天河那边办吧，你帮我约一下", "柜面办理"),
+    ("好，那我禮拜四早上十點去浦東那間辦", "柜面办理"),
+    ("我去那边办理赔面谈", "理赔面谈"),
+    ("去朝阳那边问问", None),
 ])
 def test_a_service_described_in_words_is_that_service(backend, text, service):
     assert service_in_words(text) == service
