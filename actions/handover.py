@@ -148,8 +148,9 @@ AGENT_QUEUED = re.compile(r"坐席接入后会直接在这里回复您")
 # …or, off duty, grumbling that nobody is there ("你们都下班了？搞什么名堂，客户有事找谁去")
 # (not "就这样": "好 就这样吧" takes leave; nor "今天晚上能打不 七点以后 我下班": the customer's own hours)
 OFF_DUTY_GRUMBLE = re.compile(r"(?<!我)下班(?!后|以后|之后)|找谁|没人|名堂|搞什么|怎么办|咋办")
-IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)"
-                       r"|等(?:了)?(?:半天|好久|很久|这么久|老半天)|(?:快|赶紧)(?:点|些)?(?:接|来人)")
+# (…and in Cantonese: "等咗好耐都冇人理，係咪收咗工？")
+IMPATIENT = re.compile(r"人呢|(?:怎么|咋|还|仲)(?:还)?(?:没|冇)(?:来|人|接|回)|(?:没|冇)人理"
+                       r"|等(?:了|咗)?(?:半天|好久|很久|这么久|老半天|好耐|咁耐)|(?:快|赶紧)(?:点|些|啲)?(?:接|来人)")
 
 
 def agent_awaited_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:

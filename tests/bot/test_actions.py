@@ -2777,7 +2777,8 @@ def test_on_duty_the_bot_keeps_serving_a_chat_queued_for_an_agent(monkeypatch):
     assert said[1].startswith("您已经在人工客服的队列中了")
 
 
-@pytest.mark.parametrize("text", ["人呢？？？等半天了", "人工怎么还没来", "咋还没人接"])
+@pytest.mark.parametrize("text", ["人呢？？？等半天了", "人工怎么还没来", "咋还没人接",
+                                  "等咗好耐都冇人理，係咪收咗工？"])
 def test_an_impatient_customer_in_the_queue_is_told_the_chat_is_queued(text):
     dispatcher = CollectingDispatcher()
     queued = tracker({"handed_over": True}, text=text, intent="nlu_fallback")
