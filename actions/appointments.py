@@ -148,7 +148,10 @@ async def check_time(
         )
     times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
     # ("明天中午吧 … 12点": the period and the hour both start at 12:00 — the hour is what was said)
-    same = [e for e in times if e.get("value") == str(value)]
+    same = [e for e in times if e.get("value") == str(value)] or [
+        # (a clock time moved onto the day agreed, "時間改成下午三點好了，早上要開會": that entity, not the last one)
+        e for e in times if grain_of(e) in ("hour", "minute") and isinstance(e.get("value"), str)
+        and dt.datetime.fromisoformat(e["value"]).time() == moment.time()]
     entity = min(same, key=lambda e: FINEST_FIRST.get(grain_of(e), len(FINEST_FIRST))) if same else latest_entity(
         tracker, "time")
     grain = grain_of(entity)  # of the time being checked

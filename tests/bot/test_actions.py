@@ -3702,17 +3702,24 @@ def test_an_hour_changed_at_the_read_back_moves_the_time_and_asks_nothing_else(b
 
 def test_a_clock_time_alone_at_the_read_back_stays_on_the_day_agreed(backend):
     """Set 17: "時間改成下午三點好了" at the read-back of Thursday 10:00 (NLU dated it today 15:00) booked today."""
-    day = dt.date.today() + dt.timedelta(days=2)
+    day = next(d for d in (dt.date.today() + dt.timedelta(days=n) for n in range(2, 9)) if d.weekday() < 5)
     today_at_three = dt.datetime.combine(dt.date.today(), dt.time(15, 0)).isoformat() + "+08:00"
+    morning = {"entity": "time", "value": dt.date.today().isoformat() + "T08:00:00+08:00", "start": 15, "end": 17,
+               "additional_info": {"grain": "period"}}  # "早上要開會": the reason, not the time
     for text, span in [("啊抱歉，時間改成下午三點好了，早上要開會", "下午三點"), ("改成下午三点吧", "下午三点")]:
         start = text.index(span)
-        t = tracker({"requested_slot": "appointment_confirmed"}, text=text, intent="inform", form="appointment_form",
+        t = tracker({"requested_slot": "appointment_confirmed", "service_type": "柜面办理", "branch": "上海浦东支公司"},
+                    text=text, intent="inform", form="appointment_form",
                     entities=[{"entity": "time", "value": today_at_three, "start": start, "end": start + len(span),
-                               "additional_info": {"grain": "hour"}}])
+                               "additional_info": {"grain": "hour"}}] + ([morning] if "早上" in text else []))
         t.events = [{"event": "slot", "name": "appointment_time", "value": f"{day.isoformat()}T10:00:00+08:00"},
                     {"event": "user", "text": text}]
-        assert run(ValidateAppointmentForm().extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {
-            "appointment_time": f"{day.isoformat()}T15:00:00+08:00"}
+        form = ValidateAppointmentForm()
+        moved = f"{day.isoformat()}T15:00:00+08:00"
+        assert run(form.extract_appointment_time(CollectingDispatcher(), t, DOMAIN)) == {"appointment_time": moved}
+        # …and checked as that clock time, not as the morning said beside it
+        checked = run(form.validate_appointment_time(moved, CollectingDispatcher(), t, DOMAIN))
+        assert checked["appointment_time"] == moved
     # a day of its own said with it is the mapping's: "改到明天下午三点"
     text = "改到明天下午三点"
     t.latest_message.update(text=text, entities=[{"entity": "time", "value": today_at_three, "start": 2, "end": 8,
