@@ -66,6 +66,10 @@ JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|
 # A demand asking for nothing in particular ("反正你们得给我个说法", "你们看着办吧"), or the default given for it…
 DEFAULT_DEMAND = "希望公司调查核实并给予答复"  # what is registered when no particular demand is made
 VAGUE_DEMAND = re.compile(r"说法|看着办|随便|你们定|看情况|不知道|反正|" + DEFAULT_DEMAND)
+# A sentence of its own, for a demand said after something else
+SENTENCES = re.compile(r"[^。！!；;？?]+")
+# Which policy it is, said where the demand is asked: "是个分红型的寿险", "就是那份重疾险"
+PRODUCT_ONLY = re.compile(r"(?:是|就是)?(?:个|一份|一个|那份|那个|这份)?[\u4e00-\u9fff]{0,8}(?:险|保单|保险)")
 # …and the words around it that are no part of it: "那就 全额退保 把钱都退给我 对 就这个"
 SAID_AROUND = re.compile(r"^\s*(?:那就|那|就|嗯)\s+|(?:[\s,，]+(?:对|是的|嗯))?(?:[\s,，]*(?:就这个|就这样|就这些))?"
                          r"[\s,，。!！]*$")
@@ -449,7 +453,9 @@ class ValidateComplaintForm(ContactFormValidator):
             # "要求马上注销这份保单，把扣的钱全退回来" to another question, or to the read-back ("需要修改可以直接
             # 告诉我"): the demand, (re)stated — the latest statement of it stands
             text = (tracker.latest_message.get("text") or "").strip()
-            answer = text if DEMAND_FIRST.match(text) else None
+            # (…or said after a correction: "哎，电话写错了，…是135…87。我的要求就一条，把我交的钱全部退给我")
+            answer = text if DEMAND_FIRST.match(text) else next(
+                (part.strip() for part in SENTENCES.findall(text) if DEMAND_FIRST.match(part.strip())), None)
             if not answer and not named and VAGUE_DEMAND.search(tracker.get_slot("complaint_demand") or "") and (
                     CONCRETE_DEMAND.search(to_simplified(text))):
                 # "反正你们得给我个说法", then "那就 全额退保 把钱都退给我" to the type question: the demand, now said
@@ -466,6 +472,10 @@ class ValidateComplaintForm(ContactFormValidator):
             # "黄志刚 13522223333 保单号回头再发" to "what do you want": contact details and no policy number yet,
             # no demand (the name and mobile are taken by their own extractors)
             return {"complaint_policy_number": "无"}
+        if answer and asked == "complaint_demand" and PRODUCT_ONLY.fullmatch(answer.strip(" ，,。")) and not (
+                CONCRETE_DEMAND.search(answer)):
+            # "我叫吴德厚，电话135…，保单号是P…，是个分红型的寿险": which policy, not what is wanted — asked again
+            return {}
         if answer and asked == "complaint_demand" and JUST_REGISTER.match(answer) and not DEMANDS.search(
                 JUST_REGISTER.sub("", answer)):
             # "先给我登记 别推给别人": the complaint is being registered; what the customer wants is still to say

@@ -223,11 +223,18 @@ NOT_CONFIRMING = re.compile(r"不|别|没对|取消|改|错")
 SOUNDS_NEGATIVE = re.compile(r"不容易|不客气|不好意思|不错|没错|辛苦")
 
 
+# "对，就这么登记吧。多久能给我个说法？": an outright yes, and how long — which the confirmation itself tells
+OUTRIGHT_YES = re.compile(r"确认|提交吧|登记吧|就这么(?:办|登记|提交)|就这样(?:吧|登记|提交)")
+HOW_LONG_ASKED = re.compile(r"多久|多长时间|几天|什么时候|啥时候|几时")
+
+
 def confirms(text: str, intent: str | None) -> bool:
     """Does a reply to a read-back (Simplified text) go ahead, whatever NLU read it as ("確認，謝謝" as thanks, "好der
-    謝謝喔～" as goodbye)? Not with a no, a change or a question in it."""
+    謝謝喔～" as goodbye)? Not with a no, a change or a question in it — unless the question is how long, beside an
+    outright yes (the confirmation says by when)."""
+    asks = QUESTION.search(text) and not (OUTRIGHT_YES.search(text) and HOW_LONG_ASKED.search(text))
     return bool(CONFIRMS.search(text)) and not (
-        intent in ("deny", "stop") or NOT_CONFIRMING.search(SOUNDS_NEGATIVE.sub("", text)) or QUESTION.search(text))
+        intent in ("deny", "stop") or NOT_CONFIRMING.search(SOUNDS_NEGATIVE.sub("", text)) or asks)
 
 # The request that starts each form: said again while the form runs, it asks for what is under way.
 FORM_INTENTS = {"complaint_form": "file_complaint", "appointment_form": "book_appointment",

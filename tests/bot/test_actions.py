@@ -2356,6 +2356,31 @@ def test_a_go_ahead_in_words_confirms_a_read_back(text):
     assert forms.CONFIRMS.search(text)
 
 
+@pytest.mark.parametrize(("text", "goes_ahead"), [
+    ("对，就这么登记吧。多久能给我个说法？", True),  # set 17: the confirmation says by when
+    ("对 多久能有结果？", False),  # no outright yes: the question is answered, the read-back comes again
+    ("确认提交 要带什么材料吗？", False),
+])
+def test_an_outright_yes_with_how_long_confirms_a_read_back(text, goes_ahead):
+    assert forms.confirms(text, "affirm") is goes_ahead
+
+
+def test_a_demand_said_after_a_correction_and_a_policy_kind_said_for_it(backend):
+    """Set 17: "是个分红型的寿险" (beside name, mobile and policy number) became the demand, and "哎，电话写错了…。
+    我的要求就一条，把我交的钱全部退给我" did not replace it."""
+    form = ValidateComplaintForm()
+    kind = "我叫吴德厚，电话13512345678，保单号是P2026000000388，是个分红型的寿险"
+    entities = [{"entity": "person_name", "value": "吴德厚", "start": 2, "end": 5},
+                {"entity": "phone", "value": "13512345678", "start": 8, "end": 19},
+                {"entity": "policy_number", "value": "P2026000000388", "start": 24, "end": 38}]
+    t = tracker({"requested_slot": "complaint_demand"}, text=kind, entities=entities, form="complaint_form")
+    assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)).get("complaint_demand") is None
+    said = "哎，电话写错了，最后两位是87，是13512345687。我的要求就一条，把我交的钱全部退给我"
+    t = tracker({"requested_slot": "complaint_type", "complaint_demand": "随便"}, text=said, form="complaint_form")
+    out = run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
+    assert "全部退给我" in out["complaint_demand"] and "电话" not in out["complaint_demand"]
+
+
 def test_digits_tried_again_read_as_another_look_up_go_to_the_case_refused(backend):
     """Set 12, replayed in session 15: "哎呀说反了说反了 是8001" after 8010 was refused for LP…102 was read as a
     complaint look-up (0.48), which asked for a complaint number."""
