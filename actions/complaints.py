@@ -34,6 +34,7 @@ from actions.common.verification import VerifyingForm, booking_next, case_taken,
 from actions.deadlines import COMPLAINT_TIMELINE, counting_explained, dated_timeline
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
+from bot.questions import PRESSES, WH, question_spans
 from bot.requests import REQUESTS
 from bot.script import to_simplified
 
@@ -370,6 +371,23 @@ async def case_proved(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
             *([SlotSet("complaint_policy_number", number)] if number.startswith("P") else [])]
 
 
+# "…这不是骗人吗", "难道…", "有你们这样做生意的吗": a question that asks nothing, said in anger
+RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!！]*$|难道|有(?:你们)?这样.{0,8}吗"
+                        r"|还有没有天理|讲不讲理")
+
+
+def question_beside_the_complaint(tracker: Tracker) -> str | None:
+    """The FAQ answer for a question asked beside the complaint that starts ("申请理赔一般都要准备哪些东西？另外…我要
+    投诉他"), when the topic is sure and not about complaining itself (that the read-back and the registration tell);
+    None otherwise."""
+    answer = turns.topic_at(tracker.latest_message, topic_confidence.SURE)
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    # (a question of its own, asking what or how — not "这不是骗人吗？" said in anger)
+    asked = [text[a:b] for a, b in question_spans(text) if re.search(r"[？?]", text[a:b]) and WH.search(text[a:b])
+             and not PRESSES.search(text[a:b]) and not RHETORICAL.search(text[a:b])]
+    return answer if asked and not answer.startswith("utter_faq/complaint") else None
+
+
 def not_begun() -> list:
     """The form ended before it began (a rating, a question, a complaint already filed): nothing of it is kept."""
     return [SlotSet("requested_slot", None), *(SlotSet(name, None) for name in FORM_SLOTS["complaint_form"])]
@@ -418,6 +436,9 @@ class ValidateComplaintForm(ContactFormValidator):
             say(dispatcher, tracker, f"好的，您说的是已登记的投诉 {existing.get('value')}，这就为您查询处理进度。")
             return [*not_begun(),
                     SlotSet("complaint_number", existing.get("value"))]
+        if not tracker.get_slot("requested_slot") and (asked := question_beside_the_complaint(tracker)):
+            # "申请理赔要准备哪些东西？另外…我要投诉他": the question answered, then the complaint taken
+            dispatcher.utter_message(response=asked)
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from actions.complaints import (
     DEMAND_FIRST,
     FIRM_GRIEVANCE,
     GRIEVANCE,
+    RHETORICAL,
     WORDS,
     complaint_slots,
     is_account,
@@ -73,9 +74,6 @@ HOW_LONG_NOW = re.compile(r"(?:还|再)(?:要|得|需要)?(?:等)?(?:多久|多�
 # "都四天了还在核验身份？": the step the case was just told to be at, said to last too long
 STALLED = re.compile(r"都(?:已经)?[\d一二两三四五六七八九十几]+(?:天|个?星期|周|个?礼拜|个?月)了"
                      r"|(?:还|仍然?)(?:停)?在(?:核验|审核|核实|受理|处理|分析|调查)|怎么还(?:在|没|是)")
-# "…这不是骗人吗", "难道…", "有你们这样做生意的吗": a question that asks nothing, said in anger
-RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!！]*$|难道|有(?:你们)?这样.{0,8}吗"
-                        r"|还有没有天理|讲不讲理")
 # A claim the backend has decided needs no more papers: what the customer asking for documents is told instead.
 DECIDED = {
     "已通过": "您的理赔 {number} 已经审核通过，不需要再补交材料了。赔款会转入申请时登记的银行账户，到账后会通知您；"

@@ -2381,6 +2381,21 @@ def test_a_demand_said_after_a_correction_and_a_policy_kind_said_for_it(backend)
     assert "全部退给我" in out["complaint_demand"] and "电话" not in out["complaint_demand"]
 
 
+@pytest.mark.parametrize(("text", "answered"), [
+    ("您好，麻烦问一下，申请理赔一般都要准备哪些东西？另外我还要反映个情况：去年你们有个业务员到我家推销，说跟存银行一样"
+     "保本，现在才知道拿不回多少。我要投诉他。", True),  # set 17: the question was dropped
+    ("你们业务员说保本，结果亏了一大半，这不是骗人吗？我要投诉", False),  # said in anger: no question to answer
+    ("我要投诉你们业务员，当初说保本，结果亏了一大半", False),
+])
+def test_a_question_asked_beside_a_complaint_is_answered_as_it_starts(backend, text, answered):
+    t = tracker(text=text, intent="file_complaint", form="complaint_form")
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/claim_documents", "utter_action": "utter_faq/claim_documents", "confidence": 0.7}}}
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert any(m.get("response") == "utter_faq/claim_documents" for m in dispatcher.messages) is answered
+
+
 def test_digits_tried_again_read_as_another_look_up_go_to_the_case_refused(backend):
     """Set 12, replayed in session 15: "哎呀说反了说反了 是8001" after 8010 was refused for LP…102 was read as a
     complaint look-up (0.48), which asked for a complaint number."""
