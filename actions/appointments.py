@@ -699,10 +699,8 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         text = to_simplified(tracker.latest_message.get("text") or "")
         intent = tracker.latest_message.get("intent", {}).get("name")
         action = tracker.get_slot("appointment_action") or ""
-        if action == "reschedule" and CANCEL_INSTEAD.search(text) and not re.search(r"[不别](?:用|要|想)?取消", text):
-            # "算了，我还是先不跑了，把这个面谈取消了吧" to the move's read-back: not kept — cancelled, read back again
-            say(dispatcher, tracker, "好的，那就不改时间了，改为取消这个预约。")
-            return {"appointment_action": "cancel", "change_confirmed": None}
+        if cancel_instead(tracker):
+            return {"appointment_action": "cancel"}  # (validate_change_confirmed reads it back again)
         if KEEP_IT[action].search(text) if action in KEEP_IT else False:
             return {"change_confirmed": False}
         wanted = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}
@@ -713,6 +711,10 @@ class ValidateAppointmentChangeForm(VerifyingForm):
 
     async def validate_change_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = to_simplified(tracker.latest_message.get("text") or "")
+        if cancel_instead(tracker):
+            # "算了，我还是先不跑了，把这个面谈取消了吧" to the move's read-back: not kept — cancelled, read back again
+            say(dispatcher, tracker, "好的，那就不改时间了，改为取消这个预约。")
+            return {"appointment_action": "cancel", "change_confirmed": None}
         if value is True and QUESTION.search(text) and faq_answer(tracker):
             return {"change_confirmed": None}  # NLU's yes to "对了…要带啥？": the question is answered, asked again
         if value is False:
@@ -723,6 +725,16 @@ class ValidateAppointmentChangeForm(VerifyingForm):
 # "把这个面谈取消了吧", "干脆取消掉": the appointment called off altogether, while a move was being confirmed
 CANCEL_INSTEAD = re.compile(r"(?<![不别])(?:把(?:这个|那个|它)?[^，。,.]{0,6}取消|取消(?:了|掉)?(?:吧|算了)"
                             r"|干脆取消|直接取消|帮我取消)")
+
+
+def cancel_instead(tracker: Tracker) -> bool:
+    """Is the move being read back called off for a cancellation ("…把这个面谈取消了吧")?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return (tracker.get_slot("requested_slot") == "change_confirmed"
+            and values_before_this_turn(tracker).get("appointment_action", tracker.get_slot("appointment_action"))
+            == "reschedule" and bool(CANCEL_INSTEAD.search(text)) and not re.search(r"[不别](?:用|要|想)?取消", text))
+
+
 # "先不取消了" / "算了，不改了" / "别动它": the appointment stays as it is
 # …said of the change asked about: "取消就行 不用改时间" cancels (it is the time that stays)
 KEEP_IT = {

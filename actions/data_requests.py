@@ -161,9 +161,10 @@ class ValidateDataRequestForm(ContactFormValidator):
         if tracker.get_slot("requested_slot") == "data_request_confirmed" and (
                 wished := kind_in(" ".join(c for c in CLAUSES.findall(text) if WISHED.match(c)))) and (
                 wished != tracker.get_slot("data_request_kind")):
-            # "好，那就先查吧，查完再说删不删" at the read-back of a deletion: the kind changed, read back again
+            # "好，那就先查吧，查完再说删不删" at the read-back of a deletion: the kind changed (read back again by
+            # validate_data_request_confirmed)
             say(dispatcher, tracker, f"好的，申请事项改为：{KIND_CHOICES[wished]}。")
-            return {"data_request_kind": wished, "data_request_confirmed": None}
+            return {"data_request_kind": wished}
         if tracker.get_slot("requested_slot") != "data_request_kind":
             return {}
         kind = kind_in(text) or next((k for k, title in KIND_CHOICES.items() if title in text), None)
@@ -199,6 +200,12 @@ class ValidateDataRequestForm(ContactFormValidator):
         return await super().validate_phone(value, dispatcher, tracker, domain)
 
     async def validate_data_request_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        before = values_before_this_turn(tracker)
+        changed = [name for name, now in tracker.slots_to_validate().items()
+                   if name in ("data_request_kind", "person_name", "phone") and now != before.get(name)]
+        if changed and tracker.get_slot("requested_slot") == "data_request_confirmed":
+            # "打错字了，是章国栋…" or "那就先查吧" to the read-back, read as a yes: the change is read back first
+            return {"data_request_confirmed": None}
         return self.accepted("data_request_confirmed", value)
 
 

@@ -296,14 +296,28 @@ def test_a_follow_up_on_the_request_just_told_is_about_that_request(backend, tex
     assert dispatcher.messages[0].get("response") == "utter_faq/hesitation_period"
 
 
-def test_the_kind_wished_at_the_read_back_changes_the_request():
-    """Set 17: "好，那就先查吧，查完再说删不删" at the read-back of a deletion was asked to confirm the deletion."""
-    slots = {"requested_slot": "data_request_confirmed", "data_request_kind": "删除", "person_name": "章国栋",
-             "phone": "13810937264"}
-    t = tracker(slots, text="好，那就先查吧，查完再说删不删", intent="affirm", form="data_request_form")
-    dispatcher = CollectingDispatcher()
-    out = run(ValidateDataRequestForm().extract_data_request_kind(dispatcher, t, DOMAIN))
-    assert out == {"data_request_kind": "查询", "data_request_confirmed": None}
-    assert "查看" in dispatcher.messages[0]["text"]
-    t.latest_message["text"] = "好的 确认"  # a plain yes changes nothing
-    assert run(ValidateDataRequestForm().extract_data_request_kind(CollectingDispatcher(), t, DOMAIN)) == {}
+@pytest.mark.parametrize(("text", "entities", "changed"), [
+    ("好，那就先查吧，查完再说删不删", [], ("data_request_kind", "查询")),  # set 17: the deletion was submitted
+    ("打错字了，是章国栋，文章的章。这个要多久能有结果？", [{"entity": "person_name", "value": "章国栋"}],
+     ("person_name", "章国栋")),  # set 17: the typo was submitted, read as a yes
+])
+def test_a_change_said_at_the_read_back_is_read_back_not_submitted(backend, text, entities, changed):  # noqa: F811
+    before = {"data_request_kind": "删除", "data_request_details": "我想查一下", "person_name": "章囯栋",
+              "phone": "13810937264"}
+    # as Rasa leaves it: the values before, the message, then what its mappings took from it (the name; the kind
+    # is the form's own reading)
+    mapped = dict([("data_request_confirmed", True)] + ([changed] if changed[0] != "data_request_kind" else []))
+    t = tracker(before | {"requested_slot": "data_request_confirmed"} | mapped, text=text, intent="affirm",
+                entities=entities, form="data_request_form")
+    t.events = [*({"event": "slot", "name": k, "value": v} for k, v in before.items()),
+                {"event": "user", "text": text}, *({"event": "slot", "name": k, "value": v} for k, v in mapped.items())]
+    events = run(ValidateDataRequestForm().run(CollectingDispatcher(), t, DOMAIN))
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert values.get("data_request_confirmed", "unset") is None and values.get(changed[0], changed[1]) == changed[1]
+    # a plain yes submits
+    t = tracker(before | {"requested_slot": "data_request_confirmed", "data_request_confirmed": True}, text="好的 确认",
+                intent="affirm", form="data_request_form")
+    t.events = [*({"event": "slot", "name": k, "value": v} for k, v in before.items()),
+                {"event": "user", "text": "好的"}, {"event": "slot", "name": "data_request_confirmed", "value": True}]
+    events = run(ValidateDataRequestForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("data_request_confirmed") is True
