@@ -431,6 +431,10 @@ class ValidateAppointmentForm(ContactFormValidator):
                                                       "service_type"}
         if value is False and changed:
             return {"appointment_confirmed": None}  # "不对，九点我赶不过来，改成十点": the change said; read back again
+        if value is True and CORRECTION_FIRST.match(to_simplified(tracker.latest_message.get("text") or "")):
+            # "啊不對，打錯字了，我爸是林正雄" read as a yes: a correction, never a go-ahead — read back again
+            say(dispatcher, tracker, "好的，已记下。")
+            return {"appointment_confirmed": None}
         if value is False:
             # "不对" / "没了" to the read-back: something to change, or nothing more to ask — never a reason to drop
             # a booking the customer took the trouble to give (giving up is "先不约了", the stop intent).
@@ -440,6 +444,8 @@ class ValidateAppointmentForm(ContactFormValidator):
         return self.accepted("appointment_confirmed", value)
 
 
+# "啊不对，打错字了…": a reply that starts by putting something right
+CORRECTION_FIRST = re.compile(r"^\W*(?:啊|哎|哎呀|哦|噢|呃)?\W*(?:不对|不是|错了|打错|写错|说错|搞错)")
 # "十点半不行的话十点也可以", "9点或者10点都行": the times said are alternatives
 ALTERNATIVES = re.compile(r"不行的话|不行就|或者|或是|也可以|也行|都行|都可以")
 

@@ -107,17 +107,23 @@ LIMITATION_TOPIC = "utter_faq/claim_time_limit"
 # Which limitation applies: a life policy's (a death, 寿险) or any other's (an accident, an illness, a car)
 LIFE_SAID = re.compile(r"寿险|人寿|身故|过世|去世|走了|病故|死亡|离世|没了")
 OTHER_SAID = re.compile(r"意外|医疗|健康|重疾|车险|财产|家财|住院|骨折|摔|跌|受伤|车祸|手术|生病|看病")
+YEARS_AGO = re.compile(r"去年|前年|大前年|[\d一二两三四五六七八九十几]+年前|那年")
 LIMITATION_YEARS_BACK = 10  # an insured event named further back is no day to count from
 
 
 def event_day_said(tracker: Tracker) -> dt.date | None:
     """The day of the insured event the message names: in the past (a date without its year that lies ahead is
     last year's), and not too long ago."""
-    if not (named := named_moment(tracker)):
+    days = [dt.datetime.fromisoformat(e["value"]).astimezone(SHANGHAI).date()
+            for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"
+            and isinstance(e.get("value"), str)]
+    days = [d.replace(year=d.year - 1) if d > today() and not (d.month == 2 and d.day == 29) else d for d in days]
+    if not days:
         return None
-    day = named[0].date()
-    if day > today():
-        day = day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else day
+    day = min(days)  # the event comes before what followed it ("…前年三月走了…昨天才把保单翻出来")
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    if day.year == today().year and YEARS_AGO.search(text):
+        return None  # "前年三月份" not understood as a day: no date from the rest of the message
     return day if 0 <= (today() - day).days <= 366 * LIMITATION_YEARS_BACK else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from abc import ABC, abstractmethod
 from typing import Any
@@ -10,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_times import clock_only
 from actions.common import turns
 from actions.common.api import ApiError, backend
 from actions.common.closing import FAREWELL, NOTHING_MORE, OWN_PLAN, ask_rating
@@ -116,9 +118,18 @@ def booking_offer_taken(tracker: Tracker) -> list | None:
     giving contact details. None otherwise."""
     offered = [b for b in last_buttons(tracker) if str(b.get("payload") or "").startswith("/book_appointment")]
     text = to_simplified(tracker.latest_message.get("text") or "")
-    if len(offered) != 1 or not BOOKING_YES.search(text) or re.search(r"不|别|先不|算了", text):
+    times = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "time"]
+    answers = {e.get("entity") for e in tracker.latest_message.get("entities", [])} & {"time", "phone", "person_name"}
+    if len(offered) != 1 or not (BOOKING_YES.search(text) or answers) or re.search(r"不|别|先不|算了", text):
         return None
     carried = button_entities(offered[0])
+    if carried.get("time") and times and clock_only(times[0], tracker.latest_message.get("text") or ""):
+        # "那就七点吧" to the call-back offered for "明晚八点": seven o'clock on the day asked for
+        day = dt.datetime.fromisoformat(carried["time"])
+        carried["time"] = dt.datetime.fromisoformat(times[0]["value"]).replace(
+            year=day.year, month=day.month, day=day.day).isoformat()
+    elif times:
+        carried.pop("time", None)  # a day of its own said now: the form's mapping takes it
     return [SlotSet(slot, carried[entity]) for entity, slot in BOOKING_SLOTS.items() if carried.get(entity)] + [
         FollowupAction("appointment_form")]
 

@@ -372,6 +372,17 @@ def test_the_booking_offered_after_a_look_up_keeps_its_branch_and_time_and_a_yes
         FollowupAction("appointment_form")]
     t.latest_message["text"] = "先不约了，谢谢"
     assert booking_offer_taken(t) is None
+    # set 17: "那就七点吧，手机138…" to the call-back offered for "明晚八点": seven o'clock that day, no yes needed
+    tomorrow_eight, today_seven = "2026-12-09T20:00:00+08:00", "2026-12-08T19:00:00+08:00"
+    call = [choice("预约电话回访", "book_appointment", time=tomorrow_eight, service_type="电话回访")]
+    t = tracker(text="那就七点吧，手机13800138001", intent="inform", entities=[
+        {"entity": "time", "value": today_seven, "start": 2, "end": 4, "additional_info": {"grain": "hour"}},
+        {"entity": "phone", "value": "13800138001", "start": 9, "end": 20}])
+    t.events = [{"event": "bot", "text": "您刚才还提到要预约电话回访，需要现在为您办理吗？", "data": {"buttons": call}},
+                {"event": "user", "text": "那就七点吧，手机13800138001"}]
+    assert booking_offer_taken(t) == [SlotSet("service_type", "电话回访"),
+                                      SlotSet("appointment_time", "2026-12-09T19:00:00+08:00"),
+                                      FollowupAction("appointment_form")]
 
 
 def test_a_claim_to_check_beside_a_call_back_is_looked_up_first(backend):
@@ -3878,6 +3889,16 @@ def test_a_summary_confirmed_with_thanks_is_confirmed(backend):
         assert [e["value"] for e in events if e["name"] == "requested_slot"] == [None], text
 
 
+def test_a_correction_read_as_a_yes_at_the_read_back_books_nothing(backend):
+    """Set 17: "啊不對，打錯字了，我爸是林正雄，英雄的雄" (read as a yes) booked the visit."""
+    form = ValidateAppointmentForm()
+    t = confirm_turn("啊不對，打錯字了，我爸是林正雄，英雄的雄", "affirm")
+    dispatcher = CollectingDispatcher()
+    assert run(form.validate_appointment_confirmed(True, dispatcher, t, DOMAIN)) == {"appointment_confirmed": None}
+    assert run(form.validate_appointment_confirmed(True, CollectingDispatcher(), confirm_turn("对，不用改了", "affirm"),
+                                                   DOMAIN))["appointment_confirmed"] is True
+
+
 def test_an_address_must_look_like_one_and_is_taken_when_given_with_the_request(backend):
     """Set 5: "晚上7点以后行吗 白天家里没人" to the address question became the address; "地址深圳市福田区益田路
     6009号" in the opening message was asked for again."""
@@ -5376,6 +5397,13 @@ def test_the_limitation_to_claim_for_the_day_of_the_event_is_worked_out(backend,
     dispatcher = CollectingDispatcher()
     run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
     assert all(part in dispatcher.messages[0]["text"] for part in told), dispatcher.messages[0]["text"]
+    # set 17: "我老伴前年三月份走了…昨天收拾东西才把保单翻出来": only "昨天" understood — no day made of it
+    yesterday = {"entity": "time", "value": "2026-12-07T00:00:00+08:00", "additional_info": {"grain": "day"}}
+    t.latest_message.update(text="我老伴前年三月份走了，昨天收拾东西才把保单翻出来，过了两年就不能赔了吗",
+                            entities=[yesterday])
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages[0].get("response") == "utter_faq/claim_time_limit"
     # no day named: the general answer
     t.latest_message["entities"] = []
     dispatcher = CollectingDispatcher()

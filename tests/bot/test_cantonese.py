@@ -12,6 +12,9 @@ from bot.components.script_normaliser import normalise
     ("我个理赔到咗未？", "我个理赔到了没？"),
     ("你哋系咪搞错咗", "你们是否搞错了"),
     ("我系林美华", "我是林美华"),
+    ("唔该", "谢谢"),  # set 17: read as 不该, a no, "唔該" to a read-back had not booked
+    ("唔该晒", "谢谢你"),
+    ("唔使客气", "不使客气"),
 ])
 def test_cantonese_words_are_read_as_mandarin(said, read):
     assert to_mandarin(said) == read
