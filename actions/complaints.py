@@ -34,7 +34,7 @@ from actions.common.verification import VerifyingForm, booking_next, case_taken,
 from actions.deadlines import COMPLAINT_TIMELINE, counting_explained, dated_timeline
 from actions.handover import FORM_SLOTS
 from bot import topic_confidence
-from bot.questions import PRESSES, WH, question_spans
+from bot.questions import PRESSES, WH
 from bot.requests import REQUESTS
 from bot.script import to_simplified
 
@@ -67,6 +67,11 @@ JUST_REGISTER = re.compile(r"^[\s,，]*(?:你们?)?(?:先|赶紧|快点?|马上|
 # A demand asking for nothing in particular ("反正你们得给我个说法", "你们看着办吧"), or the default given for it…
 DEFAULT_DEMAND = "希望公司调查核实并给予答复"  # what is registered when no particular demand is made
 VAGUE_DEMAND = re.compile(r"说法|看着办|随便|你们定|看情况|不知道|反正|" + DEFAULT_DEMAND)
+# The questions of a message, each up to its question mark
+QUESTIONS = re.compile(r"[^。！!；;？?]+[？?]")
+# Words that only put a slip right: "唔係，打錯咗", "不对 写错了"
+CORRECTION_ONLY = re.compile(r"(?:[\s,，.。!！]*(?:不是|唔系|不对|错了|打错[了咗]?|写错[了咗]?|说错了?|是|系))+"
+                             r"[\s,，.。!！]*")
 # A sentence of its own, for a demand said after something else
 SENTENCES = re.compile(r"[^。！!；;？?]+")
 # Which policy it is, said where the demand is asked: "是个分红型的寿险", "就是那份重疾险"
@@ -378,14 +383,15 @@ RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!
 
 def question_beside_the_complaint(tracker: Tracker) -> str | None:
     """The FAQ answer for a question asked beside the complaint that starts ("申请理赔一般都要准备哪些东西？另外…我要
-    投诉他"), when the topic is sure and not about complaining itself (that the read-back and the registration tell);
+    投诉他", "…投訴一般要幾耐先有回覆？"), when the topic is sure and not how to complain (that is being done);
     None otherwise."""
     answer = turns.topic_at(tracker.latest_message, topic_confidence.SURE)
     text = to_simplified(tracker.latest_message.get("text") or "")
     # (a question of its own, asking what or how — not "这不是骗人吗？" said in anger)
-    asked = [text[a:b] for a, b in question_spans(text) if re.search(r"[？?]", text[a:b]) and WH.search(text[a:b])
-             and not PRESSES.search(text[a:b]) and not RHETORICAL.search(text[a:b])]
-    return answer if asked and not answer.startswith("utter_faq/complaint") else None
+    asked = [q for q in QUESTIONS.findall(text) if WH.search(q) and not PRESSES.search(q) and not RHETORICAL.search(q)]
+    if not (answer and asked) or answer.startswith("utter_faq/complaint") and answer != COMPLAINT_TIMELINE:
+        return None
+    return answer
 
 
 def not_begun() -> list:
@@ -437,8 +443,11 @@ class ValidateComplaintForm(ContactFormValidator):
             return [*not_begun(),
                     SlotSet("complaint_number", existing.get("value"))]
         if not tracker.get_slot("requested_slot") and (asked := question_beside_the_complaint(tracker)):
-            # "申请理赔要准备哪些东西？另外…我要投诉他": the question answered, then the complaint taken
-            dispatcher.utter_message(response=asked)
+            # "申请理赔要准备哪些东西？另外…我要投诉他": the question answered, then the complaint taken; how long
+            # this one takes, counted from now
+            dated = await dated_timeline(tracker, COMPLAINT_TIMELINE, from_now=True) if (
+                asked == COMPLAINT_TIMELINE) else None
+            say(dispatcher, tracker, dated) if dated else dispatcher.utter_message(response=asked)
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -493,8 +502,9 @@ class ValidateComplaintForm(ContactFormValidator):
             # "黄志刚 13522223333 保单号回头再发" to "what do you want": contact details and no policy number yet,
             # no demand (the name and mobile are taken by their own extractors)
             return {"complaint_policy_number": "无"}
-        if answer and asked == "complaint_demand" and PRODUCT_ONLY.fullmatch(answer.strip(" ，,。")) and not (
-                CONCRETE_DEMAND.search(answer)):
+        if answer and asked == "complaint_demand" and (PRODUCT_ONLY.fullmatch(answer.strip(" ，,。")) or (
+                CORRECTION_ONLY.fullmatch(to_simplified(answer)))) and not CONCRETE_DEMAND.search(answer):
+            # ("黃美玲，電話137…16，唔係，打錯咗，係137…61": the mobile put right, no demand either)
             # "我叫吴德厚，电话135…，保单号是P…，是个分红型的寿险": which policy, not what is wanted — asked again
             return {}
         if answer and asked == "complaint_demand" and JUST_REGISTER.match(answer) and not DEMANDS.search(

@@ -2386,6 +2386,12 @@ def test_a_demand_said_after_a_correction_and_a_policy_kind_said_for_it(backend)
                 {"entity": "policy_number", "value": "P2026000000388", "start": 24, "end": 38}]
     t = tracker({"requested_slot": "complaint_demand"}, text=kind, entities=entities, form="complaint_form")
     assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)).get("complaint_demand") is None
+    # set 17: "黃美玲，電話137…16，唔係，打錯咗，係137…61" (as the NLU passes it on): the mobile put right, no demand
+    put_right = "黄美玲，电话13728590416，不是，打错了，是13728590461"
+    t = tracker({"requested_slot": "complaint_demand"}, text=put_right, form="complaint_form", entities=[
+        {"entity": "person_name", "value": "黄美玲", "start": 0, "end": 3},
+        {"entity": "phone", "value": "13728590461", "start": 29, "end": 40}])
+    assert run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN)).get("complaint_demand") is None
     said = "哎，电话写错了，最后两位是87，是13512345687。我的要求就一条，把我交的钱全部退给我"
     t = tracker({"requested_slot": "complaint_type", "complaint_demand": "随便"}, text=said, form="complaint_form")
     out = run(form.extract_complaint_demand(CollectingDispatcher(), t, DOMAIN))
@@ -2405,6 +2411,18 @@ def test_a_question_asked_beside_a_complaint_is_answered_as_it_starts(backend, t
     dispatcher = CollectingDispatcher()
     run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
     assert any(m.get("response") == "utter_faq/claim_documents" for m in dispatcher.messages) is answered
+
+
+def test_how_long_a_complaint_takes_asked_as_it_starts_is_counted_from_now(backend):
+    """Set 17: "我想投訴…我等咗成個鐘。投訴一般要幾耐先有回覆？" — the question was not answered."""
+    text = "我想投诉你们深圳福田柜位个职员，他成日看手机不理我。投诉一般要多久先有回复？"
+    t = tracker(text=text, intent="file_complaint", form="complaint_form")
+    t.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/complaint_timeline", "utter_action": "utter_faq/complaint_timeline",
+        "confidence": 0.8}}}
+    dispatcher = CollectingDispatcher()
+    run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert "小时内" in dispatcher.messages[0]["text"] and "个工作日" in dispatcher.messages[0]["text"]
 
 
 def test_digits_tried_again_read_as_another_look_up_go_to_the_case_refused(backend):
