@@ -498,6 +498,9 @@ class ValidateComplaintForm(ContactFormValidator):
             say(dispatcher, tracker, f"好的，希望{when}回电，已写进您的诉求，处理人员会按这个时间联系您。")
             return {"complaint_demand": f"{before}；希望{when}回电" if before else f"希望{when}回电"}
         answer = without_details(answer or "", tracker)
+        if answer and not DEMAND_FIRST.match(answer) and (
+                said := next((p.strip() for p in SENTENCES.findall(answer) if DEMAND_FIRST.match(p.strip())), None)):
+            answer = said  # "哎，电话写错了，…。我的要求就一条，…": the demand is the sentence saying it
         if answer and asked == "complaint_demand" and POLICY_DEFERRED.search(answer) and not DEMANDS.search(answer):
             # "黄志刚 13522223333 保单号回头再发" to "what do you want": contact details and no policy number yet,
             # no demand (the name and mobile are taken by their own extractors)

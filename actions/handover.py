@@ -417,6 +417,7 @@ def human_accepted(tracker: Tracker) -> bool:
 
 async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
     """Ask to rephrase with the main options; when the previous message was not understood either, hand over."""
+    from actions.appointments import cancel_instead  # (appointments' forms use this module's hand-over)
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     form = (tracker.active_loop or {}).get("name")
     if not form and human_accepted(tracker):
@@ -425,6 +426,9 @@ async def fallback(dispatcher: CollectingDispatcher, tracker: Tracker, domain: d
         return waiting
     if form and entities & form_entities(form, domain):
         # Unsure of the intent but sure of a value the running form asks for (不对，电话是…): let the form take it.
+        return [FollowupAction(form)]
+    if form == "appointment_change_form" and cancel_instead(tracker):
+        # "算了…把这个面谈取消了吧。今晚七点给我打个电话" to a move's read-back: the form makes it a cancellation
         return [FollowupAction(form)]
     if form == "appointment_change_form" and new_booking(tracker):
         # "不管了，那重新约一个，明年1月1号 上海浦东 柜台" while the number to cancel is asked: a new booking
