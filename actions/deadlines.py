@@ -105,7 +105,7 @@ def day_said_before(tracker: Tracker) -> dt.date | None:
 
 LIMITATION_TOPIC = "utter_faq/claim_time_limit"
 # Which limitation applies: a life policy's (a death, 寿险) or any other's (an accident, an illness, a car)
-LIFE_SAID = re.compile(r"寿险|人寿|身故|过世|去世|走了|病故|死亡|离世|没了")
+LIFE_SAID = re.compile(r"寿险|人寿|身故|过世|去世|走了|病故|死亡|离世")
 OTHER_SAID = re.compile(r"意外|医疗|健康|重疾|车险|财产|家财|住院|骨折|摔|跌|受伤|车祸|手术|生病|看病")
 YEARS_AGO = re.compile(r"去年|前年|大前年|[\d一二两三四五六七八九十几]+年前|那年")
 LIMITATION_YEARS_BACK = 10  # an insured event named further back is no day to count from

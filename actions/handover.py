@@ -105,7 +105,6 @@ ASKS_HUMAN = re.compile(r"转(?:人工|接)[^。！？]*吗[？?]\s*$")
 OFFERS_URGE = re.compile(r"回复“催办”|可以马上为您催办")
 OFFERS_BOOKING = re.compile(r"[帮为]您预约")
 CONFIRM_HUMAN = "需要现在为您转接人工客服吗？"
-# "好 让人马上联系我" to "…现在为您转接人工客服吗？": a yes, in words NLU could not place
 # The slots a booking button's entities fill (the time entity maps to appointment_time)
 BOOKING_SLOTS = {"service_type": "service_type", "branch": "branch", "time": "appointment_time"}
 # "行，那就约吧，陈晓明，138…" / "好的 办吧" to a booking offered with its own button
@@ -134,6 +133,7 @@ def booking_offer_taken(tracker: Tracker) -> list | None:
         FollowupAction("appointment_form")]
 
 
+# "好 让人马上联系我" to "…现在为您转接人工客服吗？": a yes, in words NLU could not place
 HUMAN_YES = re.compile(r"^\s*(?:好|行|可以|要|嗯|对|是|快|麻烦|ok)|(?:让|叫|找)(?:个)?人|联系我|转吧|转人工",
                        re.IGNORECASE)
 
