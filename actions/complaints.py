@@ -447,7 +447,10 @@ class ValidateComplaintForm(ContactFormValidator):
             # this one takes, counted from now
             dated = await dated_timeline(tracker, COMPLAINT_TIMELINE, from_now=True) if (
                 asked == COMPLAINT_TIMELINE) else None
-            say(dispatcher, tracker, dated) if dated else dispatcher.utter_message(response=asked)
+            if dated:
+                say(dispatcher, tracker, dated)
+            else:
+                dispatcher.utter_message(response=asked)
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_complaint_description(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -507,8 +510,8 @@ class ValidateComplaintForm(ContactFormValidator):
             return {"complaint_policy_number": "无"}
         if answer and asked == "complaint_demand" and (PRODUCT_ONLY.fullmatch(answer.strip(" ，,。")) or (
                 CORRECTION_ONLY.fullmatch(to_simplified(answer)))) and not CONCRETE_DEMAND.search(answer):
-            # ("黃美玲，電話137…16，唔係，打錯咗，係137…61": the mobile put right, no demand either)
             # "我叫吴德厚，电话135…，保单号是P…，是个分红型的寿险": which policy, not what is wanted — asked again
+            # ("黃美玲，電話137…16，唔係，打錯咗，係137…61": the mobile put right, no demand either)
             return {}
         if answer and asked == "complaint_demand" and JUST_REGISTER.match(answer) and not DEMANDS.search(
                 JUST_REGISTER.sub("", answer)):
