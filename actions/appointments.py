@@ -612,6 +612,21 @@ def complaint_reopened(tracker: Tracker) -> str | None:
 BOOKING_SLOTS = ("service_type", "branch", "address", "appointment_time", "appointment_confirmed")
 
 
+# The account premiums are debited from, changed: "把扣款帐户改成另一家银行的", "扣保费的银行卡换一张"
+DEBIT_ACCOUNT = re.compile(r"扣款|扣费|扣保费|代扣|自动扣|缴费(?:的)?(?:银行)?卡|(?:银行)?(?:帐户|账户|户口)")
+
+
+def debit_account_changed(tracker: Tracker) -> bool:
+    """Does the message change the account premiums are debited from, naming no booking (nor its number)?"""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    named = latest_entity(tracker, "appointment_number") or tracker.get_slot("appointment_number")
+    return bool(DEBIT_ACCOUNT.search(text)) and not named and not BOOKING_NAMED.search(text)
+
+
+# A booking named: the change form's own subject
+BOOKING_NAMED = re.compile(r"预约|面谈|回访|上门|柜面|柜台|约的")
+
+
 def booking_unmade(tracker: Tracker) -> bool:
     """Is a cancel, with no booking number, said while the booking form was still asking (nothing booked yet)?"""
     loops = [e.get("name") for e in turns.before_this_turn(tracker) if e.get("event") == "active_loop"]
@@ -646,6 +661,11 @@ class ValidateAppointmentChangeForm(VerifyingForm):
             # to ask for — the booking in progress is dropped
             say(dispatcher, tracker, "好的，这个预约还没有提交，就不为您预约了。之后需要的话随时告诉我。")
             return [SlotSet("requested_slot", None), *[SlotSet(name, None) for name in BOOKING_SLOTS]]
+        if not asked and debit_account_changed(tracker):
+            # "那順便幫我把扣款帳戶改成另一家銀行的" (read as moving a booking): how premiums are paid and the debit
+            # card changed — not a booking number asked for
+            dispatcher.utter_message(response="utter_faq/premium_payment")
+            return [SlotSet("requested_slot", None)]
         if not asked and booking_remade(tracker):
             # "取消咗佢先", then "改做下个礼拜一朝早十点啦" (read as a reschedule): the booking just called off, at
             # the new time — nothing was booked that a number could move

@@ -396,6 +396,20 @@ def test_a_claim_to_check_beside_a_call_back_is_looked_up_first(backend):
     assert [m["text"] for m in dispatcher.messages] == ["好的，我们一件一件来：先帮您查进度，查完再为您办预约。"]
 
 
+def test_changing_the_debit_account_is_no_booking_to_move(backend):
+    """Set 17: "那順便幫我把扣款帳戶改成另一家銀行的" (read as moving a booking) was asked for a booking number."""
+    said = "那順便幫我把扣款帳戶改成另一家銀行的，原本那張卡我不用了"
+    t = tracker({"appointment_action": "reschedule"}, text=said, intent="reschedule_appointment",
+                form="appointment_change_form")
+    dispatcher = CollectingDispatcher()
+    assert run(ValidateAppointmentChangeForm().run(dispatcher, t, DOMAIN)) == [SlotSet("requested_slot", None)]
+    assert dispatcher.messages[0]["response"] == "utter_faq/premium_payment"
+    # a booking named beside it: the change form's own subject, whatever else is asked
+    both = tracker({"appointment_action": "reschedule"}, text="把我约的柜面改到明天，顺便问下扣款卡怎么换",
+                   intent="reschedule_appointment", form="appointment_change_form")
+    assert not appointments_module.debit_account_changed(both)
+
+
 def test_a_rating_at_a_change_read_back_does_not_leave_it(backend):
     """"哈哈 谢了 5分" to "把预约…改到…对吗？" left the change as if it were a look-up ("这次先不查了")."""
     change = {"appointment_number": "YY20261207-0001", "verification_token": "t", "appointment_action": "reschedule",
