@@ -126,13 +126,19 @@ async def about_the_request_told(dispatcher: CollectingDispatcher, tracker: Trac
     the date it is answered by, and the ways to a person. Nothing to urge (the backend's escalation watches its
     deadline); the chat cannot see why it is still at that step, so it gives no reason."""
     p = await progress(tracker, number)
-    if not p or p.get("finished"):
+    if not p:  # the proof lapsed or the backend is away: nothing to say about the request itself
+        say(dispatcher, tracker, f"抱歉，个人信息申请 {number} 的最新情况我这里暂时查不到。想尽快问清楚的话，可以预约"
+            "电话回访，或者转人工客服。", [choice("预约电话回访", "book_appointment", service_type="电话回访"),
+                                  choice("转人工客服", "request_human")])
+        return []
+    if p.get("finished"):
         result = f"处理结果：{p['resolution']}。" if p.get("resolution") else ""
         say(dispatcher, tracker, f"您的个人信息申请 {number} 已经办结。{result}如有疑问，可以转人工客服为您核实。",
             [choice("转人工客服", "request_human")])
         return []
+    # (the identity check, whatever the backend calls it — 核实身份 — is the step customers ask about)
     step = (f"目前在【{p['status']}】这一步：修改或查阅个人信息之前必须先核实是您本人，这是为了保护您的信息安全。"
-            if p["status"] == "身份核验" else f"目前在【{p['status']}】这一步。")
+            if "身份" in p["status"] else f"目前在【{p['status']}】这一步。")
     due = f"按规定，个人信息申请最晚在 {deadline(p['due_at'])} 前答复您"
     due += "，现在已经超过了这个时限，非常抱歉，建议转人工客服马上跟进。" if p.get("overdue") else "，目前仍在时限内。"
     say(dispatcher, tracker, f"理解您的心情。您的个人信息申请 {number}{step}具体为什么还停在这一步，我这里看不到，"

@@ -296,6 +296,31 @@ def test_a_follow_up_on_the_request_just_told_is_about_that_request(backend, tex
     assert dispatcher.messages[0].get("response") == "utter_faq/hesitation_period"
 
 
+def test_the_identity_check_is_explained_and_a_request_that_cannot_be_seen_is_not_called_done(backend):  # noqa: F811
+    """The step asked about ("都四天了还在核验身份？") is the backend's 核实身份: why it is there is said. A look-up
+    that fails (the proof lapsed) had been told as "已经办结"."""
+    number, history = filed()
+    staff = bearer(backend, "agent01", "agent01-demo")
+    moved = httpx.post(f"{backend}/api/v1/data-requests/{number}/status", json={"status": "核实身份"}, headers=staff,
+                       timeout=10)
+    assert moved.status_code == 200, moved.text
+    t = tracker({"data_request_number": number, "phone": "13600136004"}, text="6004", form="data_request_progress_form")
+    t.events = history
+    token = run(ValidateDataRequestProgressForm().validate_data_request_number(
+        number, CollectingDispatcher(), t, DOMAIN))["verification_token"]
+    asked = "都四天了还在核实身份？"
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, after_request_told(number, token, asked, "identity_verification", 0.9),
+                              DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert "【核实身份】" in said and "必须先核实是您本人" in said
+    dispatcher = CollectingDispatcher()
+    run(ActionAnswerFaq().run(dispatcher, after_request_told(number, "lapsed", asked, "identity_verification", 0.9),
+                              DOMAIN))
+    said = dispatcher.messages[0]["text"]
+    assert "暂时查不到" in said and "办结" not in said
+
+
 @pytest.mark.parametrize(("text", "entities", "changed"), [
     ("好，那就先查吧，查完再说删不删", [], ("data_request_kind", "查询")),  # set 17: the deletion was submitted
     ("打错字了，是章国栋，文章的章。这个要多久能有结果？", [{"entity": "person_name", "value": "章国栋"}],
