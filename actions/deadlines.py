@@ -45,10 +45,6 @@ def named_moment(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
     return dt.datetime.fromisoformat(entity["value"]).astimezone(SHANGHAI), grain_of(entity) in ("hour", "minute")
 
 
-def weekday_date(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日（周{format.WEEKDAYS[day.weekday()]}）"
-
-
 def day_counted_from(tracker: Tracker) -> tuple[dt.datetime, bool] | None:
     """The moment named in the message (and whether a clock time was said), when it is a day one may count from."""
     named = named_moment(tracker)
@@ -71,12 +67,12 @@ async def dated_timeline(tracker: Tracker, utter: str | None, from_now: bool = F
     feedback, resolution = due["feedback"], due["resolution"]
     # (the backend's durations may be floats: 24.0 hours is said "24")
     hours, days = (f"{feedback['duration'].get('hours'):g}", f"{resolution['duration'].get('working_days'):g}")
-    when = format.slot_time(moment.isoformat()) if clock_said else weekday_date(moment.date())
+    when = format.slot_time(moment.isoformat()) if clock_said else format.weekday_date(moment.date())
     feedback_by = f"（{format.deadline(feedback['due_at'])}前）" if clock_said else ""
-    last = dt.datetime.fromisoformat(resolution["due_at"]) - dt.timedelta(days=1)  # due at 24:00 of the last day
+    last = format.last_day(resolution["due_at"])
     text = (
         f"按目前的规定推算：如果投诉在{when}受理，我们会在{hours}小时内{feedback_by}反馈进展，"
-        f"处理结果最晚在{weekday_date(last.date())}当天结束前给出（{days}个工作日，从受理次日算起，节假日不计）。"
+        f"处理结果最晚在{format.weekday_date(last)}当天结束前给出（{days}个工作日，从受理次日算起，节假日不计）。"
     )
     if out.get("provisional"):
         text += f"{last.year}年的放假调休安排还没有正式公布，届时日期可能略有调整。"
@@ -136,7 +132,7 @@ async def limitation_runs_until(tracker: Tracker, utter: str | None) -> str | No
         return None
     text = to_simplified(tracker.latest_message.get("text") or "")
     kinds = [k for k, said in (("life", LIFE_SAID), ("other", OTHER_SAID)) if said.search(text)] or ["life", "other"]
-    parts = []
+    parts, late = [], False
     for kind in kinds:
         try:
             out = await backend().get("/api/v1/terms/preview",
@@ -144,11 +140,11 @@ async def limitation_runs_until(tracker: Tracker, utter: str | None) -> str | No
         except ApiError:
             return None  # the general answer holds the same years
         ends = dt.date.fromisoformat(out["ends"])
-        state = "还在时效内" if ends >= today() else "已经超过了这个时效"
+        late = late or ends < today()
+        state = "已经超过了这个时效" if ends < today() else "还在时效内"
         name = "人寿保险" if kind == "life" else "意外、健康、财产等其他保险"
         parts.append(f"{name}是{out['years']}年，从{start.year}年{start.month}月{start.day}日算到{ends.year}年"
-                     f"{weekday_date(ends)}为止，按今天算{state}")
-    late = any("超过" in p for p in parts)
+                     f"{format.weekday_date(ends)}为止，按今天算{state}")
     return ("按《保险法》，理赔的时效从知道出险之日起算：" + "；".join(parts) + "。"
             + ("超过时效能否受理要看具体情况，建议尽快转人工客服确认。" if late and len(parts) == 1 else
                "建议尽快报案、准备材料，越早越便于核实。")
@@ -175,13 +171,13 @@ async def period_runs_until(tracker: Tracker, utter: str | None) -> str | None:
     if grace:
         state = ("还没到缴费日" if start >= today() else "还在宽限期内，保障照常有效" if end >= today()
                  else "宽限期已经过了，合同效力可能已经中止，可以申请复效")
-        return (f"按约定缴费日{format.day(start.isoformat())}算，{days}天宽限期到{weekday_date(end)}为止。"
+        return (f"按约定缴费日{format.day(start.isoformat())}算，{days}天宽限期到{format.weekday_date(end)}为止。"
                 f"按今天算，{state}。"
                 "宽限期内补交保费，保障不受影响；过了宽限期仍未缴费，合同效力会中止，之后可以申请复效。"
                 "具体日期以您的保单条款和我们的缴费通知为准，需要的话我可以帮您转人工客服确认。")
     state = ("还在犹豫期内，这时申请解除合同，可以退还已交保费（可能扣除少量工本费）" if end >= today()
              else "犹豫期已经过了，这时退保只能退还保单的现金价值，可能有损失")
-    return (f"从签收保单的{format.day(start.isoformat())}算，{days}天犹豫期到{weekday_date(end)}为止。"
+    return (f"从签收保单的{format.day(start.isoformat())}算，{days}天犹豫期到{format.weekday_date(end)}为止。"
             f"按今天算，{state}。"
             "犹豫期适用于保险期间超过一年的人身保险，具体以保单条款为准；需要办理的话我可以帮您预约柜面办理或转人工客服。")
 
@@ -209,16 +205,14 @@ async def counting_explained(tracker: Tracker) -> str | None:
             out = await backend().get("/api/v1/sla/preview", params={"case_type": "complaint",
                                                                       "start": now().isoformat()})
             due = {t["name"]: t for t in out["targets"]}["resolution"]
-            days, last = due["duration"].get("working_days"), dt.datetime.fromisoformat(due["due_at"])
-            when = ("按这个算法，今天提交的话，处理结果最晚在"
-                    f"{weekday_date((last - dt.timedelta(days=1)).date())}当天结束前给出")
+            days, due_at, counted = due["duration"].get("working_days"), due["due_at"], "按这个算法，今天提交的话，"
         elif case and case[0] == "投诉" and (p := await progress(tracker, case[1])) and not p.get("finished"):
             days = (await get_policy())["sla"]["complaint"]["resolution"]["working_days"]
-            accepted, last = dt.datetime.fromisoformat(p["accepted_at"]), dt.datetime.fromisoformat(p["resolution_due"])
-            when = (f"您的投诉 {case[1]} 是{weekday_date(accepted.date())}受理的，按这个算法，处理结果最晚在"
-                    f"{weekday_date((last - dt.timedelta(days=1)).date())}当天结束前给出")
+            accepted = format.weekday_date(dt.datetime.fromisoformat(p["accepted_at"]).date())
+            due_at, counted = p["resolution_due"], f"您的投诉 {case[1]} 是{accepted}受理的，按这个算法，"
         else:
             return None
     except (ApiError, KeyError):
         return None
-    return f"{COUNTING.format(days=f'{days:g}')}{when}；这是最晚的期限，能早一些处理完的，我们会尽量提前。"
+    return (f"{COUNTING.format(days=f'{days:g}')}{counted}处理结果最晚在{format.weekday_date(format.last_day(due_at))}"
+            "当天结束前给出；这是最晚的期限，能早一些处理完的，我们会尽量提前。")

@@ -13,11 +13,21 @@ def day(iso: str) -> str:
     return f"{moment.month}月{moment.day}日"
 
 
+def last_day(iso: str) -> dt.date:
+    """The last day a working-day deadline leaves: due at 24:00, i.e. the next day's 00:00."""
+    return (dt.datetime.fromisoformat(iso) - dt.timedelta(days=1)).date()
+
+
+def weekday_date(day: dt.date) -> str:
+    """2026-12-16 → 12月16日（周三）."""
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
 def deadline(iso: str) -> str:
     """A due instant as promised: working-day deadlines end at 24:00, clock deadlines at their minute."""
     moment = dt.datetime.fromisoformat(iso)
     if moment.hour == 0 and moment.minute == 0:
-        last = moment - dt.timedelta(days=1)
+        last = last_day(iso)
         return f"{last.month}月{last.day}日24:00"
     return f"{moment.month}月{moment.day}日{moment:%H:%M}"
 
