@@ -726,7 +726,7 @@ class ValidateAppointmentChangeForm(VerifyingForm):
         intent = tracker.latest_message.get("intent", {}).get("name")
         action = tracker.get_slot("appointment_action") or ""
         if cancel_instead(tracker):
-            return {"appointment_action": "cancel"}  # (validate_change_confirmed reads it back again)
+            return {"change_confirmed": None}  # validated even with no yes or no mapped: it becomes the cancellation
         if KEEP_IT[action].search(text) if action in KEEP_IT else False:
             return {"change_confirmed": False}
         wanted = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}

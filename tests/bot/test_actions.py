@@ -3445,6 +3445,8 @@ def test_a_cancel_said_to_a_move_read_back_cancels_instead(backend, text, out):
     validated = run(form.validate_change_confirmed(False, CollectingDispatcher(), t, DOMAIN))
     assert {key: (extracted | validated).get(key) for key in ("appointment_action", "change_confirmed")} == {
         "appointment_action": None} | out
+    if "appointment_action" in out:  # …also when no yes or no was mapped from the message (validated as None)
+        assert run(form.validate_change_confirmed(None, CollectingDispatcher(), t, DOMAIN)) == out
 
 
 @pytest.mark.parametrize(("text", "entities", "taken"), [
