@@ -381,6 +381,14 @@ RHETORICAL = re.compile(r"(?:这|那|还|岂)不(?:是|就是).{0,8}吗\s*[?？!
                         r"|还有没有天理|讲不讲理")
 
 
+def demand_said(text: str) -> str | None:
+    """The words that state a demand: all of them when they start with one ("我要求…"), else the first sentence that
+    does ("哎，电话写错了，…。我的要求就一条，…"); None when none does."""
+    if DEMAND_FIRST.match(text):
+        return text
+    return next((part.strip() for part in SENTENCES.findall(text) if DEMAND_FIRST.match(part.strip())), None)
+
+
 def question_beside_the_complaint(tracker: Tracker) -> str | None:
     """The FAQ answer for a question asked beside the complaint that starts ("申请理赔一般都要准备哪些东西？另外…我要
     投诉他", "…投訴一般要幾耐先有回覆？"), when the topic is sure and not how to complain (that is being done);
@@ -487,8 +495,7 @@ class ValidateComplaintForm(ContactFormValidator):
             # 告诉我"): the demand, (re)stated — the latest statement of it stands
             text = (tracker.latest_message.get("text") or "").strip()
             # (…or said after a correction: "哎，电话写错了，…是135…87。我的要求就一条，把我交的钱全部退给我")
-            answer = text if DEMAND_FIRST.match(text) else next(
-                (part.strip() for part in SENTENCES.findall(text) if DEMAND_FIRST.match(part.strip())), None)
+            answer = demand_said(text)
             if not answer and not named and VAGUE_DEMAND.search(tracker.get_slot("complaint_demand") or "") and (
                     CONCRETE_DEMAND.search(to_simplified(text))):
                 # "反正你们得给我个说法", then "那就 全额退保 把钱都退给我" to the type question: the demand, now said
@@ -501,9 +508,7 @@ class ValidateComplaintForm(ContactFormValidator):
             say(dispatcher, tracker, f"好的，希望{when}回电，已写进您的诉求，处理人员会按这个时间联系您。")
             return {"complaint_demand": f"{before}；希望{when}回电" if before else f"希望{when}回电"}
         answer = without_details(answer or "", tracker)
-        if answer and not DEMAND_FIRST.match(answer) and (
-                said := next((p.strip() for p in SENTENCES.findall(answer) if DEMAND_FIRST.match(p.strip())), None)):
-            answer = said  # "哎，电话写错了，…。我的要求就一条，…": the demand is the sentence saying it
+        answer = demand_said(answer) or answer  # "哎，电话写错了，…。我的要求就一条，…": the sentence saying it
         if answer and asked == "complaint_demand" and POLICY_DEFERRED.search(answer) and not DEMANDS.search(answer):
             # "黄志刚 13522223333 保单号回头再发" to "what do you want": contact details and no policy number yet,
             # no demand (the name and mobile are taken by their own extractors)

@@ -21,6 +21,14 @@ from actions.handover import NOTHING_PENDING, WithdrawsHandover, distress_met, f
 from bot.script import to_simplified
 
 
+def read_back_said_yes(tracker: Tracker, read_as: str) -> list | None:
+    """A yes to the form's read-back that NLU read as a goodbye or a thanks ("好der 謝謝喔～", "唔該"): the form takes
+    it. None when no read-back is being asked, or the message is no yes."""
+    form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return [FollowupAction(form)] if form and asked.endswith("_confirmed") and confirms(text, read_as) else None
+
+
 class ActionAskCsat(Action):
     def name(self) -> str:
         return "action_ask_csat"
@@ -37,9 +45,9 @@ class ActionAskCsat(Action):
         if asked_not_leaving(tracker):
             # "最后一次 我刚问到了 8001 这回肯定对" read as goodbye (0.49): digits or a question, no farewell
             return await fallback(dispatcher, tracker, domain)
+        if (yes := read_back_said_yes(tracker, "goodbye")) is not None:
+            return yes  # "好der 謝謝喔～" to a change's read-back
         form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
-        if form and asked.endswith("_confirmed") and confirms(text, "goodbye"):
-            return [FollowupAction(form)]  # "好der 謝謝喔～" to a change's read-back: a yes, the form takes it
         if form and not asked.endswith("_confirmed"):
             # "嗯 拜拜" halfway through a booking: the customer is leaving, the form must not ask on after the
             # goodbye. (To a read-back, "好的 拜拜" may well be a yes: that form goes on.)
@@ -62,9 +70,9 @@ class ActionThank(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = to_simplified(tracker.latest_message.get("text") or "")
-        form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot") or ""
-        if form and asked.endswith("_confirmed") and confirms(text, "thank"):
-            return [FollowupAction(form)]  # "唔該" to the read-back: a yes, the form takes it (no "不客气" first)
+        if (yes := read_back_said_yes(tracker, "thank")) is not None:
+            return yes  # "唔該" to the read-back (no "不客气" first)
+        form = (tracker.active_loop or {}).get("name")
         if not form and SAYS_RATING.search(text) and (score := score_of(tracker)):
             return await store_rating(dispatcher, tracker, score)
         if not form and SAYS_BYE.search(text):
